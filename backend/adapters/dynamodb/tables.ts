@@ -1,0 +1,82 @@
+/**
+ * The DynamoDB tables, defined once. The CDK stacks (infra/) and the local bootstrap
+ * (backend/local/) both build their tables from these definitions, so the two cannot drift.
+ *
+ * Every table uses generic string keys `pk`/`sk`; item shapes stay private to the
+ * repositories in this folder.
+ */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface GlobalIndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface LocalIndexDefinition {
+  indexName: string;
+  sortKey: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name, also the suffix of the physical table name. */
+  id: 'playlists' | 'tracks' | 'home';
+  /** Environment variable that carries the physical table name into the Lambdas. */
+  envVar: 'PLAYLISTS_TABLE' | 'TRACKS_TABLE' | 'HOME_TABLE';
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalIndexes: GlobalIndexDefinition[];
+  localIndexes: LocalIndexDefinition[];
+}
+
+const S = (name: string): KeyAttribute => ({ name, type: 'S' });
+
+/**
+ * Playlists of all users and their entries.
+ * - playlist: pk `user#<sub>`, sk `playlist#<id>` (one Query lists a user's playlists)
+ * - entry:    pk `playlist#<id>`, sk `entry#<entryId>`, `rank` = fractional order key
+ *   (LSI `byRank` reads a playlist in order; moving an entry rewrites only its rank)
+ */
+export const playlistsTable: TableDefinition = {
+  id: 'playlists',
+  envVar: 'PLAYLISTS_TABLE',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalIndexes: [],
+  localIndexes: [{ indexName: 'byRank', sortKey: S('rank') }],
+};
+
+/**
+ * The catalog: tracks, albums and artists.
+ * - `gsi1` groups children under a parent (album → tracks, artist → albums)
+ * - `gsi2` lists every item of one kind in name order (all albums, all artists, all tracks)
+ */
+export const tracksTable: TableDefinition = {
+  id: 'tracks',
+  envVar: 'TRACKS_TABLE',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalIndexes: [
+    { indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+    { indexName: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+  ],
+  localIndexes: [],
+};
+
+/** The shuffled home feed, published as one item per feed so readers never see half of one. */
+export const homeTable: TableDefinition = {
+  id: 'home',
+  envVar: 'HOME_TABLE',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalIndexes: [],
+  localIndexes: [],
+};
+
+export const tables = [playlistsTable, tracksTable, homeTable] as const;
+
+/** Physical name of a table for a deployment prefix, e.g. `alktunes-playlists`. */
+export const tableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;

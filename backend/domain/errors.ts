@@ -1,0 +1,72 @@
+/**
+ * The few errors the domain raises. Each has a stable `code` that clients may rely on
+ * (API.md); adapters at the edge map them to HTTP statuses in one place.
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+const statusByCode: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Dotted path of the offending input field, for 400s. */
+  readonly field?: string;
+  /** Extra, client-safe details (e.g. the current version on a 409). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = statusByCode[code];
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+export const invalidInput = (message: string, field?: string) =>
+  new AppError('invalid_input', message, { field });
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const unauthorized = (message = 'Missing or invalid access token') =>
+  new AppError('unauthorized', message);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError('conflict', message, { details });
+export const unavailable = (message = 'A backing service is unavailable, try again shortly', cause?: unknown) =>
+  new AppError('unavailable', message, { cause });
+
+/** The JSON body every service returns on error (API.md). */
+export function errorBody(error: AppError) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.details ?? {}),
+    },
+  };
+}

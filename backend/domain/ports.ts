@@ -1,0 +1,27 @@
+import type { Album, Artist, Page, PageRequest, TrackRecord } from './catalog';
+
+/** Read and write access to the shared catalog (tracks, albums, artists). */
+export interface CatalogRepository {
+  /** Stores a track and creates or updates its album and artist. Idempotent. */
+  saveTrack(track: TrackRecord): Promise<void>;
+  getTrack(id: string): Promise<TrackRecord | undefined>;
+  /** Batch read; unknown ids are left out, order follows `ids`. */
+  getTracks(ids: readonly string[]): Promise<TrackRecord[]>;
+  listTracks(page: PageRequest): Promise<Page<TrackRecord>>;
+  /** Every track id in the catalog (used by the shuffle). */
+  listAllTrackIds(): Promise<string[]>;
+  listAlbums(page: PageRequest): Promise<Page<Album & { coverKey?: string }>>;
+  listArtists(page: PageRequest): Promise<Page<Artist>>;
+  getAlbum(id: string): Promise<(Album & { coverKey?: string }) | undefined>;
+  getArtist(id: string): Promise<Artist | undefined>;
+  listAlbumTracks(albumId: string): Promise<TrackRecord[]>;
+  listArtistAlbums(artistId: string): Promise<(Album & { coverKey?: string })[]>;
+}
+
+/** Audio and cover objects (S3 in the cloud, s3rver locally). */
+export interface MediaStore {
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  exists(key: string): Promise<boolean>;
+  /** A presigned GET URL (Range-capable) valid for `expiresInSeconds`. */
+  signedGetUrl(key: string, expiresInSeconds: number): Promise<string>;
+}

@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import autoImports from './.wxt/eslint-auto-imports.mjs';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.output/', '.wxt/', '.data/', 'cdk.out/', 'coverage/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/no-v-html': 'error',
+      'vue/multi-word-component-names': 'off',
+    },
+  },
+  {
+    files: ['entrypoints/**', 'components/**', 'stores/**', 'utils/**'],
+    ...autoImports,
+    languageOptions: { ...autoImports.languageOptions, globals: { ...globals.browser, ...autoImports.languageOptions?.globals } },
+  },
+);

@@ -1,0 +1,51 @@
+import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
+
+/**
+ * One `vitest run` covers every suite:
+ * - unit:        specs beside the backend and infra code (`*.spec.ts`)
+ * - extension:   specs beside the extension code, in a fake browser (WXT's fakeBrowser)
+ * - integration: `test/integration`, against real dynalite, s3rver, SQLite and (with MYSQL_URL) MySQL
+ * - e2e:         `test/e2e`, the built extension in headless Chromium against a local stack
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['backend/**/*.spec.ts', 'infra/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        plugins: [WxtVitest()],
+        test: {
+          name: 'extension',
+          include: ['{components,stores,utils,entrypoints}/**/*.spec.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
