@@ -1,0 +1,135 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApiHandler, ApiResult, ApiRoute, FunctionName } from '../api/types';
+import { toApiEvent } from './api-event';
+import type { JwtAuthorizer } from './jwt-authorizer';
+import { createRouteMatcher } from './route-matcher';
+
+/** API Gateway's payload limit for HTTP APIs. */
+const maxBodyBytes = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  routes: readonly ApiRoute[];
+  functions: Record<FunctionName, ApiHandler>;
+  authorizer: JwtAuthorizer;
+  /** Answers `GET /health`; throws when a dependency is down. */
+  health: () => Promise<void>;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * The local stand-in for API Gateway: routes requests by route key, rejects them with 401
+ * unless the JWT authorizer accepts the bearer token, and invokes the Lambda handler with a
+ * payload-2.0 event. Gateway-generated errors use API Gateway's `{message}` body plus the
+ * project's `{error}` body, so clients can rely on either.
+ */
+export function createGateway(options: GatewayOptions): Server {
+  const matcher = createRouteMatcher(options.routes);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'OPTIONS') return sendPreflight(req, res);
+    if (req.method === 'GET' && url.pathname === '/health') {
+      try {
+        await options.health();
+        return send(res, req, { statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
+      } catch {
+        return gatewayError(res, req, 503, 'unavailable', 'Service Unavailable');
+      }
+    }
+
+    let matched;
+    try {
+      matched = matcher.match(req.method ?? 'GET', url.pathname);
+    } catch {
+      return gatewayError(res, req, 400, 'invalid_input', 'Bad Request');
+    }
+    if (!matched.route) return gatewayError(res, req, 404, 'not_found', 'Not Found');
+
+    const claims = await options.authorizer.authorize(req.headers.authorization);
+    if (!claims) return gatewayError(res, req, 401, 'unauthorized', 'Unauthorized');
+
+    const body = await readBody(req);
+    if (!body) return gatewayError(res, req, 413, 'too_large', 'Request Entity Too Large');
+
+    const event = toApiEvent(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' },
+      { routeKey: matched.route.routeKey, pathParameters: matched.pathParameters },
+      claims,
+    );
+    try {
+      const result = await options.functions[matched.route.function](event);
+      return send(res, req, result);
+    } catch (error) {
+      // A Lambda that throws gives API Gateway's bare 500.
+      options.log({ level: 'error', msg: 'handler threw', route: matched.route.routeKey, error: String(error) });
+      return gatewayError(res, req, 500, 'internal', 'Internal Server Error');
+    }
+  }
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    handle(req, res)
+      .then((status) =>
+        options.log({ level: 'info', msg: 'request', method: req.method, path: req.url?.split('?')[0], status, ms: Math.round(performance.now() - started) }),
+      )
+      .catch((error: unknown) => {
+        options.log({ level: 'error', msg: 'gateway failure', error: String(error) });
+        if (!res.headersSent) gatewayError(res, req, 500, 'internal', 'Internal Server Error');
+      });
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        resolve(undefined);
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin;
+  // The extension is the only browser client; its origin is chrome-extension:// or moz-extension://.
+  if (!origin || !/^(chrome|moz)-extension:\/\/[\w-]+$/.test(origin)) return {};
+  return { 'access-control-allow-origin': origin, vary: 'origin' };
+}
+
+function sendPreflight(req: IncomingMessage, res: ServerResponse): number {
+  res
+    .writeHead(204, {
+      ...corsHeaders(req),
+      'access-control-allow-methods': 'GET,POST,PATCH,DELETE,OPTIONS',
+      'access-control-allow-headers': 'authorization,content-type',
+      'access-control-max-age': '600',
+    })
+    .end();
+  return 204;
+}
+
+function send(res: ServerResponse, req: IncomingMessage, result: ApiResult): number {
+  const status = result.statusCode ?? 200;
+  const headers: Record<string, string | string[]> = { ...corsHeaders(req) };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  if (body && !headers['content-type']) headers['content-type'] = 'application/json';
+  res.writeHead(status, headers).end(body);
+  return status;
+}
+
+function gatewayError(res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string): number {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...corsHeaders(req) };
+  if (status === 401) headers['www-authenticate'] = 'Bearer';
+  res.writeHead(status, headers).end(JSON.stringify({ message, error: { code, message } }));
+  return status;
+}
