@@ -51,7 +51,9 @@ export const playlistsTable: TableDefinition = {
 
 /**
  * The catalog: tracks, albums and artists.
- * - `gsi1` groups children under a parent (album → tracks, artist → albums)
+ * - track `track#<id>`/`track`, album `album#<id>`/`album`, artist `artist#<id>`/`artist`
+ * - `gsi1` groups children under a parent (album → tracks in disc/track order,
+ *   artist → albums by year)
  * - `gsi2` lists every item of one kind in name order (all albums, all artists, all tracks)
  */
 export const tracksTable: TableDefinition = {
@@ -66,7 +68,10 @@ export const tracksTable: TableDefinition = {
   localIndexes: [],
 };
 
-/** The shuffled home feed, published as one item per feed so readers never see half of one. */
+/**
+ * The shuffled home feed, published as one item (pk `feed`, sk `current`) so readers never
+ * see half of one.
+ */
 export const homeTable: TableDefinition = {
   id: 'home',
   envVar: 'HOME_TABLE',

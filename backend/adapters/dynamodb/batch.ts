@@ -1,0 +1,47 @@
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unavailable } from '../../domain/errors';
+import { backoff, chunks } from './cursor';
+
+type Key = Record<string, unknown>;
+const MAX_ATTEMPTS = 8;
+
+/** BatchGetItem in chunks of 100, retrying unprocessed keys with backoff. Order is not kept. */
+export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Key[]): Promise<Key[]> {
+  const pages = await Promise.all(
+    chunks(keys, 100).map(async (chunk) => {
+      const found: Key[] = [];
+      let pending: Key[] = chunk;
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt === MAX_ATTEMPTS) throw unavailable('The catalog is busy, try again shortly');
+        if (attempt > 0) await backoff(attempt);
+        const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        found.push(...(out.Responses?.[table] ?? []));
+        pending = (out.UnprocessedKeys?.[table]?.Keys as Key[] | undefined) ?? [];
+      }
+      return found;
+    }),
+  );
+  return pages.flat();
+}
+
+type WriteRequest = { PutRequest: { Item: Key } } | { DeleteRequest: { Key: Key } };
+
+/** BatchWriteItem deletes in chunks of 25, retrying unprocessed requests with backoff. */
+export const batchDeleteAll = (doc: DynamoDBDocumentClient, table: string, keys: readonly Key[]) =>
+  batchWriteAll(doc, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+
+/** BatchWriteItem puts in chunks of 25, retrying unprocessed requests with backoff. */
+export const batchPutAll = (doc: DynamoDBDocumentClient, table: string, items: readonly Key[]) =>
+  batchWriteAll(doc, table, items.map((Item) => ({ PutRequest: { Item } })));
+
+async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
+  for (const chunk of chunks(requests, 25)) {
+    let pending = chunk;
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt === MAX_ATTEMPTS) throw unavailable();
+      if (attempt > 0) await backoff(attempt);
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] as typeof pending | undefined) ?? [];
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Artist, Page, PageRequest, TrackRecord } from '../../domain/catalog';
+import type { CatalogRepository } from '../../domain/ports';
+import { batchGetAll } from './batch';
+import {
+  albumAttributes,
+  albumKey,
+  albumOwnerAttributes,
+  albumTracksPartition,
+  artistAlbumsPartition,
+  artistAttributes,
+  artistKey,
+  KIND_PARTITION,
+  toAlbum,
+  toArtist,
+  toTrack,
+  trackItem,
+  trackKey,
+  type StoredAlbum,
+} from './catalog-items';
+import { decodeCursor, encodeCursor } from './cursor';
+import { updateExpression } from './update-expression';
+
+type Item = Record<string, unknown>;
+const GSI2_KEYS = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
+
+/** The catalog in the tracks table (see `catalog-items.ts` for the item shapes). */
+export class DynamoCatalogRepository implements CatalogRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * Writes the track, then upserts its album and artist. Counts change only when the track is
+   * new or moved to another album/artist (decided from the item the put replaced), so saving
+   * the same track again never double-counts.
+   */
+  async saveTrack(track: TrackRecord): Promise<void> {
+    const put = await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: trackItem(track), ReturnValues: 'ALL_OLD' }),
+    );
+    const old = put.Attributes ? toTrack(put.Attributes) : undefined;
+    const joinsAlbum = !old || old.albumId !== track.albumId;
+    const joinsArtist = !old || old.artistId !== track.artistId;
+
+    const album = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: albumKey(track.albumId),
+        ...updateExpression({
+          set: albumAttributes(track),
+          setIfMissing: albumOwnerAttributes(track),
+          add: { trackCount: joinsAlbum ? 1 : 0 },
+        }),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const newAlbum = !album.Attributes;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: artistKey(track.artistId),
+        ...updateExpression({
+          set: artistAttributes(track),
+          add: { trackCount: joinsArtist ? 1 : 0, albumCount: newAlbum ? 1 : 0 },
+        }),
+      }),
+    );
+    if (old && joinsAlbum) await this.increment(albumKey(old.albumId), { trackCount: -1 });
+    if (old && joinsArtist) await this.increment(artistKey(old.artistId), { trackCount: -1 });
+  }
+
+  async getTrack(id: string): Promise<TrackRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: trackKey(id) }));
+    return out.Item ? toTrack(out.Item) : undefined;
+  }
+
+  async getTracks(ids: readonly string[]): Promise<TrackRecord[]> {
+    const unique = [...new Set(ids)];
+    const items = await batchGetAll(this.doc, this.table, unique.map(trackKey));
+    const byId = new Map(items.map((item) => [item.id as string, toTrack(item)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  listTracks(page: PageRequest): Promise<Page<TrackRecord>> {
+    return this.pageOfKind(KIND_PARTITION.tracks, page, toTrack);
+  }
+
+  async listAllTrackIds(): Promise<string[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': KIND_PARTITION.tracks },
+      ProjectionExpression: 'id',
+    });
+    return items.map((item) => item.id as string);
+  }
+
+  listAlbums(page: PageRequest): Promise<Page<StoredAlbum>> {
+    return this.pageOfKind(KIND_PARTITION.albums, page, toAlbum);
+  }
+
+  listArtists(page: PageRequest): Promise<Page<Artist>> {
+    return this.pageOfKind(KIND_PARTITION.artists, page, toArtist);
+  }
+
+  async getAlbum(id: string): Promise<StoredAlbum | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: albumKey(id) }));
+    return out.Item ? toAlbum(out.Item) : undefined;
+  }
+
+  async getArtist(id: string): Promise<Artist | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: artistKey(id) }));
+    return out.Item ? toArtist(out.Item) : undefined;
+  }
+
+  /** The album's tracks in disc/track order. */
+  async listAlbumTracks(albumId: string): Promise<TrackRecord[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': albumTracksPartition(albumId) },
+    });
+    return items.map(toTrack);
+  }
+
+  /** The artist's albums, oldest first. */
+  async listArtistAlbums(artistId: string): Promise<StoredAlbum[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': artistAlbumsPartition(artistId) },
+    });
+    return items.map(toAlbum);
+  }
+
+  private async increment(key: Item, add: Record<string, number>): Promise<void> {
+    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: key, ...updateExpression({ add }) }));
+  }
+
+  private async pageOfKind<T>(kind: string, page: PageRequest, map: (item: Item) => T): Promise<Page<T>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': kind },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor, { keys: GSI2_KEYS, partition: { name: 'gsi2pk', value: kind } }),
+      }),
+    );
+    return { items: (out.Items ?? []).map(map), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

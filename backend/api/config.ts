@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const nonEmpty = (name: string) =>
+  z.string({ error: `${name} is not set` }).trim().min(1, { error: `${name} is empty` });
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .pipe(z.url().optional())
+  .optional();
+
+/** The environment every API Lambda (and the local stack that hosts them) needs. */
+const envSchema = z.object({
+  AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+  PLAYLISTS_TABLE: nonEmpty('PLAYLISTS_TABLE'),
+  TRACKS_TABLE: nonEmpty('TRACKS_TABLE'),
+  HOME_TABLE: nonEmpty('HOME_TABLE'),
+  MEDIA_BUCKET: nonEmpty('MEDIA_BUCKET'),
+  /** Set by the local stack to point the SDK at dynalite. */
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  /** Set by the local stack to point the SDK at s3rver. */
+  AWS_ENDPOINT_URL_S3: optionalUrl,
+  /** Lifetime of presigned stream and cover URLs. */
+  STREAM_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+});
+
+export interface ApiConfig {
+  region: string;
+  tables: { playlists: string; tracks: string; home: string };
+  mediaBucket: string;
+  endpoints: { dynamodb?: string; s3?: string };
+  streamUrlTtlSeconds: number;
+}
+
+/**
+ * Reads and validates the API configuration once per cold start. Throws with the names of the
+ * variables to set, so a misconfigured function fails at start instead of on the first request.
+ */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+    });
+    throw new Error(`Invalid API configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    region: e.AWS_REGION,
+    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE },
+    mediaBucket: e.MEDIA_BUCKET,
+    endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
+    streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,
+  };
+}

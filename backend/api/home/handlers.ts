@@ -1,0 +1,56 @@
+import type { PageRequest } from '../../domain/catalog';
+import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import { buildHomeFeed, type HomeRepository, type ShuffleCandidate } from '../../domain/shuffle';
+import { ok, userIdOf, type RouteHandler } from '../http';
+import { keySigner, presentTrack } from '../presenters';
+
+/** How many of the feed's tracks `GET /home` returns; the popup never shows more at once. */
+export const HOME_TRACKS = 100;
+
+export interface HomeDeps {
+  catalog: CatalogRepository;
+  home: HomeRepository;
+  media: MediaStore;
+  urlTtlSeconds: number;
+  now: () => Date;
+  random?: () => number;
+}
+
+/** Route handlers of the home function. */
+export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): Record<string, RouteHandler> {
+  return {
+    'GET /home': async (event) => {
+      userIdOf(event);
+      const feed = await home.current();
+      if (!feed) return ok({ generatedAt: null, tracks: [], sections: [] });
+
+      const lead = feed.trackIds.slice(0, HOME_TRACKS);
+      const wanted = [...new Set([...lead, ...feed.sections.flatMap((s) => s.trackIds)])];
+      const records = await catalog.getTracks(wanted);
+      const sign = keySigner(media, urlTtlSeconds);
+      const byId = new Map(await Promise.all(records.map(async (r) => [r.id, await presentTrack(r, sign)] as const)));
+      // Tracks removed from the catalog since the shuffle are left out.
+      const resolve = (ids: string[]) => ids.flatMap((id) => byId.get(id) ?? []);
+      return ok({
+        generatedAt: feed.generatedAt,
+        tracks: resolve(lead),
+        sections: feed.sections.map((s) => ({ title: s.title, tracks: resolve(s.trackIds) })),
+      });
+    },
+  };
+}
+
+/** Reads the whole catalog, shuffles it and publishes the new feed as one item. */
+export async function publishShuffledFeed({ catalog, home, now, random }: HomeDeps) {
+  const candidates: ShuffleCandidate[] = [];
+  let page: PageRequest = { limit: 1000 };
+  for (;;) {
+    const result = await catalog.listTracks(page);
+    candidates.push(...result.items.map((t) => ({ id: t.id, ...(t.genre ? { genre: t.genre } : {}) })));
+    if (!result.cursor) break;
+    page = { limit: 1000, cursor: result.cursor };
+  }
+  const feed = buildHomeFeed(candidates, { previous: await home.current(), now: now(), random });
+  await home.publish(feed);
+  return { trackCount: feed.trackIds.length, generatedAt: feed.generatedAt };
+}

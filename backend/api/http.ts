@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { AppError, errorBody, invalidInput, unauthorized, unavailable } from '../domain/errors';
+import type { ApiEvent, ApiHandler, ApiResult } from './types';
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/** The one way handlers answer: JSON with the given status. */
+export function json(status: number, body: unknown): ApiResult {
+  return { statusCode: status, headers: jsonHeaders, body: JSON.stringify(body) };
+}
+
+export const ok = (body: unknown) => json(200, body);
+export const created = (body: unknown) => json(201, body);
+export const noContent = (): ApiResult => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
+
+/** The verified user: only ever the `sub` claim the JWT authorizer checked. */
+export function userIdOf(event: ApiEvent): string {
+  const sub = event.requestContext?.authorizer?.jwt?.claims?.sub;
+  if (typeof sub !== 'string' || !sub) throw unauthorized();
+  return sub;
+}
+
+/** Parses input with a zod schema, turning the first issue into a 400 that names the field. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') || undefined;
+  throw invalidInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
+}
+
+/** The JSON body of a request (an empty body reads as `{}`); 415 when it is not JSON. */
+export function jsonBody(event: ApiEvent): unknown {
+  const type = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
+  if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', 'Send the request body as application/json');
+  }
+  if (!event.body) return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidInput('The request body is not valid JSON');
+  }
+}
+
+const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
+const busyNames = new Set([
+  'TimeoutError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'SlowDown',
+]);
+
+/** True for errors that mean DynamoDB or S3 could not be reached or is overloaded. */
+function isDependencyDown(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const candidate = e as { code?: unknown; name?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+    if (typeof candidate.code === 'string' && connectionCodes.has(candidate.code)) return true;
+    if (typeof candidate.name === 'string' && busyNames.has(candidate.name)) return true;
+    const status = candidate.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500) return true;
+    if (e instanceof AggregateError && e.errors.some(isDependencyDown)) return true;
+    e = candidate.cause;
+  }
+  return false;
+}
+
+/** Maps any error to a client-safe response; unexpected ones are logged once, without request data. */
+export function errorResult(error: unknown, event?: ApiEvent): ApiResult {
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    appError = invalidInput(issue?.message ?? 'invalid input', issue?.path.map(String).join('.') || undefined);
+  } else if (isDependencyDown(error)) {
+    appError = unavailable(undefined, error);
+  } else {
+    appError = new AppError('internal', 'Something went wrong on our side', { cause: error });
+  }
+  if (appError.status >= 500) {
+    const cause = appError.code === 'internal' ? error : appError.cause;
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        code: appError.code,
+        routeKey: event?.routeKey,
+        requestId: event?.requestContext?.requestId,
+        error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
+      }),
+    );
+  }
+  const result = json(appError.status, errorBody(appError));
+  if (appError.code === 'unavailable') result.headers = { ...result.headers, 'retry-after': '1' };
+  return result;
+}
+
+/** A handler for one route; throwing is the way to fail. */
+export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
+
+/** One Lambda serving several routes: dispatch on `event.routeKey`, map every error in one place. */
+export function dispatch(handlers: Record<string, RouteHandler>): ApiHandler {
+  return async (event) => {
+    try {
+      const handler = handlers[event.routeKey];
+      if (!handler) return json(404, { error: { code: 'not_found', message: `No route for ${event.routeKey}` } });
+      return await handler(event);
+    } catch (error) {
+      return errorResult(error, event);
+    }
+  };
+}
+
+/** A path parameter that the route key guarantees. */
+export const pathParam = (event: ApiEvent, name: string) => event.pathParameters?.[name] ?? '';

@@ -1,0 +1,5 @@
+import { loadApiConfig } from '../config';
+import { createApiFunctions } from '../functions';
+
+/** Lambda entry of the catalog function; clients and config are built once per cold start. */
+export const handler = createApiFunctions(loadApiConfig()).catalog;

@@ -1,0 +1,5 @@
+import { loadApiConfig } from '../config';
+import { createShuffleHandler } from '../functions';
+
+/** Lambda entry of the scheduled shuffle that publishes the home feed. */
+export const handler = createShuffleHandler(loadApiConfig());

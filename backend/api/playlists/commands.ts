@@ -1,0 +1,104 @@
+import type { CatalogRepository } from '../../domain/ports';
+import { invalidInput, notFound } from '../../domain/errors';
+import {
+  applyPlaylistUpdate,
+  FIRST_VERSION,
+  type AddEntriesInput,
+  type CreatePlaylistInput,
+  type Playlist,
+  type PlaylistEntry,
+  type PlaylistRepository,
+  type UpdatePlaylistInput,
+} from '../../domain/playlists';
+import { jitteredRankBetween, ranksBetween } from '../../domain/rank';
+import { newId } from '../new-id';
+
+export interface PlaylistCommandDeps {
+  playlists: PlaylistRepository;
+  catalog: CatalogRepository;
+  now: () => Date;
+  random?: () => number;
+}
+
+/** The use cases behind the playlist routes; every one is scoped to the verified user. */
+export function playlistCommands({ playlists, catalog, now, random }: PlaylistCommandDeps) {
+  async function requirePlaylist(userId: string, playlistId: string): Promise<Playlist> {
+    const playlist = await playlists.getPlaylist(userId, playlistId);
+    // Someone else's playlist looks exactly like a missing one.
+    if (!playlist) throw notFound('Playlist');
+    return playlist;
+  }
+
+  return {
+    requirePlaylist,
+
+    async createPlaylist(userId: string, input: CreatePlaylistInput): Promise<Playlist> {
+      const at = now();
+      const playlist: Playlist = {
+        id: newId('pl', at),
+        name: input.name,
+        description: input.description,
+        entryCount: 0,
+        version: FIRST_VERSION,
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      };
+      await playlists.createPlaylist(userId, playlist);
+      return playlist;
+    },
+
+    async updatePlaylist(userId: string, playlistId: string, input: UpdatePlaylistInput): Promise<Playlist> {
+      const current = await requirePlaylist(userId, playlistId);
+      // The write is conditional on `input.version`; a stale one fails there with the current version.
+      const next = applyPlaylistUpdate({ ...current, version: input.version }, input, now().toISOString());
+      return playlists.updatePlaylist(userId, next);
+    },
+
+    async deletePlaylist(userId: string, playlistId: string): Promise<void> {
+      if (!(await playlists.deletePlaylist(userId, playlistId))) throw notFound('Playlist');
+    },
+
+    /** Appends or inserts entries; all tracks must exist, and the order of `trackIds` is kept. */
+    async addEntries(userId: string, playlistId: string, input: AddEntriesInput): Promise<PlaylistEntry[]> {
+      await requirePlaylist(userId, playlistId);
+      const known = new Set((await catalog.getTracks(input.trackIds)).map((t) => t.id));
+      const unknown = input.trackIds.findIndex((id) => !known.has(id));
+      if (unknown >= 0) throw invalidInput(`No track with id ${input.trackIds[unknown]}`, `trackIds.${unknown}`);
+
+      const around = await playlists.neighbours(playlistId, input.position);
+      if (!around) throw invalidInput('No such entry in this playlist', 'position.before');
+      const ranks = ranksBetween(around.before, around.after, input.trackIds.length, random);
+      const at = now();
+      const entries = input.trackIds.map((trackId, i) => ({
+        id: newId('en', at),
+        trackId,
+        rank: ranks[i] as string,
+        addedAt: at.toISOString(),
+      }));
+      await playlists.addEntries(userId, playlistId, entries, at.toISOString());
+      return entries;
+    },
+
+    /** Moves one entry before another (or to the end); only the moved entry is rewritten. */
+    async moveEntry(userId: string, playlistId: string, entryId: string, before: string | null): Promise<PlaylistEntry> {
+      await requirePlaylist(userId, playlistId);
+      const entry = await playlists.getEntry(playlistId, entryId);
+      if (!entry) throw notFound('Entry');
+      if (before === entryId) return entry;
+      const around = await playlists.neighbours(playlistId, before === null ? 'end' : { before }, entryId);
+      if (!around) throw invalidInput('No such entry in this playlist', 'before');
+      // Already in place: nothing to write.
+      if ((around.before === null || around.before < entry.rank) && (around.after === null || entry.rank < around.after)) {
+        return entry;
+      }
+      const moved = await playlists.moveEntry(playlistId, entryId, jitteredRankBetween(around.before, around.after, random));
+      if (!moved) throw notFound('Entry');
+      return moved;
+    },
+
+    async removeEntry(userId: string, playlistId: string, entryId: string): Promise<void> {
+      await requirePlaylist(userId, playlistId);
+      if (!(await playlists.removeEntry(userId, playlistId, entryId, now().toISOString()))) throw notFound('Entry');
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import {
+  addEntriesSchema,
+  createPlaylistSchema,
+  idSchema,
+  moveEntrySchema,
+  updatePlaylistSchema,
+  type Playlist,
+  type PlaylistEntry,
+  type PlaylistRepository,
+} from '../../domain/playlists';
+import { z } from 'zod';
+import { created, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
+import { keySigner, presentTrack } from '../presenters';
+import { pageQuerySchema } from '../schemas';
+import { playlistCommands } from './commands';
+
+export interface PlaylistDeps {
+  playlists: PlaylistRepository;
+  catalog: CatalogRepository;
+  media: MediaStore;
+  urlTtlSeconds: number;
+  now: () => Date;
+  random?: () => number;
+}
+
+type Event = Parameters<RouteHandler>[0];
+const playlistParams = z.object({ id: idSchema });
+const entryParams = z.object({ id: idSchema, entryId: idSchema });
+
+const presentPlaylist = (p: Playlist) => ({
+  id: p.id,
+  name: p.name,
+  description: p.description,
+  entryCount: p.entryCount,
+  version: p.version,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+/** Route handlers of the playlists function: authenticate → validate → command → present. */
+export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler> {
+  const commands = playlistCommands(deps);
+  const { playlists, catalog, media, urlTtlSeconds } = deps;
+  const playlistId = (event: Event) => parse(playlistParams, { id: pathParam(event, 'id') }).id;
+  const entryPath = (event: Event) =>
+    parse(entryParams, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
+
+  /** Entries with their tracks, loaded in one batch for the whole page. */
+  async function presentEntries(entries: PlaylistEntry[]) {
+    const tracks = await catalog.getTracks([...new Set(entries.map((e) => e.trackId))]);
+    const sign = keySigner(media, urlTtlSeconds);
+    const byId = new Map(await Promise.all(tracks.map(async (t) => [t.id, await presentTrack(t, sign)] as const)));
+    return entries.map((e) => ({ id: e.id, trackId: e.trackId, addedAt: e.addedAt, track: byId.get(e.trackId) ?? null }));
+  }
+
+  return {
+    'GET /playlists': async (event) => {
+      const userId = userIdOf(event);
+      const page = await playlists.listPlaylists(userId, parse(pageQuerySchema, event.queryStringParameters ?? {}));
+      return ok({ items: page.items.map(presentPlaylist), cursor: page.cursor });
+    },
+
+    'POST /playlists': async (event) => {
+      const userId = userIdOf(event);
+      const input = parse(createPlaylistSchema, jsonBody(event));
+      return created(presentPlaylist(await commands.createPlaylist(userId, input)));
+    },
+
+    'GET /playlists/{id}': async (event) => {
+      const userId = userIdOf(event);
+      return ok(presentPlaylist(await commands.requirePlaylist(userId, playlistId(event))));
+    },
+
+    'PATCH /playlists/{id}': async (event) => {
+      const userId = userIdOf(event);
+      const id = playlistId(event);
+      const input = parse(updatePlaylistSchema, jsonBody(event));
+      return ok(presentPlaylist(await commands.updatePlaylist(userId, id, input)));
+    },
+
+    'DELETE /playlists/{id}': async (event) => {
+      const userId = userIdOf(event);
+      await commands.deletePlaylist(userId, playlistId(event));
+      return noContent();
+    },
+
+    'GET /playlists/{id}/entries': async (event) => {
+      const userId = userIdOf(event);
+      const id = playlistId(event);
+      const pageRequest = parse(pageQuerySchema, event.queryStringParameters ?? {});
+      await commands.requirePlaylist(userId, id);
+      const page = await playlists.listEntries(id, pageRequest);
+      return ok({ items: await presentEntries(page.items), cursor: page.cursor });
+    },
+
+    'POST /playlists/{id}/entries': async (event) => {
+      const userId = userIdOf(event);
+      const id = playlistId(event);
+      const input = parse(addEntriesSchema, jsonBody(event));
+      return created({ items: await presentEntries(await commands.addEntries(userId, id, input)) });
+    },
+
+    'PATCH /playlists/{id}/entries/{entryId}': async (event) => {
+      const userId = userIdOf(event);
+      const { id, entryId } = entryPath(event);
+      const { before } = parse(moveEntrySchema, jsonBody(event));
+      const [entry] = await presentEntries([await commands.moveEntry(userId, id, entryId, before)]);
+      return ok(entry);
+    },
+
+    'DELETE /playlists/{id}/entries/{entryId}': async (event) => {
+      const userId = userIdOf(event);
+      const { id, entryId } = entryPath(event);
+      await commands.removeEntry(userId, id, entryId);
+      return noContent();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Page, PageRequest } from './catalog';
+
+/** A user's playlist as clients see it (API.md). */
+export interface Playlist {
+  id: string;
+  name: string;
+  description: string;
+  /** Number of entries, kept with atomic increments so concurrent adds never lose one. */
+  entryCount: number;
+  /** Bumped on every metadata change; a PATCH must name the version it read (optimistic locking). */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One slot in a playlist; the same track may appear in several entries. */
+export interface PlaylistEntry {
+  id: string;
+  trackId: string;
+  /** Fractional order key (see `rank.ts`); private to the server, never sent to clients. */
+  rank: string;
+  addedAt: string;
+}
+
+/** Where new entries go: at either end, or just before an existing entry. */
+export type EntryPosition = 'start' | 'end' | { before: string };
+
+export const MAX_ENTRIES_PER_ADD = 100;
+export const FIRST_VERSION = 1;
+
+const id = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an id (letters, digits, _ or -)' });
+
+/** Ids of playlists and entries. */
+export const idSchema = id;
+
+const name = z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
+const description = z.string().trim().max(500, { error: 'must be at most 500 characters' });
+
+export const createPlaylistSchema = z.object({
+  /** 1–100 characters after trimming. */
+  name,
+  /** Up to 500 characters; defaults to empty. */
+  description: description.default(''),
+});
+
+export const updatePlaylistSchema = z
+  .object({
+    name: name.optional(),
+    description: description.optional(),
+    /** The version the client last read; a stale one is a 409. */
+    version: z.number().int().min(FIRST_VERSION),
+  })
+  .refine((v) => v.name !== undefined || v.description !== undefined, {
+    error: 'nothing to change: send name or description',
+    path: ['name'],
+  });
+
+export const addEntriesSchema = z.object({
+  trackIds: z.array(id).min(1).max(MAX_ENTRIES_PER_ADD),
+  position: z
+    .union([z.literal('start'), z.literal('end'), z.object({ before: id })])
+    .default('end'),
+});
+
+export const moveEntrySchema = z.object({
+  /** The entry to move in front of; null moves the entry to the end. */
+  before: id.nullable(),
+});
+
+export type CreatePlaylistInput = z.infer<typeof createPlaylistSchema>;
+export type UpdatePlaylistInput = z.infer<typeof updatePlaylistSchema>;
+export type AddEntriesInput = z.infer<typeof addEntriesSchema>;
+
+/** The playlist after a metadata change: one version later. */
+export function applyPlaylistUpdate(
+  current: Playlist,
+  changes: Pick<UpdatePlaylistInput, 'name' | 'description'>,
+  now: string,
+): Playlist {
+  return {
+    ...current,
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.description !== undefined ? { description: changes.description } : {}),
+    version: current.version + 1,
+    updatedAt: now,
+  };
+}
+
+/** Storage of playlists and their entries. Implementations use single-item conditional writes. */
+export interface PlaylistRepository {
+  listPlaylists(userId: string, page: PageRequest): Promise<Page<Playlist>>;
+  getPlaylist(userId: string, playlistId: string): Promise<Playlist | undefined>;
+  createPlaylist(userId: string, playlist: Playlist): Promise<void>;
+  /**
+   * Writes `next`'s name, description, version and updatedAt only if the stored version is
+   * still `next.version - 1`. Throws `conflict` (with the current version) or `not_found`.
+   */
+  updatePlaylist(userId: string, next: Playlist): Promise<Playlist>;
+  /** Deletes the playlist, then its entries. */
+  deletePlaylist(userId: string, playlistId: string): Promise<boolean>;
+  listEntries(playlistId: string, page: PageRequest): Promise<Page<PlaylistEntry>>;
+  getEntry(playlistId: string, entryId: string): Promise<PlaylistEntry | undefined>;
+  /**
+   * Ranks of the entries on either side of where new entries would go, skipping
+   * `ignoreEntryId` (the entry being moved). Undefined when the `before` entry does not exist.
+   */
+  neighbours(
+    playlistId: string,
+    position: EntryPosition,
+    ignoreEntryId?: string,
+  ): Promise<{ before: string | null; after: string | null } | undefined>;
+  /** Stores new entries and adds their number to the playlist's `entryCount`. */
+  addEntries(userId: string, playlistId: string, entries: PlaylistEntry[], now: string): Promise<void>;
+  /** Rewrites only the entry's rank. Returns the moved entry, or undefined if it is gone. */
+  moveEntry(playlistId: string, entryId: string, rank: string): Promise<PlaylistEntry | undefined>;
+  /** Deletes one entry and decrements the count; false when there was no such entry. */
+  removeEntry(userId: string, playlistId: string, entryId: string, now: string): Promise<boolean>;
+}

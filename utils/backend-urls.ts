@@ -1,0 +1,54 @@
+// Shared by the build (`wxt.config.ts`, `wxt.build.ts`, in Node) and the extension
+// (`config.ts`), so it must not touch `import.meta.env` or browser APIs.
+
+/** Where the extension finds the backend. */
+export interface BackendUrls {
+  /** Auth server base URL (`POST /auth/login`, `/auth/register`, `/auth/refresh`). */
+  authUrl: string;
+  /** API base URL (`GET /albums`, `/tracks/{id}/stream`, …). */
+  apiUrl: string;
+  /** Origin the presigned audio and cover URLs point at (S3 or its local stand-in). */
+  mediaUrl: string;
+}
+
+export const DEFAULT_BACKEND_URLS: Readonly<BackendUrls> = Object.freeze({
+  authUrl: 'http://127.0.0.1:8710',
+  apiUrl: 'http://127.0.0.1:8711',
+  mediaUrl: 'http://127.0.0.1:8712',
+});
+
+export type EnvLike = Record<string, string | boolean | undefined>;
+
+/**
+ * Reads and validates the backend URLs from an env object (`import.meta.env` in the
+ * extension, `process.env` in the build). Throws with the variable to fix when one is not
+ * an http(s) URL, so a bad build fails before it ships.
+ */
+export function resolveBackendUrls(env: EnvLike): BackendUrls {
+  return {
+    authUrl: readUrl(env, 'WXT_AUTH_URL', DEFAULT_BACKEND_URLS.authUrl),
+    apiUrl: readUrl(env, 'WXT_API_URL', DEFAULT_BACKEND_URLS.apiUrl),
+    mediaUrl: readUrl(env, 'WXT_MEDIA_URL', DEFAULT_BACKEND_URLS.mediaUrl),
+  };
+}
+
+/** Match pattern covering every path on the URL's origin, for `host_permissions`. */
+export function originPattern(url: string): string {
+  return `${new URL(url).origin}/*`;
+}
+
+function readUrl(env: EnvLike, name: string, fallback: string): string {
+  const raw = env[name];
+  const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name} must use http or https, got "${value}"`);
+  }
+  // Paths are joined onto this base, so keep it without a trailing slash.
+  return value.replace(/\/+$/, '');
+}
