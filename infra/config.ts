@@ -1,0 +1,80 @@
+import type { Construct } from 'constructs';
+
+/** Where search queries are answered; see DESIGN.md ("Search port with two adapters"). */
+export type SearchBackend = 'embedded' | 'cloudsearch';
+
+/** Deployment settings, read once from CDK context (`cdk.json` or `-c key=value`). */
+export interface InfraConfig {
+  /** Prefix of physical names (tables, secrets, search domain), e.g. `alktunes-playlists`. */
+  prefix: string;
+  /** Deletion protection on tables, database and instance; `false` only for throwaway environments. */
+  deletionProtection: boolean;
+  searchBackend: SearchBackend;
+  /** JWT issuer (the auth server's public HTTPS base URL). Default: the auth stack's CloudFront URL. */
+  authIssuer?: string;
+  /** Audience the API accepts and the auth server puts into access tokens. */
+  authAudience: string;
+  /** Origins allowed by CORS on the API, the media bucket and the auth server (the extension's origins). */
+  corsOrigins: string[];
+  /** Lifetime of presigned stream URLs handed out by the Lambdas. */
+  streamUrlTtlSeconds: number;
+}
+
+const PREFIX = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
+
+/** Reads and validates the context; throws with the key to fix so a bad value fails at synth, not at deploy. */
+export function readConfig(scope: Construct): InfraConfig {
+  const get = (key: string): unknown => scope.node.tryGetContext(key);
+
+  const prefix = asString(get('prefix'), 'prefix') ?? 'alktunes';
+  if (!PREFIX.test(prefix)) {
+    throw new Error(`context "prefix" must match ${PREFIX} (it names tables and the search domain), got "${prefix}"`);
+  }
+
+  const searchBackend = asString(get('searchBackend'), 'searchBackend') ?? 'embedded';
+  if (searchBackend !== 'embedded' && searchBackend !== 'cloudsearch') {
+    throw new Error(`context "searchBackend" must be "embedded" or "cloudsearch", got "${searchBackend}"`);
+  }
+
+  const authIssuer = asString(get('authIssuer'), 'authIssuer');
+  if (authIssuer !== undefined && !/^https:\/\/[^/]+(\/.*)?$/.test(authIssuer)) {
+    throw new Error(`context "authIssuer" must be an https:// URL (API Gateway fetches its JWKS over TLS), got "${authIssuer}"`);
+  }
+
+  const streamUrlTtlSeconds = Number(get('streamUrlTtlSeconds') ?? 900);
+  if (!Number.isInteger(streamUrlTtlSeconds) || streamUrlTtlSeconds < 60 || streamUrlTtlSeconds > 604_800) {
+    throw new Error(`context "streamUrlTtlSeconds" must be an integer between 60 and 604800, got "${String(get('streamUrlTtlSeconds'))}"`);
+  }
+
+  return {
+    prefix,
+    deletionProtection: asBoolean(get('deletionProtection'), 'deletionProtection') ?? true,
+    searchBackend,
+    authIssuer: authIssuer?.replace(/\/$/, ''),
+    authAudience: asString(get('authAudience'), 'authAudience') ?? 'alktunes-api',
+    corsOrigins: asList(get('corsOrigins')) ?? ['*'],
+    streamUrlTtlSeconds,
+  };
+}
+
+function asString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `-c key=false` arrives as a string, `cdk.json` as a boolean; accept both. */
+function asBoolean(value: unknown, key: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context "${key}" must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/** A JSON array in `cdk.json`, or a comma-separated string from `-c corsOrigins=a,b`. */
+function asList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const list = items.map((item) => item.trim()).filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}

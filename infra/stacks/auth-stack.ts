@@ -1,0 +1,183 @@
+import { Aws, CfnCondition, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { acceptFindings } from '../nag';
+import type { Construct } from 'constructs';
+import type { InfraConfig } from '../config';
+import { AuthCdn } from '../constructs/auth-cdn';
+import { AuthServerInstance } from '../constructs/auth-server-instance';
+
+export interface AuthStackProps extends StackProps {
+  config: InfraConfig;
+}
+
+const DB_PORT = 3306;
+const DB_LOG_EXPORTS = ['error', 'slowquery'] as const;
+
+/**
+ * The Koa auth server: one EC2 instance (PM2 + nginx) in a public subnet, MySQL on RDS in
+ * isolated subnets, and CloudFront in front for a trusted HTTPS URL, which API Gateway's JWT
+ * authorizer requires of the issuer it fetches the JWKS from.
+ */
+export class AuthStack extends Stack {
+  /** The auth server's public base URL. */
+  readonly url: string;
+  /** The `iss` of access tokens: context `authIssuer`, else `url`. */
+  readonly issuer: string;
+  readonly vpc: ec2.Vpc;
+  readonly database: rds.DatabaseInstance;
+  readonly server: AuthServerInstance;
+  readonly serverSecurityGroup: ec2.SecurityGroup;
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AuthStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      flowLogs: {
+        rejected: {
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+          ),
+        },
+      },
+    });
+
+    this.serverSecurityGroup = new ec2.SecurityGroup(this, 'ServerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Auth server: HTTP(S) from anywhere; egress for packages, AWS APIs and MySQL only',
+      allowAllOutbound: false,
+    });
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Auth database: MySQL from the auth server only',
+      allowAllOutbound: false,
+    });
+    this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (CloudFront origin, nginx)');
+    this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS (nginx, for a custom domain)');
+    this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js, npm, packages and AWS APIs');
+    this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'Amazon Linux package mirrors');
+    this.serverSecurityGroup.addEgressRule(this.databaseSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL');
+    this.databaseSecurityGroup.addIngressRule(this.serverSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL from the auth server');
+
+    // RDS creates its log groups on first write; creating them first sets retention without
+    // the log-retention custom resource Lambda `cloudwatchLogsRetention` would add.
+    const instanceIdentifier = `${config.prefix}-auth`;
+    const databaseLogs = DB_LOG_EXPORTS.map(
+      (name) =>
+        new logs.LogGroup(this, `DatabaseLogs-${name}`, {
+          logGroupName: `/aws/rds/instance/${instanceIdentifier}/${name}`,
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+    );
+    this.database = new rds.DatabaseInstance(this, 'Database', {
+      engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [this.databaseSecurityGroup],
+      port: DB_PORT,
+      publiclyAccessible: false,
+      credentials: rds.Credentials.fromGeneratedSecret('alktunes', { secretName: `${config.prefix}/auth/database` }),
+      databaseName: 'alktunes',
+      allocatedStorage: 20,
+      maxAllocatedStorage: 100,
+      storageType: rds.StorageType.GP3,
+      storageEncrypted: true,
+      backupRetention: Duration.days(7),
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      instanceIdentifier,
+      cloudwatchLogsExports: [...DB_LOG_EXPORTS],
+      autoMinorVersionUpgrade: true,
+    });
+
+    for (const logGroup of databaseLogs) this.database.node.addDependency(logGroup);
+
+    const signingKeys = new secretsmanager.Secret(this, 'SigningKeys', {
+      secretName: `${config.prefix}/auth/signing-keys`,
+      description: 'Auth server signing keys file (AUTH_KEYS_FILE); filled by the first instance boot',
+      // Starts as an empty key set; the first boot stores the keys the server generated.
+      generateSecretString: { secretStringTemplate: JSON.stringify({ keys: [] }), generateStringKey: 'bootstrap', excludePunctuation: true },
+    });
+
+    // The CloudFront origin is the Elastic IP's public DNS name: known before the instance
+    // exists, so the instance can be told its own issuer URL without a dependency cycle.
+    const address = new ec2.CfnEIP(this, 'ServerAddress', { domain: 'vpc' });
+    const inUsEast1 = new CfnCondition(this, 'InUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
+    const dnsSuffix = Fn.conditionIf(inUsEast1.logicalId, 'compute-1.amazonaws.com', `${Aws.REGION}.compute.amazonaws.com`).toString();
+    const originDomain = `ec2-${Fn.join('-', Fn.split('.', address.attrPublicIp))}.${dnsSuffix}`;
+
+    const cdn = new AuthCdn(this, 'Cdn', { originDomain, deletionProtection: config.deletionProtection });
+    this.url = `https://${cdn.distribution.distributionDomainName}`;
+    this.issuer = config.authIssuer ?? this.url;
+
+    this.server = new AuthServerInstance(this, 'Server', {
+      vpc: this.vpc,
+      securityGroup: this.serverSecurityGroup,
+      databaseSecret: this.database.secret!,
+      signingKeys,
+      deletionProtection: config.deletionProtection,
+      environment: {
+        AUTH_ISSUER: this.issuer,
+        AUTH_AUDIENCE: config.authAudience,
+        // The server always admits extension origins; `*` is for the bucket and API only.
+        ...(config.corsOrigins.includes('*') ? {} : { CORS_ORIGINS: config.corsOrigins.join(',') }),
+      },
+    });
+    new ec2.CfnEIPAssociation(this, 'ServerAddressAssociation', {
+      allocationId: address.attrAllocationId,
+      instanceId: this.server.instance.instanceId,
+    });
+
+    this.suppressAcceptedFindings(signingKeys, config);
+
+    new CfnOutput(this, 'AuthUrl', { value: this.url, description: 'Auth server base URL (sign-in, JWKS)' });
+    new CfnOutput(this, 'AuthIssuer', { value: this.issuer, description: 'iss of access tokens; the API authorizer trusts it' });
+    new CfnOutput(this, 'AuthInstanceId', { value: this.server.instance.instanceId, description: 'aws ssm start-session --target <id>' });
+    new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret!.secretArn });
+  }
+
+  private suppressAcceptedFindings(signingKeys: secretsmanager.Secret, config: InfraConfig) {
+    acceptFindings(
+      this.database,
+      {
+        id: 'AwsSolutions-RDS3',
+        reason: 'Single-AZ keeps the small auth database affordable; 7-day backups and deletion protection cover recovery.',
+      },
+      {
+        id: 'AwsSolutions-RDS11',
+        reason: 'A non-default port adds no protection here: the security group admits only the auth server.',
+      },
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'The auth server reads DATABASE_URL once at start; rotation would cut it off until a restart. Rotate by redeploying.',
+      },
+    );
+    acceptFindings(signingKeys, {
+      id: 'AwsSolutions-SMG4',
+      reason: 'Holds the JWT keys file; keys rotate through the auth server key rotation command, not Secrets Manager rotation.',
+    });
+    acceptFindings(this.serverSecurityGroup, {
+      id: 'AwsSolutions-EC23',
+      reason: 'The auth server is public: HTTP/HTTPS from anywhere is its purpose. No other port is open.',
+    });
+    if (!config.deletionProtection) {
+      acceptFindings(this.database, {
+        id: 'AwsSolutions-RDS10',
+        reason: 'Context deletionProtection=false: a disposable environment that must be deletable.',
+      });
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { tables, type TableDefinition } from '../../backend/adapters/dynamodb/tables';
+import type { InfraConfig } from '../config';
+import { AppTable } from '../constructs/app-table';
+import { MediaBucket } from '../constructs/media-bucket';
+
+export interface DataStackProps extends StackProps {
+  config: InfraConfig;
+}
+
+/** Everything stateful the Lambdas share: the three DynamoDB tables and the media bucket. */
+export class DataStack extends Stack {
+  readonly tables: Record<TableDefinition['id'], AppTable>;
+  readonly media: MediaBucket;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const built = tables.map((definition) => {
+      const table = new AppTable(this, capitalize(definition.id), {
+        definition,
+        prefix: config.prefix,
+        deletionProtection: config.deletionProtection,
+      });
+      new CfnOutput(this, `${capitalize(definition.id)}Table`, {
+        value: table.table.tableName,
+        description: `DynamoDB table read through ${definition.envVar}`,
+      });
+      return [definition.id, table] as const;
+    });
+    this.tables = Object.fromEntries(built) as Record<TableDefinition['id'], AppTable>;
+
+    this.media = new MediaBucket(this, 'Media', {
+      corsOrigins: config.corsOrigins,
+      deletionProtection: config.deletionProtection,
+    });
+    new CfnOutput(this, 'MediaBucket', {
+      value: this.media.bucket.bucketName,
+      description: 'S3 bucket for audio and covers (MEDIA_BUCKET)',
+      exportName: mediaBucketExport(config),
+    });
+  }
+}
+
+/**
+ * The media bucket's export, named rather than generated so the API stack's grants (and the
+ * cdk-nag findings naming them) read the same in every synth.
+ */
+export function mediaBucketExport(config: InfraConfig): string {
+  return `${config.prefix}-media-bucket`;
+}
+
+/** `playlists` → `Playlists`: the table's construct id, and with `Table` its output name. */
+function capitalize(id: string): string {
+  return `${id.charAt(0).toUpperCase()}${id.slice(1)}`;
+}
