@@ -2,8 +2,9 @@ import { defineConfig } from 'wxt';
 import { originPattern, resolveBackendUrls } from './utils/backend-urls';
 
 /**
- * Least privilege: `storage` for the session and player state, `offscreen` (Chrome) for the
- * audio document, and host access only to the configured auth, API and media origins.
+ * Least privilege: `storage` for the session and player state, `alarms` to refresh the access
+ * token before it expires while the service worker sleeps, `offscreen` (Chrome) for the audio
+ * document, and host access only to the configured auth, API and media origins.
  * The URLs come from WXT_AUTH_URL / WXT_API_URL / WXT_MEDIA_URL at build time.
  */
 export default defineConfig({
@@ -14,12 +15,19 @@ export default defineConfig({
     return {
       name: 'Alktunes',
       description: 'A music mini-player for your Alktunes library.',
-      permissions: browser === 'firefox' ? ['storage'] : ['storage', 'offscreen'],
+      permissions: browser === 'firefox' ? ['storage', 'alarms'] : ['storage', 'alarms', 'offscreen'],
       host_permissions: origins,
       content_security_policy: {
         extension_pages: "script-src 'self'; object-src 'self'",
       },
       action: { default_title: 'Alktunes' },
+      // Media keys work while the browser is focused; making them global is the listener's
+      // choice on the browser's shortcuts page (the options page explains how).
+      commands: {
+        'toggle-playback': { suggested_key: { default: 'MediaPlayPause' }, description: 'Play or pause' },
+        'next-track': { suggested_key: { default: 'MediaNextTrack' }, description: 'Next track' },
+        'previous-track': { suggested_key: { default: 'MediaPrevTrack' }, description: 'Previous track' },
+      },
       ...(browser === 'firefox' && {
         browser_specific_settings: {
           gecko: {

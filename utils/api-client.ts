@@ -55,6 +55,7 @@ export function createApiClient(options: ApiClientOptions) {
     try {
       response = await doFetch(url, init);
     } catch {
+      if (init.signal?.aborted) throw new ApiError(0, 'aborted', 'The request was cancelled.');
       throw new ApiError(0, 'network_error', "Can't reach Alktunes. Check your connection and try again.");
     }
     if (!response.ok) throw await toApiError(response);
@@ -114,6 +115,36 @@ export function createApiClient(options: ApiClientOptions) {
     return new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
   }
 
+  /** Calls the API with the bearer token, refreshing once on a 401 and signing out when that fails. */
+  async function authed<T>(method: string, pathAndQuery: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    let session = await readSession();
+    if (!session) throw notSignedIn();
+    if (session.expiresAt - EXPIRY_MARGIN_MS <= now()) session = await refresh(session);
+    if (!session) throw notSignedIn();
+    const url = `${options.apiUrl}${pathAndQuery}`;
+    const call = (token: string) => {
+      const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const init: RequestInit = { headers, ...(signal && { signal }) };
+      if (method !== 'GET') init.method = method;
+      if (body !== undefined) init.body = JSON.stringify(body);
+      return request<T>(url, init);
+    };
+    try {
+      return await call(session.accessToken);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      const renewed = await refresh(session);
+      if (!renewed) throw notSignedIn();
+      try {
+        return await call(renewed.accessToken);
+      } catch (retryError) {
+        if (retryError instanceof ApiError && retryError.status === 401) await signOutLocally();
+        throw retryError;
+      }
+    }
+  }
+
   return {
     /** Signs in and stores the session. */
     async login(email: string, password: string): Promise<StoredSession> {
@@ -125,6 +156,16 @@ export function createApiClient(options: ApiClientOptions) {
       return startSession(await postJson<AuthResponse>(`${options.authUrl}/auth/register`, { email, password, name }));
     },
 
+    /**
+     * Refreshes the tokens now when the access token expires within `withinMs`, so long
+     * listening sessions never hit an expired token; resolves to the (possibly new) session.
+     */
+    async refreshSoon(withinMs: number): Promise<StoredSession | null> {
+      const session = await readSession();
+      if (!session || session.expiresAt - withinMs > now()) return session;
+      return refresh(session);
+    },
+
     /** Revokes the refresh token (best effort) and forgets the session. */
     async logout(): Promise<void> {
       const session = await readSession();
@@ -132,27 +173,14 @@ export function createApiClient(options: ApiClientOptions) {
       if (session) await postJson(`${options.authUrl}/auth/logout`, { refreshToken: session.refreshToken }).catch(() => {});
     },
 
-    /** An authenticated `GET` on the API. */
-    async get<T>(path: string, query: Query = {}): Promise<T> {
-      let session = await readSession();
-      if (!session) throw notSignedIn();
-      if (session.expiresAt - EXPIRY_MARGIN_MS <= now()) session = await refresh(session);
-      if (!session) throw notSignedIn();
-      const url = `${options.apiUrl}${path}${toSearch(query)}`;
-      const call = (token: string) => request<T>(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
-      try {
-        return await call(session.accessToken);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 401) throw error;
-        const renewed = await refresh(session);
-        if (!renewed) throw notSignedIn();
-        try {
-          return await call(renewed.accessToken);
-        } catch (retryError) {
-          if (retryError instanceof ApiError && retryError.status === 401) await signOutLocally();
-          throw retryError;
-        }
-      }
+    /** An authenticated `GET` on the API; `signal` aborts it (rejecting with code `aborted`). */
+    get<T>(path: string, query: Query = {}, options: { signal?: AbortSignal } = {}): Promise<T> {
+      return authed<T>('GET', `${path}${toSearch(query)}`, undefined, options.signal);
+    },
+
+    /** An authenticated write on the API (`POST`, `PATCH`, `DELETE`) with an optional JSON body. */
+    send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+      return authed<T>(method, path, body);
     },
   };
 }

@@ -1,41 +1,109 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { Track } from '@/backend/domain/catalog';
-import type { PlayerState } from './player/player-state';
+import type { PlayerState, RepeatMode } from './player/player-state';
 
-/** What the audio element reports back after a command. */
+/** What the audio document reports about its current track. */
 export interface MediaStatus {
   /** False when no track is loaded (e.g. the offscreen document was closed and recreated). */
   loaded: boolean;
   paused: boolean;
   currentTime: number;
   duration: number;
+  /** The loaded track's id, when the loader named one. */
+  trackId?: string;
 }
 
-/** Something the audio element did on its own (finished, failed, paused by media keys). */
+/** A track as the audio document needs it: where to stream it from, and what to show in the OS media controls. */
+export interface MediaItem {
+  url: string;
+  track?: Pick<Track, 'id' | 'title' | 'artist' | 'album' | 'coverUrl'>;
+}
+
+/** Background → audio document: play `item` from `startAt` seconds with this volume. */
+export interface LoadRequest extends MediaItem {
+  startAt?: number;
+  volume?: number;
+  muted?: boolean;
+}
+
+/**
+ * Something the audio element did on its own. `advanced` means it finished a track and went on
+ * to the preloaded one by itself (so the queue moves even while the service worker sleeps);
+ * `ended` means it finished with nothing preloaded; `checkpoint` is the position, every few
+ * seconds while playing, so a restart can resume there.
+ */
 export type AudioEvent =
-  | { type: 'playing' | 'paused' | 'ended' }
-  | { type: 'error'; message: string };
+  | { type: 'playing' | 'paused' | 'ended'; trackId?: string; positionSec?: number }
+  | { type: 'advanced'; trackId: string; previousTrackId?: string }
+  | { type: 'error'; trackId?: string; positionSec: number; message: string }
+  | { type: 'checkpoint'; trackId?: string; positionSec: number; durationSec: number };
+
+/** Live position, pushed over a `player/progress` port to every open popup. */
+export interface ProgressEvent {
+  trackId?: string;
+  positionSec: number;
+  durationSec: number;
+  paused: boolean;
+}
+
+/** The name of the port a popup opens to receive `ProgressEvent`s from the audio document. */
+export const PROGRESS_PORT = 'player/progress';
+
+/** A player action that media keys, the OS media controls and keyboard shortcuts can trigger. */
+export type ControlAction = 'toggle' | 'play' | 'pause' | 'next' | 'previous';
 
 type Empty = Record<string, never>;
+type State = { request: Empty; response: PlayerState };
+type With<T> = { request: T; response: PlayerState };
 
 /**
  * The one message contract between popup, background and offscreen document.
- * `player/*` messages are handled by the background, `offscreen/*` by the offscreen
- * document; every message is a request with a typed response.
+ * `player/*` messages are handled by the background and answer with the new `PlayerState`
+ * (the same state is also written to `storage.local`, which popups watch); `offscreen/*` are
+ * handled by the audio document. Every message is a request with a typed response.
  */
 export interface MessageMap {
-  /** Popup → background: replace the queue and start playing `tracks[index]`. */
-  'player/play-tracks': { request: { tracks: Track[]; index: number }; response: PlayerState };
-  /** Popup → background: pause when playing, resume otherwise. */
-  'player/toggle': { request: Empty; response: PlayerState };
-  /** Popup → background: the current player state. */
-  'player/state': { request: Empty; response: PlayerState };
-  /** Offscreen → background: the audio element changed state on its own. */
+  /** Replace the queue with `tracks` and play `tracks[index]`. */
+  'player/play-tracks': With<{ tracks: Track[]; index: number }>;
+  /** Play the queued track at `index`. */
+  'player/jump': With<{ index: number }>;
+  /** Pause when playing, resume otherwise. */
+  'player/toggle': State;
+  'player/play': State;
+  'player/pause': State;
+  'player/next': State;
+  /** The previous track, or the current one from the start when more than 3 s in. */
+  'player/previous': State;
+  'player/seek': With<{ positionSec: number }>;
+  /** 0…1. */
+  'player/volume': With<{ volume: number }>;
+  'player/mute': With<{ muted: boolean }>;
+  'player/shuffle': With<{ shuffle: boolean }>;
+  'player/repeat': With<{ repeat: RepeatMode }>;
+  /** Add to the end of the queue (`end`) or right after the current track (`next`). */
+  'player/enqueue': With<{ tracks: Track[]; where: 'end' | 'next' }>;
+  'player/remove': With<{ index: number }>;
+  'player/move': With<{ from: number; to: number }>;
+  /** Empty the queue except the current track. */
+  'player/clear': State;
+  /** The current player state. */
+  'player/state': State;
+  /** Media keys / OS media controls, from the audio document. Repeats within 300 ms are dropped. */
+  'player/control': With<{ action: ControlAction }>;
+  /** Audio document → background: the audio element changed state on its own. */
   'player/audio-event': { request: AudioEvent; response: PlayerState };
-  /** Background → offscreen: load `url` and play it from `startAt` seconds. */
+  /** Load `url` and play it from `startAt` (replaced by `offscreen/load`; kept for older senders). */
   'offscreen/play': { request: { url: string; startAt?: number }; response: MediaStatus };
+  /** Play an item; instant when it is the preloaded one. */
+  'offscreen/load': { request: LoadRequest; response: MediaStatus };
+  /** Buffer the item that follows, or forget the preloaded one (`null`). */
+  'offscreen/preload': { request: { item: MediaItem | null }; response: MediaStatus };
   'offscreen/pause': { request: Empty; response: MediaStatus };
   'offscreen/resume': { request: Empty; response: MediaStatus };
+  'offscreen/seek': { request: { positionSec: number }; response: MediaStatus };
+  'offscreen/volume': { request: { volume: number; muted: boolean }; response: MediaStatus };
+  /** Stop and unload everything (sign-out). */
+  'offscreen/stop': { request: Empty; response: MediaStatus };
   'offscreen/status': { request: Empty; response: MediaStatus };
 }
 

@@ -25,3 +25,17 @@ export interface MediaStore {
   /** A presigned GET URL (Range-capable) valid for `expiresInSeconds`. */
   signedGetUrl(key: string, expiresInSeconds: number): Promise<string>;
 }
+
+/** The bytes of an object too large to hold in memory, read piece by piece. */
+export interface ByteSource {
+  size: number;
+  /** Reads `length` bytes at `offset` (the last piece may be shorter). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Called after the last piece, before the object becomes visible; throwing abandons the upload. */
+  verify?(): Promise<void>;
+}
+
+/** A media store that can also take large objects without buffering them (multipart in S3). */
+export interface LargeMediaStore extends MediaStore {
+  putSource(key: string, source: ByteSource, contentType: string): Promise<void>;
+}

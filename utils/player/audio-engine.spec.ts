@@ -12,6 +12,9 @@ function fakeAudio() {
     duration: 30,
     paused: true,
     ended: false,
+    volume: 1,
+    muted: false,
+    preload: 'auto',
     play: vi.fn(async () => {
       audio.paused = false;
       fire('playing');
@@ -20,6 +23,10 @@ function fakeAudio() {
       audio.paused = true;
       fire('pause');
     }),
+    load: vi.fn(),
+    removeAttribute: vi.fn((name: string) => {
+      if (name === 'src') audio.src = '';
+    }),
     addEventListener: (type: string, listener: () => void) => {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },
@@ -27,43 +34,102 @@ function fakeAudio() {
   return { audio, fire, element: audio as unknown as AudioElementLike };
 }
 
+function setup() {
+  const a = fakeAudio();
+  const b = fakeAudio();
+  const events: AudioEvent[] = [];
+  const engine = createAudioEngine([a.element, b.element], (event) => events.push(event));
+  return { a, b, events, engine };
+}
+
+const track = (id: string) => ({ id, title: id, artist: 'A', album: 'B' });
+
 describe('audio engine', () => {
   it('plays a URL from the given position and reports its status', async () => {
-    const { audio, element } = fakeAudio();
-    const engine = createAudioEngine(element, () => {});
-
-    const status = await engine.play('https://media.test/a.wav', 12);
-    expect(audio.src).toBe('https://media.test/a.wav');
-    expect(status).toEqual({ loaded: true, paused: false, currentTime: 12, duration: 30 });
+    const { a, engine } = setup();
+    const status = await engine.load({ url: 'https://media.test/a.wav', track: track('a'), startAt: 12, volume: 0.5 });
+    expect(a.audio.src).toBe('https://media.test/a.wav');
+    expect(a.audio.volume).toBe(0.5);
+    expect(status).toEqual({ loaded: true, paused: false, currentTime: 12, duration: 30, trackId: 'a' });
   });
 
   it('reports what the element does on its own, not what its commands cause', async () => {
-    const { audio, fire, element } = fakeAudio();
-    const events: AudioEvent[] = [];
-    const engine = createAudioEngine(element, (event) => events.push(event));
-
-    await engine.play('https://media.test/a.wav');
+    const { a, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.pause();
     expect(events).toEqual([]);
 
-    audio.pause(); // e.g. a media key
-    audio.ended = true;
-    fire('pause');
-    fire('ended');
-    expect(events).toEqual([{ type: 'paused' }, { type: 'ended' }]);
+    a.audio.play(); // e.g. a media key through the OS
+    a.audio.pause();
+    expect(events.map((e) => e.type)).toEqual(['playing', 'paused']);
+  });
+
+  it('goes on to the preloaded track by itself when one ends, and says so', async () => {
+    const { a, b, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    expect(b.audio.src).toBe('https://media.test/b.wav');
+    expect(b.audio.load).toHaveBeenCalled();
+
+    a.audio.ended = true;
+    a.fire('ended');
+    await vi.waitFor(() => expect(events.at(-1)).toEqual({ type: 'advanced', trackId: 'b', previousTrackId: 'a' }));
+    expect(b.audio.paused).toBe(false);
+    expect(a.audio.src).toBe('');
+    expect((await engine.status()).trackId).toBe('b');
+  });
+
+  it('reports `ended` when nothing is preloaded', async () => {
+    const { a, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    a.audio.ended = true;
+    a.fire('ended');
+    expect(events).toEqual([{ type: 'ended', trackId: 'a' }]);
+  });
+
+  it('starts the preloaded track at once when it is asked for', async () => {
+    const { b, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    const status = await engine.load({ url: 'https://media.test/b.wav', track: track('b') });
+    expect(status).toMatchObject({ trackId: 'b', paused: false });
+    expect(b.audio.play).toHaveBeenCalledOnce();
+  });
+
+  it('drops a preload that failed instead of switching to it', async () => {
+    const { a, b, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/bad.wav', track: track('bad') });
+    b.fire('error');
+    a.audio.ended = true;
+    a.fire('ended');
+    expect(events).toEqual([{ type: 'ended', trackId: 'a' }]);
+  });
+
+  it('reports an error of the playing track with its position', async () => {
+    const { a, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a'), startAt: 7 });
+    a.fire('error');
+    expect(events).toEqual([{ type: 'error', trackId: 'a', positionSec: 7, message: expect.any(String) }]);
   });
 
   it('says nothing is loaded before the first play, so the player replays instead of resuming', async () => {
-    const { element } = fakeAudio();
-    const engine = createAudioEngine(element, () => {});
+    const { engine } = setup();
     expect(await engine.resume()).toMatchObject({ loaded: false });
   });
 
   it('turns a refused play into an error and forgets the media', async () => {
-    const { audio, element } = fakeAudio();
-    audio.play.mockRejectedValueOnce(new DOMException('not allowed', 'NotAllowedError'));
-    const engine = createAudioEngine(element, () => {});
-
-    await expect(engine.play('https://media.test/a.wav')).rejects.toThrow(/Playback failed/);
+    const { a, engine } = setup();
+    a.audio.play.mockRejectedValueOnce(new DOMException('not allowed', 'NotAllowedError'));
+    await expect(engine.load({ url: 'https://media.test/a.wav' })).rejects.toThrow(/Playback failed/);
     expect((await engine.status()).loaded).toBe(false);
+  });
+
+  it('stops and unloads both elements', async () => {
+    const { a, b, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    expect(await engine.stop()).toMatchObject({ loaded: false });
+    expect([a.audio.src, b.audio.src]).toEqual(['', '']);
   });
 });

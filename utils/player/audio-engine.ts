@@ -1,65 +1,185 @@
-import type { AudioEvent, MediaStatus } from '@/utils/messages';
-import type { AudioOutput } from './audio-output';
+import type { AudioEvent, MediaItem, MediaStatus } from '@/utils/messages';
+import { NOTHING_LOADED, type AudioOutput } from './audio-output';
 
 /** The parts of `HTMLAudioElement` the engine uses; a fake in specs. */
 export type AudioElementLike = Pick<
   HTMLAudioElement,
-  'src' | 'currentTime' | 'duration' | 'paused' | 'ended' | 'play' | 'pause' | 'addEventListener'
+  | 'src' | 'currentTime' | 'duration' | 'paused' | 'ended' | 'volume' | 'muted' | 'preload'
+  | 'play' | 'pause' | 'load' | 'removeAttribute' | 'addEventListener'
 >;
 
-/**
- * Drives one `<audio>` element. Runs in the offscreen document (Chrome) or the background
- * page (Firefox). Reports what the element does on its own through `onEvent`; events caused
- * by its own commands (e.g. the pause fired while switching tracks) are not reported.
- */
-export function createAudioEngine(audio: AudioElementLike, onEvent: (event: AudioEvent) => void): AudioOutput {
-  let switching = false;
-  let loaded = false;
+export interface AudioEngineHooks {
+  /** What the element did on its own (not what a command caused). */
+  onEvent(event: AudioEvent): void;
+  /** The current item changed (loaded, advanced to the preloaded one, stopped). */
+  onItem?(item: MediaItem | undefined): void;
+}
 
-  const status = (): MediaStatus => ({
-    loaded,
-    paused: audio.paused,
-    currentTime: audio.currentTime,
-    duration: Number.isFinite(audio.duration) ? audio.duration : 0,
-  });
+/** How often the position is reported while playing, so a restart can resume near it. */
+const CHECKPOINT_MS = 10_000;
+
+/**
+ * Drives two `<audio>` elements: one plays, the other buffers the next track. When a track
+ * ends and the next one is buffered, the engine switches by itself at once and reports
+ * `advanced`; that keeps albums gapless and the queue moving while the service worker sleeps.
+ * Runs in the offscreen document (Chrome) or the background page (Firefox).
+ */
+export function createAudioEngine(
+  elements: [AudioElementLike, AudioElementLike],
+  hooks: AudioEngineHooks | ((event: AudioEvent) => void),
+): AudioOutput & { current(): MediaItem | undefined } {
+  const { onEvent, onItem = () => {} } = typeof hooks === 'function' ? { onEvent: hooks } : hooks;
+  let [active, spare] = elements;
+  let item: MediaItem | undefined;
+  let next: MediaItem | undefined;
+  /** True while a command drives the element, so the events it causes are not reported. */
+  let switching = false;
+  let lastCheckpoint = 0;
+  let volume = { volume: 1, muted: false };
+
+  const trackId = () => item?.track?.id;
+  const status = (): MediaStatus =>
+    item
+      ? {
+          loaded: true,
+          paused: active.paused,
+          currentTime: active.currentTime,
+          duration: Number.isFinite(active.duration) ? active.duration : 0,
+          ...(trackId() && { trackId: trackId() }),
+        }
+      : { ...NOTHING_LOADED };
   const report = (event: AudioEvent) => {
     if (!switching) onEvent(event);
   };
 
-  audio.addEventListener('playing', () => report({ type: 'playing' }));
-  audio.addEventListener('pause', () => {
-    // The element also fires `pause` right before `ended`; only the latter matters.
-    if (!audio.ended) report({ type: 'paused' });
-  });
-  audio.addEventListener('ended', () => report({ type: 'ended' }));
-  audio.addEventListener('error', () => report({ type: 'error', message: 'This track could not be played.' }));
+  function unload(element: AudioElementLike) {
+    element.pause();
+    element.removeAttribute('src');
+    element.load();
+  }
+
+  /** Makes the spare element (holding the preloaded item) the active one. */
+  function swap(): void {
+    const previous = active;
+    [active, spare] = [spare, active];
+    item = next;
+    next = undefined;
+    unload(previous);
+    onItem(item);
+  }
+
+  for (const element of elements) {
+    const mine = (listener: () => void) => () => element === active && item && listener();
+    element.addEventListener('playing', mine(() => report({ type: 'playing', trackId: trackId(), positionSec: active.currentTime })));
+    element.addEventListener('pause', mine(() => {
+      // The element also fires `pause` right before `ended`; only the latter matters.
+      if (!active.ended) report({ type: 'paused', trackId: trackId(), positionSec: active.currentTime });
+    }));
+    element.addEventListener('timeupdate', mine(() => {
+      const now = Date.now();
+      if (active.paused || now - lastCheckpoint < CHECKPOINT_MS) return;
+      lastCheckpoint = now;
+      report({ type: 'checkpoint', trackId: trackId(), positionSec: active.currentTime, durationSec: status().duration });
+    }));
+    element.addEventListener('ended', mine(() => {
+      const finished = trackId();
+      if (!next) return report({ type: 'ended', trackId: finished });
+      swap();
+      active.play().then(
+        () => report({ type: 'advanced', trackId: trackId() ?? '', ...(finished && { previousTrackId: finished }) }),
+        (error: unknown) => report({ type: 'error', trackId: trackId(), positionSec: 0, message: describe(error) }),
+      );
+    }));
+    element.addEventListener('error', () => {
+      if (element === spare) next = undefined; // a broken preload is simply not used
+      else if (item) report({ type: 'error', trackId: trackId(), positionSec: active.currentTime, message: 'This track could not be played.' });
+    });
+  }
 
   return {
-    async play(url, startAt = 0) {
+    current: () => item,
+
+    async load(request) {
       switching = true;
+      const startAt = request.startAt ?? 0;
       try {
-        audio.src = url;
-        loaded = true;
-        if (startAt > 0) audio.currentTime = startAt;
-        await audio.play();
+        if (request.volume !== undefined) volume = { volume: request.volume, muted: request.muted ?? false };
+        if (next && next.url === request.url) {
+          swap();
+        } else {
+          active.pause();
+          item = { url: request.url, ...(request.track && { track: request.track }) };
+          active.src = request.url;
+          onItem(item);
+        }
+        Object.assign(active, volume);
+        if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
+        lastCheckpoint = Date.now();
+        await active.play();
         return status();
       } catch (error) {
-        loaded = false;
-        throw new Error(`Playback failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        item = undefined;
+        onItem(undefined);
+        throw new Error(`Playback failed: ${describe(error)}`, { cause: error });
       } finally {
         switching = false;
       }
     },
+
+    async preload(request) {
+      if (!request) {
+        if (next) unload(spare);
+        next = undefined;
+        return status();
+      }
+      if (next?.url === request.url) return status();
+      next = { url: request.url, ...(request.track && { track: request.track }) };
+      spare.preload = 'auto';
+      spare.src = request.url;
+      spare.load();
+      return status();
+    },
+
     async pause() {
-      audio.pause();
+      switching = true;
+      active.pause();
+      switching = false;
       return status();
     },
+
     async resume() {
-      if (loaded) await audio.play();
+      if (item) await active.play();
       return status();
     },
+
+    async seek(positionSec) {
+      if (item) active.currentTime = Math.max(0, positionSec);
+      return status();
+    },
+
+    async setVolume(level, muted) {
+      volume = { volume: Math.min(1, Math.max(0, level)), muted };
+      Object.assign(active, volume);
+      Object.assign(spare, volume);
+      return status();
+    },
+
+    async stop() {
+      switching = true;
+      unload(active);
+      if (next) unload(spare);
+      item = next = undefined;
+      switching = false;
+      onItem(undefined);
+      return status();
+    },
+
     async status() {
       return status();
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

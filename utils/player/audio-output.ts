@@ -1,15 +1,23 @@
-import type { MediaStatus } from '@/utils/messages';
+import type { LoadRequest, MediaItem, MediaStatus } from '@/utils/messages';
 
 /**
  * Where the sound comes from, seen from the player service. On Chrome it is the offscreen
- * document (reached by messages); on Firefox the background page's own `<audio>` element.
+ * document (reached by messages); on Firefox the background page's own engine.
  */
 export interface AudioOutput {
-  /** Loads `url` and starts playing from `startAt` seconds; resolves once playback started. */
-  play(url: string, startAt?: number): Promise<MediaStatus>;
+  /** Gets ready to play (opens the offscreen document), so the first track starts sooner. */
+  prepare?(): Promise<void>;
+  /** Plays the item from `startAt`; resolves once sound has started, rejects if it cannot play. */
+  load(request: LoadRequest): Promise<MediaStatus>;
+  /** Buffers the item that follows so it starts at once; `null` forgets it. */
+  preload(item: MediaItem | null): Promise<MediaStatus>;
   pause(): Promise<MediaStatus>;
-  /** Resumes the loaded track; `loaded: false` means the media is gone and must be replayed. */
+  /** Resumes the loaded track; `loaded: false` means the media is gone and must be reloaded. */
   resume(): Promise<MediaStatus>;
+  seek(positionSec: number): Promise<MediaStatus>;
+  setVolume(volume: number, muted: boolean): Promise<MediaStatus>;
+  /** Stops and unloads everything. */
+  stop(): Promise<MediaStatus>;
   status(): Promise<MediaStatus>;
 }
 

@@ -1,13 +1,15 @@
 import { browser } from 'wxt/browser';
-import { sendMessage } from '@/utils/messages';
+import { sendMessage, type MessageRequest, type MessageResponse } from '@/utils/messages';
 import { NOTHING_LOADED, type AudioOutput } from './audio-output';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 
+type OffscreenMessage = 'offscreen/preload' | 'offscreen/pause' | 'offscreen/resume' | 'offscreen/seek' | 'offscreen/volume' | 'offscreen/stop' | 'offscreen/status';
+
 /**
  * Chrome's audio output: the single offscreen document. It is created on demand (Chrome
- * allows one, and closes an AUDIO_PLAYBACK document after 30 s of silence), so every call
- * first checks whether it still exists.
+ * allows one, and closes an AUDIO_PLAYBACK document after 30 s of silence), so every command
+ * other than `load` first checks whether it still exists and answers "nothing loaded" if not.
  */
 export function createOffscreenOutput(): AudioOutput {
   let creating: Promise<void> | undefined;
@@ -36,19 +38,22 @@ export function createOffscreenOutput(): AudioOutput {
     await creating;
   }
 
+  async function ifOpen<T extends OffscreenMessage>(type: T, data: MessageRequest<T>): Promise<MessageResponse<T>> {
+    return (await exists()) ? sendMessage(type, data) : { ...NOTHING_LOADED };
+  }
+
   return {
-    async play(url, startAt) {
+    prepare: ensureDocument,
+    async load(request) {
       await ensureDocument();
-      return sendMessage('offscreen/play', { url, startAt });
+      return sendMessage('offscreen/load', request);
     },
-    async pause() {
-      return (await exists()) ? sendMessage('offscreen/pause', {}) : { ...NOTHING_LOADED };
-    },
-    async resume() {
-      return (await exists()) ? sendMessage('offscreen/resume', {}) : { ...NOTHING_LOADED };
-    },
-    async status() {
-      return (await exists()) ? sendMessage('offscreen/status', {}) : { ...NOTHING_LOADED };
-    },
+    preload: (item) => ifOpen('offscreen/preload', { item }),
+    pause: () => ifOpen('offscreen/pause', {}),
+    resume: () => ifOpen('offscreen/resume', {}),
+    seek: (positionSec) => ifOpen('offscreen/seek', { positionSec }),
+    setVolume: (volume, muted) => ifOpen('offscreen/volume', { volume, muted }),
+    stop: () => ifOpen('offscreen/stop', {}),
+    status: () => ifOpen('offscreen/status', {}),
   };
 }

@@ -1,27 +1,73 @@
 import { browser } from 'wxt/browser';
-import { onMessages } from '@/utils/messages';
+import { apiClient } from '@/utils/api-client';
 import { createCatalogService } from '@/utils/catalog-service';
-import { createAudioEngine } from './audio-engine';
+import { onMessages, type ControlAction } from '@/utils/messages';
+import { watchSession } from '@/utils/session-storage';
+import { startAudioHost } from './audio-host';
 import type { AudioOutput } from './audio-output';
 import { createOffscreenOutput } from './offscreen-output';
-import { createPlayerService } from './player-service';
+import { createPlayerService, type PlayerService } from './player-service';
 import { playerStateItem } from './player-state';
+import { COMMAND_ACTIONS } from './preferences';
+import { createStreamCache } from './stream-cache';
+import { keepTokenFresh } from './token-refresh';
+
+/** A media key can arrive twice — as a keyboard command and through the Media Session. */
+const REPEAT_WINDOW_MS = 300;
 
 /**
- * Starts the background's player and answers the popup's `player/*` messages. On Chrome the
- * sound comes from the offscreen document; where there is no offscreen API (Firefox, whose
- * background is a persistent page with a DOM) the background plays through its own element.
+ * Starts the background's player and answers the `player/*` messages. On Chrome the sound
+ * comes from the offscreen document; where there is no offscreen API (Firefox, whose
+ * background is a persistent page with a DOM) the background hosts the same audio engine.
  */
-export function startPlayer(): void {
+export function startPlayer(): PlayerService {
+  const catalog = createCatalogService();
+  const streams = createStreamCache({ fetchStream: (id) => catalog.stream(id) });
   const output: AudioOutput = browser.offscreen
     ? createOffscreenOutput()
-    : createAudioEngine(new Audio(), (event) => void player.handleAudioEvent(event));
-  const player = createPlayerService({ catalog: createCatalogService(), output, state: playerStateItem });
+    : startAudioHost({ report: (event) => void player.handleAudioEvent(event), control: (action) => void control(action) });
+  const player = createPlayerService({ output, streams, state: playerStateItem });
+
+  let last: { action: ControlAction; at: number } | undefined;
+  function control(action: ControlAction) {
+    const at = Date.now();
+    if (last?.action === action && at - last.at < REPEAT_WINDOW_MS) return player.state();
+    last = { action, at };
+    return player.control(action);
+  }
 
   onMessages({
     'player/play-tracks': ({ tracks, index }) => player.playTracks(tracks, index),
+    'player/jump': ({ index }) => player.jump(index),
     'player/toggle': () => player.toggle(),
+    'player/play': () => player.play(),
+    'player/pause': () => player.pause(),
+    'player/next': () => player.next(),
+    'player/previous': () => player.previous(),
+    'player/seek': ({ positionSec }) => player.seek(positionSec),
+    'player/volume': ({ volume }) => player.setVolume(volume),
+    'player/mute': ({ muted }) => player.setMuted(muted),
+    'player/shuffle': ({ shuffle }) => player.setShuffle(shuffle),
+    'player/repeat': ({ repeat }) => player.setRepeat(repeat),
+    'player/enqueue': ({ tracks, where }) => player.enqueue(tracks, where),
+    'player/remove': ({ index }) => player.remove(index),
+    'player/move': ({ from, to }) => player.move(from, to),
+    'player/clear': () => player.clear(),
     'player/state': () => player.state(),
+    'player/control': ({ action }) => control(action),
     'player/audio-event': (event) => player.handleAudioEvent(event),
   });
+
+  browser.commands.onCommand.addListener((command) => {
+    const action = COMMAND_ACTIONS[command as keyof typeof COMMAND_ACTIONS];
+    if (action) void control(action);
+  });
+
+  // A sign-out here or in the popup, or a refresh the server refused, ends playback cleanly.
+  watchSession((session) => {
+    if (!session) void player.stop({ code: 'signed_out', message: 'You signed out, so playback stopped.', at: Date.now() });
+  });
+  keepTokenFresh(() => apiClient().refreshSoon(120_000));
+
+  return player;
 }

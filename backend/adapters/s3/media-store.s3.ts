@@ -1,9 +1,22 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3ServiceException,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { MediaStore } from '../../domain/ports';
+import type { ByteSource, LargeMediaStore } from '../../domain/ports';
+
+/** Part size of multipart uploads: above S3's 5 MiB minimum, and 10,000 parts cover 80 GiB. */
+export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
 
 /** Audio and cover objects in one private bucket. */
-export class S3MediaStore implements MediaStore {
+export class S3MediaStore implements LargeMediaStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -27,5 +40,33 @@ export class S3MediaStore implements MediaStore {
 
   signedGetUrl(key: string, expiresInSeconds: number): Promise<string> {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
+  }
+
+  /**
+   * Uploads a large object part by part (one part in memory at a time). Anything that goes
+   * wrong, including a failed `source.verify()`, aborts the upload so no partial object or
+   * orphaned parts remain. Sources smaller than one part go up in a single PUT.
+   */
+  async putSource(key: string, source: ByteSource, contentType: string): Promise<void> {
+    if (source.size <= MULTIPART_PART_BYTES) {
+      const body = await source.read(0, source.size);
+      await source.verify?.();
+      return this.put(key, body, contentType);
+    }
+    const created = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }));
+    const upload = { Bucket: this.bucket, Key: key, UploadId: created.UploadId! };
+    try {
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      for (let offset = 0, part = 1; offset < source.size; offset += MULTIPART_PART_BYTES, part++) {
+        const body = await source.read(offset, Math.min(MULTIPART_PART_BYTES, source.size - offset));
+        const out = await this.s3.send(new UploadPartCommand({ ...upload, PartNumber: part, Body: body, ContentLength: body.byteLength }));
+        parts.push({ ETag: out.ETag!, PartNumber: part });
+      }
+      await source.verify?.();
+      await this.s3.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await this.s3.send(new AbortMultipartUploadCommand(upload)).catch(() => {});
+      throw error;
+    }
   }
 }

@@ -1,0 +1,60 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createTrackSearch, type SearchBackendConfig } from '../../adapters/search/track-search';
+import type { TrackRecord } from '../../domain/catalog';
+import { toIndexedTrack, type TrackSearch } from '../../domain/search';
+import { TargetError, type ImportTarget } from './target';
+
+/** Writes imported tracks to the catalog search index, one batch at a time. */
+export interface SearchIndexStep {
+  /** Shown at the start of a run, e.g. `embedded (MiniSearch snapshot in the media bucket)`. */
+  description: string;
+  /** Adds or replaces `records` in the index; idempotent (a batch may be sent again after an interruption). */
+  updateSearchIndex(records: readonly TrackRecord[]): Promise<void>;
+  /** Makes every update visible to searches (publishes the embedded snapshot); called once at the end of a run. */
+  finish(): Promise<void>;
+}
+
+/** The embedded index is rewritten whole on each publish, so publish every this many tracks, not every batch. */
+const PUBLISH_EVERY_TRACKS = 5000;
+
+/** Adapters that buffer writes until published (the embedded snapshot). */
+type Publishing = TrackSearch & { publish(): Promise<unknown>; close(): void };
+const publishes = (search: TrackSearch): search is Publishing => 'publish' in search && typeof search.publish === 'function';
+
+function backendConfig(target: ImportTarget): SearchBackendConfig {
+  if (target.search.backend === 'embedded') return { backend: 'embedded' };
+  if (!target.search.domainEndpoint) {
+    throw new TargetError(
+      `the search backend is CloudSearch${target.search.domainName ? ` (domain ${target.search.domainName})` : ''}: ` +
+        'set SEARCH_DOMAIN_ENDPOINT to its search endpoint (aws cloudsearch describe-domains)',
+    );
+  }
+  return { backend: 'cloudsearch', endpoint: target.search.domainEndpoint };
+}
+
+/** The search index of `target`, through the same adapters the search Lambda reads. */
+export function createSearchIndexStep(target: ImportTarget, s3: S3Client): SearchIndexStep {
+  const config = backendConfig(target);
+  const search = createTrackSearch(config, { region: target.region, s3, bucket: target.bucket, embedded: { log: () => {} } });
+  let unpublished = 0;
+  const publish = async () => {
+    if (!publishes(search) || unpublished === 0) return;
+    await search.publish();
+    unpublished = 0;
+  };
+  return {
+    description: config.backend === 'embedded' ? 'embedded (MiniSearch snapshot in the media bucket)' : `CloudSearch (${config.endpoint})`,
+    async updateSearchIndex(records) {
+      await search.upsert(records.map(toIndexedTrack));
+      unpublished += records.length;
+      if (unpublished >= PUBLISH_EVERY_TRACKS) await publish();
+    },
+    async finish() {
+      try {
+        await publish();
+      } finally {
+        if (publishes(search)) search.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export type SearchBackendName = 'embedded' | 'cloudsearch';
+
+/** Where an import writes: one bucket, the tracks table and the search index. */
+export interface ImportTarget {
+  /** One line for the user, e.g. `local stack (http://127.0.0.1:8712)`. */
+  description: string;
+  region: string;
+  bucket: string;
+  tracksTable: string;
+  /** Local stand-ins; absent for AWS, where the SDK resolves endpoints and credentials itself. */
+  endpoints: { s3?: string; dynamodb?: string };
+  search: { backend: SearchBackendName; domainName?: string; domainEndpoint?: string };
+}
+
+/** The target could not be determined; the message says what to do. */
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+const searchBackend = z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be "embedded" or "cloudsearch"' });
+
+const stackInfoSchema = z.object({
+  s3: z.url(),
+  dynamodb: z.url(),
+  region: z.string().min(1),
+  bucket: z.string().min(1),
+  tables: z.object({ tracks: z.string().min(1) }),
+});
+
+/** The local stack's `stack.json` (written by `npm start`); its search index is the embedded one. */
+export function targetFromStackInfo(info: unknown): ImportTarget {
+  const parsed = stackInfoSchema.safeParse(info);
+  if (!parsed.success) throw new TargetError(`stack.json is not a local stack address book (${parsed.error.issues[0]?.message}); restart with npm start`);
+  const stack = parsed.data;
+  return {
+    description: `local stack (S3 ${stack.s3}, DynamoDB ${stack.dynamodb})`,
+    region: stack.region,
+    bucket: stack.bucket,
+    tracksTable: stack.tables.tracks,
+    endpoints: { s3: stack.s3, dynamodb: stack.dynamodb },
+    search: { backend: 'embedded' },
+  };
+}
+
+/** Finds `name` among the outputs of every stack in a `cdk deploy --outputs-file` JSON. */
+function output(outputs: Record<string, Record<string, unknown>>, name: string): string | undefined {
+  const found = Object.values(outputs).flatMap((stack) => (typeof stack?.[name] === 'string' ? [stack[name]] : []));
+  if (found.length > 1) throw new TargetError(`the stack outputs hold ${found.length} values of ${name}; keep one deployment per outputs file`);
+  return found[0];
+}
+
+/** An AWS deployment described by the CDK outputs of the data (and search) stacks. */
+export function targetFromCdkOutputs(outputs: unknown, region: string | undefined, env: NodeJS.ProcessEnv = {}): ImportTarget {
+  if (!outputs || typeof outputs !== 'object') throw new TargetError('the stack outputs file is not a JSON object of stacks');
+  const all = outputs as Record<string, Record<string, unknown>>;
+  const bucket = output(all, 'MediaBucket');
+  const tracksTable = output(all, 'TracksTable');
+  if (!bucket || !tracksTable) {
+    throw new TargetError('the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`');
+  }
+  return {
+    description: `AWS (bucket ${bucket}, table ${tracksTable})`,
+    region: requireRegion(region),
+    bucket,
+    tracksTable,
+    endpoints: {},
+    search: {
+      backend: searchBackend.parse(output(all, 'SearchBackend') ?? env.SEARCH_BACKEND ?? 'embedded'),
+      ...optional('domainName', output(all, 'SearchDomainName')),
+      ...optional('domainEndpoint', env.SEARCH_DOMAIN_ENDPOINT),
+    },
+  };
+}
+
+/** An AWS deployment named by MEDIA_BUCKET and TRACKS_TABLE; undefined when neither is set. */
+export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined): ImportTarget | undefined {
+  const bucket = env.MEDIA_BUCKET?.trim();
+  const tracksTable = env.TRACKS_TABLE?.trim();
+  if (!bucket && !tracksTable) return undefined;
+  if (!bucket || !tracksTable) throw new TargetError(`set both MEDIA_BUCKET and TRACKS_TABLE (${bucket ? 'TRACKS_TABLE' : 'MEDIA_BUCKET'} is missing)`);
+  const parsedBackend = searchBackend.safeParse(env.SEARCH_BACKEND?.trim() || 'embedded');
+  if (!parsedBackend.success) throw new TargetError(parsedBackend.error.issues[0]!.message);
+  return {
+    description: `AWS (bucket ${bucket}, table ${tracksTable})`,
+    region: requireRegion(region),
+    bucket,
+    tracksTable,
+    endpoints: {},
+    search: { backend: parsedBackend.data, ...optional('domainEndpoint', env.SEARCH_DOMAIN_ENDPOINT?.trim()) },
+  };
+}
+
+const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
+
+function requireRegion(region: string | undefined): string {
+  if (!region) throw new TargetError('no AWS region: pass --region or set AWS_REGION');
+  return region;
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && what === 'stack.json') {
+      throw new TargetError(`the local stack is not running (${file} does not exist); start it with npm start, or pass --stack-outputs to import into AWS`);
+    }
+    throw new TargetError(`cannot read ${what} ${file}: ${code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TargetError(`${what} ${file} is not valid JSON`);
+  }
+}
+
+async function assertLocalStackRunning(target: ImportTarget): Promise<void> {
+  for (const url of [target.endpoints.s3, target.endpoints.dynamodb]) {
+    const answered = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (!answered) throw new TargetError(`the local stack is not running (nothing answers at ${url}); start it with npm start`);
+  }
+}
+
+/**
+ * Picks the target: `--stack-outputs`, else MEDIA_BUCKET/TRACKS_TABLE, else the running local
+ * stack. Throws `TargetError` with what to do when none is usable.
+ */
+export async function resolveTarget(
+  options: { stackOutputs?: string; region?: string; dataDir?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ImportTarget> {
+  const region = options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
+  if (options.stackOutputs) {
+    return targetFromCdkOutputs(await readJson(resolve(options.stackOutputs), 'stack outputs'), region, env);
+  }
+  const fromEnv = targetFromEnv(env, region);
+  if (fromEnv) return fromEnv;
+  const dataDir = resolve(options.dataDir ?? (env.ALKTUNES_DATA_DIR || '.data'));
+  const target = targetFromStackInfo(await readJson(resolve(dataDir, 'stack.json'), 'stack.json'));
+  await assertLocalStackRunning(target);
+  return target;
+}

@@ -1,0 +1,4 @@
+import { createApp } from 'vue';
+import OptionsPage from './OptionsPage.vue';
+
+createApp(OptionsPage).mount('#app');

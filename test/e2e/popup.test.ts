@@ -1,0 +1,210 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { requirement } from '../support/requirements';
+
+/** Debian's Chromium; override with CHROMIUM_PATH. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+
+/** Writes `popup-<name>-light.png` and `popup-<name>-dark.png`. */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join(artifacts, `popup-${name}-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+const trackIds = (rows: Locator) => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-track-id')));
+
+describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath, 'install Debian chromium: apt-get install -y chromium'))(
+  'the popup in Chromium against the local stack',
+  () => {
+    let dataDir: string;
+    let stack: LocalStack | undefined;
+    let context: BrowserContext | undefined;
+    let popupUrl: string;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'alktunes-popup-e2e-'));
+      await mkdir(artifacts, { recursive: true });
+      stack = await startLocalStack({
+        dataDir: path.join(dataDir, 'stack'),
+        ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
+        buildExtension: true,
+      });
+      const extensionDir = stack.extension.chrome;
+      if (!extensionDir) throw new Error('the local stack did not build the extension');
+      context = await chromium.launchPersistentContext(path.join(dataDir, 'profile'), {
+        executablePath: chromiumPath,
+        headless: false,
+        ignoreDefaultArgs: ['--disable-extensions'],
+        viewport: { width: 380, height: 560 },
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--autoplay-policy=no-user-gesture-required',
+          `--disable-extensions-except=${extensionDir}`,
+          `--load-extension=${extensionDir}`,
+        ],
+      });
+      const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+      popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;
+    });
+
+    afterAll(async () => {
+      await context?.close();
+      await stack?.stop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    async function openPopup(): Promise<Page> {
+      const page = await context!.newPage();
+      await page.goto(popupUrl);
+      return page;
+    }
+
+    /** Adds the row's track to the named playlist through the "add to playlist" dialog. */
+    async function addToPlaylist(page: Page, row: Locator, playlistId: string): Promise<void> {
+      await row.getByTestId('track-add-to-playlist').click();
+      await page.locator(`[data-testid="playlist-pick"][data-playlist-id="${playlistId}"]`).click();
+      await page.getByTestId('add-to-playlist-dialog').waitFor({ state: 'detached' });
+    }
+
+    it('registers, searches, plays, builds and reorders a playlist, keeps it all on reopen, signs out', async () => {
+      const page = await openPopup();
+      await page.getByTestId('auth-email').waitFor();
+      await shoot(page, 'sign-in');
+
+      // Register
+      await page.getByTestId('auth-toggle').click();
+      await page.getByTestId('auth-name').fill('Popup Tester with a rather long name that must not break the header');
+      await page.getByTestId('auth-email').fill(`popup-${Date.now()}@example.com`);
+      await page.getByTestId('auth-password').fill('correct-horse-battery-42');
+      await shoot(page, 'sign-up');
+      await page.getByTestId('auth-submit').click();
+
+      // Home: the shuffled feed
+      const homeRows = page.getByTestId('home-track');
+      await expect.poll(() => homeRows.count(), { timeout: 30_000 }).toBeGreaterThan(3);
+      await shoot(page, 'home');
+      const firstTitle = (await homeRows.first().locator('.title').textContent())!.trim();
+
+      // Search (from the keyboard), or Home when the stack has no search yet
+      await page.keyboard.press('/');
+      const input = page.getByTestId('search-input');
+      await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+      await input.fill(firstTitle.split(/\s+/)[0]!);
+      const searchRows = page.getByTestId('search-track');
+      // Results, or (search not on this stack yet / no match) an error or empty state.
+      const answer = page.locator('[data-testid="search-track"], [data-testid="load-error"], [data-testid="load-empty"]:not(:has-text("Type to search"))');
+      await answer.first().waitFor({ timeout: 30_000 });
+      const outcome = (await searchRows.count()) > 0 ? 'results' : 'unavailable';
+      await shoot(page, 'search');
+      let source = searchRows;
+      if (outcome === 'unavailable') {
+        await page.getByTestId('nav-home').click();
+        source = homeRows;
+      }
+      const picked = source.first();
+      const pickedTitle = (await picked.locator('.title').textContent())!.trim();
+      const pickedId = await picked.getAttribute('data-track-id');
+
+      // Play
+      await picked.getByTestId('track-play').click();
+      const toggle = page.getByTestId('player-toggle');
+      await expect.poll(() => toggle.getAttribute('data-state'), { timeout: 30_000 }).toBe('playing');
+      expect((await page.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
+      expect((await page.getByTestId('player-artist').textContent())?.trim()).not.toBe('');
+      expect((await page.getByTestId('player-time').textContent())?.trim()).toMatch(/^\d+:\d\d \/ \d+:\d\d$/);
+      await shoot(page, 'playing');
+
+      // Create a playlist
+      await page.getByTestId('nav-playlists').click();
+      await page.getByTestId('playlist-name').fill('Road trip');
+      await page.getByTestId('playlist-create').click();
+      const item = page.getByTestId('playlist-item').filter({ hasText: 'Road trip' });
+      await item.waitFor();
+      const playlistId = (await item.getAttribute('data-playlist-id'))!;
+
+      // Add: the picked track, then two more from Home
+      if (outcome === 'results') {
+        await page.getByTestId('nav-search').click();
+        await addToPlaylist(page, searchRows.first(), playlistId);
+      } else {
+        await page.getByTestId('nav-home').click();
+        await addToPlaylist(page, homeRows.first(), playlistId);
+      }
+      await page.getByTestId('nav-home').click();
+      await addToPlaylist(page, homeRows.nth(1), playlistId);
+      await addToPlaylist(page, homeRows.nth(2), playlistId);
+      const expected = [pickedId].concat(
+        (await trackIds(homeRows)).slice(1, 3),
+      );
+
+      // Open it and reorder by drag and drop, then by keyboard
+      await page.getByTestId('nav-playlists').click();
+      await expect.poll(() => item.textContent()).toContain('3 tracks');
+      await item.locator('.open').click();
+      const entries = page.getByTestId('playlist-entry');
+      await expect.poll(() => entries.count(), { timeout: 20_000 }).toBe(3);
+      expect(await trackIds(entries)).toEqual(expected);
+
+      await entries.nth(0).dragTo(entries.nth(2));
+      const afterDrag = [expected[1], expected[2], expected[0]];
+      await expect.poll(() => trackIds(entries)).toEqual(afterDrag);
+
+      await page.locator('[role="listitem"][data-index="0"]').focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      const afterKeys = [afterDrag[1], afterDrag[0], afterDrag[2]];
+      await expect.poll(() => trackIds(entries)).toEqual(afterKeys);
+      await shoot(page, 'playlist');
+
+      // Let the moves reach the server before the popup closes
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      await page.close();
+
+      // Reopen: same view, same order, same player
+      const again = await openPopup();
+      const againEntries = again.getByTestId('playlist-entry');
+      await expect.poll(() => againEntries.count(), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => trackIds(againEntries)).toEqual(afterKeys);
+      expect((await again.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
+      expect(await again.getByTestId('player-toggle').getAttribute('data-state')).toMatch(/playing|paused|loading/);
+
+      // Queue and help views
+      await again.getByTestId('nav-queue').click();
+      await shoot(again, 'queue');
+      await again.keyboard.press('?');
+      await again.getByTestId('help-view').waitFor();
+      await shoot(again, 'help');
+      await again.keyboard.press('Escape');
+
+      // Pause with Space (with no button focused: Space on a button presses that button), then sign out
+      await again.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await again.keyboard.press('Space');
+      await expect.poll(() => again.getByTestId('player-toggle').getAttribute('data-state')).toBe('paused');
+      await again.getByTestId('sign-out').click();
+      await again.getByTestId('auth-email').waitFor();
+      await again.close();
+
+      const signedOut = await openPopup();
+      await signedOut.getByTestId('auth-email').waitFor();
+      expect(await signedOut.getByTestId('home-track').count()).toBe(0);
+      await signedOut.close();
+    });
+  },
+);

@@ -1,0 +1,58 @@
+import { vi } from 'vitest';
+import type { Track } from '@/backend/domain/catalog';
+import type { HomeFeed } from '@/utils/home-service';
+import type { PlaylistEntry, PlaylistSummary } from '@/utils/playlists-service';
+import { writeSession } from '@/utils/session-storage';
+import { jsonResponse, makeAuthResponse, makeTracks } from './factories';
+
+let sequence = 0;
+
+/** A signed-in listener whose access token is still fresh. */
+export function signIn(): Promise<void> {
+  return writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 600_000 });
+}
+
+export function makeFeed(count = 5, overrides: Partial<HomeFeed> = {}): HomeFeed {
+  return { generatedAt: '2025-01-01T00:00:00.000Z', tracks: makeTracks(count), sections: [], ...overrides };
+}
+
+export function makePlaylist(overrides: Partial<PlaylistSummary> = {}): PlaylistSummary {
+  const n = ++sequence;
+  return { id: `pl_${n}`, name: `Playlist ${n}`, entryCount: 0, version: 1, updatedAt: '2025-01-01T00:00:00.000Z', ...overrides };
+}
+
+export function makeEntries(tracks: Track[]): PlaylistEntry[] {
+  return tracks.map((track) => ({ id: `ent_${++sequence}`, trackId: track.id, track }));
+}
+
+/** A request `fetch` saw: method, path (with query) and JSON body. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+type Route = (request: SeenRequest) => Response | Promise<Response> | undefined;
+
+/**
+ * Stubs `fetch` with `routes` keyed `"METHOD /path"` (query ignored when matching); an
+ * unmatched request gets a 404 error body. Returns every request seen.
+ */
+export function fakeApi(routes: Record<string, Route | unknown>): SeenRequest[] {
+  const seen: SeenRequest[] = [];
+  const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const request: SeenRequest = {
+      method: init?.method ?? 'GET',
+      path: url.pathname + url.search,
+      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    };
+    seen.push(request);
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    const route = routes[`${request.method} ${url.pathname}`];
+    const answer = typeof route === 'function' ? await (route as Route)(request) : route === undefined ? undefined : jsonResponse(200, route);
+    return answer ?? jsonResponse(404, { error: { code: 'not_found', message: 'Not found' } });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return seen;
+}

@@ -1,0 +1,88 @@
+import { browser, type Browser } from 'wxt/browser';
+import { PROGRESS_PORT, type AudioEvent, type ControlAction, type MediaItem, type ProgressEvent } from '@/utils/messages';
+import { createAudioEngine } from './audio-engine';
+import type { AudioOutput } from './audio-output';
+
+export interface AudioHostOptions {
+  /** Where the engine's own events go: a message to the background, or the player itself. */
+  report(event: AudioEvent): void;
+  /** Media keys and the OS media controls. */
+  control(action: ControlAction): void;
+  /** The document that plays; defaults to the global one. */
+  document?: Document;
+}
+
+/** How often an open popup gets the live position. */
+const PROGRESS_MS = 250;
+
+/**
+ * The document that plays audio: the offscreen document on Chrome, the background page on
+ * Firefox. Same engine for both; it also owns what only that document can do — Media Session
+ * metadata and action handlers, and the live position for open popups.
+ */
+export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): AudioOutput {
+  const existing = [...doc.querySelectorAll('audio')];
+  const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [HTMLAudioElement, HTMLAudioElement];
+  const session = 'mediaSession' in navigator ? navigator.mediaSession : undefined;
+
+  const engine = createAudioEngine(elements, {
+    onEvent(event) {
+      if (session && (event.type === 'playing' || event.type === 'advanced')) session.playbackState = 'playing';
+      if (session && event.type === 'paused') session.playbackState = 'paused';
+      report(event);
+    },
+    onItem: (item) => showMetadata(item),
+  });
+
+  function showMetadata(item: MediaItem | undefined): void {
+    if (!session) return;
+    const track = item?.track;
+    session.metadata = track
+      ? new MediaMetadata({
+          title: track.title,
+          artist: track.artist,
+          album: track.album,
+          artwork: track.coverUrl ? [{ src: track.coverUrl }] : [],
+        })
+      : null;
+  }
+
+  if (session) {
+    const handlers: [MediaSessionAction, ControlAction][] = [
+      ['play', 'play'],
+      ['pause', 'pause'],
+      ['nexttrack', 'next'],
+      ['previoustrack', 'previous'],
+    ];
+    for (const [action, command] of handlers) {
+      try {
+        session.setActionHandler(action, () => control(command));
+      } catch {
+        // An action this browser does not support.
+      }
+    }
+  }
+
+  serveProgress(engine);
+  return engine;
+}
+
+/** Pushes the live position to each popup that opened a `player/progress` port, while it stays open. */
+function serveProgress(engine: AudioOutput): void {
+  browser.runtime.onConnect.addListener((port: Browser.runtime.Port) => {
+    if (port.name !== PROGRESS_PORT) return;
+    const push = async () => {
+      const media = await engine.status();
+      const event: ProgressEvent = {
+        ...(media.trackId && { trackId: media.trackId }),
+        positionSec: media.currentTime,
+        durationSec: media.duration,
+        paused: media.paused,
+      };
+      port.postMessage(event);
+    };
+    const timer = setInterval(() => void push().catch(() => clearInterval(timer)), PROGRESS_MS);
+    port.onDisconnect.addListener(() => clearInterval(timer));
+    void push();
+  });
+}
