@@ -1,3 +1,4 @@
+import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
 import { invalidInput, notFound } from '../../domain/errors';
 import {
@@ -58,10 +59,18 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
       if (!(await playlists.deletePlaylist(userId, playlistId))) throw notFound('Playlist');
     },
 
-    /** Appends or inserts entries; all tracks must exist, and the order of `trackIds` is kept. */
-    async addEntries(userId: string, playlistId: string, input: AddEntriesInput): Promise<PlaylistEntry[]> {
+    /**
+     * Appends or inserts entries; all tracks must exist, and the order of `trackIds` is kept.
+     * Returns the new entries and their tracks, so presenting them needs no second lookup.
+     */
+    async addEntries(
+      userId: string,
+      playlistId: string,
+      input: AddEntriesInput,
+    ): Promise<{ entries: PlaylistEntry[]; tracks: TrackRecord[] }> {
       await requirePlaylist(userId, playlistId);
-      const known = new Set((await catalog.getTracks(input.trackIds)).map((t) => t.id));
+      const tracks = await catalog.getTracks(input.trackIds);
+      const known = new Set(tracks.map((t) => t.id));
       const unknown = input.trackIds.findIndex((id) => !known.has(id));
       if (unknown >= 0) throw invalidInput(`No track with id ${input.trackIds[unknown]}`, `trackIds.${unknown}`);
 
@@ -76,7 +85,7 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
         addedAt: at.toISOString(),
       }));
       await playlists.addEntries(userId, playlistId, entries, at.toISOString());
-      return entries;
+      return { entries, tracks };
     },
 
     /** Moves one entry before another (or to the end); only the moved entry is rewritten. */

@@ -1,3 +1,4 @@
+import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository, MediaStore } from '../../domain/ports';
 import {
   addEntriesSchema,
@@ -46,9 +47,9 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
   const entryPath = (event: Event) =>
     parse(entryParams, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
 
-  /** Entries with their tracks, loaded in one batch for the whole page. */
-  async function presentEntries(entries: PlaylistEntry[]) {
-    const tracks = await catalog.getTracks([...new Set(entries.map((e) => e.trackId))]);
+  /** Entries with their tracks, loaded in one batch for the whole page unless the caller has them. */
+  async function presentEntries(entries: PlaylistEntry[], loaded?: readonly TrackRecord[]) {
+    const tracks = loaded ?? (await catalog.getTracks([...new Set(entries.map((e) => e.trackId))]));
     const sign = keySigner(media, urlTtlSeconds);
     const byId = new Map(await Promise.all(tracks.map(async (t) => [t.id, await presentTrack(t, sign)] as const)));
     return entries.map((e) => ({ id: e.id, trackId: e.trackId, addedAt: e.addedAt, track: byId.get(e.trackId) ?? null }));
@@ -98,7 +99,8 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       const userId = userIdOf(event);
       const id = playlistId(event);
       const input = parse(addEntriesSchema, jsonBody(event));
-      return created({ items: await presentEntries(await commands.addEntries(userId, id, input)) });
+      const { entries, tracks } = await commands.addEntries(userId, id, input);
+      return created({ items: await presentEntries(entries, tracks) });
     },
 
     'PATCH /playlists/{id}/entries/{entryId}': async (event) => {

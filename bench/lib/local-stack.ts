@@ -1,0 +1,34 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+
+/** Every service on a port the OS picks, so runs never collide with `npm start` or each other. */
+export const freePorts = { auth: 0, api: 0, s3: 0, dynamodb: 0 } as const;
+
+export interface FreshStack {
+  stack: LocalStack;
+  /** Stops every service and deletes the stack's data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole local stack (dynalite, s3rver, auth server, gateway, demo catalog) in this
+ * process, with its data in a new temporary directory.
+ */
+export async function startFreshStack(label = 'bench'): Promise<FreshStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), `alktunes-${label}-`));
+  try {
+    const stack = await startLocalStack({ dataDir, ports: freePorts });
+    return {
+      stack,
+      stop: async () => {
+        await stack.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Rounds for display: whole numbers from 100 up, otherwise up to `digits` significant digits. */
+export function round(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return String(Number(value.toPrecision(digits)));
+}
+
+/** `median (min–max)` of several runs, or just the value when there was one run. */
+export function withSpread(values: readonly number[], digits = 3): string {
+  if (values.length === 1) return round(values[0]!, digits);
+  return `${round(median(values), digits)} (${round(Math.min(...values), digits)}–${round(Math.max(...values), digits)})`;
+}
+
+/** A Markdown table, so a run's output can be pasted into a README as is. */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The machine a figure was measured on, for the record next to it. */
+export function machineNote(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+/**
+ * The 1-minute load average, with a warning on stderr when other work already keeps the cores
+ * busy: figures taken then measure the neighbours as much as the code.
+ */
+export function loadNote(): string {
+  const load = loadavg()[0]!;
+  if (load > cpus().length / 2) console.error(`⚠ load average ${load.toFixed(1)} on ${cpus().length} cores: other processes will skew these figures`);
+  return `load average ${load.toFixed(1)}`;
+}
+
+/** Saves a run's figures as `bench/results/<name>-<timestamp>.json` and returns the path. */
+export async function saveResults(name: string, data: unknown): Promise<string> {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ machine: machineNote(), ...(data as object) }, null, 2)}\n`);
+  return file;
+}

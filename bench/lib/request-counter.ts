@@ -1,0 +1,58 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+
+/** Requests per kind, e.g. `{ GetItem: 2, Query: 1 }`. */
+export type RequestCounts = Record<string, number>;
+
+export interface RequestCounter {
+  /** Requests since the last reset. */
+  total(): number;
+  byKind(): RequestCounts;
+  reset(): void;
+  stop(): void;
+}
+
+/**
+ * Counts the requests an in-process HTTP server listening at `endpoint` receives, grouped by
+ * `kindOf` (requests it returns undefined for are skipped). It listens on Node's
+ * `http.server.request.start` diagnostics channel, so neither the servers, the handlers nor
+ * the SDK clients change to be measured, and SDK retries count like any other call.
+ */
+export function countServerRequests(endpoint: string, kindOf: (request: IncomingMessage) => string | undefined): RequestCounter {
+  const port = Number(new URL(endpoint).port);
+  let counts: RequestCounts = {};
+
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: IncomingMessage };
+    if (request.socket.localPort !== port) return;
+    const kind = kindOf(request);
+    if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
+  };
+  subscribe('http.server.request.start', onRequest);
+
+  return {
+    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
+    byKind: () => ({ ...counts }),
+    reset: () => {
+      counts = {};
+    },
+    stop: () => unsubscribe('http.server.request.start', onRequest),
+  };
+}
+
+/** DynamoDB API calls by operation (`X-Amz-Target: DynamoDB_20120810.Query` → `Query`); health checks are skipped. */
+export const dynamoOperation = (request: IncomingMessage): string | undefined => {
+  const target = request.headers['x-amz-target'];
+  return typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : undefined;
+};
+
+/**
+ * Resolves once `counter` has seen no new request for `quietMs`. A load run ends when the load
+ * generator stops, but the requests it left in flight keep the stack busy for a moment longer.
+ */
+export async function settled(counter: RequestCounter, quietMs = 300): Promise<void> {
+  for (let seen = -1; seen !== counter.total(); ) {
+    seen = counter.total();
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
