@@ -11,7 +11,15 @@ describe('loadApiConfig', () => {
       mediaBucket: 'm',
       endpoints: { dynamodb: undefined, s3: undefined },
       streamUrlTtlSeconds: 900,
+      search: { backend: 'embedded' },
     });
+  });
+
+  it('chooses the search backend, requiring an endpoint for CloudSearch', () => {
+    const endpoint = 'https://search-alktunes-search-abc.us-east-1.cloudsearch.amazonaws.com';
+    expect(loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch', CLOUDSEARCH_ENDPOINT: endpoint }).search).toEqual({ backend: 'cloudsearch', endpoint });
+    expect(() => loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch' })).toThrow(/CLOUDSEARCH_ENDPOINT/);
+    expect(() => loadApiConfig({ ...env, SEARCH_BACKEND: 'elastic' })).toThrow(/SEARCH_BACKEND/);
   });
 
   it('reads endpoints and the URL lifetime', () => {

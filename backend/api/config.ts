@@ -23,6 +23,10 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: optionalUrl,
   /** Lifetime of presigned stream and cover URLs. */
   STREAM_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+  /** Which search adapter answers `GET /search`: the embedded index (snapshot in MEDIA_BUCKET) or CloudSearch. */
+  SEARCH_BACKEND: z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be embedded or cloudsearch' }).default('embedded'),
+  /** The CloudSearch domain's search endpoint; required with SEARCH_BACKEND=cloudsearch. */
+  CLOUDSEARCH_ENDPOINT: optionalUrl,
 });
 
 export interface ApiConfig {
@@ -31,7 +35,10 @@ export interface ApiConfig {
   mediaBucket: string;
   endpoints: { dynamodb?: string; s3?: string };
   streamUrlTtlSeconds: number;
+  search: SearchConfig;
 }
+
+export type SearchConfig = { backend: 'embedded' } | { backend: 'cloudsearch'; endpoint: string };
 
 /**
  * Reads and validates the API configuration once per cold start. Throws with the names of the
@@ -47,11 +54,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new Error(`Invalid API configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.SEARCH_BACKEND === 'cloudsearch' && !e.CLOUDSEARCH_ENDPOINT) {
+    throw new Error('Invalid API configuration: CLOUDSEARCH_ENDPOINT is not set (required with SEARCH_BACKEND=cloudsearch)');
+  }
   return {
     region: e.AWS_REGION,
     tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE },
     mediaBucket: e.MEDIA_BUCKET,
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,
+    search: e.CLOUDSEARCH_ENDPOINT && e.SEARCH_BACKEND === 'cloudsearch' ? { backend: 'cloudsearch', endpoint: e.CLOUDSEARCH_ENDPOINT } : { backend: 'embedded' },
   };
 }

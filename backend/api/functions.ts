@@ -4,11 +4,13 @@ import { DynamoHomeRepository } from '../adapters/dynamodb/home-repository.dynam
 import { DynamoPlaylistRepository } from '../adapters/dynamodb/playlist-repository.dynamodb';
 import { createS3Client } from '../adapters/s3/client';
 import { S3MediaStore } from '../adapters/s3/media-store.s3';
+import { createTrackSearch } from '../adapters/search/track-search';
 import type { ApiConfig } from './config';
 import { catalogRoutes } from './catalog/handlers';
 import { homeRoutes, publishShuffledFeed, type HomeDeps } from './home/handlers';
 import { dispatch } from './http';
 import { playlistRoutes } from './playlists/handlers';
+import { searchRoutes } from './search/handlers';
 import type { ApiHandler, FunctionName, ScheduleEvent } from './types';
 
 /** Adapters built from config; SDK clients are created here once per cold start. */
@@ -20,18 +22,21 @@ function createDeps(config: ApiConfig) {
     playlists: new DynamoPlaylistRepository(doc, config.tables.playlists),
     home: new DynamoHomeRepository(doc, config.tables.home),
     media: new S3MediaStore(s3, config.mediaBucket),
+    // Built lazily by the adapter: nothing is read until the first search.
+    search: createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket }),
     urlTtlSeconds: config.streamUrlTtlSeconds,
     now: () => new Date(),
   };
 }
 
-/** The three API Lambdas; each dispatches on `event.routeKey` (see `routes.ts`). */
+/** The API Lambdas; each dispatches on `event.routeKey` (see `routes.ts`). */
 export function createApiFunctions(config: ApiConfig): Record<FunctionName, ApiHandler> {
   const deps = createDeps(config);
   return {
     playlists: dispatch(playlistRoutes(deps)),
     catalog: dispatch(catalogRoutes(deps)),
     home: dispatch(homeRoutes(deps)),
+    search: dispatch(searchRoutes(deps)),
   };
 }
 

@@ -29,4 +29,5 @@ export const apiRoutes: readonly ApiRoute[] = [
     'GET /artists/{id}',
   ]),
   ...routesOf('home', ['GET /home']),
+  ...routesOf('search', ['GET /search', 'GET /search/suggest']),
 ];

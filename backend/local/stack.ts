@@ -10,6 +10,7 @@ import { DynamoCatalogRepository } from '../adapters/dynamodb/catalog-repository
 import { tableName, tables } from '../adapters/dynamodb/tables';
 import { createS3Client, ensureBucket } from '../adapters/s3/client';
 import { S3MediaStore } from '../adapters/s3/media-store.s3';
+import { createIndexSync, rebuildIndex } from '../adapters/search/index-sync';
 import { startAuthServer } from '../auth/server';
 import { apiAudience, defaultPorts, localPrefix, localRegion, type ServiceName } from './config';
 import { ensureDemoAccount, seedDemoCatalog, type DemoAccount } from './demo/seed';
@@ -47,9 +48,17 @@ export interface StackInfo {
   extension: { chrome?: string };
 }
 
+/** The services a running stack can restart on their own (fault tests, outage drills). */
+export type RestartableService = 'auth' | 'dynamodb';
+
 export interface LocalStack extends StackInfo {
   /** Runs the shuffle now (as the schedule would). */
   shuffle(): Promise<unknown>;
+  /**
+   * Stops one service, runs `whileDown` (if given) while it is unreachable, then starts it again
+   * on the same port with the same data; everything else keeps running.
+   */
+  restart(service: RestartableService, whileDown?: () => Promise<unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,8 +80,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await mkdir(options.dataDir, { recursive: true });
     const dirs = emulatorDirs(options.dataDir);
 
-    const dynamodb = await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
-    stops.push(dynamodb.stop);
+    let dynamodb = await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
+    stops.push(() => dynamodb.stop());
     log(`✓ dynamodb  ${dynamodb.url}  (dynalite, data in ${dirs.dynamodb})`);
 
     const s3 = await startS3(host, ports.s3, dirs.s3);
@@ -95,15 +104,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTables(dynamoClients.client, names);
     await ensureBucket(s3Client, bucket);
 
-    const auth = await startAuthServer({
+    const authOptions = {
       host,
       port: ports.auth,
       audience: apiAudience,
       databaseUrl: options.databaseUrl ?? `sqlite:${join(options.dataDir, 'auth.sqlite')}`,
       keysFile: join(options.dataDir, 'auth-keys.json'),
       log: requestLog,
-    });
-    stops.push(auth.close);
+    };
+    let auth = await startAuthServer(authOptions);
+    stops.push(() => auth.close());
     log(`✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'})`);
 
     const gateway = createGateway({
@@ -123,13 +133,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const apiUrl = `http://${host}:${(gateway.address() as { port: number }).port}`;
     log(`✓ api       ${apiUrl}  (local API Gateway → Lambda handlers, JWT authorizer)`);
 
+    const catalog = new DynamoCatalogRepository(dynamoClients.doc, names.tracks);
+    const searchIndex = createIndexSync({ search: apiConfig.search, region: localRegion, s3: s3Client, bucket, catalog });
     const seeded = await seedDemoCatalog({
-      catalog: new DynamoCatalogRepository(dynamoClients.doc, names.tracks),
+      catalog,
       media: new S3MediaStore(s3Client, bucket),
       markerFile: join(options.dataDir, 'demo-seed.json'),
       log,
+      index: searchIndex,
     });
     log(`✓ catalog   ${seeded.trackCount} demo tracks${seeded.created ? ' generated' : ''}`);
+    // A data directory from before search existed has tracks but no index yet.
+    if (!(await searchIndex.hasIndex())) await rebuildIndex(catalog, searchIndex);
+    searchIndex.close(); // the writer's copy of the index is not needed once published
+    log(`✓ search    ${apiConfig.search.backend} index (snapshot polled every 2 s by the search function)`);
     const demo = await ensureDemoAccount(auth.url, join(options.dataDir, 'demo-account.json'));
 
     const shuffleHandler = createShuffleHandler(apiConfig);
@@ -163,7 +180,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       extension,
     };
     await writeFile(join(options.dataDir, 'stack.json'), JSON.stringify(info, null, 2));
-    return { ...info, shuffle, stop: stopAll };
+    const restart = async (service: RestartableService, whileDown?: () => Promise<unknown>) => {
+      // The same port (the gateway, the authorizer and the SDK clients keep their URLs) and data.
+      const port = Number(new URL(service === 'auth' ? auth.url : dynamodb.url).port);
+      if (service === 'auth') await auth.close();
+      else await dynamodb.stop();
+      log(`↻ ${service} stopped`);
+      try {
+        await whileDown?.();
+      } finally {
+        if (service === 'auth') auth = await startAuthServer({ ...authOptions, port });
+        else dynamodb = await startDynamoDb(host, port, dirs.dynamodb);
+        log(`↻ ${service} started again`);
+      }
+    };
+    return { ...info, shuffle, restart, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -25,6 +25,8 @@ export interface ApiFunctionProps {
   /** Entry file relative to the repository root, exporting `handler`. */
   entry: string;
   description: string;
+  /** Memory in MB (default 512); the embedded search index lives in memory. */
+  memorySize?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export class ApiFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.memorySize ?? 512,
       timeout: Duration.seconds(10),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -25,9 +25,18 @@ const literal = (name: string, options: { sort?: boolean; facet?: boolean } = {}
   LiteralOptions: { SearchEnabled: true, FacetEnabled: options.facet ?? false, ReturnEnabled: true, SortEnabled: options.sort ?? false },
 });
 
+/** A field that is only returned with hits, never searched. */
+const stored = (name: string): IndexField => ({
+  IndexFieldName: name,
+  IndexFieldType: 'literal',
+  LiteralOptions: { SearchEnabled: false, FacetEnabled: false, ReturnEnabled: true, SortEnabled: false },
+});
+
 /**
- * The catalog search documents: free text on artist, title and album; ids to load the hits
- * from the tracks table; `kind` to filter tracks/albums/artists; `sort_key` for name order.
+ * The catalog search documents: free text on artist, title and album; ids of the hit and its
+ * parents; `kind` to filter tracks/albums/artists; `sort_key` for name order; `doc`, the record
+ * to answer with (JSON), so the search function needs no table reads. Documents are written by
+ * `backend/adapters/search/cloudsearch/documents.ts`.
  */
 export const catalogIndexFields: IndexField[] = [
   text('artist'),
@@ -38,6 +47,7 @@ export const catalogIndexFields: IndexField[] = [
   literal('album_id'),
   literal('artist_id'),
   literal('sort_key', { sort: true }),
+  stored('doc'),
 ];
 
 /** Type-ahead on each text field. */

@@ -1,18 +1,21 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { TableDefinition } from '../../backend/adapters/dynamodb/tables';
+import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
 import { apiRoutes } from '../../backend/api/routes';
 import type { FunctionName } from '../../backend/api/types';
 import type { InfraConfig } from '../config';
 import { ApiFunction, type BucketAccess, type TableAccess } from '../constructs/api-function';
+import { acceptFindings, nagResourceName } from '../nag';
 import { mediaBucketExport, type DataStack } from './data-stack';
 
 export interface ApiStackProps extends StackProps {
@@ -28,6 +31,7 @@ interface FunctionSpec {
   description: string;
   tables: Record<TableDefinition['id'], TableAccess>;
   media: BucketAccess;
+  memorySize?: number;
 }
 
 /** The least-privilege matrix: what each function may touch, and nothing else. */
@@ -46,6 +50,16 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     description: 'The shuffled home feed',
     tables: { playlists: 'none', tracks: 'read', home: 'read' },
     media: 'read',
+  },
+  search: {
+    description: 'Catalog search and type-ahead suggestions',
+    // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no table reads.
+    // Its only other grants are the search index's, added in `bindSearch`.
+    tables: { playlists: 'none', tracks: 'none', home: 'none' },
+    media: 'none',
+    // Room for the embedded index (~140 MB of heap for 100,000 tracks, bench/search.ts) and the
+    // CPU share that comes with memory, which the snapshot load on a cold start needs.
+    memorySize: 1536,
   },
   shuffle: {
     description: 'Publishes a new home feed every 3 hours',
@@ -70,6 +84,7 @@ export class ApiStack extends Stack {
       const fn = new ApiFunction(this, pascal(name), {
         entry: `backend/api/lambda/${name}.ts`,
         description: spec.description,
+        memorySize: spec.memorySize,
       });
       for (const [tableId, access] of Object.entries(spec.tables)) {
         fn.useTable(data.tables[tableId as TableDefinition['id']], access);
@@ -78,6 +93,7 @@ export class ApiStack extends Stack {
       return [name, fn] as const;
     });
     this.functions = Object.fromEntries(built) as Record<BackendFunction, ApiFunction>;
+    this.bindSearch(this.functions.search, mediaBucket, config);
 
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Alktunes listener API',
@@ -109,6 +125,42 @@ export class ApiStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the listener API' });
+  }
+
+  /**
+   * The search function's backend and its least-privilege access: GetObject on the covers
+   * (presigned in hits) and, for the embedded index, on the snapshot prefix; or search/suggest
+   * on the one CloudSearch domain. The domain's
+   * endpoint exists only once the domain is active, so it comes from `-c cloudsearchEndpoint=…`
+   * on the deploy after the one that created the domain; until then the function fails at
+   * start, naming CLOUDSEARCH_ENDPOINT.
+   */
+  private bindSearch(search: ApiFunction, mediaBucket: s3.IBucket, config: InfraConfig) {
+    search.fn.addEnvironment('SEARCH_BACKEND', config.searchBackend);
+    // Hits carry presigned cover URLs, which are only as good as the signer's own s3:GetObject.
+    const covers = mediaBucket.arnForObjects('covers/*');
+    const snapshots = mediaBucket.arnForObjects(`${SEARCH_INDEX_PREFIX}*`);
+    const readable = config.searchBackend === 'embedded' ? [covers, snapshots] : [covers];
+    iam.Grant.addToPrincipal({ grantee: search.fn, actions: ['s3:GetObject'], resourceArns: readable });
+    acceptFindings(
+      search.fn,
+      ...readable.map((arn) => ({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, arn)}]`,
+        reason: 'Presigns cover URLs and reads the search index snapshots: s3:GetObject on those key prefixes only.',
+      })),
+    );
+    if (config.searchBackend === 'embedded') return;
+    const endpoint = this.node.tryGetContext('cloudsearchEndpoint') as string | undefined;
+    if (!endpoint) {
+      Annotations.of(search).addWarningV2(
+        'alktunes:cloudsearch-endpoint',
+        'searchBackend=cloudsearch without -c cloudsearchEndpoint=…: search answers 500 until redeployed with the domain endpoint',
+      );
+    }
+    search.fn.addEnvironment('CLOUDSEARCH_ENDPOINT', endpoint ?? '');
+    // Same name as the SearchStack's domain (`<prefix>-search`).
+    const domainArn = this.formatArn({ service: 'cloudsearch', resource: 'domain', resourceName: `${config.prefix}-search` });
+    iam.Grant.addToPrincipal({ grantee: search.fn, actions: ['cloudsearch:search', 'cloudsearch:suggest'], resourceArns: [domainArn] });
   }
 
   /** `$default` with throttling and JSON access logs (the `HttpApi` default stage allows neither). */

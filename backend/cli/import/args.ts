@@ -38,7 +38,7 @@ Options:
   -h, --help              show this help
 
 Environment: MEDIA_BUCKET, TRACKS_TABLE, AWS_REGION, SEARCH_BACKEND (embedded | cloudsearch),
-SEARCH_DOMAIN_ENDPOINT (cloudsearch).`;
+CLOUDSEARCH_ENDPOINT (cloudsearch).`;
 
 /** Thrown for bad command-line input; the message is meant for the user, with the usage. */
 export class UsageError extends Error {

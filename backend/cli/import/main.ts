@@ -26,10 +26,11 @@ export interface CommandIo {
 export function depsFor(target: ImportTarget): ImportDeps {
   const { doc } = createDynamoClients({ region: target.region, endpoint: target.endpoints.dynamodb });
   const s3 = createS3Client({ region: target.region, endpoint: target.endpoints.s3 });
+  const catalog = new DynamoCatalogRepository(doc, target.tracksTable);
   return {
-    catalog: new DynamoCatalogRepository(doc, target.tracksTable),
+    catalog,
     media: new S3MediaStore(s3, target.bucket),
-    searchIndex: createSearchIndexStep(target, s3),
+    searchIndex: createSearchIndexStep(target, s3, catalog),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createTrackSearch, type SearchBackendConfig } from '../../adapters/search/track-search';
+import { createIndexSync } from '../../adapters/search/index-sync';
+import type { SearchBackendConfig } from '../../adapters/search/track-search';
 import type { TrackRecord } from '../../domain/catalog';
-import { toIndexedTrack, type TrackSearch } from '../../domain/search';
+import type { CatalogRepository } from '../../domain/ports';
 import { TargetError, type ImportTarget } from './target';
 
 /** Writes imported tracks to the catalog search index, one batch at a time. */
@@ -17,35 +18,31 @@ export interface SearchIndexStep {
 /** The embedded index is rewritten whole on each publish, so publish every this many tracks, not every batch. */
 const PUBLISH_EVERY_TRACKS = 5000;
 
-/** Adapters that buffer writes until published (the embedded snapshot). */
-type Publishing = TrackSearch & { publish(): Promise<unknown>; close(): void };
-const publishes = (search: TrackSearch): search is Publishing => 'publish' in search && typeof search.publish === 'function';
-
 function backendConfig(target: ImportTarget): SearchBackendConfig {
   if (target.search.backend === 'embedded') return { backend: 'embedded' };
   if (!target.search.domainEndpoint) {
     throw new TargetError(
       `the search backend is CloudSearch${target.search.domainName ? ` (domain ${target.search.domainName})` : ''}: ` +
-        'set SEARCH_DOMAIN_ENDPOINT to its search endpoint (aws cloudsearch describe-domains)',
+        'set CLOUDSEARCH_ENDPOINT to its search endpoint (aws cloudsearch describe-domains)',
     );
   }
   return { backend: 'cloudsearch', endpoint: target.search.domainEndpoint };
 }
 
-/** The search index of `target`, through the same adapters the search Lambda reads. */
-export function createSearchIndexStep(target: ImportTarget, s3: S3Client): SearchIndexStep {
+/** The search index of `target`, kept in step through the same sync the seed and `reindex` use. */
+export function createSearchIndexStep(target: ImportTarget, s3: S3Client, catalog: CatalogRepository): SearchIndexStep {
   const config = backendConfig(target);
-  const search = createTrackSearch(config, { region: target.region, s3, bucket: target.bucket, embedded: { log: () => {} } });
+  const sync = createIndexSync({ search: config, region: target.region, s3, bucket: target.bucket, catalog, embedded: { log: () => {} } });
   let unpublished = 0;
   const publish = async () => {
-    if (!publishes(search) || unpublished === 0) return;
-    await search.publish();
+    if (unpublished === 0) return;
+    await sync.publishSnapshot();
     unpublished = 0;
   };
   return {
     description: config.backend === 'embedded' ? 'embedded (MiniSearch snapshot in the media bucket)' : `CloudSearch (${config.endpoint})`,
     async updateSearchIndex(records) {
-      await search.upsert(records.map(toIndexedTrack));
+      await sync.indexTracks(records);
       unpublished += records.length;
       if (unpublished >= PUBLISH_EVERY_TRACKS) await publish();
     },
@@ -53,7 +50,7 @@ export function createSearchIndexStep(target: ImportTarget, s3: S3Client): Searc
       try {
         await publish();
       } finally {
-        if (publishes(search)) search.close();
+        sync.close();
       }
     },
   };

@@ -71,7 +71,7 @@ export function targetFromCdkOutputs(outputs: unknown, region: string | undefine
     search: {
       backend: searchBackend.parse(output(all, 'SearchBackend') ?? env.SEARCH_BACKEND ?? 'embedded'),
       ...optional('domainName', output(all, 'SearchDomainName')),
-      ...optional('domainEndpoint', env.SEARCH_DOMAIN_ENDPOINT),
+      ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT),
     },
   };
 }
@@ -90,7 +90,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
     bucket,
     tracksTable,
     endpoints: {},
-    search: { backend: parsedBackend.data, ...optional('domainEndpoint', env.SEARCH_DOMAIN_ENDPOINT?.trim()) },
+    search: { backend: parsedBackend.data, ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT?.trim()) },
   };
 }
 

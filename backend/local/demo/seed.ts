@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { TrackRecord } from '../../domain/catalog';
 import { albumIdFor, artistIdFor, trackIdFor } from '../../domain/ids';
 import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import type { IndexSync } from '../../adapters/search/index-sync';
 import { demoAlbums } from './catalog';
 import { renderCover } from './cover';
 import { encodeWav, renderSong, sampleRate } from './synth';
@@ -32,6 +33,8 @@ export async function seedDemoCatalog(deps: {
   media: MediaStore;
   markerFile: string;
   log: (line: string) => void;
+  /** The search index to keep in step; the seeded tracks are indexed and published at the end. */
+  index?: Pick<IndexSync, 'indexTracks' | 'publishSnapshot'>;
 }): Promise<{ created: boolean; trackCount: number }> {
   const marker = await readJson<SeedMarker>(deps.markerFile);
   if (marker?.version === seedVersion && marker.trackIds[0] && (await deps.catalog.getTrack(marker.trackIds[0]))) {
@@ -39,6 +42,7 @@ export async function seedDemoCatalog(deps: {
   }
 
   const trackIds: string[] = [];
+  const saved: TrackRecord[] = [];
   let songSeed = 1;
   for (const album of demoAlbums) {
     const albumId = albumIdFor(album.artist, album.album);
@@ -72,8 +76,13 @@ export async function seedDemoCatalog(deps: {
       };
       await deps.catalog.saveTrack(track);
       trackIds.push(track.id);
+      saved.push(track);
     }
     deps.log(`  demo album "${album.album}" by ${album.artist}: ${album.tracks.length} tracks`);
+  }
+  if (deps.index) {
+    await deps.index.indexTracks(saved);
+    await deps.index.publishSnapshot();
   }
   await writeFile(deps.markerFile, JSON.stringify({ version: seedVersion, trackIds } satisfies SeedMarker, null, 2));
   return { created: true, trackCount: trackIds.length };

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3ServiceException,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { IndexSnapshot } from './catalog-index';
+
+/** Where the embedded index lives in the media bucket; the search Lambda may read only this prefix. */
+export const SEARCH_INDEX_PREFIX = 'search-index/';
+
+/** The small object readers poll; it names the current snapshot. */
+export interface SnapshotPointer {
+  version: string;
+  /** Object key of the gzipped snapshot JSON. */
+  key: string;
+  trackCount: number;
+  /** Size of the snapshot object (gzipped). */
+  bytes: number;
+  publishedAt: string;
+}
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Sortable and unique across writers: publish time, then random bits. */
+const newVersion = (now: Date) => `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Versioned snapshots of the embedded index in S3. A snapshot object is written once under a
+ * new key, then the pointer is switched to it, so a reader never sees half a snapshot.
+ */
+export class S3SnapshotStore {
+  readonly pointerKey: string;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly prefix = SEARCH_INDEX_PREFIX,
+  ) {
+    this.pointerKey = `${prefix}current.json`;
+  }
+
+  /** The current pointer, or `undefined` when nothing was published yet. */
+  async readPointer(): Promise<SnapshotPointer | undefined> {
+    // Without s3:ListBucket (the search Lambda has none) S3 answers 403, not 404, for a missing key.
+    const body = await this.get(this.pointerKey, { missingIfForbidden: true });
+    return body ? (JSON.parse(body.toString('utf8')) as SnapshotPointer) : undefined;
+  }
+
+  async read(pointer: SnapshotPointer): Promise<IndexSnapshot> {
+    const body = await this.get(pointer.key);
+    if (!body) throw new Error(`search snapshot ${pointer.key} is missing`);
+    return JSON.parse((await gunzipAsync(body)).toString('utf8')) as IndexSnapshot;
+  }
+
+  async publish(snapshot: IndexSnapshot, now = new Date()): Promise<SnapshotPointer> {
+    const version = newVersion(now);
+    const key = `${this.prefix}index-${version}.json.gz`;
+    const body = await gzipAsync(Buffer.from(JSON.stringify(snapshot)));
+    await this.put(key, body, 'application/gzip');
+    const pointer: SnapshotPointer = { version, key, trackCount: snapshot.tracks.length, bytes: body.byteLength, publishedAt: now.toISOString() };
+    await this.put(this.pointerKey, Buffer.from(JSON.stringify(pointer)), 'application/json');
+    return pointer;
+  }
+
+  /**
+   * Deletes all but the newest `keep` snapshots (keys sort by publish time). The one before the
+   * current stays so a reader that read the old pointer an instant ago can still load it.
+   */
+  async prune(keep = 2): Promise<number> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.prefix}index-`, ContinuationToken: token }),
+      );
+      keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
+      token = page.NextContinuationToken;
+    } while (token);
+    const stale = keys.sort().slice(0, Math.max(0, keys.length - keep));
+    for (let i = 0; i < stale.length; i += 1000) {
+      const chunk = stale.slice(i, i + 1000);
+      await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }));
+    }
+    return stale.length;
+  }
+
+  private async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength, CacheControl: 'no-cache' }),
+    );
+  }
+
+  private async get(key: string, options: { missingIfForbidden?: boolean } = {}): Promise<Buffer | undefined> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    } catch (error) {
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (error instanceof NoSuchKey || status === 404 || (options.missingIfForbidden && status === 403)) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import type { IndexedTrack, SearchQuery, SearchResults, Suggestion, TrackSearch } from '../../../domain/search';
+import { CatalogIndex } from './catalog-index';
+import type { S3SnapshotStore, SnapshotPointer } from './snapshot-store.s3';
+
+export interface EmbeddedSearchOptions {
+  /** How often the pointer object is checked for a newer snapshot (default 2 s). */
+  pollMs?: number;
+  now?: () => number;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+type Change = { upsert: readonly IndexedTrack[] } | { remove: readonly string[] };
+
+/**
+ * The embedded (MiniSearch) adapter: serves from memory, loaded from the published snapshot.
+ *
+ * Readers stay fresh by checking the small pointer object at most every `pollMs` — on a timer
+ * while the process runs and on each query (a frozen Lambda runs no timers) — and swap in the
+ * new snapshot when its version changes. The swap happens in the background: a query never
+ * waits for a reload, except the very first one.
+ *
+ * Writers (the import and reindex commands) call `upsert`/`remove`, then `publish()`. Unpublished
+ * changes are replayed onto any newer snapshot loaded meanwhile, so a concurrent writer's
+ * snapshot is extended rather than overwritten.
+ */
+export class EmbeddedTrackSearch implements TrackSearch {
+  private index = CatalogIndex.empty();
+  private version: string | undefined;
+  private pending: Change[] = [];
+  /** Set by `replaceAll`: the next publish starts from nothing, not from the latest snapshot. */
+  private replacing = false;
+  private loaded: Promise<void> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private lastCheck = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pollMs: number;
+  private readonly now: () => number;
+  private readonly log: (entry: Record<string, unknown>) => void;
+
+  constructor(
+    private readonly store: S3SnapshotStore,
+    options: EmbeddedSearchOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 2000;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((entry) => entry.level !== 'info' && console.warn(JSON.stringify(entry)));
+  }
+
+  /** Version of the snapshot being served (undefined before the first publish). */
+  get currentVersion(): string | undefined {
+    return this.version;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResults> {
+    return (await this.ready()).search(query);
+  }
+
+  async suggest(text: string, limit: number): Promise<Suggestion[]> {
+    return (await this.ready()).suggest(text, limit);
+  }
+
+  async upsert(tracks: readonly IndexedTrack[]): Promise<void> {
+    await this.ready();
+    this.apply({ upsert: tracks });
+  }
+
+  async remove(trackIds: readonly string[]): Promise<void> {
+    await this.ready();
+    this.apply({ remove: trackIds });
+  }
+
+  /** Replaces everything with `tracks` (reindex): the next publish carries only these. */
+  async replaceAll(tracks: readonly IndexedTrack[]): Promise<void> {
+    await this.ready();
+    this.index = CatalogIndex.empty();
+    this.pending = [];
+    this.replacing = true;
+    this.apply({ upsert: tracks });
+  }
+
+  /** Publishes unpublished changes as a new snapshot; returns its pointer (undefined when nothing changed). */
+  async publish(): Promise<SnapshotPointer | undefined> {
+    await this.ready();
+    if (this.pending.length === 0) return undefined;
+    const latest = await this.store.readPointer();
+    if (latest && latest.version !== this.version) await this.load(latest);
+    const pointer = await this.store.publish(this.index.toSnapshot());
+    this.version = pointer.version;
+    this.pending = [];
+    this.replacing = false;
+    // Old snapshots only cost storage: a writer without s3:ListBucket/DeleteObject still publishes.
+    await this.store.prune().catch((error: unknown) =>
+      this.log({ level: 'warn', msg: 'could not delete old search snapshots', error: String(error) }),
+    );
+    return pointer;
+  }
+
+  /** Stops the background poll (tests, shutdown). */
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Checks the pointer now and reloads if it moved; resolves when done. */
+  async refresh(): Promise<void> {
+    this.lastCheck = this.now();
+    this.refreshing ??= (async () => {
+      try {
+        const pointer = await this.store.readPointer();
+        if (pointer && pointer.version !== this.version) await this.load(pointer);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async ready(): Promise<CatalogIndex> {
+    if (!this.loaded) {
+      this.loaded = this.refresh().then(() => {
+        this.timer ??= setInterval(() => this.refreshInBackground(), this.pollMs).unref();
+      });
+      // A failed first load (S3 unreachable) is retried by the next call.
+      this.loaded.catch(() => (this.loaded = undefined));
+    }
+    await this.loaded;
+    if (this.now() - this.lastCheck >= this.pollMs) this.refreshInBackground();
+    return this.index;
+  }
+
+  private refreshInBackground(): void {
+    if (this.refreshing || this.now() - this.lastCheck < this.pollMs / 2) return;
+    this.refresh().catch((error: unknown) =>
+      this.log({ level: 'warn', msg: 'search snapshot refresh failed; serving the previous one', error: String(error) }),
+    );
+  }
+
+  private async load(pointer: SnapshotPointer): Promise<void> {
+    const started = this.now();
+    const index = this.replacing ? CatalogIndex.empty() : CatalogIndex.fromSnapshot(await this.store.read(pointer));
+    for (const change of this.pending) applyTo(index, change);
+    this.index = index;
+    this.version = pointer.version;
+    this.log({ level: 'info', msg: 'search snapshot loaded', version: pointer.version, tracks: index.size, ms: this.now() - started });
+  }
+
+  private apply(change: Change): void {
+    applyTo(this.index, change);
+    this.pending.push(change);
+  }
+}
+
+function applyTo(index: CatalogIndex, change: Change): void {
+  if ('upsert' in change) index.upsert(change.upsert);
+  else index.remove(change.remove);
+}

@@ -1,0 +1,38 @@
+import type { MediaStore } from '../../domain/ports';
+import type { TrackSearch } from '../../domain/search';
+import { ok, parse, userIdOf, type RouteHandler } from '../http';
+import { keySigner, presentAlbums } from '../presenters';
+import { presentSearchTracks } from './presenters';
+import { decodeSearchCursor, encodeSearchCursor, searchQuerySchema, suggestQuerySchema } from './schemas';
+
+export interface SearchDeps {
+  search: TrackSearch;
+  media: MediaStore;
+  urlTtlSeconds: number;
+}
+
+/** Route handlers of the search function: grouped search and type-ahead suggestions. */
+export function searchRoutes({ search, media, urlTtlSeconds }: SearchDeps): Record<string, RouteHandler> {
+  return {
+    'GET /search': async (event) => {
+      userIdOf(event);
+      const query = parse(searchQuerySchema, event.queryStringParameters ?? {});
+      const offset = decodeSearchCursor(query.cursor);
+      if (!query.q) return ok({ tracks: [], albums: [], artists: [] });
+      const results = await search.search({ text: query.q, field: query.field, limit: query.limit, offset });
+      const sign = keySigner(media, urlTtlSeconds);
+      return ok({
+        tracks: await presentSearchTracks(results.tracks, sign),
+        albums: await presentAlbums(results.albums, sign),
+        artists: results.artists,
+        ...(results.more ? { cursor: encodeSearchCursor(offset + query.limit) } : {}),
+      });
+    },
+
+    'GET /search/suggest': async (event) => {
+      userIdOf(event);
+      const query = parse(suggestQuerySchema, event.queryStringParameters ?? {});
+      return ok({ suggestions: query.q ? await search.suggest(query.q, query.limit) : [] });
+    },
+  };
+}

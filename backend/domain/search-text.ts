@@ -1,0 +1,73 @@
+import { invalidInput } from './errors';
+
+/** Longest query accepted; longer input is almost certainly not typed by a person. */
+export const MAX_QUERY_LENGTH = 200;
+/** Terms beyond this many add cost and no precision. */
+export const MAX_QUERY_TERMS = 8;
+
+// C0/C1 controls, but not the ordinary whitespace a pasted query may carry.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * Checks the raw `q` of a search: control characters and over-long input are a 400; the rest
+ * comes back trimmed with inner whitespace collapsed (possibly empty, which finds nothing).
+ */
+export function checkQueryText(raw: string, field = 'q'): string {
+  if (CONTROL.test(raw)) throw invalidInput(`${field}: remove control characters from the query`, field);
+  const text = raw.replace(/\s+/g, ' ').trim();
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw invalidInput(`${field}: a query has at most ${MAX_QUERY_LENGTH} characters`, field);
+  }
+  return text;
+}
+
+// Letters that Unicode does not decompose into a base letter plus an accent.
+const LIGATURES: Record<string, string> = { æ: 'ae', œ: 'oe', ø: 'o', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i' };
+
+/** Lower case without accents: `Beyoncé` → `beyonce`, `Sigur Rós` → `sigur ros`, `Ægir` → `aegir`. */
+export function foldCase(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[æœøßđðłþı]/g, (letter) => LIGATURES[letter] ?? letter);
+}
+
+/**
+ * The words of a text as both adapters index and query them: folded, apostrophes dropped
+ * (`Don't` → `dont`), split on anything that is not a letter or digit. Query syntax of any
+ * engine is therefore never part of a term.
+ */
+export function searchTerms(text: string): string[] {
+  return foldCase(text)
+    .replace(/['\u2019`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** The comparable form of a whole name, for "exact match" ranking. */
+export const foldName = (text: string) => searchTerms(text).join(' ');
+
+/**
+ * The terms of a query, capped at `MAX_QUERY_TERMS`. A one-letter last word of a longer query
+ * (`sigur r`) is still being typed: it is dropped rather than expanded to every word with that
+ * letter, which would cost far more than it narrows.
+ */
+export function queryTerms(text: string): string[] {
+  const terms = searchTerms(text).slice(0, MAX_QUERY_TERMS);
+  if (terms.length > 1 && terms[terms.length - 1]!.length === 1) terms.pop();
+  return terms;
+}
+
+/**
+ * How closely a name matches the whole query: 2 equal, 1 starts with it, 0 otherwise (case and
+ * accents ignored). Both adapters rank by this before relevance, so exact names come first.
+ */
+export function nameMatch(name: string, query: string): number {
+  const folded = foldName(name);
+  const wanted = foldName(query);
+  if (!wanted) return 0;
+  if (folded === wanted) return 2;
+  return folded.startsWith(wanted) ? 1 : 0;
+}
