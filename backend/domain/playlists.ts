@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Page, PageRequest } from './catalog';
+import type { RankRewrite, RankWindow } from './rank';
 
 /** A user's playlist as clients see it (API.md). */
 export interface Playlist {
@@ -119,4 +120,8 @@ export interface PlaylistRepository {
   moveEntry(playlistId: string, entryId: string, rank: string): Promise<PlaylistEntry | undefined>;
   /** Deletes one entry and decrements the count; false when there was no such entry. */
   removeEntry(userId: string, playlistId: string, entryId: string, now: string): Promise<boolean>;
+  /** Up to `size` entries on each side of the gap after `gapAfter`, for rebalancing ranks. */
+  rankWindow(playlistId: string, gapAfter: string | null, size: number, ignore?: string): Promise<RankWindow>;
+  /** Applies rank rewrites in order, each conditional on the old rank; false if one lost a race. */
+  rewriteRanks(playlistId: string, rewrites: readonly RankRewrite[]): Promise<boolean>;
 }

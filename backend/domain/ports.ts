@@ -4,6 +4,12 @@ import type { Album, Artist, Page, PageRequest, TrackRecord } from './catalog';
 export interface CatalogRepository {
   /** Stores a track and creates or updates its album and artist. Idempotent. */
   saveTrack(track: TrackRecord): Promise<void>;
+  /**
+   * Stores many tracks at once (batch writes; each album and artist updated once per call).
+   * Idempotent, counts stay right when tracks are saved again or move album. Duplicate ids: the
+   * last one wins.
+   */
+  saveTracks(tracks: readonly TrackRecord[]): Promise<void>;
   getTrack(id: string): Promise<TrackRecord | undefined>;
   /** Batch read; unknown ids are left out, order follows `ids`. */
   getTracks(ids: readonly string[]): Promise<TrackRecord[]>;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom as seeded } from '../../test/support/random';
-import { isValidRank, jitteredRankBetween, rankBetween, ranksBetween } from './rank';
+import {
+  isValidRank,
+  jitteredRankBetween,
+  MAX_RANK_LENGTH,
+  planRanks,
+  rankBetween,
+  ranksBetween,
+  REBALANCE_WINDOWS,
+  type RankedEntry,
+} from './rank';
 
 describe('rankBetween', () => {
   it('starts at the integer zero and steps integers at the ends', () => {
@@ -79,4 +88,56 @@ describe('jittered ranks', () => {
       expect(Math.max(...keys.map((k) => k.length))).toBeLessThan(30);
     }
   });
+});
+
+/** Inserts one entry before index `at` of `list` (sorted), as the playlist commands do. */
+function insertAt(list: RankedEntry[], at: number, id: string, random: () => number): { rewrites: number } {
+  for (const size of REBALANCE_WINDOWS) {
+    const from = Math.max(0, at - size);
+    const to = Math.min(list.length, at + size);
+    const window = { lower: list[from - 1]?.rank ?? null, before: list.slice(from, at), after: list.slice(at, to), upper: list[to]?.rank ?? null };
+    const plan = planRanks(window, 1, random);
+    if (plan.kind === 'widen') continue;
+    const index = new Map(list.slice(from, to).map((e, i) => [e.id, from + i]));
+    for (const rewrite of plan.rewrites) {
+      const i = index.get(rewrite.id)!;
+      const entry = list[i]!;
+      if (entry.rank !== rewrite.from) throw new Error(`stale rewrite of ${entry.id}`);
+      entry.rank = rewrite.to;
+      // Every single rewrite leaves the list in order (readers and interrupted rebalances).
+      if (!((list[i - 1]?.rank ?? '') < entry.rank && entry.rank < (list[i + 1]?.rank ?? '~'))) throw new Error(`out of order at ${i}`);
+    }
+    list.splice(at, 0, { id, rank: plan.ranks[0]! });
+    return { rewrites: plan.rewrites.length };
+  }
+  throw new Error('no window was wide enough');
+}
+
+describe('planRanks', () => {
+  const start = (n: number, random: () => number) => ranksBetween(null, null, n, random).map((rank, i) => ({ id: `e${i}`, rank }));
+
+  it('needs no rewrites while keys are short', () => {
+    const random = seeded(5);
+    const list = start(10, random);
+    expect(insertAt(list, 4, 'x', random)).toEqual({ rewrites: 0 });
+  });
+
+  it.each([
+    ['before the same entry', (list: RankedEntry[], anchor: string) => list.findIndex((e) => e.id === anchor)],
+    ['at the same index', () => 2],
+  ])('keeps keys within the bound over 10,000 inserts %s', (_, position) => {
+    const random = seeded(11);
+    const list = start(20, random);
+    let rewrites = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const at = position(list, 'e10');
+      rewrites += insertAt(list, at, `n${i}`, random).rewrites;
+      if (list[at]!.rank.length > MAX_RANK_LENGTH) throw new Error(`key of ${list[at]!.rank.length} chars after ${i} inserts`);
+    }
+    expect(Math.max(...list.map((e) => e.rank.length))).toBeLessThanOrEqual(MAX_RANK_LENGTH);
+    expect(list.every((e, i) => i === 0 || list[i - 1]!.rank < e.rank)).toBe(true);
+    expect(list.every((e) => isValidRank(e.rank))).toBe(true);
+    // Rebalancing is occasional: well under a handful of rewrites per insert on average.
+    expect(rewrites / 10_000).toBeLessThan(5);
+  }, 60_000);
 });

@@ -155,3 +155,62 @@ export function ranksBetween(
   const key = jitteredRankBetween(a, b, random);
   return [...ranksBetween(a, key, middle, random), key, ...ranksBetween(key, b, count - middle - 1, random)];
 }
+
+/** Longest key ever written; far below DynamoDB's 1,024-byte limit for index sort keys. */
+export const MAX_RANK_LENGTH = 64;
+/** A rebalance must bring the keys it writes under this, or it takes a wider window. */
+const REBALANCED_RANK_LENGTH = 24;
+/** Entries read on each side of the gap, widening until a rebalance gives short keys. */
+export const REBALANCE_WINDOWS = [8, 32, 128, 512, Infinity] as const;
+
+export interface RankedEntry {
+  id: string;
+  rank: string;
+}
+
+/** The entries around a gap: `before` and `after` ascending, `lower`/`upper` the ranks just outside (null: none). */
+export interface RankWindow {
+  lower: string | null;
+  before: RankedEntry[];
+  after: RankedEntry[];
+  upper: string | null;
+}
+
+export interface RankRewrite {
+  id: string;
+  from: string;
+  to: string;
+}
+
+export type RankPlan =
+  | { kind: 'ranks'; ranks: string[]; rewrites: RankRewrite[] }
+  /** Even a rebalance of this window leaves long keys: read a wider one. */
+  | { kind: 'widen' };
+
+/**
+ * Ranks for `count` entries placed in the gap between `window.before` and `window.after`. When
+ * the plain keys would be longer than `MAX_RANK_LENGTH` (many edits at one spot), the window's
+ * entries get evenly spaced keys between `lower` and `upper` along with the new ones.
+ *
+ * Rewrites come in an order that keeps the list sorted after each single write, so readers,
+ * an interrupted rebalance, or one that stops at a failed condition never see entries out of
+ * order: entries moving down first, lowest first, then those moving up, highest first.
+ */
+export function planRanks(window: RankWindow, count: number, random: RandomSource = Math.random): RankPlan {
+  const gapLow = window.before.at(-1)?.rank ?? window.lower;
+  const gapHigh = window.after[0]?.rank ?? window.upper;
+  const plain = ranksBetween(gapLow, gapHigh, count, random);
+  if (plain.every((key) => key.length <= MAX_RANK_LENGTH)) return { kind: 'ranks', ranks: plain, rewrites: [] };
+
+  const total = window.before.length + count + window.after.length;
+  const fresh = ranksBetween(window.lower, window.upper, total, random);
+  if (fresh.some((key) => key.length > REBALANCED_RANK_LENGTH)) {
+    if (window.lower !== null || window.upper !== null) return { kind: 'widen' };
+  }
+  const existing = [...window.before, ...window.after];
+  const targets = [...fresh.slice(0, window.before.length), ...fresh.slice(window.before.length + count)];
+  const changes = existing.map((entry, i) => ({ id: entry.id, from: entry.rank, to: targets[i] as string }));
+  const down = changes.filter((c) => c.to < c.from);
+  const up = changes.filter((c) => c.to > c.from).reverse();
+  return { kind: 'ranks', ranks: fresh.slice(window.before.length, window.before.length + count), rewrites: [...down, ...up] };
+}

@@ -61,7 +61,7 @@ describe('import command', () => {
 
     it('dry run reports what would happen and writes nothing', async () => {
       const put = vi.spyOn(deps.media, 'put');
-      const save = vi.spyOn(deps.catalog, 'saveTrack');
+      const save = vi.spyOn(deps.catalog, 'saveTracks');
       const summary = await runImport(deps, { root, dryRun: true, concurrency: 4 });
       expect(summary.counts).toEqual({ imported: 6, unchanged: 0, skipped: 3, failed: 0 });
       expect(put).not.toHaveBeenCalled();
@@ -115,7 +115,7 @@ describe('import command', () => {
 
     it('imports nothing new the second time and uploads nothing', async () => {
       const put = vi.spyOn(deps.media, 'put');
-      const save = vi.spyOn(deps.catalog, 'saveTrack');
+      const save = vi.spyOn(deps.catalog, 'saveTracks');
       const summary = await runImport(deps, { root, dryRun: false, concurrency: 4 });
       expect(summary.counts).toEqual({ imported: 0, unchanged: 6, skipped: 3, failed: 0 });
       expect(put).not.toHaveBeenCalled();

@@ -1,32 +1,26 @@
 import {
   GetCommand,
-  PutCommand,
   QueryCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Artist, Page, PageRequest, TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
 import { batchGetAll } from './batch';
+import { saveTrackBatch } from './catalog-batch-save';
 import {
-  albumAttributes,
   albumKey,
-  albumOwnerAttributes,
   albumTracksPartition,
   artistAlbumsPartition,
-  artistAttributes,
   artistKey,
   KIND_PARTITION,
   toAlbum,
   toArtist,
   toTrack,
-  trackItem,
   trackKey,
   type StoredAlbum,
 } from './catalog-items';
 import { decodeCursor, encodeCursor } from './cursor';
-import { updateExpression } from './update-expression';
 
 type Item = Record<string, unknown>;
 const GSI2_KEYS = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -38,44 +32,18 @@ export class DynamoCatalogRepository implements CatalogRepository {
     private readonly table: string,
   ) {}
 
-  /**
-   * Writes the track, then upserts its album and artist. Counts change only when the track is
-   * new or moved to another album/artist (decided from the item the put replaced), so saving
-   * the same track again never double-counts.
-   */
-  async saveTrack(track: TrackRecord): Promise<void> {
-    const put = await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: trackItem(track), ReturnValues: 'ALL_OLD' }),
-    );
-    const old = put.Attributes ? toTrack(put.Attributes) : undefined;
-    const joinsAlbum = !old || old.albumId !== track.albumId;
-    const joinsArtist = !old || old.artistId !== track.artistId;
+  /** One track: the batch path with a batch of one (see `saveTracks`). */
+  saveTrack(track: TrackRecord): Promise<void> {
+    return this.saveTracks([track]);
+  }
 
-    const album = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: albumKey(track.albumId),
-        ...updateExpression({
-          set: albumAttributes(track),
-          setIfMissing: albumOwnerAttributes(track),
-          add: { trackCount: joinsAlbum ? 1 : 0 },
-        }),
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    const newAlbum = !album.Attributes;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: artistKey(track.artistId),
-        ...updateExpression({
-          set: artistAttributes(track),
-          add: { trackCount: joinsArtist ? 1 : 0, albumCount: newAlbum ? 1 : 0 },
-        }),
-      }),
-    );
-    if (old && joinsAlbum) await this.increment(albumKey(old.albumId), { trackCount: -1 });
-    if (old && joinsArtist) await this.increment(artistKey(old.artistId), { trackCount: -1 });
+  /**
+   * Writes the tracks with batch writes, then recomputes the counts of every album and artist
+   * they join or leave, once per batch. Idempotent and safe for concurrent writers; the design
+   * is described in `catalog-batch-save.ts`.
+   */
+  saveTracks(tracks: readonly TrackRecord[]): Promise<void> {
+    return saveTrackBatch(this.doc, this.table, tracks);
   }
 
   async getTrack(id: string): Promise<TrackRecord | undefined> {
@@ -140,10 +108,6 @@ export class DynamoCatalogRepository implements CatalogRepository {
       ExpressionAttributeValues: { ':pk': artistAlbumsPartition(artistId) },
     });
     return items.map(toAlbum);
-  }
-
-  private async increment(key: Item, add: Record<string, number>): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.table, Key: key, ...updateExpression({ add }) }));
   }
 
   private async pageOfKind<T>(kind: string, page: PageRequest, map: (item: Item) => T): Promise<Page<T>> {

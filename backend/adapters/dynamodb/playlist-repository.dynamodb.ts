@@ -10,6 +10,7 @@ import {
 import type { Page, PageRequest } from '../../domain/catalog';
 import { conflict, notFound } from '../../domain/errors';
 import type { EntryPosition, Playlist, PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
+import type { RankedEntry, RankRewrite, RankWindow } from '../../domain/rank';
 import { batchDeleteAll, batchPutAll } from './batch';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -227,6 +228,66 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // playlist deleted meanwhile: nothing to count
+    }
+    return true;
+  }
+
+  /**
+   * Up to `size` entries on each side of the gap just before rank `gapAfter` (null: the end),
+   * leaving out `ignore`, with the ranks just outside them (see `planRanks`).
+   */
+  async rankWindow(playlistId: string, gapAfter: string | null, size: number, ignore?: string): Promise<RankWindow> {
+    const side = async (forward: boolean) => {
+      if (forward && gapAfter === null) return [];
+      const found: RankedEntry[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'byRank',
+            KeyConditionExpression: gapAfter === null ? 'pk = :pk' : `pk = :pk AND #rank ${forward ? '>=' : '<'} :gap`,
+            ExpressionAttributeNames: { '#rank': 'rank' },
+            ExpressionAttributeValues: { ':pk': entriesPk(playlistId), ...(gapAfter === null ? {} : { ':gap': gapAfter }) },
+            ScanIndexForward: forward,
+            ProjectionExpression: 'id, #rank',
+            ...(Number.isFinite(size) ? { Limit: size + 2 } : {}),
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) if (item.id !== ignore) found.push({ id: item.id as string, rank: item.rank as string });
+        start = Number.isFinite(size) ? undefined : out.LastEvaluatedKey;
+      } while (start);
+      return found;
+    };
+    const [below, above] = await Promise.all([side(false), side(true)]);
+    const before = below.slice(0, size).reverse();
+    const after = above.slice(0, size);
+    return { lower: below[size]?.rank ?? null, before, after, upper: above[size]?.rank ?? null };
+  }
+
+  /**
+   * Applies a rebalance's rewrites in order, each conditional on the entry still having its old
+   * rank. Stops at the first that fails (the entry moved or went meanwhile) and returns false;
+   * the list is in order after every write, so the caller can simply plan again.
+   */
+  async rewriteRanks(playlistId: string, rewrites: readonly RankRewrite[]): Promise<boolean> {
+    for (const { id, from, to } of rewrites) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: entryKey(playlistId, id),
+            UpdateExpression: 'SET #rank = :to',
+            ConditionExpression: '#rank = :from',
+            ExpressionAttributeNames: { '#rank': 'rank' },
+            ExpressionAttributeValues: { ':to': to, ':from': from },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     }
     return true;
   }

@@ -1,6 +1,6 @@
 import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
-import { invalidInput, notFound } from '../../domain/errors';
+import { conflict, invalidInput, notFound } from '../../domain/errors';
 import {
   applyPlaylistUpdate,
   FIRST_VERSION,
@@ -11,8 +11,10 @@ import {
   type PlaylistRepository,
   type UpdatePlaylistInput,
 } from '../../domain/playlists';
-import { jitteredRankBetween, ranksBetween } from '../../domain/rank';
+import { planRanks, REBALANCE_WINDOWS } from '../../domain/rank';
 import { newId } from '../new-id';
+
+const REBALANCE_ATTEMPTS = 5;
 
 export interface PlaylistCommandDeps {
   playlists: PlaylistRepository;
@@ -28,6 +30,26 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
     // Someone else's playlist looks exactly like a missing one.
     if (!playlist) throw notFound('Playlist');
     return playlist;
+  }
+
+  /**
+   * Ranks for `count` entries in the gap between `before` and `after`. Keys stay under
+   * `MAX_RANK_LENGTH`: when the gap is worn down by many edits at one spot, the neighbouring
+   * entries are rebalanced first (widening the window as needed), with single-item writes
+   * conditional on each entry's old rank; if one fails (a concurrent edit), the plan is redone.
+   */
+  async function placeRanks(playlistId: string, around: { before: string | null; after: string | null }, count: number, ignore?: string) {
+    const plain = planRanks({ lower: around.before, before: [], after: [], upper: around.after }, count, random);
+    if (plain.kind === 'ranks' && !plain.rewrites.length) return plain.ranks;
+    for (let attempt = 0; attempt < REBALANCE_ATTEMPTS; attempt++) {
+      for (const size of REBALANCE_WINDOWS) {
+        const plan = planRanks(await playlists.rankWindow(playlistId, around.after, size, ignore), count, random);
+        if (plan.kind === 'widen') continue;
+        if (await playlists.rewriteRanks(playlistId, plan.rewrites)) return plan.ranks;
+        break;
+      }
+    }
+    throw conflict('The playlist is being reordered by someone else; try again');
   }
 
   return {
@@ -76,7 +98,7 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
 
       const around = await playlists.neighbours(playlistId, input.position);
       if (!around) throw invalidInput('No such entry in this playlist', 'position.before');
-      const ranks = ranksBetween(around.before, around.after, input.trackIds.length, random);
+      const ranks = await placeRanks(playlistId, around, input.trackIds.length);
       const at = now();
       const entries = input.trackIds.map((trackId, i) => ({
         id: newId('en', at),
@@ -100,7 +122,8 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
       if ((around.before === null || around.before < entry.rank) && (around.after === null || entry.rank < around.after)) {
         return entry;
       }
-      const moved = await playlists.moveEntry(playlistId, entryId, jitteredRankBetween(around.before, around.after, random));
+      const [rank] = await placeRanks(playlistId, around, 1, entryId);
+      const moved = await playlists.moveEntry(playlistId, entryId, rank as string);
       if (!moved) throw notFound('Entry');
       return moved;
     },

@@ -24,14 +24,18 @@ export interface FileImportContext {
 
 export interface FileImportResult {
   outcome: FileOutcome;
-  /** The stored (or, on a dry run, would-be) record of an imported track. */
+  /**
+   * The record of an imported track, for the caller to write to the catalog last, after the
+   * media stored here (on a dry run, the would-be record; it is not written).
+   */
   record?: TrackRecord;
 }
 
 /**
- * Imports one file. Every step is idempotent and keyed by content, which is what makes a run
- * resumable: audio first (content-addressed key), cover, then the catalog record last, so a
- * track only counts as present once all its media is stored. A file whose track already exists
+ * Imports one file's media and returns its catalog record. Every step is idempotent and keyed by
+ * content, which is what makes a run resumable: audio first (content-addressed key), cover, then
+ * the catalog record last — written by the caller in batches once this has returned — so a track
+ * only counts as present once all its media is stored. A file whose track already exists
  * with the same hash is `unchanged` and nothing is written.
  */
 export async function importFile(file: FoundFile, ctx: FileImportContext): Promise<FileImportResult> {
@@ -62,7 +66,6 @@ export async function importFile(file: FoundFile, ctx: FileImportContext): Promi
   if (!ctx.dryRun) await storeAudio(file, loaded, audioKey, verdict.format.contentType, ctx.media);
   const coverKey = await ctx.covers.coverFor(albumId, file.folder, loaded.metadata.common.picture);
   const record = toTrackRecord(draft, { contentHash, audioKey, contentType: verdict.format.contentType, ...(coverKey ? { coverKey } : {}) });
-  if (!ctx.dryRun) await ctx.catalog.saveTrack(record);
   return { outcome: { kind: 'imported', path, trackId, bytes: file.size }, record };
 }
 

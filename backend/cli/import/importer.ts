@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository, LargeMediaStore } from '../../domain/ports';
 import { AlbumCovers } from './album-covers';
+import { catalogBatches, DEFAULT_CATALOG_BATCH, type CatalogBatchOptions } from './catalog-batches';
 import { importFile } from './import-file';
 import type { SearchIndexStep } from './search-index';
 import { emptySummary, record, type FileOutcome, type ImportCounts, type ImportSummary } from './summary';
@@ -32,6 +33,8 @@ export interface ImportOptions {
   reporter?: ImportReporter;
   /** Tracks per search index write. */
   indexBatchSize?: number;
+  /** How catalog records are grouped into `saveTracks` calls (default: up to 50, group commit). */
+  catalogBatch?: CatalogBatchOptions;
 }
 
 const silent: ImportReporter = { start() {}, file() {}, warn() {}, stop() {} };
@@ -63,30 +66,43 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     claimed: new Map<string, string>(),
   };
   const limit = pLimit(options.concurrency);
+  // Records waiting for the catalog are bounded, so a run's reports (and an abort) keep pace
+  // with the files read; the batches still gather whatever arrives while one is written.
+  const maxWaiting = options.concurrency;
+  const records = catalogBatches(deps.catalog, options.catalogBatch ?? { ...DEFAULT_CATALOG_BATCH, maxWaiting });
   try {
     await Promise.all(
-      listing.files.map((file) =>
-        limit(async () => {
+      listing.files.map(async (file) => {
+        const started = await limit(async () => {
           if (options.signal?.aborted) {
             summary.notProcessed += 1;
-            return;
+            return undefined;
           }
-          const result = await importFile(file, context).catch((error: unknown) => ({
-            outcome: { kind: 'failed', path: file.relPath, reason: describe(error) } as FileOutcome,
-            record: undefined,
-          }));
-          note(result.outcome);
-          if (result.record && !options.dryRun) index.add(result.record);
-        }),
-      ),
+          const imported = await importFile(file, context).catch((error: unknown) => failed(file.relPath, error));
+          // The record is written last, after the file's media; the file only counts once it is.
+          const saving = imported.record && !options.dryRun ? records.save(imported.record) : undefined;
+          await records.room();
+          return { result: imported, saving };
+        });
+        if (!started) return;
+        const { result, saving } = started;
+        const saved = saving ? await saving.then(() => result, (error: unknown) => failed(file.relPath, error)) : result;
+        note(saved.outcome);
+        if (saved.record && !options.dryRun) index.add(saved.record);
+      }),
     );
   } finally {
+    await records.flush();
     await index.flush();
     summary.interrupted = summary.notProcessed > 0;
     summary.elapsedMs = performance.now() - startedAt;
     reporter.stop();
   }
   return summary;
+}
+
+function failed(path: string, error: unknown): { outcome: FileOutcome; record: undefined } {
+  return { outcome: { kind: 'failed', path, reason: describe(error) }, record: undefined };
 }
 
 /** A failure as one line: the SDK's error name and message, never a stack. */
