@@ -1,22 +1,26 @@
 import { defineConfig } from 'wxt';
-import { originPattern, resolveBackendUrls } from './utils/backend-urls';
+import { originPatterns, resolveBackendUrls } from './utils/backend-urls';
 
 /**
  * Least privilege: `storage` for the session and player state, `alarms` to refresh the access
  * token before it expires while the service worker sleeps, `offscreen` (Chrome) for the audio
  * document, and host access only to the configured auth, API and media origins.
- * The URLs come from WXT_AUTH_URL / WXT_API_URL / WXT_MEDIA_URL at build time.
+ * The URLs come from WXT_AUTH_URL / WXT_API_URL / WXT_MEDIA_URL at build time; a listener can
+ * point the extension at another deployment from the options page, which then asks for
+ * access to exactly those origins.
  */
 export default defineConfig({
   modules: ['@wxt-dev/module-vue'],
   manifest: ({ browser }) => {
-    const urls = resolveBackendUrls(process.env);
-    const origins = [...new Set([urls.authUrl, urls.apiUrl, urls.mediaUrl].map(originPattern))];
+    const origins = originPatterns(resolveBackendUrls(process.env));
+    // A self-hosted deployment's origins are asked for at run time, one by one, from the options page.
+    const anyOrigin = ['http://*/*', 'https://*/*'];
     return {
       name: 'Alktunes',
       description: 'A music mini-player for your Alktunes library.',
       permissions: browser === 'firefox' ? ['storage', 'alarms'] : ['storage', 'alarms', 'offscreen'],
       host_permissions: origins,
+      ...(browser === 'firefox' ? { optional_permissions: anyOrigin } : { optional_host_permissions: anyOrigin }),
       content_security_policy: {
         extension_pages: "script-src 'self'; object-src 'self'",
       },

@@ -1,4 +1,4 @@
-import { backendUrls } from './config';
+import { backendUrls, loadBackendUrls } from './config';
 import { clearSession, readSession, writeSession, type StoredSession, type User } from './session-storage';
 
 /** Any failed call: an HTTP error body (`{error:{code,message,field?}}`) or a network failure. */
@@ -34,6 +34,8 @@ export interface ApiClientOptions {
   onSignedOut?: () => void;
   /** Clock for token expiry; defaults to `Date.now`. */
   now?: () => number;
+  /** Resolves once the URLs above are known (they may be read from storage); awaited before each call. */
+  ready?: () => Promise<unknown>;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -63,10 +65,12 @@ export function createApiClient(options: ApiClientOptions) {
     return (await response.json()) as T;
   }
 
-  function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  /** POSTs JSON to the auth server at `path`. */
+  async function postJson<T>(path: string, body: unknown, token?: string): Promise<T> {
+    await options.ready?.();
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    return request<T>(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    return request<T>(`${options.authUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   }
 
   async function startSession(auth: AuthResponse): Promise<StoredSession> {
@@ -96,7 +100,7 @@ export function createApiClient(options: ApiClientOptions) {
       if (!current) return null;
       if (current.accessToken !== stale.accessToken && current.expiresAt - EXPIRY_MARGIN_MS > now()) return current;
       try {
-        const tokens = await postJson<Omit<AuthResponse, 'user'>>(`${options.authUrl}/auth/refresh`, {
+        const tokens = await postJson<Omit<AuthResponse, 'user'>>('/auth/refresh', {
           refreshToken: current.refreshToken,
         });
         return await startSession({ ...tokens, user: current.user });
@@ -121,6 +125,7 @@ export function createApiClient(options: ApiClientOptions) {
     if (!session) throw notSignedIn();
     if (session.expiresAt - EXPIRY_MARGIN_MS <= now()) session = await refresh(session);
     if (!session) throw notSignedIn();
+    await options.ready?.();
     const url = `${options.apiUrl}${pathAndQuery}`;
     const call = (token: string) => {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
@@ -148,12 +153,12 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     /** Signs in and stores the session. */
     async login(email: string, password: string): Promise<StoredSession> {
-      return startSession(await postJson<AuthResponse>(`${options.authUrl}/auth/login`, { email, password }));
+      return startSession(await postJson<AuthResponse>('/auth/login', { email, password }));
     },
 
     /** Creates an account, signs in and stores the session. */
     async register(name: string, email: string, password: string): Promise<StoredSession> {
-      return startSession(await postJson<AuthResponse>(`${options.authUrl}/auth/register`, { email, password, name }));
+      return startSession(await postJson<AuthResponse>('/auth/register', { email, password, name }));
     },
 
     /**
@@ -170,7 +175,7 @@ export function createApiClient(options: ApiClientOptions) {
     async logout(): Promise<void> {
       const session = await readSession();
       await clearSession();
-      if (session) await postJson(`${options.authUrl}/auth/logout`, { refreshToken: session.refreshToken }).catch(() => {});
+      if (session) await postJson('/auth/logout', { refreshToken: session.refreshToken }).catch(() => {});
     },
 
     /** An authenticated `GET` on the API; `signal` aborts it (rejecting with code `aborted`). */
@@ -189,9 +194,20 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 let shared: ApiClient | undefined;
 
-/** The client for this build's backend URLs, shared within one extension context. */
+/**
+ * The client for the backend in effect (see `backendUrls()`), shared within one extension
+ * context. It reads the URLs on every call, so a change on the options page applies at once.
+ */
 export function apiClient(): ApiClient {
-  shared ??= createApiClient(backendUrls());
+  shared ??= createApiClient({
+    get authUrl() {
+      return backendUrls().authUrl;
+    },
+    get apiUrl() {
+      return backendUrls().apiUrl;
+    },
+    ready: loadBackendUrls,
+  });
   return shared;
 }
 

@@ -39,16 +39,28 @@ export function originPattern(url: string): string {
 
 function readUrl(env: EnvLike, name: string, fallback: string): string {
   const raw = env[name];
-  const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : fallback;
+  return normalizeBackendUrl(typeof raw === 'string' && raw.trim() !== '' ? raw : fallback, name);
+}
+
+/**
+ * Checks that `value` is an absolute http(s) URL and returns it without a trailing slash
+ * (paths are joined onto it). Throws with `label` in the message otherwise.
+ */
+export function normalizeBackendUrl(value: string, label: string): string {
+  const trimmed = value.trim();
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(trimmed);
   } catch {
-    throw new Error(`${name} must be an absolute http(s) URL, got "${value}"`);
+    throw new Error(`${label} must be an absolute http(s) URL, got "${trimmed}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`${name} must use http or https, got "${value}"`);
+    throw new Error(`${label} must use http or https, got "${trimmed}"`);
   }
-  // Paths are joined onto this base, so keep it without a trailing slash.
-  return value.replace(/\/+$/, '');
+  return trimmed.replace(/\/+$/, '');
+}
+
+/** Host permission patterns for every origin in `urls`, without duplicates. */
+export function originPatterns(urls: BackendUrls): string[] {
+  return [...new Set([urls.authUrl, urls.apiUrl, urls.mediaUrl].map(originPattern))];
 }

@@ -1,13 +1,34 @@
+import { storage } from 'wxt/utils/storage';
 import { resolveBackendUrls, type BackendUrls, type EnvLike } from './backend-urls';
 
-let cached: BackendUrls | undefined;
+/** Server URLs the listener chose on the options page; null means "this build's servers". */
+export const customServersItem = storage.defineItem<BackendUrls | null>('local:customServers', { fallback: null });
+
+const buildUrls = (): BackendUrls => resolveBackendUrls(import.meta.env as unknown as EnvLike);
+
+let current: BackendUrls | undefined;
+let loading: Promise<BackendUrls> | undefined;
 
 /**
- * The backend URLs this build was made for, fixed at build time from `WXT_AUTH_URL`,
- * `WXT_API_URL` and `WXT_MEDIA_URL` (defaults: the local stack). `wxt.config.ts` derives the
- * manifest's host permissions from the same values, so the extension reaches only these.
+ * The backend URLs in effect: the listener's own servers when set on the options page,
+ * otherwise the ones this build was made for (`WXT_AUTH_URL`, `WXT_API_URL`, `WXT_MEDIA_URL`;
+ * defaults: the local stack). Call `loadBackendUrls()` once per context before relying on it.
  */
 export function backendUrls(): BackendUrls {
-  cached ??= resolveBackendUrls(import.meta.env as unknown as EnvLike);
-  return cached;
+  return current ?? buildUrls();
 }
+
+/** Reads the listener's choice (once per context) and follows later changes to it. */
+export function loadBackendUrls(): Promise<BackendUrls> {
+  loading ??= (async () => {
+    customServersItem.watch((custom) => {
+      current = custom ?? buildUrls();
+    });
+    current = (await customServersItem.getValue()) ?? buildUrls();
+    return current;
+  })();
+  return loading;
+}
+
+/** The URLs this build was made for, ignoring any choice on the options page. */
+export const defaultBackendUrls = buildUrls;
