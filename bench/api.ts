@@ -9,7 +9,7 @@ import { addRequests, createApiFixtures, moveRequests, type ApiFixtures } from '
 import { runLoad, type LoadScenario } from './lib/load';
 import { startFreshStack } from './lib/local-stack';
 import { numberOption } from './lib/options';
-import { loadNote, machineNote, markdownTable, median, round, saveResults, withSpread } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, median, round, saveResults, withSpread, type Figure } from './lib/report';
 import { countServerRequests, dynamoOperation, settled, type RequestCounts } from './lib/request-counter';
 
 const options = {
@@ -163,6 +163,17 @@ console.log(`\n${summarize(runs)}\n`);
 console.log(`Medians of ${options.runs} run(s) (min–max in brackets); ${options.connections} connections, ${options.durationSeconds} s per endpoint;`);
 console.log(`${options.entryCount}-entry playlists, pages of ${options.pageSize}. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`);
 console.log(`Saved to ${await saveResults('api', { options, load: { before: loadBefore, after: loadAfter }, runs })}`);
+const figures: Figure[] = runs[0]!.flatMap(({ name }) => {
+  const pick = (f: (r: EndpointRun) => number) => runs.map((results) => f(results.find((r) => r.name === name)!));
+  const at = `${name}, ${options.connections} connections`;
+  return [
+    figure(`API p50 — ${at}`, pick((r) => r.p50), 'ms'),
+    figure(`API p99 — ${at}`, pick((r) => r.p99), 'ms', { op: '<', value: 1000 }),
+    figure(`API req/s — ${at}`, pick((r) => r.requestsPerSecond), 'req/s'),
+  ];
+});
+figures.push(figure('API failed requests (non-2xx + errors), all endpoints', [runs.flat().reduce((sum, r) => sum + r.failures, 0)], 'requests', { op: '<=', value: 0 }));
+await emitFigures('api', figures);
 if (runs.flat().some((r) => r.failures > 0)) {
   console.error('Some requests failed (non-2xx or connection errors): the figures above do not count.');
   process.exitCode = 1;

@@ -12,7 +12,7 @@ import { apiAudience } from '../backend/local/config';
 import { createJwtAuthorizer, type JwtAuthorizer } from '../backend/local/jwt-authorizer';
 import { ApiClient, expectStatus, signUp, type Account } from './lib/api-client';
 import { numberOption } from './lib/options';
-import { loadNote, machineNote, markdownTable, median, percentile, round, saveResults, withSpread } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, median, percentile, round, saveResults, withSpread } from './lib/report';
 
 const options = {
   runs: numberOption('runs', 3),
@@ -131,3 +131,9 @@ console.log(
 );
 console.log(`${options.runs} run(s) of ${options.logins} logins each way. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`);
 console.log(`Saved to ${await saveResults('auth', { options, load: { before: loadBefore, after: loadAfter }, runs })}`);
+await emitFigures('auth', [
+  figure('login p95, one at a time', all((r) => r.sequentialP95), 'ms', { op: '<', value: 1500 }),
+  figure(`login p95, ${options.concurrency} concurrent`, all((r) => r.concurrentP95), 'ms'),
+  figure('token verifications/s, one at a time', all((r) => r.verificationsPerSecond), '/s', { op: '>=', value: 5000 }),
+  figure(`token verifications/s, ${options.verifyInFlight} in flight`, all((r) => r.concurrentVerificationsPerSecond), '/s', { op: '>=', value: 5000 }),
+]);

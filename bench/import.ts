@@ -13,7 +13,7 @@ import { defaultConcurrency } from '../backend/cli/import/main';
 import { startImportTarget, writeLibrary } from '../backend/cli/import/testing';
 import { mp3File, pngImage } from '../test/support/audio-fixtures';
 import { numberOption } from './lib/options';
-import { loadNote, machineNote, markdownTable, median, saveResults, withSpread } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, median, saveResults, withSpread } from './lib/report';
 
 const tracks = numberOption('tracks', 2000);
 const runs = numberOption('runs', 3);
@@ -71,6 +71,10 @@ try {
   );
   const file = await saveResults('import', { tracks, megabytes, concurrency, runs: fresh, reimportFilesPerSecond: again });
   console.log(`results: ${file}`);
+  await emitFigures('import', [
+    figure(`import, fresh (${tracks} tracks)`, tracksPerSecond, 'tracks/s', { op: '>=', value: TARGET_TRACKS_PER_SECOND }),
+    figure('re-import, all unchanged', again, 'files/s'),
+  ]);
   if (median(tracksPerSecond) < TARGET_TRACKS_PER_SECOND) console.log(`below the ${TARGET_TRACKS_PER_SECOND} tracks/s target`);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -10,8 +10,9 @@
 import { existsSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 import { chromiumPath, PlayerHarness } from '../test/e2e/player-harness';
+import { emitFigures, figure } from './lib/report';
 
-const runs = Number(process.argv[2] ?? 20);
+const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 20);
 
 /** Resolves, in the probe page, at the first moment `trackId` is audible; returns that page time. */
 const waitForSound = `async (trackId) => {
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
     console.log(summary('next-to-sound', next, 'ms'));
     if (heap.length) console.log(summary('offscreen heap', heap, 'MB'));
     else console.log('offscreen heap   not available (could not attach to the offscreen target)');
+    await emitFigures('player', [
+      figure('click-to-sound', click, 'ms', { op: '<', value: 150 }),
+      figure('next-track-to-sound (preloaded)', next, 'ms', { op: '<', value: 50 }),
+      figure('offscreen document JS heap', heap.length ? heap : [Number.NaN], 'MB', { op: '<', value: 32 }),
+    ]);
   } finally {
     await h.stop();
   }

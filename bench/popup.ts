@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startLocalStack } from '../backend/local/stack';
+import { emitFigures, figure } from './lib/report';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const opens = Number(process.env.OPENS ?? 15);
@@ -85,6 +86,11 @@ try {
   console.log(`first contentful paint, median:       ${median(fcp).toFixed(1)} ms  (min ${Math.min(...fcp).toFixed(1)}, max ${Math.max(...fcp).toFixed(1)})`);
   console.log(`cached home rows painted, median:     ${median(rows).toFixed(1)} ms  (min ${Math.min(...rows).toFixed(1)}, max ${Math.max(...rows).toFixed(1)})  target < 100 ms`);
   console.log(`popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 80 KB`);
+  await emitFigures('popup', [
+    figure('popup first contentful paint', fcp, 'ms'),
+    figure('popup first paint of cached home rows', rows, 'ms', { op: '<', value: 100 }),
+    figure(`popup JS size, gzip (${js.files.length} files)`, [js.gzip / 1024], 'KB', { op: '<', value: 80 }),
+  ]);
 } finally {
   await context.close();
   await stack.stop();

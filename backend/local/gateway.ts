@@ -73,6 +73,11 @@ export function createGateway(options: GatewayOptions): Server {
         options.log({ level: 'info', msg: 'request', method: req.method, path: req.url?.split('?')[0], status, ms: Math.round(performance.now() - started) }),
       )
       .catch((error: unknown) => {
+        // A client that hangs up before its body has arrived is no gateway failure (nginx logs it as 499).
+        if (!req.complete && req.destroyed) {
+          options.log({ level: 'info', msg: 'client closed request', method: req.method, path: req.url?.split('?')[0], status: 499 });
+          return;
+        }
         options.log({ level: 'error', msg: 'gateway failure', error: String(error) });
         if (!res.headersSent) gatewayError(res, req, 500, 'internal', 'Internal Server Error');
       });

@@ -59,3 +59,76 @@ export async function saveResults(name: string, data: unknown): Promise<string> 
   await writeFile(file, `${JSON.stringify({ machine: machineNote(), ...(data as object) }, null, 2)}\n`);
   return file;
 }
+
+/** A goal a figure is held to, e.g. `{ op: '<', value: 1000 }` for "under 1 s". */
+export interface Target {
+  op: '<' | '<=' | '>' | '>=';
+  value: number;
+}
+
+/**
+ * One reported figure, machine-readable: the median of its runs (`value`), the spread of those
+ * runs, its target and whether the median meets it (null when it has no target).
+ */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target: Target | null;
+  pass: boolean | null;
+  spread: { min: number; max: number; runs: number } | null;
+}
+
+export function meets(value: number, target: Target): boolean {
+  switch (target.op) {
+    case '<':
+      return value < target.value;
+    case '<=':
+      return value <= target.value;
+    case '>':
+      return value > target.value;
+    case '>=':
+      return value >= target.value;
+  }
+}
+
+/** A figure from the values of several runs (their median), optionally held to `target`. */
+export function figure(name: string, values: readonly number[], unit: string, target?: Target): Figure {
+  const finite = values.filter(Number.isFinite);
+  const value = finite.length ? median(finite) : Number.NaN;
+  return {
+    name,
+    value,
+    unit,
+    target: target ?? null,
+    pass: target && finite.length ? meets(value, target) : target ? false : null,
+    spread: finite.length > 1 ? { min: Math.min(...finite), max: Math.max(...finite), runs: finite.length } : null,
+  };
+}
+
+export const formatTarget = (target: Target | null, unit = '') =>
+  target ? `${{ '<': '<', '<=': '≤', '>': '>', '>=': '≥' }[target.op]} ${round(target.value)}${unit ? ` ${unit}` : ''}` : '';
+
+/** `median (min–max)` of a figure, for tables. */
+export const formatFigure = (f: Figure) =>
+  Number.isNaN(f.value) ? 'n/a' : f.spread ? `${round(f.value)} (${round(f.spread.min)}–${round(f.spread.max)})` : round(f.value);
+
+export const passMark = (f: Figure) => (f.pass === null ? '—' : f.pass ? '✅ pass' : '❌ miss');
+
+/** Environment variable through which `bench/run-all.ts` tells each bench where to write its figures. */
+export const figuresFileVariable = 'BENCH_FIGURES_FILE';
+
+/**
+ * Reports a bench's figures: a Markdown table on stdout, and, when run by `bench/run-all.ts`,
+ * the list as JSON in the file it named (`BENCH_FIGURES_FILE`).
+ */
+export async function emitFigures(bench: string, figures: readonly Figure[]): Promise<void> {
+  console.log(
+    `\n${markdownTable(
+      ['figure', 'median (min–max)', 'unit', 'target', ''],
+      figures.map((f) => [f.name, formatFigure(f), f.unit, formatTarget(f.target, f.unit), passMark(f)]),
+    )}\n`,
+  );
+  const file = process.env[figuresFileVariable];
+  if (file) await writeFile(file, `${JSON.stringify({ bench, figures }, null, 2)}\n`);
+}
