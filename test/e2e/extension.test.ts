@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import { requirement } from '../support/requirements';
+import { chromiumAvailable, launchWithExtension } from '../support/chromium';
 
-/** Debian's Chromium; override with CHROMIUM_PATH. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
 /** What the offscreen document's `<audio>` reports (`offscreen/status`), plus how many offscreen documents exist. */
@@ -26,7 +23,7 @@ const probeOffscreen = `(async () => {
   return { documents: contexts.length, reply };
 })()`;
 
-describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath, 'install Debian chromium: apt-get install -y chromium'))(
+describe.runIf(chromiumAvailable())(
   'the extension in Chromium against the local stack',
   () => {
     let dataDir: string;
@@ -46,27 +43,8 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
       const extensionDir = stack.extension.chrome;
       if (!extensionDir) throw new Error('the local stack did not build the extension');
 
-      context = await chromium.launchPersistentContext(path.join(dataDir, 'profile'), {
-        executablePath: chromiumPath,
-        headless: false,
-        ignoreDefaultArgs: ['--disable-extensions'],
-        viewport: { width: 380, height: 560 },
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--autoplay-policy=no-user-gesture-required',
-          `--disable-extensions-except=${extensionDir}`,
-          `--load-extension=${extensionDir}`,
-        ],
-      });
+      ({ context, popupUrl } = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir));
       worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-      popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;
     });
 
     afterAll(async () => {
