@@ -1,23 +1,34 @@
 /**
  * Import throughput: 2,000 small tagged MP3s (100 albums × 20 tracks, embedded covers) into a
- * fresh local target (dynalite + s3rver in this process, the embedded search index), then the
- * same folder again (everything unchanged). Prints the median of `--runs` runs.
+ * fresh local stack, then the same folder again (everything unchanged). As with `npm start` and
+ * `npm run import`, the stack runs in its own process; `--in-process=1` puts the emulators in
+ * this one instead. Prints the median of `--runs` runs.
  *
- *   npx tsx bench/import.ts [--tracks=2000] [--runs=3] [--concurrency=N]
+ *   npx tsx bench/import.ts [--tracks=2000] [--runs=3] [--concurrency=N] [--in-process=1]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runImport } from '../backend/cli/import/importer';
-import { defaultConcurrency } from '../backend/cli/import/main';
+import { defaultConcurrency, depsFor } from '../backend/cli/import/main';
+import { targetFromStackInfo } from '../backend/cli/import/target';
 import { startImportTarget, writeLibrary } from '../backend/cli/import/testing';
 import { mp3File, pngImage } from '../test/support/audio-fixtures';
 import { numberOption } from './lib/options';
+import { startStackProcess } from './lib/stack-process';
 import { emitFigures, figure, loadNote, machineNote, markdownTable, median, saveResults, withSpread } from './lib/report';
 
 const tracks = numberOption('tracks', 2000);
 const runs = numberOption('runs', 3);
 const concurrency = numberOption('concurrency', defaultConcurrency());
+const inProcess = numberOption('in-process', 0) === 1;
+
+/** A fresh, empty target: a stack process (default) or emulators in this process. */
+async function freshTarget(dataDir: string) {
+  if (inProcess) return startImportTarget(dataDir);
+  const stack = await startStackProcess(dataDir);
+  return { deps: depsFor(targetFromStackInfo(stack.info)), stop: stack.stop };
+}
 const TARGET_TRACKS_PER_SECOND = 200;
 const perAlbum = 20;
 
@@ -38,12 +49,12 @@ try {
   const files = library();
   const root = await writeLibrary(join(dir, 'library'), files);
   const megabytes = Object.values(files).reduce((sum, file) => sum + file.byteLength, 0) / 1e6;
-  console.log(`${tracks} files, ${megabytes.toFixed(1)} MB, concurrency ${concurrency}; ${machineNote()}; ${loadNote()}`);
+  console.log(`${tracks} files, ${megabytes.toFixed(1)} MB, concurrency ${concurrency}, stack ${inProcess ? 'in this process' : 'in its own process'}; ${machineNote()}; ${loadNote()}`);
 
   const fresh: { tracksPerSecond: number; mbPerSecond: number }[] = [];
   const again: number[] = [];
   for (let run = 1; run <= runs; run++) {
-    const target = await startImportTarget(join(dir, `target-${run}`));
+    const target = await freshTarget(join(dir, `target-${run}`));
     try {
       const first = await runImport(target.deps, { root, dryRun: false, concurrency });
       if (first.counts.imported !== tracks || first.errors.length) throw new Error(`run ${run}: ${JSON.stringify(first.counts)} ${first.errors.join('; ')}`);
