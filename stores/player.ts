@@ -27,6 +27,7 @@ import { browser, type Browser } from 'wxt/browser';
 import type { Track } from '@/backend/domain/catalog';
 import { PROGRESS_PORT, sendMessage, type MessageRequest, type MessageType, type ProgressEvent } from '@/utils/messages';
 import { currentTrack, IDLE_PLAYER_STATE, normalizeState, playerStateItem, type PlayerState, type RepeatMode } from '@/utils/player/player-state';
+import { nextIndex } from '@/utils/player/queue';
 
 type PlayerCommand = { [T in MessageType]: MessageType extends T ? never : T extends `player/${string}` ? T : never }[MessageType];
 const REPEAT_CYCLE: Record<RepeatMode, RepeatMode> = { off: 'all', all: 'one', one: 'off' };
@@ -102,6 +103,20 @@ export const usePlayerStore = defineStore('player', () => {
     }
   }
 
+  /**
+   * "Next": the audio document is told first, directly, to start the track it has buffered if
+   * that is the one coming (it ignores anything else), which saves the hop through the service
+   * worker — and its wake-up when it was asleep. The background then moves the queue on as usual;
+   * its own request to start that track finds it already playing.
+   */
+  function next(): Promise<void> {
+    const upcoming = state.value.queue[nextIndex(state.value, 'user')];
+    if (upcoming && (status.value === 'playing' || status.value === 'paused')) {
+      void sendMessage('offscreen/advance', { trackId: upcoming.id }).catch(() => {});
+    }
+    return send('player/next', {});
+  }
+
   /** Plays `tracks[index]`, queueing the rest. */
   function playTracks(tracks: Track[], at: number): Promise<void> {
     // Show "loading" at once; the background confirms.
@@ -116,7 +131,7 @@ export const usePlayerStore = defineStore('player', () => {
     toggle: () => send('player/toggle', {}),
     play: () => send('player/play', {}),
     pause: () => send('player/pause', {}),
-    next: () => send('player/next', {}),
+    next,
     previous: () => send('player/previous', {}),
     seek: (positionSec: number) => send('player/seek', { positionSec }),
     setVolume: (level: number) => send('player/volume', { volume: level }),

@@ -96,6 +96,12 @@ export interface MessageMap {
   'offscreen/play': { request: { url: string; startAt?: number }; response: MediaStatus };
   /** Play an item; instant when it is the preloaded one. */
   'offscreen/load': { request: LoadRequest; response: MediaStatus };
+  /**
+   * Start the preloaded item now if it is `trackId` (answers its status, also when it is already
+   * playing); `null`, nothing done, otherwise. Sent by the background as the first step of a
+   * track change, and by the popup's "next" straight to the audio document, ahead of `player/next`.
+   */
+  'offscreen/advance': { request: { trackId: string }; response: MediaStatus | null };
   /** Buffer the item that follows, or forget the preloaded one (`null`). */
   'offscreen/preload': { request: { item: MediaItem | null }; response: MediaStatus };
   'offscreen/pause': { request: Empty; response: MediaStatus };

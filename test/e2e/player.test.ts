@@ -27,6 +27,17 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
       await expect.poll(() => toggle.getAttribute('data-state'), poll).toBe('playing');
       queue = (await h.state()).queue;
       expect(queue.length).toBeGreaterThan(5);
+
+      // The popup's "next" reaches the audio document directly and the background too: the
+      // queue must move on by exactly one track, to the one that was preloaded.
+      await expect.poll(async () => h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, queue[1]!.id), poll).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await popup.getByTestId('player-next').click();
+      await expect.poll(playingTrack, poll).toBe(queue[1]!.id);
+      await expect.poll(async () => (await h.state()).index, poll).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await h.state()).toMatchObject({ index: 1, status: 'playing' });
+      expect(await playingTrack()).toBe(queue[1]!.id);
       await popup.close();
 
       const at = await mediaTime();

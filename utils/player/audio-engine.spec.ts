@@ -96,6 +96,51 @@ describe('audio engine', () => {
     expect(b.audio.play).toHaveBeenCalledOnce();
   });
 
+  it('advances to the preloaded track on request: play() first, the old element unloaded after', async () => {
+    const { a, b, events, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a'), volume: 0.4 });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    expect(b.audio.preload).toBe('auto');
+    const order: string[] = [];
+    b.audio.play.mockImplementationOnce(async () => {
+      order.push(`play b (a src ${a.audio.src ? 'set' : 'gone'})`);
+      b.audio.paused = false;
+    });
+    a.audio.removeAttribute.mockImplementationOnce(() => {
+      order.push('unload a');
+      a.audio.src = '';
+    });
+
+    const status = await engine.advance('b');
+
+    expect(order).toEqual(['play b (a src set)', 'unload a']);
+    expect(status).toMatchObject({ loaded: true, trackId: 'b', paused: false });
+    expect(b.audio.volume).toBe(0.4);
+    expect(events).toEqual([]); // a command, not something the element did on its own
+    expect(await engine.advance('c')).toBeNull(); // nothing preloaded any more
+  });
+
+  it('answers a repeated advance to the track it just started without starting it again', async () => {
+    const { a, b, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    await engine.advance('b'); // from the popup
+    expect(await engine.advance('b')).toMatchObject({ trackId: 'b', paused: false }); // from the background
+    expect(b.audio.play).toHaveBeenCalledOnce();
+    expect(a.audio.play).toHaveBeenCalledOnce();
+  });
+
+  it('does nothing on an advance to a track that is not the preloaded one', async () => {
+    const { a, b, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    expect(await engine.advance('b')).toBeNull();
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    expect(await engine.advance('c')).toBeNull();
+    expect(b.audio.play).not.toHaveBeenCalled();
+    expect(a.audio.paused).toBe(false);
+    expect((await engine.status()).trackId).toBe('a');
+  });
+
   it('drops a preload that failed instead of switching to it', async () => {
     const { a, b, events, engine } = setup();
     await engine.load({ url: 'https://media.test/a.wav', track: track('a') });

@@ -27,7 +27,7 @@ const CHECKPOINT_MS = 10_000;
 export function createAudioEngine(
   elements: [AudioElementLike, AudioElementLike],
   hooks: AudioEngineHooks | ((event: AudioEvent) => void),
-): AudioOutput & { current(): MediaItem | undefined } {
+): AudioOutput & Required<Pick<AudioOutput, 'advance'>> & { current(): MediaItem | undefined } {
   const { onEvent, onItem = () => {} } = typeof hooks === 'function' ? { onEvent: hooks } : hooks;
   let [active, spare] = elements;
   let item: MediaItem | undefined;
@@ -58,14 +58,23 @@ export function createAudioEngine(
     element.load();
   }
 
-  /** Makes the spare element (holding the preloaded item) the active one. */
-  function swap(): void {
+  /**
+   * Makes the spare element (holding the preloaded, buffered item) the active one and starts it.
+   * `play()` is called before anything else is touched — unloading the old element and the OS
+   * media metadata come after — so the sound starts as early as the element allows.
+   */
+  function swap(startAt = 0): Promise<void> {
     const previous = active;
     [active, spare] = [spare, active];
     item = next;
     next = undefined;
+    Object.assign(active, volume);
+    if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
+    lastCheckpoint = Date.now();
+    const playing = active.play();
     unload(previous);
     onItem(item);
+    return playing;
   }
 
   for (const element of elements) {
@@ -84,8 +93,7 @@ export function createAudioEngine(
     element.addEventListener('ended', mine(() => {
       const finished = trackId();
       if (!next) return report({ type: 'ended', trackId: finished });
-      swap();
-      active.play().then(
+      swap().then(
         () => report({ type: 'advanced', trackId: trackId() ?? '', ...(finished && { previousTrackId: finished }) }),
         (error: unknown) => report({ type: 'error', trackId: trackId(), positionSec: 0, message: describe(error) }),
       );
@@ -105,17 +113,35 @@ export function createAudioEngine(
       try {
         if (request.volume !== undefined) volume = { volume: request.volume, muted: request.muted ?? false };
         if (next && next.url === request.url) {
-          swap();
+          await swap(startAt);
         } else {
           active.pause();
           item = { url: request.url, ...(request.track && { track: request.track }) };
           active.src = request.url;
+          Object.assign(active, volume);
+          if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
+          lastCheckpoint = Date.now();
+          const playing = active.play();
           onItem(item);
+          await playing;
         }
-        Object.assign(active, volume);
-        if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
-        lastCheckpoint = Date.now();
-        await active.play();
+        return status();
+      } catch (error) {
+        item = undefined;
+        onItem(undefined);
+        throw new Error(`Playback failed: ${describe(error)}`, { cause: error });
+      } finally {
+        switching = false;
+      }
+    },
+
+    async advance(trackId) {
+      // Already done: the popup asks the document directly, the background a moment later.
+      if (item?.track?.id === trackId && !active.paused && next?.track?.id !== trackId) return status();
+      if (!next || next.track?.id !== trackId) return null;
+      switching = true;
+      try {
+        await swap();
         return status();
       } catch (error) {
         item = undefined;

@@ -20,7 +20,7 @@ const PROGRESS_MS = 250;
  * Firefox. Same engine for both; it also owns what only that document can do — Media Session
  * metadata and action handlers, and the live position for open popups.
  */
-export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): AudioOutput {
+export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): ReturnType<typeof createAudioEngine> {
   const existing = [...doc.querySelectorAll('audio')];
   const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [HTMLAudioElement, HTMLAudioElement];
   const session = 'mediaSession' in navigator ? navigator.mediaSession : undefined;

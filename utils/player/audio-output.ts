@@ -9,6 +9,12 @@ export interface AudioOutput {
   prepare?(): Promise<void>;
   /** Plays the item from `startAt`; resolves once sound has started, rejects if it cannot play. */
   load(request: LoadRequest): Promise<MediaStatus>;
+  /**
+   * Starts the preloaded item at once if it is the track `trackId` (no URL, no volume: the
+   * element is already buffered and set); resolves `null`, doing nothing, when something else
+   * or nothing is preloaded, or the audio document is gone. Resolves once sound has started.
+   */
+  advance?(trackId: string): Promise<MediaStatus | null>;
   /** Buffers the item that follows so it starts at once; `null` forgets it. */
   preload(item: MediaItem | null): Promise<MediaStatus>;
   pause(): Promise<MediaStatus>;

@@ -17,6 +17,7 @@ export function startOffscreenHost(): void {
   onMessages({
     'offscreen/load': (request) => engine.load(request),
     'offscreen/play': ({ url, startAt }) => engine.load({ url, ...(startAt !== undefined && { startAt }) }),
+    'offscreen/advance': ({ trackId }) => engine.advance(trackId),
     'offscreen/preload': ({ item }) => engine.preload(item),
     'offscreen/pause': () => engine.pause(),
     'offscreen/resume': () => engine.resume(),

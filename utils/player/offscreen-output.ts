@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { sendMessage, type MessageRequest, type MessageResponse } from '@/utils/messages';
+import { MessageError, sendMessage, type MessageRequest, type MessageResponse } from '@/utils/messages';
 import { NOTHING_LOADED, type AudioOutput } from './audio-output';
 
 const OFFSCREEN_PATH = '/offscreen.html';
@@ -13,6 +13,8 @@ type OffscreenMessage = 'offscreen/preload' | 'offscreen/pause' | 'offscreen/res
  */
 export function createOffscreenOutput(): AudioOutput {
   let creating: Promise<void> | undefined;
+  /** Whether the document was there at the last check; a stale `true` costs one failed send. */
+  let open = false;
   const documentUrl = browser.runtime.getURL(OFFSCREEN_PATH);
 
   async function exists(): Promise<boolean> {
@@ -24,7 +26,10 @@ export function createOffscreenOutput(): AudioOutput {
   }
 
   async function ensureDocument(): Promise<void> {
-    if (await exists()) return;
+    if (await exists()) {
+      open = true;
+      return;
+    }
     // Two plays in quick succession must not both try to create the document.
     creating ??= browser.offscreen
       .createDocument({
@@ -36,6 +41,7 @@ export function createOffscreenOutput(): AudioOutput {
         creating = undefined;
       });
     await creating;
+    open = true;
   }
 
   async function ifOpen<T extends OffscreenMessage>(type: T, data: MessageRequest<T>): Promise<MessageResponse<T>> {
@@ -45,9 +51,26 @@ export function createOffscreenOutput(): AudioOutput {
   return {
     prepare: ensureDocument,
     async load(request) {
+      // Straight to the document when it was there a moment ago (prepare() runs just before):
+      // checking again would cost a round trip on every track start.
+      if (open) {
+        try {
+          return await sendMessage('offscreen/load', request);
+        } catch (error) {
+          if (!undelivered(error)) throw error;
+          open = false;
+        }
+      }
       await ensureDocument();
       return sendMessage('offscreen/load', request);
     },
+    // The first thing a "next" does, so no existence check first: no document, no preload.
+    advance: (trackId) =>
+      sendMessage('offscreen/advance', { trackId }).catch((error: unknown) => {
+        if (!undelivered(error)) throw error;
+        open = false;
+        return null;
+      }),
     preload: (item) => ifOpen('offscreen/preload', { item }),
     pause: () => ifOpen('offscreen/pause', {}),
     resume: () => ifOpen('offscreen/resume', {}),
@@ -56,4 +79,11 @@ export function createOffscreenOutput(): AudioOutput {
     stop: () => ifOpen('offscreen/stop', {}),
     status: () => ifOpen('offscreen/status', {}),
   };
+}
+
+/** True when a message reached no audio document (closed, or not created yet). */
+export function undelivered(error: unknown): boolean {
+  if (error instanceof MessageError) return error.code === 'no_receiver';
+  const message = error instanceof Error ? error.message : String(error);
+  return /Receiving end does not exist|message port closed/i.test(message);
 }

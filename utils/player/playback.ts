@@ -42,6 +42,8 @@ export function createPlayback(deps: PlaybackDeps) {
   /** Failed loads per track id while the network was fine; reset once the track plays. */
   const attempts = new Map<string, number>();
   let skipsInARow = 0;
+  /** The track the audio document holds buffered as "next", as far as this worker knows. */
+  let preloaded: string | undefined;
 
   /** Loads the stored state and squares it with what the audio document is actually doing. */
   const ready = (async () => {
@@ -81,6 +83,11 @@ export function createPlayback(deps: PlaybackDeps) {
     if (!track) return commit({ status: 'idle', positionSec: 0 });
     const mine = ++generation;
     const startAt = options.startAt ?? 0;
+    // The preloaded track starts before any bookkeeping: one message to the audio document, with
+    // no storage write, URL lookup or document check ahead of it. `null` means it was not
+    // preloaded after all (or the document is gone), and the ordinary path below takes over.
+    const advancing = startAt === 0 && preloaded === track.id && output.advance ? output.advance(track.id) : undefined;
+    preloaded = undefined;
     commit({
       status: 'loading',
       index,
@@ -90,6 +97,8 @@ export function createPlayback(deps: PlaybackDeps) {
       ...(!options.keepNotice && { notice: undefined }),
     });
     try {
+      const advanced = await advancing;
+      if (advanced) return mine === generation ? started(track, advanced) : state;
       // Opening the offscreen document and fetching the URL overlap.
       const [stream] = await Promise.all([streams.get(track.id), output.prepare?.()]);
       if (mine !== generation) return state;
@@ -166,12 +175,15 @@ export function createPlayback(deps: PlaybackDeps) {
     const track = i >= 0 ? state.queue[i] : undefined;
     try {
       if (!track) {
+        preloaded = undefined;
         await output.preload(null);
         return;
       }
       const { url } = await streams.get(track.id);
       if (state.queue[nextIndex(state, 'auto')]?.id !== track.id) return; // the queue moved on meanwhile
+      preloaded = undefined;
       await output.preload({ url, track: mediaTrack(track) });
+      if (state.queue[nextIndex(state, 'auto')]?.id === track.id) preloaded = track.id;
     } catch (error) {
       log.warn('[player] could not preload', track?.id, error);
     }
@@ -180,6 +192,7 @@ export function createPlayback(deps: PlaybackDeps) {
   /** Stops and unloads everything, e.g. on sign-out; the volume settings stay. */
   async function stop(reason?: PlayerNotice): Promise<PlayerState> {
     ++generation;
+    preloaded = undefined;
     await output.stop().catch(() => {});
     await streams.clear();
     return commit({ ...IDLE_PLAYER_STATE, volume: state.volume, muted: state.muted, ...(reason && { notice: reason }) });

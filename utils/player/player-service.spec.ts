@@ -13,9 +13,12 @@ const url = (id: string, n = 1) => `https://media.test/${id}?v=${n}`;
 
 function setup(probe: ProbeResult = 'reachable') {
   let media: MediaStatus = { ...NOTHING_LOADED };
+  let preloaded: string | undefined;
   const output = {
     load: vi.fn(async (request: LoadRequest) => (media = playing({ currentTime: request.startAt ?? 0, trackId: request.track?.id }))),
-    preload: vi.fn<AudioOutput['preload']>(async () => media),
+    preload: vi.fn<AudioOutput['preload']>(async (item) => ((preloaded = item?.track?.id), media)),
+    advance: vi.fn(async (trackId: string) =>
+      trackId === preloaded ? ((preloaded = undefined), (media = playing({ trackId }))) : null),
     pause: vi.fn(async () => (media = { ...media, paused: true, currentTime: 12 })),
     resume: vi.fn(async () => (media.loaded ? (media = { ...media, paused: false }) : media)),
     seek: vi.fn(async (positionSec: number) => (media = { ...media, currentTime: positionSec })),
@@ -90,6 +93,54 @@ describe('player service', () => {
 
     expect(await player.handleAudioEvent({ type: 'advanced', trackId: tracks[1]!.id })).toMatchObject({ status: 'playing', index: 1 });
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
+  });
+
+  it('"next" to the preloaded track tells the audio document first, before any storage or URL work', async () => {
+    const { player, output, streams } = setup();
+    const tracks = makeTracks(3);
+    await player.playTracks(tracks, 0);
+    await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[1]!.id) })));
+    await player.flush();
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    streams.get.mockClear();
+    output.load.mockClear();
+    output.advance.mockImplementationOnce(async (trackId: string) => {
+      // Nothing else has happened yet when the message goes out.
+      expect(set).not.toHaveBeenCalled();
+      expect(streams.get).not.toHaveBeenCalled();
+      return playing({ trackId });
+    });
+
+    const state = await player.next();
+
+    expect(output.advance).toHaveBeenCalledWith(tracks[1]!.id);
+    expect(output.load).not.toHaveBeenCalled();
+    expect(state).toMatchObject({ status: 'playing', index: 1 });
+    await player.flush();
+    expect(await fakeBrowser.storage.local.get('player')).toEqual({ player: expect.objectContaining({ index: 1, status: 'playing' }) });
+    await vi.waitFor(() => expect(output.preload).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
+  });
+
+  it('falls back to loading the track when the audio document had nothing preloaded after all', async () => {
+    const { player, output } = setup();
+    const tracks = makeTracks(3);
+    await player.playTracks(tracks, 0);
+    await vi.waitFor(() => expect(output.preload).toHaveBeenCalled());
+    output.advance.mockResolvedValueOnce(null); // e.g. the document was closed and recreated
+
+    expect(await player.next()).toMatchObject({ status: 'playing', index: 1 });
+    expect(output.advance).toHaveBeenCalledOnce();
+    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[1]!.id), track: expect.objectContaining({ id: tracks[1]!.id }) }));
+  });
+
+  it('does not try the preloaded shortcut for a track that was not preloaded', async () => {
+    const { player, output } = setup();
+    const tracks = makeTracks(4);
+    await player.playTracks(tracks, 0);
+    await vi.waitFor(() => expect(output.preload).toHaveBeenCalled());
+    await player.jump(3);
+    expect(output.advance).not.toHaveBeenCalled();
+    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[3]!.id) }));
   });
 
   it('moves on when a track ends with nothing preloaded, and goes idle after the last', async () => {
