@@ -1,6 +1,7 @@
 import { nextTick, onBeforeUnmount, onMounted } from 'vue';
 import { usePlayerStore } from '@/stores/player';
 import { useViewStore, type Tab } from '@/stores/view';
+import { loadView } from './lazy-views';
 
 const TABS: Tab[] = ['home', 'search', 'playlists', 'queue'];
 
@@ -19,8 +20,14 @@ export function useShortcuts() {
 
   async function focusSearch(): Promise<void> {
     if (view.tab !== 'search' || view.stack.length) view.show('search');
+    const input = () => document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
     await nextTick();
-    document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus();
+    if (!input()) {
+      // The search view is loaded on demand: wait for its chunk, then for it to render.
+      await loadView('SearchView');
+      for (let tries = 0; tries < 3 && !input(); tries++) await nextTick();
+    }
+    input()?.focus();
   }
 
   function onKeydown(event: KeyboardEvent): void {

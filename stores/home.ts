@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { createHomeService, type HomeFeed } from '@/utils/home-service';
-import { homeCacheItem } from '@/utils/popup-cache';
+import { homeCacheItem, type Cached } from '@/utils/popup-cache';
 import { describeError } from '@/utils/describe-error';
 
 /** The listener's shuffled home feed: painted from the cache, then refreshed. */
@@ -15,13 +15,17 @@ export const useHomeStore = defineStore('home', () => {
   /** Words for the last failed refresh; the view offers a retry. */
   const error = ref<string | null>(null);
 
-  /** Paints the cached feed without touching the network. */
-  async function restoreCached(): Promise<void> {
-    const cached = await homeCacheItem.getValue();
+  /** Paints an already-read cached feed (the popup reads all its state at once on open). */
+  function hydrate(cached: Cached<HomeFeed> | null): void {
     if (cached && !feed.value) {
       feed.value = cached.value;
       fetchedAt.value = cached.fetchedAt;
     }
+  }
+
+  /** Paints the cached feed without touching the network. */
+  async function restoreCached(): Promise<void> {
+    hydrate(await homeCacheItem.getValue());
   }
 
   /** Fetches the current feed and caches it. */
@@ -46,5 +50,5 @@ export const useHomeStore = defineStore('home', () => {
     error.value = null;
   }
 
-  return { feed, fetchedAt, loading, error, restoreCached, refresh, clear };
+  return { feed, fetchedAt, loading, error, hydrate, restoreCached, refresh, clear };
 });

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Track } from '@/backend/domain/catalog';
 import { describeError } from '@/utils/describe-error';
-import { playlistsCacheItem } from '@/utils/popup-cache';
+import { playlistsCacheItem, type Cached } from '@/utils/popup-cache';
 import { createPlaylistsService, type PlaylistSummary } from '@/utils/playlists-service';
 
 /** The listener's playlists: listed, created, renamed, deleted, and added to. */
@@ -29,13 +29,17 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     items.value = items.value.map((p) => (p.id === playlist.id ? playlist : p));
   }
 
-  /** Paints the cached list without touching the network. */
-  async function restoreCached(): Promise<void> {
-    const cached = await playlistsCacheItem.getValue();
+  /** Paints an already-read cached list (the popup reads all its state at once on open). */
+  function hydrate(cached: Cached<PlaylistSummary[]> | null): void {
     if (cached && fetchedAt.value === null) {
       items.value = cached.value;
       fetchedAt.value = cached.fetchedAt;
     }
+  }
+
+  /** Paints the cached list without touching the network. */
+  async function restoreCached(): Promise<void> {
+    hydrate(await playlistsCacheItem.getValue());
   }
 
   async function refresh(): Promise<void> {
@@ -126,6 +130,6 @@ export const usePlaylistsStore = defineStore('playlists', () => {
 
   return {
     items, fetchedAt, loading, error, pendingTracks, byId,
-    restoreCached, refresh, create, rename, remove, addTracks, setEntryCount, pick, clear,
+    hydrate, restoreCached, refresh, create, rename, remove, addTracks, setEntryCount, pick, clear,
   };
 });

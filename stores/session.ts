@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError, apiClient } from '@/utils/api-client';
-import { readSession, watchSession, type User } from '@/utils/session-storage';
+import { readSession, watchSession, type StoredSession, type User } from '@/utils/session-storage';
 
 /** The signed-in listener: restored from storage, signed in, up and out through the auth server. */
 export const useSessionStore = defineStore('session', () => {
@@ -19,13 +19,18 @@ export const useSessionStore = defineStore('session', () => {
   const signedIn = computed(() => user.value !== null);
   let unwatch: (() => void) | undefined;
 
-  /** Paints from the stored session and follows sign-ins/outs made by other contexts. */
-  async function restore(): Promise<void> {
-    user.value = (await readSession())?.user ?? null;
+  /** Paints from an already-read stored session and follows sign-ins/outs made by other contexts. */
+  function hydrate(stored: StoredSession | null): void {
+    user.value = stored?.user ?? null;
     ready.value = true;
     unwatch ??= watchSession((session) => {
       user.value = session?.user ?? null;
     });
+  }
+
+  /** Paints from the stored session and follows sign-ins/outs made by other contexts. */
+  async function restore(): Promise<void> {
+    hydrate(await readSession());
   }
 
   async function attempt(run: () => Promise<{ user: User }>): Promise<boolean> {
@@ -69,5 +74,5 @@ export const useSessionStore = defineStore('session', () => {
     errorField.value = null;
   }
 
-  return { user, ready, pending, error, errorField, signedIn, restore, signIn, signUp, signOut, clearError };
+  return { user, ready, pending, error, errorField, signedIn, hydrate, restore, signIn, signUp, signOut, clearError };
 });

@@ -18,12 +18,16 @@ export const useViewStore = defineStore('view', () => {
     void viewCacheItem.setValue({ tab: tab.value, detail: stack.value.at(-1) ?? null });
   }
 
-  /** Comes back to the tab and detail view the popup last showed. */
-  async function restore(): Promise<void> {
-    const saved = await viewCacheItem.getValue();
+  /** Comes back to an already-read saved view (the popup reads all its state at once on open). */
+  function hydrate(saved: ViewState | null): void {
     if (!saved) return;
     tab.value = saved.tab;
     stack.value = saved.detail ? [saved.detail] : [];
+  }
+
+  /** Comes back to the tab and detail view the popup last showed. */
+  async function restore(): Promise<void> {
+    hydrate(await viewCacheItem.getValue());
   }
 
   function show(next: Tab): void {
@@ -61,5 +65,5 @@ export const useViewStore = defineStore('view', () => {
     helpOpen.value = false;
   }
 
-  return { tab, stack, helpOpen, restore, show, open, back, toggleHelp, reset };
+  return { tab, stack, helpOpen, hydrate, restore, show, open, back, toggleHelp, reset };
 });
