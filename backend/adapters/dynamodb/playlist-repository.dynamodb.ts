@@ -170,15 +170,7 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
     const items = entries.map((entry) => ({ ...entryKey(playlistId, entry.id), ...entry }));
     await batchPutAll(this.doc, this.table, items);
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: playlistKey(userId, playlistId),
-          UpdateExpression: 'ADD entryCount :n SET updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':n': entries.length, ':now': now },
-        }),
-      );
+      await this.countEntries(userId, playlistId, entries.length, now);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // The playlist was deleted while we wrote: take our entries back out.
@@ -217,19 +209,24 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
       throw error;
     }
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: playlistKey(userId, playlistId),
-          UpdateExpression: 'ADD entryCount :n SET updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':n': -1, ':now': now },
-        }),
-      );
+      await this.countEntries(userId, playlistId, -1, now);
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // playlist deleted meanwhile: nothing to count
     }
     return true;
+  }
+
+  /** Adds `delta` to the playlist's `entryCount` atomically; fails the condition if the playlist is gone. */
+  private async countEntries(userId: string, playlistId: string, delta: number, now: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: playlistKey(userId, playlistId),
+        UpdateExpression: 'ADD entryCount :n SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':n': delta, ':now': now },
+      }),
+    );
   }
 
   /**
