@@ -1,11 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import { chromiumAvailable, launchWithExtension } from '../support/chromium';
+import { chromiumAvailable, startExtensionStack, type ExtensionStack } from '../support/chromium';
 
 const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
@@ -26,42 +24,22 @@ const probeOffscreen = `(async () => {
 describe.runIf(chromiumAvailable())(
   'the extension in Chromium against the local stack',
   () => {
-    let dataDir: string;
-    let stack: LocalStack | undefined;
-    let context: BrowserContext | undefined;
+    let env: ExtensionStack;
     let worker: Worker;
-    let popupUrl: string;
 
     beforeAll(async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), 'alktunes-e2e-'));
       await mkdir(artifacts, { recursive: true });
-      stack = await startLocalStack({
-        dataDir: path.join(dataDir, 'stack'),
-        ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
-        buildExtension: true,
-      });
-      const extensionDir = stack.extension.chrome;
-      if (!extensionDir) throw new Error('the local stack did not build the extension');
-
-      ({ context, popupUrl } = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir));
-      worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+      env = await startExtensionStack('e2e');
+      worker = env.context.serviceWorkers()[0] ?? (await env.context.waitForEvent('serviceworker'));
     });
 
-    afterAll(async () => {
-      await context?.close();
-      await stack?.stop();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
+    afterAll(() => env?.stop());
 
-    async function openPopup(): Promise<Page> {
-      const page = await context!.newPage();
-      await page.goto(popupUrl);
-      return page;
-    }
+    const openPopup = () => env.openPopup();
 
     it('says in words why a sign-in failed', async () => {
       const page = await openPopup();
-      await page.getByTestId('auth-email').fill(stack!.demo.email);
+      await page.getByTestId('auth-email').fill(env.stack.demo.email);
       await page.getByTestId('auth-password').fill('not-the-password');
       await page.getByTestId('auth-submit').click();
 
@@ -75,8 +53,8 @@ describe.runIf(chromiumAvailable())(
     it('signs in, lists the catalog and plays a track in the offscreen document', async () => {
       const page = await openPopup();
       await page.screenshot({ path: path.join(artifacts, 'popup-sign-in.png') });
-      await page.getByTestId('auth-email').fill(stack!.demo.email);
-      await page.getByTestId('auth-password').fill(stack!.demo.password);
+      await page.getByTestId('auth-email').fill(env.stack.demo.email);
+      await page.getByTestId('auth-password').fill(env.stack.demo.password);
       await page.getByTestId('auth-submit').click();
 
       // Home shows the shuffled feed in a virtualised list: only the rows in view are in the DOM.

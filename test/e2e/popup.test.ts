@@ -1,11 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import { chromiumAvailable, launchWithExtension } from '../support/chromium';
+import { chromiumAvailable, startExtensionStack, type ExtensionStack } from '../support/chromium';
 
 const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 
@@ -23,35 +21,16 @@ const trackIds = (rows: Locator) => rows.evaluateAll((els) => els.map((el) => el
 describe.runIf(chromiumAvailable())(
   'the popup in Chromium against the local stack',
   () => {
-    let dataDir: string;
-    let stack: LocalStack | undefined;
-    let context: BrowserContext | undefined;
-    let popupUrl: string;
+    let env: ExtensionStack;
 
     beforeAll(async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), 'alktunes-popup-e2e-'));
       await mkdir(artifacts, { recursive: true });
-      stack = await startLocalStack({
-        dataDir: path.join(dataDir, 'stack'),
-        ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
-        buildExtension: true,
-      });
-      const extensionDir = stack.extension.chrome;
-      if (!extensionDir) throw new Error('the local stack did not build the extension');
-      ({ context, popupUrl } = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir));
+      env = await startExtensionStack('popup-e2e');
     });
 
-    afterAll(async () => {
-      await context?.close();
-      await stack?.stop();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
+    afterAll(() => env?.stop());
 
-    async function openPopup(): Promise<Page> {
-      const page = await context!.newPage();
-      await page.goto(popupUrl);
-      return page;
-    }
+    const openPopup = () => env.openPopup();
 
     /** Adds the row's track to the named playlist through the "add to playlist" dialog. */
     async function addToPlaylist(page: Page, row: Locator, playlistId: string): Promise<void> {

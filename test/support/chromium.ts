@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import { requirement } from './requirements';
 
 /** Debian's Chromium (the binary, not the wrapper script); override with CHROMIUM_PATH. */
@@ -43,4 +47,50 @@ export async function launchWithExtension(profileDir: string, extensionDir: stri
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
   return { context, extensionId, popupUrl: `chrome-extension://${extensionId}/popup.html` };
+}
+
+export interface ExtensionStack extends ExtensionBrowser {
+  stack: LocalStack;
+  /** Opens the popup in a new tab. */
+  openPopup(): Promise<Page>;
+  /** Closes the browser, stops the stack and deletes everything it wrote. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A local stack on free ports with the extension built against it, and Chromium with that
+ * build loaded; all data in a new temporary folder.
+ */
+export async function startExtensionStack(label: string): Promise<ExtensionStack> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `alktunes-${label}-`));
+  let stack: LocalStack | undefined;
+  try {
+    stack = await startLocalStack({
+      dataDir: path.join(dataDir, 'stack'),
+      ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
+      buildExtension: true,
+    });
+    const extensionDir = stack.extension.chrome;
+    if (!extensionDir) throw new Error('the local stack did not build the extension');
+    const browser = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir);
+    const running = stack;
+    return {
+      ...browser,
+      stack: running,
+      openPopup: async () => {
+        const page = await browser.context.newPage();
+        await page.goto(browser.popupUrl);
+        return page;
+      },
+      stop: async () => {
+        await browser.context.close();
+        await running.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stack?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
