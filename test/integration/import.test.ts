@@ -150,6 +150,21 @@ describe('import command', () => {
     expect((await deps.catalog.getAlbum(albumIdFor('Resumer', 'Resume')))?.trackCount).toBe(12);
   });
 
+  it('fails only the files whose catalog lookup failed, and imports them on the next run', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 3 }, (_, i) => [`Lookup/Album/0${i + 1}.mp3`, mp3File({ title: `Looked up ${i + 1}`, artists: ['Lookup'], album: 'Lookup' }, { seed: 300 + i, frames: 8 })]),
+    );
+    const root = await writeLibrary(join(dir, 'lookup'), files);
+    vi.spyOn(deps.catalog, 'getTracks').mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    const first = await runImport(deps, { root, dryRun: false, concurrency: 1 });
+    expect(first.counts).toEqual({ imported: 2, unchanged: 0, skipped: 0, failed: 1 });
+    expect(first.failed[0]!.reason).toBe('ThrottlingException: Rate exceeded');
+
+    const second = await runImport(deps, { root, dryRun: false, concurrency: 1 });
+    expect(second.counts).toEqual({ imported: 1, unchanged: 2, skipped: 0, failed: 0 });
+  });
+
   it('uploads large files in parts and reads them back intact', async () => {
     const big = wavFile(1100); // ~17.6 MB at 8 kHz: above the in-memory limit, three 8 MiB parts
     const root = await writeLibrary(join(dir, 'large'), { 'Long/Drone.wav': big });

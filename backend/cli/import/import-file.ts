@@ -1,6 +1,6 @@
 import type { TrackRecord } from '../../domain/catalog';
 import { trackIdFor } from '../../domain/ids';
-import type { CatalogRepository, LargeMediaStore } from '../../domain/ports';
+import type { LargeMediaStore } from '../../domain/ports';
 import type { AlbumCovers } from './album-covers';
 import { CorruptAudioError, loadAudio, openByteSource, UnreadableFileError, type LoadedAudio } from './audio-file';
 import { classifyFormat } from './formats';
@@ -13,7 +13,8 @@ const HEAD_BEFORE_UPLOAD_BYTES = 1024 * 1024;
 
 /** What one file's import needs, shared by every file of a run. */
 export interface FileImportContext {
-  catalog: CatalogRepository;
+  /** The catalog's track with this id, if any (lookups may be batched across files). */
+  findTrack(trackId: string): Promise<TrackRecord | undefined>;
   media: LargeMediaStore;
   covers: AlbumCovers;
   rootName: string;
@@ -57,7 +58,7 @@ export async function importFile(file: FoundFile, ctx: FileImportContext): Promi
   if (firstCopy !== undefined) return { outcome: { kind: 'skipped', path, reason: 'same audio as another file of this import' } };
   ctx.claimed.set(trackId, path);
 
-  const existing = await ctx.catalog.getTrack(trackId);
+  const existing = await ctx.findTrack(trackId);
   if (existing?.contentHash === contentHash) return { outcome: { kind: 'unchanged', path, trackId } };
 
   const draft = draftTrack(loaded.metadata.common, loaded.metadata.format, [ctx.rootName, ...path.split('/')]);

@@ -5,6 +5,7 @@ import { AlbumCovers } from './album-covers';
 import { catalogBatches, DEFAULT_CATALOG_BATCH, type CatalogBatchOptions } from './catalog-batches';
 import { importFile } from './import-file';
 import type { SearchIndexStep } from './search-index';
+import { trackLookups } from './track-lookups';
 import { emptySummary, record, type FileOutcome, type ImportCounts, type ImportSummary } from './summary';
 import { walkLibrary } from './walk';
 
@@ -58,7 +59,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
 
   const index = searchIndexBatches(deps.searchIndex, options.indexBatchSize ?? 200, summary);
   const context = {
-    catalog: deps.catalog,
+    findTrack: trackLookups(deps.catalog).get,
     media: deps.media,
     covers: new AlbumCovers({ media: deps.media, images: listing.images, write: !options.dryRun, warn: (m) => reporter.warn(m) }),
     rootName: listing.rootName,
