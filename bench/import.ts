@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runImport } from '../backend/cli/import/importer';
-import { defaultConcurrency, depsFor } from '../backend/cli/import/main';
+import { DEFAULT_CONCURRENCY, depsFor } from '../backend/cli/import/main';
 import { targetFromStackInfo } from '../backend/cli/import/target';
 import { startImportTarget, writeLibrary } from '../backend/cli/import/testing';
 import { mp3File, pngImage } from '../test/support/audio-fixtures';
@@ -20,7 +20,7 @@ import { emitFigures, figure, loadNote, machineNote, markdownTable, median, save
 
 const tracks = numberOption('tracks', 2000);
 const runs = numberOption('runs', 3);
-const concurrency = numberOption('concurrency', defaultConcurrency());
+const concurrency = numberOption('concurrency', DEFAULT_CONCURRENCY);
 const inProcess = numberOption('in-process', 0) === 1;
 
 /** A fresh, empty target: a stack process (default) or emulators in this process. */

@@ -29,7 +29,7 @@ MEDIA_BUCKET + TRACKS_TABLE are given; AWS uses the standard credential chain.
 
 Options:
   --dry-run               show what would be imported; write nothing
-  --concurrency <n>       files in flight at once (default: 2 × CPUs, at most 32)
+  --concurrency <n>       files in flight at once (default: 32)
   --stack-outputs <file>  cdk outputs JSON (cdk deploy --outputs-file) of an AWS deployment
   --region <region>       AWS region (default: AWS_REGION / AWS_DEFAULT_REGION)
   --data-dir <dir>        local stack data directory (default: ALKTUNES_DATA_DIR or .data)

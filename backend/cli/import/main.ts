@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
 import { createS3Client } from '../../adapters/s3/client';
@@ -11,8 +10,13 @@ import { exitCodeFor, formatSummary } from './summary';
 import { resolveTarget, TargetError, type ImportTarget } from './target';
 import { RootError } from './walk';
 
-/** Network-bound work: a few files per core keep S3 and DynamoDB busy without flooding them. */
-export const defaultConcurrency = () => Math.min(32, Math.max(4, availableParallelism() * 2));
+/**
+ * Files in flight wait on S3 and DynamoDB round trips far more than on the CPU, whatever the
+ * number of cores, and more of them make larger catalog batches (fewer requests per track).
+ * Each file in flight may hold up to `IN_MEMORY_BYTES` in memory, so this also bounds what a run
+ * takes (512 MiB at most).
+ */
+export const DEFAULT_CONCURRENCY = 32;
 
 export interface CommandIo {
   stdout: NodeJS.WriteStream;
@@ -47,7 +51,7 @@ export async function importCommand(argv: readonly string[], io: CommandIo): Pro
   };
   let args: ImportArgs;
   try {
-    const parsed = parseImportArgs(argv, defaultConcurrency());
+    const parsed = parseImportArgs(argv, DEFAULT_CONCURRENCY);
     if (parsed.help) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
