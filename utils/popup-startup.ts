@@ -48,6 +48,8 @@ export async function readStartupState(): Promise<StartupState> {
 export const STARTUP_MARKS = {
   /** The popup's bundle has been fetched, compiled and evaluated: `main.ts` starts running. */
   script: 'popup:script',
+  /** The picture of the last state is in the DOM (`popup-snapshot.ts`; absent on a first open). */
+  snapshot: 'popup:snapshot',
   /** The stored session, cache and player state have been read. */
   state: 'popup:state',
   /** The app is mounted with that state (its DOM is built; painting comes next). */

@@ -1,22 +1,14 @@
-import { createApp } from 'vue';
-import { createPinia } from 'pinia';
-import App from '@/components/App.vue';
-import { prefetchViews } from '@/components/lazy-views';
-import { usePopupStore } from '@/stores/popup';
-import { afterNextPaint, mark, readStartupState, STARTUP_MARKS } from '@/utils/popup-startup';
+import { showSnapshot } from '@/utils/popup-snapshot';
+import { mark, readStartupState, STARTUP_MARKS } from '@/utils/popup-startup';
 import './style.css';
 
-// Read the cached state first thing (one storage.local.get), build the app while it is in
-// flight, and mount once, with that state already in the stores: the first frame shows it.
+// First thing: paint the picture of the last state (if any) and start reading the cached
+// state (one storage.local.get); only then fetch the app (Vue, Pinia, the views), which
+// mounts with that state and takes over from the picture.
 mark(STARTUP_MARKS.script);
+const root = document.getElementById('app')!;
+const build = import.meta.url;
+if (showSnapshot(root, build)) mark(STARTUP_MARKS.snapshot);
 const state = readStartupState();
 void state.then(() => mark(STARTUP_MARKS.state));
-const pinia = createPinia();
-const app = createApp(App).use(pinia);
-void usePopupStore(pinia)
-  .start(state)
-  .finally(() => {
-    app.mount('#app');
-    mark(STARTUP_MARKS.mounted);
-    afterNextPaint(prefetchViews);
-  });
+void import('./app').then(({ startPopup }) => startPopup(root, state, build));
