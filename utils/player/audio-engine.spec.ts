@@ -177,4 +177,24 @@ describe('audio engine', () => {
     expect(await engine.stop()).toMatchObject({ loaded: false });
     expect([a.audio.src, b.audio.src]).toEqual(['', '']);
   });
+
+  it('buffers the next track only once the one being started plays', async () => {
+    const { a, b, engine } = setup();
+    let started!: () => void;
+    a.audio.play.mockImplementationOnce(() => new Promise<void>((resolve) => (started = () => {
+      a.audio.paused = false;
+      resolve();
+    })));
+    const loading = engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    const preloading = engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(b.audio.load).not.toHaveBeenCalled();
+    expect(b.audio.src).toBe('');
+
+    started();
+    await Promise.all([loading, preloading]);
+    expect(b.audio.src).toBe('https://media.test/b.wav');
+    expect(b.audio.load).toHaveBeenCalledTimes(1);
+    expect(await engine.advance('b')).toMatchObject({ trackId: 'b' });
+  });
 });

@@ -36,6 +36,15 @@ export function createAudioEngine(
   let switching = false;
   let lastCheckpoint = 0;
   let volume = { volume: 1, muted: false };
+  /**
+   * Settles once the track being started plays (or fails to). Buffering the next track waits
+   * for it: creating a media pipeline competes for the same threads as starting this one.
+   */
+  let starting: Promise<unknown> = Promise.resolve();
+  const startingWith = (playing: Promise<void>) => {
+    starting = playing.catch(() => {});
+    return playing;
+  };
 
   const trackId = () => item?.track?.id;
   const status = (): MediaStatus =>
@@ -71,7 +80,7 @@ export function createAudioEngine(
     Object.assign(active, volume);
     if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
     lastCheckpoint = Date.now();
-    const playing = active.play();
+    const playing = startingWith(active.play());
     unload(previous);
     onItem(item);
     return playing;
@@ -121,7 +130,7 @@ export function createAudioEngine(
           Object.assign(active, volume);
           if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
           lastCheckpoint = Date.now();
-          const playing = active.play();
+          const playing = startingWith(active.play());
           onItem(item);
           await playing;
         }
@@ -158,6 +167,8 @@ export function createAudioEngine(
         next = undefined;
         return status();
       }
+      if (next?.url === request.url) return status();
+      await starting;
       if (next?.url === request.url) return status();
       next = { url: request.url, ...(request.track && { track: request.track }) };
       spare.preload = 'auto';
