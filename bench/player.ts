@@ -69,7 +69,17 @@ const OFFSCREEN_PROBE = `(() => {
 const WORKER_PROBE = `(() => {
   if (globalThis.__hops) return 'already';
   globalThis.__hops = [];
-  chrome.runtime.onMessage.addListener((m) => { if (typeof m?.type === 'string' && m.type.startsWith('player/')) __hops.push({ type: m.type, at: performance.timeOrigin + performance.now() }); });
+  const now = () => performance.timeOrigin + performance.now();
+  chrome.runtime.onMessage.addListener((m) => { if (typeof m?.type === 'string' && m.type.startsWith('player/')) __hops.push({ type: m.type, at: now() }); });
+  // When the worker asks the API for a stream URL, and when the answer is in.
+  const fetch = globalThis.fetch;
+  globalThis.fetch = function (input, init) {
+    const stream = String(input?.url ?? input).endsWith('/stream');
+    if (stream) __hops.push({ type: 'stream URL requested', at: now() });
+    const response = fetch.call(this, input, init);
+    if (stream) void response.then(() => __hops.push({ type: 'stream URL received', at: now() }), () => {});
+    return response;
+  };
   return 'installed';
 })()`;
 
@@ -185,13 +195,17 @@ async function main(): Promise<void> {
       const toSound = sound.at - clicked;
       (kind === 'click' ? click : next).push(toSound);
       if (sound.playing) (kind === 'click' ? clickPlaying : nextPlaying).push(sound.playing - clicked);
-      const command = hops.find((hop) => hop.type !== 'player/audio-event');
+      const command = hops.find((hop) => hop.type.startsWith('player/') && hop.type !== 'player/audio-event');
+      const requested = hops.find((hop) => hop.type === 'stream URL requested');
+      const received = hops.find((hop) => hop.type === 'stream URL received');
       const offscreenCommand = sound.messages.find((m) => m.type === 'offscreen/advance' || m.type === 'offscreen/load');
       const played = sound.messages.findLast((m) => m.type.startsWith('play()'));
       traces.push({
         run, kind,
         hops: {
           ...(command && { [`worker got ${command.type}`]: command.at - clicked }),
+          ...(requested && { 'worker asked the API for the stream URL': requested.at - clicked }),
+          ...(received && { 'worker got the stream URL': received.at - clicked }),
           ...(offscreenCommand && { [`offscreen got ${offscreenCommand.type}`]: offscreenCommand.at - clicked }),
           ...(played && { [played.type]: played.at - clicked }),
           ...(sound.playing && { playing: sound.playing - clicked }),

@@ -88,6 +88,9 @@ export function createPlayback(deps: PlaybackDeps) {
     // preloaded after all (or the document is gone), and the ordinary path below takes over.
     const advancing = startAt === 0 && preloaded === track.id && output.advance ? output.advance(track.id) : undefined;
     preloaded = undefined;
+    // Otherwise the URL lookup starts now, ahead of the state write (storage calls queue up).
+    const stream = advancing ? undefined : streams.get(track.id);
+    stream?.catch(() => {}); // handled where it is awaited
     commit({
       status: 'loading',
       index,
@@ -100,9 +103,9 @@ export function createPlayback(deps: PlaybackDeps) {
       const advanced = await advancing;
       if (advanced) return mine === generation ? started(track, advanced) : state;
       // Opening the offscreen document and fetching the URL overlap.
-      const [stream] = await Promise.all([streams.get(track.id), output.prepare?.()]);
+      const [{ url }] = await Promise.all([stream ?? streams.get(track.id), output.prepare?.()]);
       if (mine !== generation) return state;
-      const media = await output.load(loadRequest(track, stream.url, startAt));
+      const media = await output.load(loadRequest(track, url, startAt));
       return mine === generation ? started(track, media) : state;
     } catch (error) {
       if (mine !== generation) return state;

@@ -47,15 +47,22 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
       }
       let pending = inFlight.get(trackId);
       if (!pending || options.fresh) {
-        pending = fetchStream(trackId).finally(() => inFlight.delete(trackId));
-        inFlight.set(trackId, pending);
+        const fetching = fetchStream(trackId);
+        pending = fetching;
+        inFlight.set(trackId, fetching);
+        // Kept for later (and the next worker lifetime) without holding up this caller; the
+        // lookup stays in flight until it is stored, so nobody fetches the same URL meanwhile.
+        void fetching
+          .then((stream) => save((map) => {
+            delete map[trackId]; // re-insert so the newest entries are kept
+            map[trackId] = stream;
+          }))
+          .catch(() => {})
+          .finally(() => {
+            if (inFlight.get(trackId) === fetching) inFlight.delete(trackId);
+          });
       }
-      const stream = await pending;
-      await save((map) => {
-        delete map[trackId]; // re-insert so the newest entries are kept
-        map[trackId] = stream;
-      });
-      return stream;
+      return pending;
     },
 
     /** Drops every URL (sign-out). */
