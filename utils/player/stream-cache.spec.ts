@@ -14,8 +14,10 @@ function memoryItem() {
   const writes: Promise<void>[] = [];
   return {
     getValue: vi.fn(async () => structuredClone(value)),
-    setValue: vi.fn((next: Record<string, StreamUrl>) => {
-      const write = Promise.resolve().then(() => void (value = structuredClone(next)));
+    setValue: vi.fn((next: Record<string, StreamUrl>): Promise<void> => {
+      const write = Promise.resolve().then(() => {
+        value = structuredClone(next);
+      });
       writes.push(write);
       return write;
     }),
