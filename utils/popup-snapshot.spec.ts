@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureNodes, dropSnapshotStyles, keepSnapshot, OMIT_ATTRIBUTE, renderNodes, saveSnapshot, showSnapshot, SKIP_ATTRIBUTE } from './popup-snapshot';
+import { captureNodes, dropSnapshotStyles, hasSnapshot, keepSnapshot, OMIT_ATTRIBUTE, renderNodes, saveSnapshot, showSnapshot, SKIP_ATTRIBUTE } from './popup-snapshot';
 
 const BUILD = 'chrome-extension://id/chunks/popup-abc.js';
 const KEY = 'popup.snapshot';
@@ -60,7 +60,9 @@ describe('popup snapshot', () => {
     expect(showSnapshot(fresh, 'chrome-extension://id/chunks/popup-other.js')).toBe(false);
     expect(fresh.childElementCount).toBe(0);
 
+    expect(hasSnapshot(fresh)).toBe(false);
     expect(showSnapshot(fresh, BUILD)).toBe(true);
+    expect(hasSnapshot(fresh)).toBe(true);
     const picture = fresh.firstElementChild as HTMLElement;
     expect(picture.getAttribute('aria-hidden')).toBe('true');
     expect(picture.inert).toBe(true);

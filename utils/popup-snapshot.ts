@@ -122,6 +122,11 @@ export function showSnapshot(container: HTMLElement, build: string, storage: Sto
   return true;
 }
 
+/** True while `container` shows the picture (the app has not mounted over it yet). */
+export function hasSnapshot(container: HTMLElement): boolean {
+  return container.firstElementChild?.hasAttribute(SNAPSHOT_ATTRIBUTE) ?? false;
+}
+
 /** Removes the picture's copy of the styles once the app's own stylesheets are in. */
 export function dropSnapshotStyles(doc: Document = document): void {
   doc.head.querySelector(`style[${SNAPSHOT_ATTRIBUTE}]`)?.remove();
