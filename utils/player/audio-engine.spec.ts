@@ -197,4 +197,25 @@ describe('audio engine', () => {
     expect(b.audio.load).toHaveBeenCalledTimes(1);
     expect(await engine.advance('b')).toMatchObject({ trackId: 'b' });
   });
+
+  it('pauses the old element at once but releases its media only once the new track plays', async () => {
+    const { a, b, engine } = setup();
+    await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
+    await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
+    let started!: () => void;
+    b.audio.play.mockImplementationOnce(() => new Promise<void>((resolve) => (started = () => {
+      b.audio.paused = false;
+      resolve();
+    })));
+
+    const advancing = engine.advance('b');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(a.audio.paused).toBe(true);
+    expect(a.audio.src).toBe('https://media.test/a.wav');
+
+    started();
+    await advancing;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(a.audio.src).toBe('');
+  });
 });

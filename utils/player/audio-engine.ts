@@ -69,8 +69,9 @@ export function createAudioEngine(
 
   /**
    * Makes the spare element (holding the preloaded, buffered item) the active one and starts it.
-   * `play()` is called before anything else is touched — unloading the old element and the OS
-   * media metadata come after — so the sound starts as early as the element allows.
+   * `play()` is called before anything else is touched — the OS media metadata comes after, and
+   * the old element is only paused: releasing its media tears down a media pipeline on this
+   * thread, so it waits until the new track plays (a preload waits for the same moment, after it).
    */
   function swap(startAt = 0): Promise<void> {
     const previous = active;
@@ -81,7 +82,10 @@ export function createAudioEngine(
     if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
     lastCheckpoint = Date.now();
     const playing = startingWith(active.play());
-    unload(previous);
+    previous.pause();
+    void starting.then(() => {
+      if (previous !== active) unload(previous);
+    });
     onItem(item);
     return playing;
   }
