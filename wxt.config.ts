@@ -9,12 +9,8 @@ import { originPatterns, resolveBackendUrls } from './utils/backend-urls';
  * point the extension at another deployment from the options page, which then asks for
  * access to exactly those origins.
  */
-/** Changes with every build: the popup reuses the picture of its last state only within one build. */
-const buildId = Date.now().toString(36);
-
 export default defineConfig({
   modules: ['@wxt-dev/module-vue'],
-  vite: () => ({ define: { 'import.meta.env.BUILD_ID': JSON.stringify(buildId) } }),
   manifest: ({ browser }) => {
     const origins = originPatterns(resolveBackendUrls(process.env));
     // A self-hosted deployment's origins are asked for at run time, one by one, from the options page.

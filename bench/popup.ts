@@ -2,7 +2,8 @@
  * Popup figures (not a test): time to first paint with cached state, median over several
  * opens in headless Chromium against the local stack, with a breakdown (performance marks
  * set by `entrypoints/popup/main.ts`, navigation timing, and a CDP trace of one more open),
- * and the gzipped JS popup.html loads before its first paint.
+ * and the gzipped JS popup.html loads before its first paint; and, for scale, the floor: the
+ * first paint of a static one-line page added to a copy of the build.
  * Run: npx tsx bench/popup.ts  (CHROMIUM_PATH overrides the Chromium binary; OPENS the count;
  * TRACE=0 skips the traced open, whose trace is written to the temporary directory)
  */
@@ -10,17 +11,14 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { startLocalStack } from '../backend/local/stack';
 import { emitFigures, figure, loadNote, saveResults } from './lib/report';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const opens = Number(process.env.OPENS ?? 15);
 
-/**
- * Sum of the gzipped JS popup.html loads on open: the scripts it references (the picture's
- * classic script and the app's module), following static imports. Lazy views load later.
- */
+/** Sum of the gzipped JS chunks popup.html references, following static imports. */
 async function popupJsGzip(dir: string): Promise<{ files: string[]; raw: number; gzip: number }> {
   const html = await readFile(path.join(dir, 'popup.html'), 'utf8');
   const queue = [...html.matchAll(/(?:src|href)="([^"]+\.js)"/g)].map((m) => m[1]!.replace(/^\//, ''));
@@ -49,53 +47,30 @@ interface Sample {
   script: number;
   state: number;
   mounted: number;
-  snapshot: number;
   painted: number;
   frame: number;
-  live: number;
   fcp: number;
 }
 interface Probe {
-  __rows?: { painted?: number; frame?: number; live?: number; liveIsFirst?: boolean };
+  __rows?: { painted?: number; frame?: number };
 }
 
-/**
- * In the page before its scripts: marks for Element Timing the title of the first home row that
- * appears — in the picture of the last state (`utils/popup-snapshot.ts`) or in the live app,
- * whichever comes first — and the first row of the live app (the popup is interactive then).
- */
+/** In the page before its scripts: marks the first home row's title for Element Timing. */
 function watchRows(): void {
   const probe = ((window as unknown as Probe).__rows = {} as NonNullable<Probe['__rows']>);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[]) {
-      const at = entry.renderTime || entry.startTime;
-      if (entry.identifier === 'home-row') probe.painted ??= at;
-      if (entry.identifier === 'live-row') probe.live ??= at;
+      if (entry.identifier === 'home-row') probe.painted ??= entry.renderTime || entry.startTime;
     }
   }).observe({ type: 'element', buffered: true });
-  let first: Element | null = null;
   new MutationObserver((_, observer) => {
-    if (!first) {
-      first = document.querySelector('[aria-label="Home feed"] .title');
-      if (first) {
-        first.setAttribute('elementtiming', 'home-row');
-        requestAnimationFrame(() => (probe.frame = performance.now()));
-      }
-    }
-    const live = document.querySelector('[data-testid="home-track"] .title');
-    if (!live) return;
+    const title = document.querySelector('[data-testid="home-track"] .title');
+    if (!title) return;
     observer.disconnect();
-    if (live === first) probe.liveIsFirst = true; // no picture: the first rows are the live ones
-    else live.setAttribute('elementtiming', 'live-row');
+    title.setAttribute('elementtiming', 'home-row');
+    requestAnimationFrame(() => (probe.frame = performance.now()));
   }).observe(document, { childList: true, subtree: true });
 }
-
-/** Waits until the first rows and the live app's rows are painted. */
-const rowsPainted = (page: Page) =>
-  page.waitForFunction(() => {
-    const rows = (window as unknown as Probe).__rows;
-    return rows?.live !== undefined || (rows?.liveIsFirst && rows.painted !== undefined);
-  });
 
 /** In the page once the rows are painted (a string: the bench's transpiler would wrap named arrows). */
 const readSample = `(() => {
@@ -109,10 +84,8 @@ const readSample = `(() => {
     script: marks['popup:script'] ?? NaN,
     state: marks['popup:state'] ?? NaN,
     mounted: marks['popup:mounted'] ?? NaN,
-    snapshot: marks['popup:snapshot'] ?? NaN,
-    painted: probe.painted ?? probe.live,
+    painted: probe.painted,
     frame: probe.frame ?? NaN,
-    live: probe.liveIsFirst ? probe.painted : probe.live,
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
   };
 })()`;
@@ -143,7 +116,7 @@ async function traceOneOpen(url: string): Promise<{ file: string; totals: [strin
     transferMode: 'ReportEvents',
   });
   await page.goto(url);
-  await rowsPainted(page);
+  await page.waitForFunction(() => (window as unknown as Probe).__rows?.painted !== undefined);
   await page.waitForTimeout(100);
   await cdp.send('Tracing.end');
   await done;
@@ -211,7 +184,7 @@ try {
     const page = await context.newPage();
     await page.addInitScript(watchRows);
     await page.goto(popupUrl);
-    await rowsPainted(page);
+    await page.waitForFunction(() => (window as unknown as Probe).__rows?.painted !== undefined);
     await page.waitForTimeout(50);
     samples.push((await page.evaluate(readSample)) as Sample);
     await page.close();
@@ -239,26 +212,23 @@ try {
   console.log('breakdown (medians of each step; cumulative from navigation start):');
   line('  popup.html response end', col('responseEnd'));
   line('  HTML parsed (domInteractive)', col('domInteractive'));
-  line('  entry script fetched, compiled, evaluated', col('script'));
-  line('  picture of the last state in the DOM', col('snapshot'));
+  line('  script fetched, compiled, evaluated', col('script'));
+  line('  cached state read from storage', col('state'));
+  line('  app mounted with it', col('mounted'));
   line('  rows painted (Element Timing)', col('painted'));
   line('  rows painted (next animation frame)', col('frame'));
-  line('  cached state read from storage', col('state'));
-  line('  app fetched and mounted with that state', col('mounted'));
-  line('  live app rows painted (interactive)', col('live'));
   line('first contentful paint', col('fcp'));
   line('cached home rows painted', col('painted'), '  target < 100 ms');
   line('floor: a static one-line page of the extension', floor);
   console.log(`popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 80 KB`);
   if (trace) {
-    console.log(`CDP trace of one more open, popup renderer main thread up to the live app's paint (${trace.file}):`);
+    console.log(`CDP trace of one more open, popup renderer main thread up to the rows' paint (${trace.file}):`);
     for (const [name, ms] of trace.totals) console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(6)} ms`);
   }
   await saveResults('popup-breakdown', { load: loadavg(), samples, trace: trace && Object.fromEntries(trace.totals) });
   await emitFigures('popup', [
     figure('popup first contentful paint', col('fcp'), 'ms'),
     figure('popup first paint of cached home rows', col('painted'), 'ms', { op: '<', value: 100 }),
-    figure('popup interactive (live app rows painted)', col('live'), 'ms'),
     figure('floor: first paint of a static one-line extension page', floor, 'ms'),
     figure(`popup JS size, gzip (${js.files.length} files)`, [js.gzip / 1024], 'KB', { op: '<', value: 80 }),
   ]);
