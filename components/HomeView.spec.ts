@@ -27,7 +27,12 @@ describe('HomeView', () => {
     const feed = makeFeed(4);
     await homeCacheItem.setValue({ value: feed, fetchedAt: 1 });
     const played: MessageRequest<'player/play-tracks'>[] = [];
+    const warmed: string[] = [];
     onMessages({
+      'player/warm': ({ trackId }) => {
+        warmed.push(trackId);
+        return IDLE_PLAYER_STATE;
+      },
       'player/play-tracks': (data) => {
         played.push(data);
         return { ...IDLE_PLAYER_STATE, status: 'playing', queue: data.tracks, index: data.index };
@@ -43,6 +48,11 @@ describe('HomeView', () => {
     expect(rows.map((r) => r.attributes('data-track-id'))).toEqual(feed.tracks.map((t) => t.id));
     expect(fetch).not.toHaveBeenCalled();
 
+    // The press warms the track up (its stream URL is looked up), the click plays it.
+    await rows[2]!.get('[data-testid="track-play"]').trigger('pointerdown');
+    await flushPromises();
+    expect(warmed).toEqual([feed.tracks[2]!.id]);
+    expect(played).toEqual([]);
     await rows[2]!.get('[data-testid="track-play"]').trigger('click');
     await flushPromises();
     expect(played[0]).toMatchObject({ index: 2 });

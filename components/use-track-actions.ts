@@ -14,6 +14,10 @@ export function useTrackActions() {
     play(tracks: Track[], index = 0): void {
       if (tracks.length) void player.playTracks(tracks, index);
     },
+    /** The pointer is down on `track`'s play button: a play is likely, get ready for it. */
+    warm(track: Track): void {
+      player.warm(track.id);
+    },
     playNext(track: Track): void {
       void playback.playNext([track]);
     },

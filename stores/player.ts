@@ -127,6 +127,8 @@ export const usePlayerStore = defineStore('player', () => {
   return {
     state, track, status, queue, index, shuffle, repeat, volume, muted, notice, error, position, duration,
     restore, dispose, playTracks,
+    /** Fire and forget: the URL lookup of a track about to be played (`player/warm`). */
+    warm: (trackId: string) => void sendMessage('player/warm', { trackId }).catch(() => {}),
     playAt: (at: number) => send('player/jump', { index: at }),
     toggle: () => send('player/toggle', {}),
     play: () => send('player/play', {}),

@@ -88,6 +88,11 @@ export interface MessageMap {
   'player/clear': State;
   /** The current player state. */
   'player/state': State;
+  /**
+   * A track is likely to be played next: the pointer went down on its play button. The stream
+   * URL is looked up now, during the press, so the click that follows does not wait for it.
+   */
+  'player/warm': With<{ trackId: string }>;
   /** Media keys / OS media controls, from the audio document. Repeats within 300 ms are dropped. */
   'player/control': With<{ action: ControlAction }>;
   /** Audio document → background: the audio element changed state on its own. */

@@ -45,6 +45,18 @@ function setup(probe: ProbeResult = 'reachable') {
 describe('player service', () => {
   beforeEach(() => fakeBrowser.reset());
 
+  it('looks up the stream URL of a track about to be played, and nothing else', async () => {
+    const { player, output, streams } = setup();
+    const [track] = makeTracks(1);
+
+    const state = await player.warm(track!.id);
+
+    expect(streams.get).toHaveBeenCalledWith(track!.id);
+    expect(state).toMatchObject({ status: 'idle', queue: [] });
+    expect(output.load).not.toHaveBeenCalled();
+    await expect(player.warm('')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('plays the picked track, preloads the next and persists the state in storage.local', async () => {
     const { player, output } = setup();
     const tracks = makeTracks(3);

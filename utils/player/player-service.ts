@@ -91,6 +91,12 @@ export function createPlayerService(deps: PlayerServiceDeps) {
       commit(queuePatch(q));
       return playback.playAt(q.index);
     }),
+    /** Looks up the stream URL of a track that is about to be played; changes nothing else. */
+    warm: whenReady((trackId: string) => {
+      if (typeof trackId !== 'string' || !trackId) throw invalid('trackId must be a track id');
+      void deps.streams.get(trackId).catch(() => {}); // the play that follows retries and reports
+      return s();
+    }),
     /** Plays the queued track at `index`. */
     jump: whenReady((index: number) => {
       if (!s().queue[index]) throw invalid('index is outside the queue');

@@ -54,6 +54,7 @@ export function startPlayer(): PlayerService {
     'player/move': ({ from, to }) => player.move(from, to),
     'player/clear': () => player.clear(),
     'player/state': () => player.state(),
+    'player/warm': ({ trackId }) => player.warm(trackId),
     'player/control': ({ action }) => control(action),
     'player/audio-event': (event) => player.handleAudioEvent(event),
   });
