@@ -9,6 +9,9 @@ import type { PlayerState } from '../../utils/player/player-state';
 /** Debian's Chromium; override with CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 
+/** More Chromium switches from CHROMIUM_EXTRA_ARGS (space-separated), e.g. to record a trace. */
+const extraArgs = () => process.env.CHROMIUM_EXTRA_ARGS?.split(' ').filter(Boolean) ?? [];
+
 /**
  * A local stack, the extension built against it and a Chromium profile with it loaded, plus
  * probes that read the player from an extension page (so they never wake the service worker).
@@ -42,7 +45,7 @@ export class PlayerHarness {
         '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
         '--autoplay-policy=no-user-gesture-required',
-        `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+        `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...extraArgs(),
       ],
     });
     const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker'));
