@@ -7,7 +7,8 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
  * - unit:        specs beside the backend and infra code (`*.spec.ts`)
  * - extension:   specs beside the extension code, in a fake browser (WXT's fakeBrowser)
  * - integration: `test/integration`, against real dynalite, s3rver, SQLite and (with MYSQL_URL) MySQL
- * - e2e:         `test/e2e`, the built extension in headless Chromium against a local stack
+ * - e2e:         `test/e2e`, the built extension: its manifests, and the extension in headless
+ *                Chromium against a local stack
  */
 export default defineConfig({
   test: {

@@ -11,8 +11,10 @@ export interface BuildExtensionOptions {
   apiUrl: string;
   /** Origin of the presigned media URLs (S3 or its local stand-in). */
   mediaUrl: string;
-  /** Directory to build into; the unpacked Chrome extension lands in `<outDir>/chrome-mv3`. */
+  /** Directory to build into; the unpacked extension lands in `<outDir>/chrome-mv3` (or `firefox-mv2`). */
   outDir: string;
+  /** Chrome (MV3, the default) or Firefox (MV2, WXT's default there). */
+  browser?: 'chrome' | 'firefox';
   /** Build warnings and errors, one line each; dropped when absent. */
   log?: (line: string) => void;
 }
@@ -24,10 +26,10 @@ const ENV_KEYS = ['WXT_AUTH_URL', 'WXT_API_URL', 'WXT_MEDIA_URL'] as const;
 let previousBuild: Promise<unknown> = Promise.resolve();
 
 /**
- * Builds the Chrome (MV3) extension against the given backend and resolves to the
- * directory to load unpacked (`--load-extension=<dir>`). The URLs reach the code through
- * `import.meta.env` and the manifest's host permissions through `wxt.config.ts`, exactly as
- * `WXT_AUTH_URL=… npx wxt build` would.
+ * Builds the extension (Chrome MV3 unless told otherwise) against the given backend and
+ * resolves to the directory to load unpacked (`--load-extension=<dir>`). The URLs reach the
+ * code through `import.meta.env` and the manifest's host permissions through `wxt.config.ts`,
+ * exactly as `WXT_AUTH_URL=… npx wxt build` would.
  */
 export function buildExtension(options: BuildExtensionOptions): Promise<string> {
   const run = previousBuild.catch(() => {}).then(() => buildOnce(options));
@@ -43,18 +45,20 @@ async function buildOnce(options: BuildExtensionOptions): Promise<string> {
   };
   resolveBackendUrls(env); // fail before building when a URL is malformed
   const outBase = path.resolve(options.outDir);
+  const browser = options.browser ?? 'chrome';
+  const target = browser === 'chrome' ? 'chrome-mv3' : 'firefox-mv2';
   const saved = ENV_KEYS.map((key) => [key, process.env[key]] as const);
   Object.assign(process.env, env);
   try {
     await build({
       root,
-      browser: 'chrome',
+      browser,
       mode: 'production',
       outDir: outBase,
-      outDirTemplate: 'chrome-mv3',
+      outDirTemplate: target,
       logger: quietLogger(options.log),
     });
-    return path.join(outBase, 'chrome-mv3');
+    return path.join(outBase, target);
   } finally {
     for (const [key, value] of saved) {
       if (value === undefined) delete process.env[key];

@@ -1,7 +1,8 @@
 import { browser, type Browser } from 'wxt/browser';
-import { PROGRESS_PORT, type AudioEvent, type ControlAction, type MediaItem, type ProgressEvent } from '@/utils/messages';
+import { PROGRESS_PORT, type AudioEvent, type ControlAction, type ProgressEvent } from '@/utils/messages';
 import { createAudioEngine } from './audio-engine';
 import type { AudioOutput } from './audio-output';
+import { connectMediaSession } from './media-session';
 
 export interface AudioHostOptions {
   /** Where the engine's own events go: a message to the background, or the player itself. */
@@ -17,51 +18,21 @@ const PROGRESS_MS = 250;
 
 /**
  * The document that plays audio: the offscreen document on Chrome, the background page on
- * Firefox. Same engine for both; it also owns what only that document can do — Media Session
- * metadata and action handlers, and the live position for open popups.
+ * Firefox. Same engine for both; it also owns what only that document can do — the OS media
+ * controls (`media-session.ts`) and the live position for open popups.
  */
 export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): ReturnType<typeof createAudioEngine> {
   const existing = [...doc.querySelectorAll('audio')];
   const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [HTMLAudioElement, HTMLAudioElement];
-  const session = 'mediaSession' in navigator ? navigator.mediaSession : undefined;
+  const session = 'mediaSession' in navigator ? connectMediaSession(navigator.mediaSession, control) : undefined;
 
   const engine = createAudioEngine(elements, {
     onEvent(event) {
-      if (session && (event.type === 'playing' || event.type === 'advanced')) session.playbackState = 'playing';
-      if (session && event.type === 'paused') session.playbackState = 'paused';
+      session?.follow(event);
       report(event);
     },
-    onItem: (item) => showMetadata(item),
+    onItem: (item) => session?.show(item),
   });
-
-  function showMetadata(item: MediaItem | undefined): void {
-    if (!session) return;
-    const track = item?.track;
-    session.metadata = track
-      ? new MediaMetadata({
-          title: track.title,
-          artist: track.artist,
-          album: track.album,
-          artwork: track.coverUrl ? [{ src: track.coverUrl }] : [],
-        })
-      : null;
-  }
-
-  if (session) {
-    const handlers: [MediaSessionAction, ControlAction][] = [
-      ['play', 'play'],
-      ['pause', 'pause'],
-      ['nexttrack', 'next'],
-      ['previoustrack', 'previous'],
-    ];
-    for (const [action, command] of handlers) {
-      try {
-        session.setActionHandler(action, () => control(command));
-      } catch {
-        // An action this browser does not support.
-      }
-    }
-  }
 
   serveProgress(engine);
   return engine;

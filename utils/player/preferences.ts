@@ -16,10 +16,3 @@ export const DEFAULT_PREFERENCES: Readonly<PlayerPreferences> = Object.freeze({ 
 export const preferencesItem = storage.defineItem<PlayerPreferences>('local:preferences', {
   fallback: { ...DEFAULT_PREFERENCES },
 });
-
-/** The manifest's keyboard commands and the player action each one triggers. */
-export const COMMAND_ACTIONS = {
-  'toggle-playback': 'toggle',
-  'next-track': 'next',
-  'previous-track': 'previous',
-} as const;

@@ -1,19 +1,16 @@
 import { browser } from 'wxt/browser';
 import { apiClient } from '@/utils/api-client';
 import { createCatalogService } from '@/utils/catalog-service';
-import { onMessages, type ControlAction } from '@/utils/messages';
+import { onMessages } from '@/utils/messages';
 import { watchSession } from '@/utils/session-storage';
 import { startAudioHost } from './audio-host';
 import type { AudioOutput } from './audio-output';
+import { commandAction, oncePerPress } from './media-keys';
 import { createOffscreenOutput } from './offscreen-output';
 import { createPlayerService, type PlayerService } from './player-service';
 import { playerStateItem } from './player-state';
-import { COMMAND_ACTIONS } from './preferences';
 import { createStreamCache } from './stream-cache';
 import { keepTokenFresh } from './token-refresh';
-
-/** A media key can arrive twice — as a keyboard command and through the Media Session. */
-const REPEAT_WINDOW_MS = 300;
 
 /**
  * Starts the background's player and answers the `player/*` messages. On Chrome the sound
@@ -28,13 +25,7 @@ export function startPlayer(): PlayerService {
     : startAudioHost({ report: (event) => void player.handleAudioEvent(event), control: (action) => void control(action) });
   const player = createPlayerService({ output, streams, state: playerStateItem });
 
-  let last: { action: ControlAction; at: number } | undefined;
-  function control(action: ControlAction) {
-    const at = Date.now();
-    if (last?.action === action && at - last.at < REPEAT_WINDOW_MS) return player.state();
-    last = { action, at };
-    return player.control(action);
-  }
+  const control = oncePerPress((action) => player.control(action), () => player.state());
 
   onMessages({
     'player/play-tracks': ({ tracks, index }) => player.playTracks(tracks, index),
@@ -60,7 +51,7 @@ export function startPlayer(): PlayerService {
   });
 
   browser.commands.onCommand.addListener((command) => {
-    const action = COMMAND_ACTIONS[command as keyof typeof COMMAND_ACTIONS];
+    const action = commandAction(command);
     if (action) void control(action);
   });
 
