@@ -15,9 +15,9 @@
  * process (and main thread) with the offscreen document, and after a click Chromium's scheduler
  * holds that thread's ordinary page tasks back (posted messages, media events) until a policy
  * change 50 ms later, while IPC tasks still run. A page-side observer therefore cannot see the
- * track start before then, even once the audio renderer runs it: a trace shows the element's
- * `play` and `playing` events dispatched together ≈47 ms after `play()`, while the CDP reads
- * show currentTime moving earlier (at the audio output's next callback). Both are printed.
+ * track start before then, even once the audio renderer runs it: the per-hop trace shows the
+ * `play` event, which `play()` itself queues, dispatched ≈50 ms after the click, while the CDP
+ * reads show currentTime moving earlier (at the audio output's next callback). Both are printed.
  * Every timestamp is `performance.timeOrigin + performance.now()` of the context that took it —
  * popup, service worker, offscreen document — so they share one clock basis. The same probes
  * log when the service worker receives the popup's `player/*` message, when the offscreen
@@ -44,6 +44,8 @@ const OFFSCREEN_PROBE = `(() => {
   const log = { messages: [], playing: [] };
   const elements = () => [...document.querySelectorAll('audio')];
   for (const el of elements()) el.addEventListener('playing', () => log.playing.push({ src: el.src, at: now() }));
+  // The \`play\` event is queued by play() itself: how late it comes shows how long page tasks wait.
+  for (const el of elements()) el.addEventListener('play', () => { if (!el.muted) log.messages.push({ type: '\`play\` event', at: now() }); });
   chrome.runtime.onMessage.addListener((m) => { if (typeof m?.type === 'string') log.messages.push({ type: m.type, at: now() }); });
   // When the engine calls play(), and how ready the element was (4 = HAVE_ENOUGH_DATA).
   const play = HTMLMediaElement.prototype.play;
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
       const received = hops.find((hop) => hop.type === 'stream URL received');
       const offscreenCommand = sound.messages.find((m) => m.type === 'offscreen/advance' || m.type === 'offscreen/load');
       const played = sound.messages.findLast((m) => m.type.startsWith('play()'));
+      const playEvent = sound.messages.findLast((m) => m.type === '`play` event');
       traces.push({
         run, kind,
         hops: {
@@ -240,6 +243,7 @@ async function main(): Promise<void> {
           ...(received && { 'worker got the stream URL': received.at - clicked }),
           ...(offscreenCommand && { [`offscreen got ${offscreenCommand.type}`]: offscreenCommand.at - clicked }),
           ...(played && { [played.type]: played.at - clicked }),
+          ...(playEvent && { [playEvent.type]: playEvent.at - clicked }),
           ...(sound.playing && { playing: sound.playing - clicked }),
           'currentTime > 0, seen by a page task': sound.at - clicked,
           'currentTime > 0, read over CDP': readAt - clicked,
