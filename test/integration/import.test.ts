@@ -84,7 +84,8 @@ describe('import command', () => {
       );
       const coverPuts = put.mock.calls.filter(([key]) => key.startsWith('covers/'));
       expect(coverPuts.map(([, , type]) => type).sort()).toEqual(['image/png', 'image/png']);
-      expect(indexed).toHaveLength(6);
+      // A track indexed before its album's cover turned up is indexed again with it.
+      expect(new Set(indexed.map((t) => t.id)).size).toBe(6);
 
       const ete = await deps.catalog.getAlbum(albumIdFor(album.albumArtist, album.album));
       expect(ete).toMatchObject({ name: 'Été à Tōkyō', year: 2001, genre: 'Électronique', trackCount: 3, coverKey: expect.stringMatching(/^covers\/.+\.png$/) });
@@ -148,6 +149,25 @@ describe('import command', () => {
     expect(second.interrupted).toBe(false);
     expect(new Set(indexed.map((t) => t.id)).size).toBe(12);
     expect((await deps.catalog.getAlbum(albumIdFor('Resumer', 'Resume')))?.trackCount).toBe(12);
+  });
+
+  it("gives a track that was saved before its album's cover turned up that cover at the end", async () => {
+    const late = { album: 'Late Cover', albumArtist: 'Latecomer' };
+    // Read in name order one at a time: the coverless intro is saved before the song with the picture is read.
+    const root = await writeLibrary(join(dir, 'late-cover'), {
+      'Latecomer/Late Cover/00 Intro.mp3': mp3File({ ...late, title: 'Intro', artists: ['Latecomer'], track: 1 }, { seed: 500, frames: 8 }),
+      'Latecomer/Late Cover/01 Song.mp3': mp3File({ ...late, title: 'Song', artists: ['Latecomer'], track: 2, cover: front }, { seed: 501, frames: 8 }),
+    });
+    const summary = await runImport(deps, { root, dryRun: false, concurrency: 1 });
+    expect(summary).toMatchObject({ counts: { imported: 2, failed: 0 }, errors: [] });
+
+    const albumId = albumIdFor(late.albumArtist, late.album);
+    const coverKey = (await deps.catalog.getAlbum(albumId))?.coverKey;
+    expect(coverKey).toMatch(/^covers\/.+\.png$/);
+    const tracks = await deps.catalog.listAlbumTracks(albumId);
+    expect(tracks.map((t) => [t.title, t.coverKey])).toEqual([['Intro', coverKey], ['Song', coverKey]]);
+    expect(indexed.findLast((t) => t.title === 'Intro')?.coverKey).toBe(coverKey);
+    expect((await deps.catalog.getAlbum(albumId))?.trackCount).toBe(2);
   });
 
   it('fails only the files whose catalog lookup failed, and imports them on the next run', async () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { MediaStore } from '../../domain/ports';
+import type { TrackRecord } from '../../domain/catalog';
+import type { CatalogRepository, MediaStore } from '../../domain/ports';
 import { frontCover, pickSidecarCover, sniffImage, type EmbeddedPicture } from './cover-art';
 import type { FoundFile } from './walk';
 
@@ -11,8 +12,10 @@ const MAX_COVER_BYTES = 10 * 1024 * 1024;
 /**
  * Finds and stores each album's cover once per run: the first track of an album to arrive
  * decides it (its embedded front cover, else `cover.jpg`/`folder.jpg`… beside it), and every
- * other track of the album reuses that key. Keys are content-addressed (`covers/<sha256>.<ext>`),
- * so a cover already in the bucket is never uploaded again.
+ * other track of the album reuses that key; an album still without one takes the first
+ * embedded cover that turns up, and `giveLateCovers` passes it to the tracks saved before.
+ * Keys are content-addressed (`covers/<sha256>.<ext>`), so a cover already in the bucket is
+ * never uploaded again.
  */
 export class AlbumCovers {
   private readonly byAlbum = new Map<string, Promise<string | undefined>>();
@@ -33,8 +36,11 @@ export class AlbumCovers {
     const known = this.byAlbum.get(albumId);
     if (known) {
       const key = await known;
+      if (key !== undefined) return key;
+      // Another track of the album started looking for a cover while this one waited: follow it.
+      if (this.byAlbum.get(albumId) !== known) return this.coverFor(albumId, folder, pictures);
       // An album that had no cover so far takes the first embedded one that turns up.
-      if (key !== undefined || !pictures?.length) return key;
+      if (!pictures?.length) return undefined;
     }
     const resolving = this.resolve(folder, pictures).catch((error: unknown) => {
       this.deps.warn(`cover of album in ${folder || '.'} not stored: ${(error as Error).message}`);
@@ -42,6 +48,11 @@ export class AlbumCovers {
     });
     this.byAlbum.set(albumId, resolving);
     return resolving;
+  }
+
+  /** The album's cover as decided so far; once every file was seen, its cover for the run. */
+  keyOf(albumId: string): Promise<string | undefined> {
+    return this.byAlbum.get(albumId) ?? Promise.resolve(undefined);
   }
 
   private async resolve(folder: string, pictures: readonly EmbeddedPicture[] | undefined): Promise<string | undefined> {
@@ -64,4 +75,23 @@ export class AlbumCovers {
     if (this.deps.write && !(await this.deps.media.exists(key))) await this.deps.media.put(key, bytes, type.contentType);
     return key;
   }
+}
+
+/**
+ * Gives the album's cover to tracks that were saved without one because they arrived before
+ * any track of their album that carries it (files are read in parallel), so an album's tracks
+ * never disagree. Call once every file was seen. Resolves to the tracks it changed, as saved.
+ */
+export async function giveLateCovers(
+  coverless: readonly TrackRecord[],
+  covers: Pick<AlbumCovers, 'keyOf'>,
+  catalog: Pick<CatalogRepository, 'saveTracks'>,
+): Promise<TrackRecord[]> {
+  const late: TrackRecord[] = [];
+  for (const record of coverless) {
+    const coverKey = await covers.keyOf(record.albumId);
+    if (coverKey) late.push({ ...record, coverKey });
+  }
+  if (late.length) await catalog.saveTracks(late);
+  return late;
 }

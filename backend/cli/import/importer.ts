@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository, LargeMediaStore } from '../../domain/ports';
-import { AlbumCovers } from './album-covers';
+import { AlbumCovers, giveLateCovers } from './album-covers';
 import { catalogBatches, DEFAULT_CATALOG_BATCH, type CatalogBatchOptions } from './catalog-batches';
 import { importFile } from './import-file';
 import type { SearchIndexStep } from './search-index';
@@ -71,6 +71,8 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   // with the files read; the batches still gather whatever arrives while one is written.
   const maxWaiting = options.concurrency;
   const records = catalogBatches(deps.catalog, options.catalogBatch ?? { ...DEFAULT_CATALOG_BATCH, maxWaiting });
+  /** Tracks saved with no cover: their album's cover may still turn up later in the run. */
+  const coverless: TrackRecord[] = [];
   try {
     await Promise.all(
       listing.files.map(async (file) => {
@@ -89,11 +91,18 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         const { result, saving } = started;
         const saved = saving ? await saving.then(() => result, (error: unknown) => failed(file.relPath, error)) : result;
         note(saved.outcome);
-        if (saved.record && !options.dryRun) index.add(saved.record);
+        if (saved.record && !options.dryRun) {
+          index.add(saved.record);
+          if (saved.record.coverKey === undefined) coverless.push(saved.record);
+        }
       }),
     );
   } finally {
     await records.flush();
+    await giveLateCovers(coverless, context.covers, deps.catalog).then(
+      (late) => late.forEach(index.add),
+      (error: unknown) => summary.errors.push(`covers: some tracks were saved without their album's cover (${describe(error)})`),
+    );
     await index.flush();
     summary.interrupted = summary.notProcessed > 0;
     summary.elapsedMs = performance.now() - startedAt;
