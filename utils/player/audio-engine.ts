@@ -90,6 +90,24 @@ export function createAudioEngine(
     return playing;
   }
 
+  /**
+   * Runs a command that starts a track: the events it causes are not reported, and when the
+   * track cannot start, nothing counts as loaded and the error says so.
+   */
+  async function startTrack(start: () => Promise<void>): Promise<MediaStatus> {
+    switching = true;
+    try {
+      await start();
+      return status();
+    } catch (error) {
+      item = undefined;
+      onItem(undefined);
+      throw new Error(`Playback failed: ${describe(error)}`, { cause: error });
+    } finally {
+      switching = false;
+    }
+  }
+
   for (const element of elements) {
     const mine = (listener: () => void) => () => element === active && item && listener();
     element.addEventListener('playing', mine(() => report({ type: 'playing', trackId: trackId(), positionSec: active.currentTime })));
@@ -120,49 +138,28 @@ export function createAudioEngine(
   return {
     current: () => item,
 
-    async load(request) {
-      switching = true;
-      const startAt = request.startAt ?? 0;
-      try {
+    load(request) {
+      return startTrack(async () => {
+        const startAt = request.startAt ?? 0;
         if (request.volume !== undefined) volume = { volume: request.volume, muted: request.muted ?? false };
-        if (next && next.url === request.url) {
-          await swap(startAt);
-        } else {
-          active.pause();
-          item = { url: request.url, ...(request.track && { track: request.track }) };
-          active.src = request.url;
-          Object.assign(active, volume);
-          if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
-          lastCheckpoint = Date.now();
-          const playing = startingWith(active.play());
-          onItem(item);
-          await playing;
-        }
-        return status();
-      } catch (error) {
-        item = undefined;
-        onItem(undefined);
-        throw new Error(`Playback failed: ${describe(error)}`, { cause: error });
-      } finally {
-        switching = false;
-      }
+        if (next && next.url === request.url) return swap(startAt);
+        active.pause();
+        item = { url: request.url, ...(request.track && { track: request.track }) };
+        active.src = request.url;
+        Object.assign(active, volume);
+        if (startAt > 0 || active.currentTime > 0) active.currentTime = startAt;
+        lastCheckpoint = Date.now();
+        const playing = startingWith(active.play());
+        onItem(item);
+        await playing;
+      });
     },
 
     async advance(trackId) {
       // Already done: the popup asks the document directly, the background a moment later.
       if (item?.track?.id === trackId && !active.paused && next?.track?.id !== trackId) return status();
       if (!next || next.track?.id !== trackId) return null;
-      switching = true;
-      try {
-        await swap();
-        return status();
-      } catch (error) {
-        item = undefined;
-        onItem(undefined);
-        throw new Error(`Playback failed: ${describe(error)}`, { cause: error });
-      } finally {
-        switching = false;
-      }
+      return startTrack(() => swap());
     },
 
     async preload(request) {
