@@ -18,6 +18,8 @@ export interface InfraConfig {
   corsOrigins: string[];
   /** Lifetime of presigned stream URLs handed out by the Lambdas. */
   streamUrlTtlSeconds: number;
+  /** Address that receives the alarms (function errors, API 5xx, auth host, database); none by default. */
+  alarmEmail?: string;
 }
 
 const PREFIX = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
@@ -46,6 +48,11 @@ export function readConfig(scope: Construct): InfraConfig {
     throw new Error(`context "streamUrlTtlSeconds" must be an integer between 60 and 604800, got "${String(get('streamUrlTtlSeconds'))}"`);
   }
 
+  const alarmEmail = asString(get('alarmEmail'), 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    throw new Error(`context "alarmEmail" must be an email address, got "${alarmEmail}"`);
+  }
+
   return {
     prefix,
     deletionProtection: asBoolean(get('deletionProtection'), 'deletionProtection') ?? true,
@@ -54,6 +61,7 @@ export function readConfig(scope: Construct): InfraConfig {
     authAudience: asString(get('authAudience'), 'authAudience') ?? 'alktunes-api',
     corsOrigins: asList(get('corsOrigins')) ?? ['*'],
     streamUrlTtlSeconds,
+    alarmEmail,
   };
 }
 

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { acceptFindings } from '../nag';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
@@ -11,6 +12,8 @@ import { AuthServerInstance } from '../constructs/auth-server-instance';
 
 export interface AuthStackProps extends StackProps {
   config: InfraConfig;
+  /** Where the auth host's and the database's alarms go (the data stack's topic). */
+  alarmTopic: sns.ITopic;
 }
 
 const DB_PORT = 3306;

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { tables, type TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import type { InfraConfig } from '../config';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { AppTable } from '../constructs/app-table';
 import { MediaBucket } from '../constructs/media-bucket';
 
@@ -9,14 +10,21 @@ export interface DataStackProps extends StackProps {
   config: InfraConfig;
 }
 
-/** Everything stateful the Lambdas share: the three DynamoDB tables and the media bucket. */
+/**
+ * Everything stateful the Lambdas share: the three DynamoDB tables and the media bucket; and
+ * the deployment's alarm topic, which every other stack's alarms notify.
+ */
 export class DataStack extends Stack {
   readonly tables: Record<TableDefinition['id'], AppTable>;
   readonly media: MediaBucket;
+  readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
+
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of every alarm; subscribe more addresses here' });
 
     const built = tables.map((definition) => {
       const table = new AppTable(this, capitalize(definition.id), {

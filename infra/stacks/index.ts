@@ -13,6 +13,8 @@ const FEATURE_FLAGS = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
   // The CloudSearch custom resources use the SDK bundled with the Lambda runtime.
   '@aws-cdk/customresources:installLatestAwsSdkDefault': false,
+  // Launch templates named after the instance's path, so two deployments (prefixes) can share an account.
+  '@aws-cdk/aws-ec2:uniqueImdsv2TemplateName': true,
 };
 
 export interface AlktunesStacks {
@@ -41,7 +43,7 @@ export function buildStacks(app: App): AlktunesStacks {
     mediaBucket: data.media.bucket,
     description: `Alktunes catalog search (${config.searchBackend})`,
   });
-  const auth = new AuthStack(app, name('auth'), { config, description: 'Alktunes auth server: EC2, RDS MySQL, CloudFront' });
+  const auth = new AuthStack(app, name('auth'), { config, alarmTopic: data.alarms.topic, description: 'Alktunes auth server: EC2, RDS MySQL, CloudFront' });
   const api = new ApiStack(app, name('api'), {
     config,
     data,

@@ -1,0 +1,37 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { acceptFindings } from '../nag';
+
+export interface AlarmTopicProps {
+  /** Address subscribed to every alarm (context `alarmEmail`); AWS mails a confirmation link first. */
+  email?: string;
+}
+
+/**
+ * The one SNS topic every alarm of a deployment notifies (in alarm and back to OK), so an admin
+ * confirms one subscription and hears about functions, the API, the auth host and the database.
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'Alktunes alarms', enforceSSL: true });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    acceptFindings(this.topic, {
+      id: 'AwsSolutions-SNS2',
+      reason: 'Alarm notifications carry no listener data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.',
+    });
+  }
+}
+
+/** Sends `alarm` to `topic` when it fires and when it recovers. */
+export function notify(alarm: cloudwatch.Alarm, topic: sns.ITopic): cloudwatch.Alarm {
+  const action = new actions.SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
+}
