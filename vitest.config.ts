@@ -7,6 +7,8 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
  * - unit:        specs beside the backend and infra code (`*.spec.ts`)
  * - extension:   specs beside the extension code, in a fake browser (WXT's fakeBrowser)
  * - integration: `test/integration`, against real dynalite, s3rver, SQLite and (with MYSQL_URL) MySQL
+ * - deploy:      `test/deploy`, the deploy rehearsal: the synthesized artifacts (auth server, Lambda
+ *                bundles, IAM policies) run against MariaDB and the local stack
  * - e2e:         `test/e2e`, the built extension: its manifests, and the extension in headless
  *                Chromium against a local stack
  */
@@ -36,6 +38,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/deploy/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {
