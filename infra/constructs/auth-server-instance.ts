@@ -1,36 +1,52 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { acceptFindings } from '../nag';
 import { Construct } from 'constructs';
 import { AuthServerArtifact } from './auth-server-artifact';
 import { authServerBootScript } from './auth-server-boot';
+import { AUTH_SERVER_PORT } from './auth-server-files';
+import { authServerImage } from './auth-server-image';
 
 export interface AuthServerInstanceProps {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
   databaseSecret: secretsmanager.ISecret;
   signingKeys: secretsmanager.ISecret;
-  deletionProtection: boolean;
+  /** AMI id or Amazon Linux 2023 AMI name (context `authAmi`, see `auth-server-image.ts`). */
+  ami: string;
+  /** Name of the log group for the server, probe, nginx and boot logs. */
+  logGroupName: string;
   /** AUTH_ISSUER, AUTH_AUDIENCE and optionally CORS_ORIGINS (see `backend/auth/env.ts`). */
   environment: Record<string, string>;
 }
 
-/** Port the Koa server listens on; nginx (`backend/auth/deploy/nginx.conf`) proxies to it. */
-export const AUTH_SERVER_PORT = 4000;
-
 /**
- * The auth server host: Graviton t4g.small on Amazon Linux 2023 in a public subnet, IMDSv2
- * only, reached through SSM Session Manager (no SSH key, no port 22). It installs and starts
- * the server at boot and reports success to CloudFormation only once the server answers.
+ * The auth server host: Graviton t4g.small on a pinned Amazon Linux 2023 in a public subnet,
+ * IMDSv2 only, reached through SSM Session Manager (no SSH key, no port 22). It installs and
+ * starts the server at boot and reports success to CloudFormation only once the server answers.
+ *
+ * The instance holds no state: users are in RDS, signing keys in Secrets Manager, logs in
+ * CloudWatch. So a new artifact or environment replaces it (user data runs only at first boot,
+ * hence `userDataCausesReplacement`): CloudFormation starts the new instance, waits for its
+ * success signal, moves the Elastic IP, then terminates the old one. Termination protection
+ * would make that last step fail and leave the old instance running with the database
+ * credentials, so it is off; deletion protection belongs to the database.
  */
 export class AuthServerInstance extends Construct {
   readonly instance: ec2.Instance;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: AuthServerInstanceProps) {
     super(scope, id);
-    const artifact = new AuthServerArtifact(this, 'Artifact');
+    const artifact = new AuthServerArtifact(this, 'Artifact', { logGroupName: props.logGroupName });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     const userData = ec2.UserData.forLinux();
     this.instance = new ec2.Instance(this, 'Instance', {
@@ -38,11 +54,11 @@ export class AuthServerInstance extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroup: props.securityGroup,
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      machineImage: authServerImage(this, props.ami),
       requireImdsv2: true,
       ssmSessionPermissions: true,
       detailedMonitoring: true,
-      disableApiTermination: props.deletionProtection,
+      disableApiTermination: false,
       blockDevices: [
         {
           deviceName: '/dev/xvda',
@@ -50,7 +66,6 @@ export class AuthServerInstance extends Construct {
         },
       ],
       userData,
-      // A new artifact or boot script means a new instance, built from scratch.
       userDataCausesReplacement: true,
       resourceSignalTimeout: Duration.minutes(20),
     });
@@ -63,9 +78,6 @@ export class AuthServerInstance extends Construct {
         signingKeysSecretArn: props.signingKeys.secretArn,
         region: Stack.of(this).region,
         environment: { HOST: '127.0.0.1', PORT: String(AUTH_SERVER_PORT), TRUST_PROXY: 'true', ...props.environment },
-        // Same path as env_production in backend/auth/deploy/ecosystem.config.cjs.
-        keysFile: '/var/lib/alktunes-auth/signing-keys.json',
-        healthPath: '/health',
       }),
     );
 
@@ -78,6 +90,8 @@ export class AuthServerInstance extends Construct {
     props.databaseSecret.grantRead(this.instance);
     props.signingKeys.grantRead(this.instance);
     props.signingKeys.grantWrite(this.instance);
+    // The CloudWatch agent writes streams into this one group; it creates no groups.
+    this.logGroup.grantWrite(this.instance);
 
     acceptFindings(
       this.instance,
@@ -87,7 +101,7 @@ export class AuthServerInstance extends Construct {
       },
       {
         id: 'AwsSolutions-EC29',
-        reason: 'A single instance by design (PM2 restarts the process); termination protection follows the deletionProtection context.',
+        reason: 'A single stateless instance replaced on every change; termination protection would orphan the old one (see AuthServerInstance).',
       },
     );
   }

@@ -8,6 +8,8 @@ import { acceptFindings } from '../nag';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 import { AuthCdn } from '../constructs/auth-cdn';
+import { AuthServerAlarms } from '../constructs/auth-server-alarms';
+import { DEFAULT_AUTH_AMI } from '../constructs/auth-server-image';
 import { AuthServerInstance } from '../constructs/auth-server-instance';
 
 export interface AuthStackProps extends StackProps {
@@ -20,14 +22,17 @@ const DB_PORT = 3306;
 const DB_LOG_EXPORTS = ['error', 'slowquery'] as const;
 
 /**
- * The Koa auth server: one EC2 instance (PM2 + nginx) in a public subnet, MySQL on RDS in
- * isolated subnets, and CloudFront in front for a trusted HTTPS URL, which API Gateway's JWT
- * authorizer requires of the issuer it fetches the JWKS from.
+ * The Koa auth server: one EC2 instance (systemd + nginx) in a public subnet, MySQL 8.4 on RDS
+ * in isolated subnets (TLS required), and CloudFront in front for a trusted HTTPS URL, which
+ * API Gateway's JWT authorizer requires of the issuer it fetches the JWKS from.
+ *
+ * With deletionProtection=false everything goes with the stack. With it on, the database is
+ * deletion-protected and leaves a snapshot, and its credentials secret stays beside it.
  */
 export class AuthStack extends Stack {
   /** The auth server's public base URL. */
   readonly url: string;
-  /** The `iss` of access tokens: context `authIssuer`, else `url`. */
+  /** The `iss` of access tokens: `https://<authDomain>` with a custom domain, else `url`. */
   readonly issuer: string;
   readonly vpc: ec2.Vpc;
   readonly database: rds.DatabaseInstance;
@@ -66,8 +71,8 @@ export class AuthStack extends Stack {
       description: 'Auth database: MySQL from the auth server only',
       allowAllOutbound: false,
     });
+    // TLS ends at CloudFront, also for a custom domain: nginx listens on port 80 only.
     this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (CloudFront origin, nginx)');
-    this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS (nginx, for a custom domain)');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js, npm, packages and AWS APIs');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'Amazon Linux package mirrors');
     this.serverSecurityGroup.addEgressRule(this.databaseSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL');
@@ -84,15 +89,38 @@ export class AuthStack extends Stack {
           removalPolicy: RemovalPolicy.DESTROY,
         }),
     );
+    // Retained secrets keep their name, so names carry this stack's id: a new stack with the
+    // same prefix never collides with what an earlier one left behind.
+    const stackSuffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    const databaseSecret = new rds.DatabaseSecret(this, 'DatabaseCredentials', {
+      username: 'alktunes',
+      secretName: `${config.prefix}/auth/database-${stackSuffix}`,
+    });
+    // The snapshot a protected database leaves is useless without its password.
+    databaseSecret.applyRemovalPolicy(config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    acceptFindings(databaseSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason: 'The auth server reads DATABASE_URL once at start; rotation would cut it off until a restart. Rotate by redeploying.',
+    });
+
+    // 8.4 is in RDS standard support (8.0 left it in July 2026); past that, fail rather than bill Extended Support.
+    const engine = rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_8 });
     this.database = new rds.DatabaseInstance(this, 'Database', {
-      engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }),
+      engine,
+      engineLifecycleSupport: rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED,
+      parameterGroup: new rds.ParameterGroup(this, 'DatabaseParameters', {
+        engine,
+        description: 'Alktunes auth database: TLS only',
+        parameters: { require_secure_transport: 'ON' },
+      }),
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [this.databaseSecurityGroup],
       port: DB_PORT,
       publiclyAccessible: false,
-      credentials: rds.Credentials.fromGeneratedSecret('alktunes', { secretName: `${config.prefix}/auth/database` }),
+      credentials: rds.Credentials.fromSecret(databaseSecret),
       databaseName: 'alktunes',
       allocatedStorage: 20,
       maxAllocatedStorage: 100,
@@ -109,7 +137,9 @@ export class AuthStack extends Stack {
     for (const logGroup of databaseLogs) this.database.node.addDependency(logGroup);
 
     const signingKeys = new secretsmanager.Secret(this, 'SigningKeys', {
-      secretName: `${config.prefix}/auth/signing-keys`,
+      secretName: `${config.prefix}/auth/signing-keys-${stackSuffix}`,
+      // Access tokens live minutes: a restored deployment can start with new keys.
+      removalPolicy: RemovalPolicy.DESTROY,
       description: 'Auth server signing keys file (AUTH_KEYS_FILE); filled by the first instance boot',
       // Starts as an empty key set; the first boot stores the keys the server generated.
       generateSecretString: { secretStringTemplate: JSON.stringify({ keys: [] }), generateStringKey: 'bootstrap', excludePunctuation: true },
@@ -122,16 +152,19 @@ export class AuthStack extends Stack {
     const dnsSuffix = Fn.conditionIf(inUsEast1.logicalId, 'compute-1.amazonaws.com', `${Aws.REGION}.compute.amazonaws.com`).toString();
     const originDomain = `ec2-${Fn.join('-', Fn.split('.', address.attrPublicIp))}.${dnsSuffix}`;
 
-    const cdn = new AuthCdn(this, 'Cdn', { originDomain, deletionProtection: config.deletionProtection });
-    this.url = `https://${cdn.distribution.distributionDomainName}`;
-    this.issuer = config.authIssuer ?? this.url;
+    const customDomain =
+      config.authDomain && config.authCertificateArn ? { name: config.authDomain, certificateArn: config.authCertificateArn } : undefined;
+    const cdn = new AuthCdn(this, 'Cdn', { originDomain, deletionProtection: config.deletionProtection, customDomain });
+    this.url = `https://${customDomain?.name ?? cdn.distribution.distributionDomainName}`;
+    this.issuer = this.url;
 
     this.server = new AuthServerInstance(this, 'Server', {
       vpc: this.vpc,
       securityGroup: this.serverSecurityGroup,
       databaseSecret: this.database.secret!,
       signingKeys,
-      deletionProtection: config.deletionProtection,
+      ami: config.authAmi ?? DEFAULT_AUTH_AMI,
+      logGroupName: `/${config.prefix}/auth-server`,
       environment: {
         AUTH_ISSUER: this.issuer,
         AUTH_AUDIENCE: config.authAudience,
@@ -144,10 +177,23 @@ export class AuthStack extends Stack {
       instanceId: this.server.instance.instanceId,
     });
 
+    new AuthServerAlarms(this, 'Alarms', {
+      instance: this.server.instance,
+      logGroup: this.server.logGroup,
+      database: this.database,
+      topic: props.alarmTopic,
+      metricNamespace: `Alktunes/${config.prefix}`,
+    });
+
     this.suppressAcceptedFindings(signingKeys, config);
 
     new CfnOutput(this, 'AuthUrl', { value: this.url, description: 'Auth server base URL (sign-in, JWKS)' });
     new CfnOutput(this, 'AuthIssuer', { value: this.issuer, description: 'iss of access tokens; the API authorizer trusts it' });
+    new CfnOutput(this, 'AuthDistributionDomain', {
+      value: cdn.distribution.distributionDomainName,
+      description: customDomain ? `Point ${customDomain.name} here (CNAME or Route 53 alias)` : 'CloudFront domain of the auth server',
+    });
+    new CfnOutput(this, 'AuthLogGroup', { value: this.server.logGroup.logGroupName, description: 'Auth server, nginx and boot logs' });
     new CfnOutput(this, 'AuthInstanceId', { value: this.server.instance.instanceId, description: 'aws ssm start-session --target <id>' });
     new CfnOutput(this, 'DatabaseSecretArn', { value: this.database.secret!.secretArn });
   }
@@ -162,10 +208,6 @@ export class AuthStack extends Stack {
       {
         id: 'AwsSolutions-RDS11',
         reason: 'A non-default port adds no protection here: the security group admits only the auth server.',
-      },
-      {
-        id: 'AwsSolutions-SMG4',
-        reason: 'The auth server reads DATABASE_URL once at start; rotation would cut it off until a restart. Rotate by redeploying.',
       },
     );
     acceptFindings(signingKeys, {

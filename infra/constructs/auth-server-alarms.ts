@@ -1,0 +1,89 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { notify } from './alarm-topic';
+
+export interface AuthServerAlarmsProps {
+  instance: ec2.Instance;
+  /** The group the instance's CloudWatch agent writes to, health probe lines included. */
+  logGroup: logs.ILogGroup;
+  database: rds.DatabaseInstance;
+  topic: sns.ITopic;
+  /** Namespace of the health metric; one per deployment, so two prefixes never share a series. */
+  metricNamespace: string;
+}
+
+/** Below this the database is about to fill up even after storage autoscaling did its part. */
+const FREE_STORAGE_FLOOR_BYTES = 2 * 1024 ** 3;
+
+/**
+ * What tells an admin the sign-in path is broken: the instance failing its status checks, the
+ * health probe (nginx → server → database, once a minute) not answering 200, and the database
+ * running out of storage or CPU credits.
+ */
+export class AuthServerAlarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: AuthServerAlarmsProps) {
+    super(scope, id);
+
+    const statusCheck = new cloudwatch.Alarm(this, 'InstanceStatusCheck', {
+      alarmDescription: 'The auth server instance fails its EC2 status checks.',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/EC2',
+        metricName: 'StatusCheckFailed',
+        dimensionsMap: { InstanceId: props.instance.instanceId },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    const healthyProbes = new logs.MetricFilter(this, 'HealthyProbes', {
+      logGroup: props.logGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.probe', '=', 'health'),
+        logs.FilterPattern.stringValue('$.http_status', '=', '200'),
+      ),
+      metricNamespace: props.metricNamespace,
+      metricName: 'AuthServerHealthyProbes',
+      metricValue: '1',
+    });
+    const unhealthy = new cloudwatch.Alarm(this, 'Unhealthy', {
+      alarmDescription: 'The auth server did not answer its health probe (nginx, the server or the database is down).',
+      metric: healthyProbes.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      // No probe line at all (instance, agent or probe gone) is as bad as a failed probe.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    // Created once the instance has signalled a healthy server, so a first boot raises no alarm.
+    for (const alarm of [statusCheck, unhealthy]) alarm.node.addDependency(props.instance);
+
+    const storage = new cloudwatch.Alarm(this, 'DatabaseStorage', {
+      alarmDescription: 'The auth database has less than 2 GiB of free storage.',
+      metric: props.database.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MINIMUM }),
+      threshold: FREE_STORAGE_FLOOR_BYTES,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    const cpu = new cloudwatch.Alarm(this, 'DatabaseCpu', {
+      alarmDescription: 'The auth database has used over 80% CPU for 15 minutes.',
+      metric: props.database.metricCPUUtilization({ period: Duration.minutes(5) }),
+      threshold: 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+    });
+
+    this.alarms = [statusCheck, unhealthy, storage, cpu].map((alarm) => notify(alarm, props.topic));
+  }
+}

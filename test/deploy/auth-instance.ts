@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/** A systemd unit file as `[section] → [key, value][]`, keys in file order (repeatable keys repeat). */
+export type UnitFile = Record<string, [string, string][]>;
+
+/** Parses a systemd unit file (comments, sections, `Key=Value`; no line continuations are used). */
+export function parseUnitFile(text: string): UnitFile {
+  const unit: UnitFile = {};
+  let section: [string, string][] | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = unit[header[1]!] ??= [];
+      continue;
+    }
+    const equals = line.indexOf('=');
+    if (!section || equals < 0) throw new Error(`not a unit file line: ${line}`);
+    section.push([line.slice(0, equals).trim(), line.slice(equals + 1).trim()]);
+  }
+  return unit;
+}
+
+/** Every value of `key` in `section`, in file order. */
+export const unitValues = (unit: UnitFile, section: string, key: string): string[] =>
+  (unit[section] ?? []).filter(([name]) => name === key).map(([, value]) => value);
+
+/** The text of the shell function `name() { … }` in a boot script, up to its closing `}` line. */
+export function shellFunction(script: string, name: string): string {
+  const lines = script.split('\n');
+  const start = lines.indexOf(`${name}() {`);
+  const end = lines.indexOf('}', start);
+  if (start < 0 || end < 0) throw new Error(`the boot script defines no function ${name}`);
+  return lines.slice(start, end + 1).join('\n');
+}
+
+export interface EnvFileRun {
+  /** The env file as the function wrote it. */
+  content: string;
+  /** Arguments of every `aws` call it made. */
+  awsCalls: string[][];
+}
+
+/**
+ * Runs the boot script's env-file function in bash, as the instance does, with `aws` answering
+ * `databaseSecret` for the secret read and `chown` (root-only) a no-op; node is this process's.
+ */
+export function runEnvFileFunction(script: string, name: string, databaseSecret: Record<string, unknown>): EnvFileRun {
+  const dir = mkdtempSync(path.join(tmpdir(), 'alktunes-env-'));
+  try {
+    const envFile = path.join(dir, 'auth.env');
+    const calls = path.join(dir, 'aws-calls');
+    const stubs = [
+      'set -euo pipefail',
+      `aws() { printf '%s\\n' "$*" >> "$AWS_CALLS"; [ "$1 $2" = 'secretsmanager get-secret-value' ] || return 1; printf '%s' "$DB_SECRET_JSON"; }`,
+      'chown() { :; }',
+    ];
+    execFileSync('bash', ['-c', [...stubs, shellFunction(script, name), `${name} "$1"`].join('\n'), 'boot', envFile], {
+      env: {
+        PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+        AWS_CALLS: calls,
+        DB_SECRET_JSON: JSON.stringify(databaseSecret),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const awsCalls = readFileSync(calls, 'utf8').trim().split('\n').map((line) => line.split(' '));
+    return { content: readFileSync(envFile, 'utf8'), awsCalls };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

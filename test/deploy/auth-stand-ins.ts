@@ -1,0 +1,132 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import * as path from 'node:path';
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Polls `url` until it answers 200; throws with `describe()` (e.g. the server's output) once
+ * the process behind it is no longer `running()`, or after `timeoutMs`.
+ */
+export async function waitForOk(url: string, describe: () => string, running: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (!running()) throw new Error(`the process behind ${url} exited\n${describe()}`);
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms\n${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Ends a child process and waits for it to exit. */
+export async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface NginxOptions {
+  /** The generated server configuration (`nginx.conf` of the artifact), as the instance installs it. */
+  serverConfig: string;
+  listenPort: number;
+  /** Port the rehearsal's auth server listens on, in place of the instance's. */
+  upstreamPort: number;
+  /** Scratch directory for nginx's prefix, logs and pid. */
+  dir: string;
+}
+
+/**
+ * Runs the generated configuration inside an `http {}` block as the distribution's nginx does,
+ * with the machine-specific parts swapped: a free port instead of 80 (IPv4 only), logs and
+ * temp files under `dir`, and the upstream on the rehearsal server's port.
+ */
+export function startNginx(options: NginxOptions): { child: ChildProcess; log: () => string } {
+  const { dir } = options;
+  mkdirSync(dir, { recursive: true });
+  // Workers drop to an unprivileged user when nginx runs as root; they must reach the prefix.
+  chmodSync(dir, 0o755);
+  const server = options.serverConfig
+    .replace(/listen 80 default_server;/, `listen 127.0.0.1:${options.listenPort} default_server;`)
+    .replace(/^\s*listen \[::\]:80 default_server;\n/m, '')
+    .replace(/server 127\.0\.0\.1:\d+;/, `server 127.0.0.1:${options.upstreamPort};`)
+    .replace(/access_log \S+;/, `access_log ${path.join(dir, 'access.log')};`);
+  const main = [
+    'daemon off;',
+    `pid ${path.join(dir, 'nginx.pid')};`,
+    `error_log ${path.join(dir, 'error.log')} warn;`,
+    'events { worker_connections 64; }',
+    'http {',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${path.join(dir, kind)};`),
+    server,
+    '}',
+  ].join('\n');
+  const configFile = path.join(dir, 'nginx.conf');
+  writeFileSync(configFile, main);
+  const args = ['-p', dir, '-c', configFile, '-e', path.join(dir, 'error.log')];
+  execFileSync(nginxBinary, [...args, '-t'], { stdio: 'pipe' });
+  const child = spawn(nginxBinary, args, { stdio: 'ignore' });
+  return { child, log: () => readOr(path.join(dir, 'error.log')) };
+}
+
+export const nginxBinary = '/usr/sbin/nginx';
+
+export interface CloudFrontStandIn {
+  /** `localhost:<port>`: what the distribution's domain name resolves to in the rehearsal. */
+  domain: string;
+  /** PEM of the stand-in's self-signed certificate, to trust like a public one. */
+  certificate: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Plays CloudFront for the auth server: terminates HTTPS with a certificate for localhost and
+ * forwards every request to the origin over HTTP, adding CloudFront-Viewer-Address as the
+ * distribution's origin request policy does.
+ */
+export async function startCloudFrontStandIn(originPort: number, dir: string): Promise<CloudFrontStandIn> {
+  const key = path.join(dir, 'cdn.key');
+  const cert = path.join(dir, 'cdn.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], {
+    stdio: 'pipe',
+  });
+  const certificate = readFileSync(cert, 'utf8');
+  const server = createHttpsServer({ key: readFileSync(key), cert: certificate }, (viewer, response) => {
+    const headers = { ...viewer.headers, 'cloudfront-viewer-address': `${viewer.socket.remoteAddress}:${viewer.socket.remotePort}` };
+    const origin = request({ host: '127.0.0.1', port: originPort, method: viewer.method, path: viewer.url, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    origin.on('error', () => response.writeHead(502).end());
+    viewer.pipe(origin);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    domain: `localhost:${port}`,
+    certificate,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
