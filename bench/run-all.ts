@@ -35,6 +35,7 @@ const benches: BenchSpec[] = [
   { name: 'search', script: 'search.ts', quick: { env: { TRACKS: '20000', RUNS: '1', QUERIES: '100' } }, parse: searchFiguresFromOutput },
   { name: 'player', script: 'player.ts', quick: { args: ['3'] } },
   { name: 'popup', script: 'popup.ts', quick: { env: { OPENS: '3' } } },
+  { name: 'cold-start', script: 'cold-start.ts', quick: { env: { BENCH_RUNS: '3' } } },
 ];
 
 const argv = process.argv.slice(2);

@@ -15,10 +15,10 @@ describe('loadApiConfig', () => {
     });
   });
 
-  it('chooses the search backend, requiring an endpoint for CloudSearch', () => {
-    const endpoint = 'https://search-alktunes-search-abc.us-east-1.cloudsearch.amazonaws.com';
-    expect(loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch', CLOUDSEARCH_ENDPOINT: endpoint }).search).toEqual({ backend: 'cloudsearch', endpoint });
-    expect(() => loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch' })).toThrow(/CLOUDSEARCH_ENDPOINT/);
+  it('chooses the search backend, requiring the domain name for CloudSearch', () => {
+    const search = loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch', CLOUDSEARCH_DOMAIN: 'alktunes-search' }).search;
+    expect(search).toEqual({ backend: 'cloudsearch', domainName: 'alktunes-search' });
+    expect(() => loadApiConfig({ ...env, SEARCH_BACKEND: 'cloudsearch' })).toThrow(/CLOUDSEARCH_DOMAIN/);
     expect(() => loadApiConfig({ ...env, SEARCH_BACKEND: 'elastic' })).toThrow(/SEARCH_BACKEND/);
   });
 

@@ -1,18 +1,22 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zod-messages';
 
 const nonEmpty = (name: string) =>
-  z.string({ error: `${name} is not set` }).trim().min(1, { error: `${name} is empty` });
+  z.string({ error: `${name} is not set` }).check(z.trim(), z.minLength(1, { error: `${name} is empty` }));
 
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((value) => value || undefined)
-  .pipe(z.url().optional())
-  .optional();
+const optionalUrl = z.optional(
+  z.pipe(
+    z.pipe(
+      z.string().check(z.trim()),
+      z.transform((value: string) => value || undefined),
+    ),
+    z.optional(z.url()),
+  ),
+);
 
 /** The environment every API Lambda (and the local stack that hosts them) needs. */
 const envSchema = z.object({
-  AWS_REGION: z.string().trim().min(1).default('us-east-1'),
+  AWS_REGION: z._default(z.string().check(z.trim(), z.minLength(1)), 'us-east-1'),
   PLAYLISTS_TABLE: nonEmpty('PLAYLISTS_TABLE'),
   TRACKS_TABLE: nonEmpty('TRACKS_TABLE'),
   HOME_TABLE: nonEmpty('HOME_TABLE'),
@@ -22,11 +26,11 @@ const envSchema = z.object({
   /** Set by the local stack to point the SDK at s3rver. */
   AWS_ENDPOINT_URL_S3: optionalUrl,
   /** Lifetime of presigned stream and cover URLs. */
-  STREAM_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(900),
+  STREAM_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 24 * 3600)), 900),
   /** Which search adapter answers `GET /search`: the embedded index (snapshot in MEDIA_BUCKET) or CloudSearch. */
-  SEARCH_BACKEND: z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be embedded or cloudsearch' }).default('embedded'),
-  /** The CloudSearch domain's search endpoint; required with SEARCH_BACKEND=cloudsearch. */
-  CLOUDSEARCH_ENDPOINT: optionalUrl,
+  SEARCH_BACKEND: z._default(z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be embedded or cloudsearch' }), 'embedded'),
+  /** The CloudSearch domain's name; its endpoints are looked up at start. Required with SEARCH_BACKEND=cloudsearch. */
+  CLOUDSEARCH_DOMAIN: z.optional(z.string().check(z.trim())),
 });
 
 export interface ApiConfig {
@@ -38,7 +42,7 @@ export interface ApiConfig {
   search: SearchConfig;
 }
 
-export type SearchConfig = { backend: 'embedded' } | { backend: 'cloudsearch'; endpoint: string };
+export type SearchConfig = { backend: 'embedded' } | { backend: 'cloudsearch'; domainName: string };
 
 /**
  * Reads and validates the API configuration once per cold start. Throws with the names of the
@@ -54,8 +58,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new Error(`Invalid API configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  if (e.SEARCH_BACKEND === 'cloudsearch' && !e.CLOUDSEARCH_ENDPOINT) {
-    throw new Error('Invalid API configuration: CLOUDSEARCH_ENDPOINT is not set (required with SEARCH_BACKEND=cloudsearch)');
+  if (e.SEARCH_BACKEND === 'cloudsearch' && !e.CLOUDSEARCH_DOMAIN) {
+    throw new Error('Invalid API configuration: CLOUDSEARCH_DOMAIN is not set (required with SEARCH_BACKEND=cloudsearch)');
   }
   return {
     region: e.AWS_REGION,
@@ -63,6 +67,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     mediaBucket: e.MEDIA_BUCKET,
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,
-    search: e.CLOUDSEARCH_ENDPOINT && e.SEARCH_BACKEND === 'cloudsearch' ? { backend: 'cloudsearch', endpoint: e.CLOUDSEARCH_ENDPOINT } : { backend: 'embedded' },
+    search: e.CLOUDSEARCH_DOMAIN && e.SEARCH_BACKEND === 'cloudsearch' ? { backend: 'cloudsearch', domainName: e.CLOUDSEARCH_DOMAIN } : { backend: 'embedded' },
   };
 }

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import { $ZodError, type $ZodType } from 'zod/v4/core';
+import * as z from 'zod/mini';
+import '../domain/zod-messages';
 import { AppError, errorBody, invalidInput, unauthorized, unavailable } from '../domain/errors';
 import type { ApiEvent, ApiHandler, ApiResult } from './types';
 
@@ -21,8 +23,8 @@ export function userIdOf(event: ApiEvent): string {
 }
 
 /** Parses input with a zod schema, turning the first issue into a 400 that names the field. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+export function parse<S extends $ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;
@@ -73,7 +75,7 @@ function isDependencyDown(error: unknown): boolean {
 export function errorResult(error: unknown, event?: ApiEvent): ApiResult {
   let appError: AppError;
   if (error instanceof AppError) appError = error;
-  else if (error instanceof z.ZodError) {
+  else if (error instanceof $ZodError) {
     const issue = error.issues[0];
     appError = invalidInput(issue?.message ?? 'invalid input', issue?.path.map(String).join('.') || undefined);
   } else if (isDependencyDown(error)) {

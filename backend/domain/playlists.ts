@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 import type { Page, PageRequest } from './catalog';
 import type { RankRewrite, RankWindow } from './rank';
 
@@ -30,46 +31,43 @@ export type EntryPosition = 'start' | 'end' | { before: string };
 export const MAX_ENTRIES_PER_ADD = 100;
 export const FIRST_VERSION = 1;
 
-const id = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an id (letters, digits, _ or -)' });
+const id = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an id (letters, digits, _ or -)' }));
 
 /** Ids of playlists and entries. */
 export const idSchema = id;
 
-const name = z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' });
-const description = z.string().trim().max(500, { error: 'must be at most 500 characters' });
+const name = z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(100, { error: 'must be at most 100 characters' }));
+const description = z.string().check(z.trim(), z.maxLength(500, { error: 'must be at most 500 characters' }));
 
 export const createPlaylistSchema = z.object({
   /** 1–100 characters after trimming. */
   name,
   /** Up to 500 characters; defaults to empty. */
-  description: description.default(''),
+  description: z._default(description, ''),
 });
 
 export const updatePlaylistSchema = z
   .object({
-    name: name.optional(),
-    description: description.optional(),
+    name: z.optional(name),
+    description: z.optional(description),
     /** The version the client last read; a stale one is a 409. */
-    version: z.number().int().min(FIRST_VERSION),
+    version: z.number().check(z.int(), z.minimum(FIRST_VERSION)),
   })
-  .refine((v) => v.name !== undefined || v.description !== undefined, {
-    error: 'nothing to change: send name or description',
-    path: ['name'],
-  });
+  .check(
+    z.refine((v) => v.name !== undefined || v.description !== undefined, {
+      error: 'nothing to change: send name or description',
+      path: ['name'],
+    }),
+  );
 
 export const addEntriesSchema = z.object({
-  trackIds: z.array(id).min(1).max(MAX_ENTRIES_PER_ADD),
-  position: z
-    .union([z.literal('start'), z.literal('end'), z.object({ before: id })])
-    .default('end'),
+  trackIds: z.array(id).check(z.minLength(1), z.maxLength(MAX_ENTRIES_PER_ADD)),
+  position: z._default(z.union([z.literal('start'), z.literal('end'), z.object({ before: id })]), 'end'),
 });
 
 export const moveEntrySchema = z.object({
   /** The entry to move in front of; null moves the entry to the end. */
-  before: id.nullable(),
+  before: z.nullable(id),
 });
 
 export type CreatePlaylistInput = z.infer<typeof createPlaylistSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { notFound } from '../../domain/errors';
 import type { CatalogRepository, MediaStore } from '../../domain/ports';
 import { ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';

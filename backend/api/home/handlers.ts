@@ -40,8 +40,11 @@ export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): R
   };
 }
 
+/** What publishing a feed needs: no media store, so the shuffle function bundles no S3 client. */
+export type ShuffleDeps = Pick<HomeDeps, 'catalog' | 'home' | 'now' | 'random'>;
+
 /** Reads the whole catalog, shuffles it and publishes the new feed as one item. */
-export async function publishShuffledFeed({ catalog, home, now, random }: HomeDeps) {
+export async function publishShuffledFeed({ catalog, home, now, random }: ShuffleDeps) {
   const candidates: ShuffleCandidate[] = [];
   let page: PageRequest = { limit: 1000 };
   for (;;) {

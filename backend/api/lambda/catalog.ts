@@ -1,5 +1,8 @@
 import { loadApiConfig } from '../config';
-import { createApiFunctions } from '../functions';
+import { createCatalogFunction } from '../catalog/function';
+import { mapStackTracesOnDemand } from './stack-traces';
+
+mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the catalog function; clients and config are built once per cold start. */
-export const handler = createApiFunctions(loadApiConfig()).catalog;
+export const handler = createCatalogFunction(loadApiConfig());

@@ -1,5 +1,8 @@
 import { loadApiConfig } from '../config';
-import { createApiFunctions } from '../functions';
+import { createHomeFunction } from '../home/function';
+import { mapStackTracesOnDemand } from './stack-traces';
+
+mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the home function; clients and config are built once per cold start. */
-export const handler = createApiFunctions(loadApiConfig()).home;
+export const handler = createHomeFunction(loadApiConfig());

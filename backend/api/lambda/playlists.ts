@@ -1,5 +1,8 @@
 import { loadApiConfig } from '../config';
-import { createApiFunctions } from '../functions';
+import { createPlaylistsFunction } from '../playlists/function';
+import { mapStackTracesOnDemand } from './stack-traces';
+
+mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the playlists function; clients and config are built once per cold start. */
-export const handler = createApiFunctions(loadApiConfig()).playlists;
+export const handler = createPlaylistsFunction(loadApiConfig());

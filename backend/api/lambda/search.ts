@@ -1,5 +1,18 @@
+import { EmbeddedTrackSearch } from '../../adapters/search/embedded/track-search.embedded';
+import { S3SnapshotStore } from '../../adapters/search/embedded/snapshot-store.s3';
 import { loadApiConfig } from '../config';
-import { createApiFunctions } from '../functions';
+import { createSearchFunction } from '../search/function';
+import { mapStackTracesOnDemand } from './stack-traces';
 
-/** Lambda entry of the search function; the index is loaded on the first request and kept fresh. */
-export const handler = createApiFunctions(loadApiConfig()).search;
+mapStackTracesOnDemand(import.meta.url);
+
+const config = loadApiConfig();
+if (config.search.backend !== 'embedded') {
+  throw new Error(`This bundle serves the embedded index; SEARCH_BACKEND=${config.search.backend} is deployed with lambda/search-cloudsearch.ts`);
+}
+
+/**
+ * Lambda entry of the search function on the embedded index (no CloudSearch client in the
+ * bundle); the index is loaded on the first request and kept fresh.
+ */
+export const handler = createSearchFunction(config, (s3) => new EmbeddedTrackSearch(new S3SnapshotStore(s3, config.mediaBucket)));

@@ -1,5 +1,8 @@
 import { loadApiConfig } from '../config';
-import { createShuffleHandler } from '../functions';
+import { createShuffleFunction } from '../home/shuffle-function';
+import { mapStackTracesOnDemand } from './stack-traces';
+
+mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the scheduled shuffle that publishes the home feed. */
-export const handler = createShuffleHandler(loadApiConfig());
+export const handler = createShuffleFunction(loadApiConfig());

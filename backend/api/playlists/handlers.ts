@@ -10,7 +10,7 @@ import {
   type PlaylistEntry,
   type PlaylistRepository,
 } from '../../domain/playlists';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { created, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
 import { pageQuerySchema } from '../schemas';

@@ -1,0 +1,35 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadApiConfig } from '../config';
+import { createShuffleFunction } from './shuffle-function';
+
+/** A port nothing listens on: every DynamoDB call fails to connect. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the shuffle function', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('fails loudly when it cannot publish: one error line saying so, then the error for Lambda to count', async () => {
+    const config = loadApiConfig({
+      PLAYLISTS_TABLE: 'p',
+      TRACKS_TABLE: 't',
+      HOME_TABLE: 'h',
+      MEDIA_BUCKET: 'm',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}`,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const shuffle = createShuffleFunction(config);
+    await expect(shuffle({} as never)).rejects.toThrow();
+    expect(errors).toHaveBeenCalledTimes(1);
+    const line = JSON.parse(String(errors.mock.calls[0]![0])) as Record<string, string>;
+    expect(line).toMatchObject({ level: 'error', message: expect.stringMatching(/^home feed not published/), errorMessage: expect.any(String) });
+  }, 20_000);
+});

@@ -1,0 +1,27 @@
+import { createDynamoClients } from '../../adapters/dynamodb/client';
+import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
+import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repository.dynamodb';
+import { createS3Client } from '../../adapters/s3/client';
+import { S3MediaStore } from '../../adapters/s3/media-store.s3';
+import type { ApiConfig } from '../config';
+import { dispatch } from '../http';
+import type { ApiHandler } from '../types';
+import { playlistRoutes } from './handlers';
+
+/**
+ * The playlists Lambda: DynamoDB for playlists and their tracks, S3 only to presign the tracks'
+ * cover URLs. Clients are built once per cold start.
+ */
+export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
+  const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
+  return dispatch(
+    playlistRoutes({
+      playlists: new DynamoPlaylistRepository(doc, config.tables.playlists),
+      catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
+      media: new S3MediaStore(s3, config.mediaBucket),
+      urlTtlSeconds: config.streamUrlTtlSeconds,
+      now: () => new Date(),
+    }),
+  );
+}
