@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadApiConfig } from '../api/config';
 import { createApiFunctions, createShuffleHandler } from '../api/functions';
 import { apiRoutes } from '../api/routes';
-import type { ScheduleEvent } from '../api/types';
+import type { ApiHandler, FunctionName, ScheduleEvent } from '../api/types';
 import { createDynamoClients } from '../adapters/dynamodb/client';
 import { ensureTables } from '../adapters/dynamodb/create-tables';
 import { DynamoCatalogRepository } from '../adapters/dynamodb/catalog-repository.dynamodb';
@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Structured request logs of the servers; dropped by default. */
   requestLog?: (entry: Record<string, unknown>) => void;
+  /** Handlers the gateway invokes instead of the ones built from source (e.g. the deployed bundles). */
+  functions?: Record<FunctionName, ApiHandler>;
 }
 
 /** The address book written to `dataDir/stack.json` (API.md). */
@@ -118,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const gateway = createGateway({
       routes: apiRoutes,
-      functions: createApiFunctions(apiConfig),
+      functions: options.functions ?? createApiFunctions(apiConfig),
       authorizer: createJwtAuthorizer({ issuer: auth.issuer, audience: apiAudience }),
       health: async () => {
         for (const url of [dynamodb.url, s3.url]) {

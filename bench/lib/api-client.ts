@@ -17,7 +17,7 @@ export interface Page<T> {
 export interface EntryView {
   id: string;
   trackId: string;
-  track: { id: string; title: string } | null;
+  track: { id: string; title: string; coverUrl?: string } | null;
 }
 
 /** A signed-up account and its access token. */

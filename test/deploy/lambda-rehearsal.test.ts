@@ -1,0 +1,209 @@
+/*
+ * The deploy rehearsal of the API. Each Lambda bundle of the synthesized cloud assembly runs in
+ * its own process with the environment its template gives it, behind the local gateway, routed
+ * as the template's HTTP API routes it, and answers the gateway contract suites against the local
+ * stack. Each function reaches the emulators through its own recording proxy; the IAM contract
+ * then checks every call it made against that function's synthesized policy.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { tables } from '../../backend/adapters/dynamodb/tables';
+import { apiRoutes } from '../../backend/api/routes';
+import type { ApiEvent, ApiHandler, ApiResult, FunctionName } from '../../backend/api/types';
+import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { ApiClient, signUp } from '../../bench/lib/api-client';
+import { describeCatalogContract } from '../support/gateway-catalog-contract';
+import { describePlaylistsContract } from '../support/gateway-playlists-contract';
+import { CloudAssemblyReader, type CfnTemplate } from './cloud-assembly';
+import { judgeCalls } from './iam-contract';
+import { functionPolicy, type GrantReview } from './iam-policy';
+import { startRecordingProxy, type RecordingProxy } from './iam-recorder';
+import { deployedFunction, invokedFunctions, type DeployedFunction } from './lambda-functions';
+import { startLambdaHost, type LambdaHost } from './lambda-host';
+import { rehearsalAccount, TemplateResolver } from './template-resolver';
+
+const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
+const parts = ['data', 'search', 'auth', 'api'] as const;
+const stacks: Record<string, CfnTemplate> = Object.fromEntries(parts.map((part) => [`alktunes-${part}`, assembly.template(part)]));
+const apiStackName = 'alktunes-api';
+const api = stacks[apiStackName]!;
+const functionIds = invokedFunctions(api).map((fn) => fn.logicalId);
+
+/**
+ * Actions a grant may hold though no call used them: DescribeTable and ConditionCheckItem come
+ * with CDK-style read and write grants and let nothing be read or changed.
+ */
+const toleratedUnused = ['dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'];
+
+/** The services whose traffic the recording proxies see; grants for others (logs, a queue the Lambda service writes to) can't be judged here. */
+const observedServices = ['dynamodb:', 's3:'];
+
+interface Running {
+  fn: DeployedFunction;
+  proxy: RecordingProxy;
+  host: LambdaHost;
+  invokedRoutes: Set<string>;
+}
+
+let dataDir: string;
+let stack: LocalStack;
+let resolver: TemplateResolver;
+const running = new Map<string, Running>();
+
+/** The gateway's handler for every function name: dispatches by route key, as the template routes it. */
+const byTemplateRoute: ApiHandler = async (event: ApiEvent) => {
+  const owner = [...running.values()].find((r) => r.fn.routeKeys.includes(event.routeKey));
+  if (!owner) throw new Error(`the template routes ${event.routeKey} to no function`);
+  owner.invokedRoutes.add(event.routeKey);
+  return owner.host.invoke<ApiResult>(event);
+};
+
+/** The environment Lambda gives the function's process, pointed at its recording proxy. */
+function lambdaEnvironment(fn: DeployedFunction, proxy: RecordingProxy): Record<string, string> {
+  return {
+    ...fn.environment,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    AWS_REGION: rehearsalAccount.region,
+    AWS_DEFAULT_REGION: rehearsalAccount.region,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    // Lambda passes the role's session credentials in the environment; s3rver accepts only these.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
+    AWS_ENDPOINT_URL_S3: proxy.url,
+  };
+}
+
+function scheduledEvent(fn: DeployedFunction) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: rehearsalAccount.account,
+    time: new Date().toISOString(),
+    region: rehearsalAccount.region,
+    resources: [`arn:aws:events:${rehearsalAccount.region}:${rehearsalAccount.account}:rule/${fn.logicalId}-schedule`],
+    detail: {},
+  };
+}
+
+/**
+ * CloudFormation names the tables and the bucket; in the rehearsal the local stack's stand-ins
+ * take their place, found through the data stack outputs the admin commands read.
+ */
+function localPhysicalNames(local: LocalStack): Record<string, string> {
+  const outputs: Record<string, string> = { MediaBucket: local.bucket };
+  for (const table of tables) outputs[`${table.id.charAt(0).toUpperCase()}${table.id.slice(1)}Table`] = local.tables[table.id];
+  return Object.fromEntries(
+    Object.entries(outputs).map(([output, name]) => {
+      const logicalId = (stacks['alktunes-data']!.Outputs?.[output]?.Value as { Ref?: string } | undefined)?.Ref;
+      if (!logicalId) throw new Error(`the data stack has no output ${output} naming a resource`);
+      return [`alktunes-data/${logicalId}`, name];
+    }),
+  );
+}
+
+const scheduled = () => [...running.values()].filter((r) => r.fn.schedules.length > 0);
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'alktunes-lambda-rehearsal-'));
+  const functions = Object.fromEntries(apiRoutes.map((r) => [r.function, byTemplateRoute])) as Record<FunctionName, ApiHandler>;
+  stack = await startLocalStack({ dataDir, ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 }, functions });
+
+  resolver = new TemplateResolver({ stacks, physicalNames: localPhysicalNames(stack) });
+  // One at a time, so each init time is a cold start on an otherwise idle machine.
+  for (const invoked of invokedFunctions(api)) {
+    const fn = deployedFunction(assembly, api, apiStackName, resolver, invoked);
+    const proxy = await startRecordingProxy({ dynamodb: stack.dynamodb, s3: stack.s3 });
+    const env = lambdaEnvironment(fn, proxy);
+    const host = await startLambdaHost({ name: fn.logicalId, taskRoot: fn.taskRoot, handler: fn.handler, env, timeoutSeconds: fn.timeoutSeconds }).catch(
+      async (error: unknown) => {
+        await proxy.close();
+        throw error;
+      },
+    );
+    running.set(fn.logicalId, { fn, proxy, host, invokedRoutes: new Set() });
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([...running.values()].map(async ({ host, proxy }) => (await host.stop(), await proxy.close())));
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('Lambda bundles of the cloud assembly', () => {
+  it('start with the environment their template gives them, each invoked by a route or a schedule', () => {
+    const rows = [...running.values()].map(({ fn, host }) => ({
+      function: fn.logicalId,
+      initMs: Math.round(host.initMs),
+      nodeOptions: fn.environment.NODE_OPTIONS ?? '',
+      invokedBy: fn.schedules.length ? fn.schedules.join(', ') : `${fn.routeKeys.length} routes`,
+    }));
+    console.info('Lambda bundles, imported one at a time (init = import of the bundle, top-level code included):');
+    console.table(rows);
+    // The four API functions and the shuffle.
+    expect(running.size).toBe(5);
+  });
+
+  it('route exactly the API routes of the source route table', () => {
+    const templateRoutes = [...running.values()].flatMap((r) => r.fn.routeKeys).sort();
+    expect(templateRoutes).toEqual(apiRoutes.map((r) => r.routeKey).sort());
+  });
+
+  it('publish a fresh home feed when the schedule fires the shuffle', async () => {
+    expect(scheduled()).toHaveLength(1);
+    const [shuffle] = scheduled();
+    const result = await shuffle!.host.invoke<{ trackCount: number; generatedAt: string }>(scheduledEvent(shuffle!.fn));
+    expect(result.trackCount).toBe(32);
+    const listener = new ApiClient(stack.api, (await signUp(stack.auth, 'early-bird')).accessToken);
+    const home = await listener.get<{ generatedAt: string }>('/home');
+    expect(home.body.generatedAt).toBe(result.generatedAt);
+  });
+});
+
+describeCatalogContract(() => stack);
+describePlaylistsContract(() => stack);
+
+describe('IAM contract: every AWS call a function made is allowed by its synthesized policy', () => {
+  const policyOf = (logicalId: string) => functionPolicy(api, apiStackName, logicalId, resolver).statements;
+
+  it('ran every route through the bundles', () => {
+    const invoked = [...running.values()].flatMap((r) => [...r.invokedRoutes]).sort();
+    expect(invoked).toEqual(apiRoutes.map((r) => r.routeKey).sort());
+  });
+
+  it.each(functionIds)('%s: its policy allows every call it made', (logicalId) => {
+    const { proxy } = running.get(logicalId)!;
+    expect(proxy.calls.length, 'the rehearsal made it call AWS at least once').toBeGreaterThan(0);
+    const { denied } = judgeCalls(policyOf(logicalId), proxy.calls, rehearsalAccount);
+    expect(denied, `calls its deployed policy would refuse:\n${denied.join('\n')}`).toEqual([]);
+  });
+
+  it.each(functionIds)('%s: each statement of its policy is needed by a call it made', (logicalId) => {
+    const { proxy } = running.get(logicalId)!;
+    const { grants } = judgeCalls(policyOf(logicalId), proxy.calls, rehearsalAccount);
+    const judged = grants.filter((g) => [g.statement.Action ?? '*'].flat().every((a) => observedServices.some((s) => a.startsWith(s))));
+    const excess = judged.flatMap(describeExcess);
+    if (excess.length) console.info(`${logicalId} is granted, but never used:\n  ${excess.join('\n  ')}`);
+    const unusedStatements = judged.filter((g) => !g.used).map((g) => JSON.stringify(g.statement));
+    expect(unusedStatements, 'statements no call of this function needed').toEqual([]);
+  });
+});
+
+/** The parts of one grant no call used, ARNs shortened to what follows the account. */
+function describeExcess(grant: GrantReview): string[] {
+  const short = (arn: string) => arn.replace(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d*:/, '');
+  const actions = grant.unusedActions.filter((a) => !toleratedUnused.includes(a));
+  const resources = [grant.statement.Resource ?? '*'].flat().map(short).join(', ');
+  return [
+    ...(actions.length ? [`${actions.join(', ')} on ${resources}`] : []),
+    ...grant.unusedResources.map((r) => `any of ${[grant.statement.Action ?? '*'].flat().join(', ')} on ${short(r)}`),
+  ];
+}
