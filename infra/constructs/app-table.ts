@@ -1,17 +1,21 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableName, type KeyAttribute, type TableDefinition } from '../../backend/adapters/dynamodb/tables';
+import type { KeyAttribute, TableDefinition } from '../../backend/adapters/dynamodb/tables';
 
 export interface AppTableProps {
   definition: TableDefinition;
-  prefix: string;
+  /** On: deletion protection and kept when the stack is deleted. Off: deleted with the stack. */
   deletionProtection: boolean;
 }
 
 /**
  * One DynamoDB table built from its shared definition in `backend/adapters/dynamodb/tables.ts`,
  * so the deployed key schema and indexes are exactly what the repositories and the local stack use.
+ *
+ * The physical name is generated (`<stack>-<id>Table…-<suffix>`): the functions get it in their
+ * env var and the admin commands from the stack outputs, so nothing needs to guess it, and a
+ * table kept by an earlier, protected deployment never blocks the next deployment of the prefix.
  */
 export class AppTable extends Construct {
   readonly definition: TableDefinition;
@@ -22,7 +26,6 @@ export class AppTable extends Construct {
     const { definition } = props;
     this.definition = definition;
     this.table = new dynamodb.TableV2(this, 'Table', {
-      tableName: tableName(props.prefix, definition),
       partitionKey: attribute(definition.partitionKey),
       sortKey: attribute(definition.sortKey),
       billing: dynamodb.Billing.onDemand(),

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 export interface MediaBucketProps {
   /** Origins that fetch audio and covers directly (the extension). */
   corsOrigins: string[];
+  /** On: both buckets are kept when the stack is deleted. Off: emptied and deleted with it. */
   deletionProtection: boolean;
 }
 
@@ -21,6 +22,8 @@ export class MediaBucket extends Construct {
   constructor(scope: Construct, id: string, props: MediaBucketProps) {
     super(scope, id);
     const removalPolicy = props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // CloudFormation cannot delete a bucket that holds objects; CDK's custom resource empties it first.
+    const autoDeleteObjects = !props.deletionProtection;
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -29,6 +32,7 @@ export class MediaBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(90) }],
       removalPolicy,
+      autoDeleteObjects,
     });
     acceptFindings(this.accessLogs, {
       id: 'AwsSolutions-S1',
@@ -53,6 +57,7 @@ export class MediaBucket extends Construct {
       ],
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
+      autoDeleteObjects,
     });
   }
 }

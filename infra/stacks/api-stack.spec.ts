@@ -30,14 +30,32 @@ describe('ApiStack', () => {
     return { statements, actionsOn };
   };
 
-  it('runs every function on Node.js 24, arm64, 512 MB (search 1536 MB for its index), 10 s', () => {
+  /** Key patterns of the media bucket a function's policy names, e.g. `covers/*`. */
+  const mediaResources = ({ statements }: ReturnType<typeof grantsOf>) =>
+    statements
+      .flatMap((s) => [s.Resource].flat())
+      .map((resource) => JSON.stringify(resource))
+      .filter((resource) => resource.includes('media-bucket'))
+      .map((resource) => /\/([^/"]+\/\*)"/.exec(resource)?.[1] ?? resource)
+      .sort();
+
+  it('runs every function on Node.js 24, arm64, with the memory and timeout its work needs, without --enable-source-maps', () => {
+    // The backend functions (`index.handler`), not the deploy-time trigger provider beside them.
     const functions = template.findResources('AWS::Lambda::Function', {
-      Properties: { Runtime: 'nodejs24.x' },
+      Properties: { Runtime: 'nodejs24.x', Handler: 'index.handler' },
     });
     expect(Object.keys(functions)).toHaveLength(5);
-    for (const [id, fn] of Object.entries(functions)) {
-      const memory = id === logicalIdOf('search') ? 1536 : 512;
-      expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], MemorySize: memory, Timeout: 10 });
+    // Search: a cold index load (4.8 s at 100,000 tracks on a full core). Shuffle: the whole catalog.
+    const expected: Record<Name, { MemorySize: number; Timeout: number }> = {
+      playlists: { MemorySize: 512, Timeout: 10 },
+      catalog: { MemorySize: 512, Timeout: 10 },
+      home: { MemorySize: 512, Timeout: 10 },
+      search: { MemorySize: 1536, Timeout: 30 },
+      shuffle: { MemorySize: 512, Timeout: 300 },
+    };
+    for (const [name, sizing] of Object.entries(expected) as [Name, (typeof expected)[Name]][]) {
+      const fn = functions[logicalIdOf(name)]!;
+      expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], ...sizing });
       expect(fn.Properties.Environment.Variables).toMatchObject({
         PLAYLISTS_TABLE: expect.anything(),
         TRACKS_TABLE: expect.anything(),
@@ -45,7 +63,12 @@ describe('ApiStack', () => {
         MEDIA_BUCKET: expect.anything(),
         STREAM_URL_TTL_SECONDS: '900',
       });
+      // It would parse the source map at every cold start; the entries map stack traces on demand.
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS ?? '').not.toContain('--enable-source-maps');
     }
+    // API Gateway stops waiting for an integration after 30 s: longer would only bill for nothing.
+    const routed = new Set(apiRoutes.map((route) => route.function));
+    for (const name of routed) expect(functions[logicalIdOf(name)]!.Properties.Timeout).toBeLessThanOrEqual(30);
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
@@ -98,12 +121,99 @@ describe('ApiStack', () => {
     });
   });
 
+  it('publishes the home feed during the deployment, after the shuffle function and its grants exist', () => {
+    const triggers = Object.values(template.findResources('Custom::Trigger'));
+    expect(triggers).toHaveLength(1);
+    const [trigger] = triggers;
+    expect(trigger!.Properties).toMatchObject({ InvocationType: 'RequestResponse', ExecuteOnHandlerChange: true });
+    // Bound to the function's current version: a changed shuffle runs again on the next deploy.
+    const versionId = trigger!.Properties.HandlerArn.Ref as string;
+    expect(template.toJSON().Resources[versionId]).toMatchObject({
+      Type: 'AWS::Lambda::Version',
+      Properties: { FunctionName: { Ref: logicalIdOf('shuffle') } },
+    });
+    expect(trigger!.DependsOn).toEqual(expect.arrayContaining([logicalIdOf('shuffle')]));
+    const shuffleFn = template.toJSON().Resources[logicalIdOf('shuffle')];
+    expect(shuffleFn.DependsOn.some((id: string) => id.includes('DefaultPolicy'))).toBe(true);
+  });
+
+  it('sends failed shuffles to an encrypted, TLS-only dead-letter queue that raises an alarm', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } }));
+    expect(queues).toHaveLength(1);
+    const queueId = queues[0]!;
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf('shuffle') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [alarmTopic()],
+    });
+    expect(grantsOf('shuffle').actionsOn(queueId)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+  });
+
+  /** The data stack's alarm topic as the API stack imports it. */
+  const alarmTopic = () => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^alktunes-data:ExportsOutputRef.*AlarmsTopic`) });
+
+  it('alarms on every function error, on throttling and on API 5xx, in alarm and back to OK', () => {
+    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle'] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(name) } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [alarmTopic()],
+        OKActions: [alarmTopic()],
+      });
+    }
+    const throttles = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Metrics: Match.anyValue() } }));
+    expect(throttles).toHaveLength(1);
+    const metrics = throttles[0]!.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+    expect(metrics.filter((m) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(5);
+    expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^throttles_\w+( \+ throttles_\w+){4}$/);
+
+    const [apiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId } }, { Name: 'Stage', Value: '$default' }]),
+      AlarmActions: [alarmTopic()],
+    });
+    // Five function errors, throttles, 5xx, the shuffle dead-letter queue; every one notifies the topic.
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(8);
+    for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
+  });
+
+  it('names the shuffle function and the API in its outputs', () => {
+    template.hasOutput('ShuffleFunctionName', { Value: { Ref: logicalIdOf('shuffle') } });
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+
   it('grants each function only what its handler needs', () => {
     const playlists = grantsOf('playlists');
     expect(playlists.actionsOn('PlaylistsTable')).toContain('dynamodb:PutItem');
     expect(playlists.actionsOn('TracksTable')).not.toContain('dynamodb:PutItem');
     expect(playlists.actionsOn('HomeTable')).toEqual([]);
-    expect(playlists.actionsOn('media-bucket')).toEqual([]);
+    // Entries carry presigned cover URLs; audio is signed by the catalog function only.
+    expect(playlists.actionsOn('media-bucket')).toEqual(['s3:GetObject']);
+    expect(mediaResources(playlists)).toEqual(['covers/*']);
 
     const catalog = grantsOf('catalog');
     expect(catalog.actionsOn('PlaylistsTable')).toEqual([]);
@@ -111,13 +221,16 @@ describe('ApiStack', () => {
     expect(catalog.actionsOn('TracksTable')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     expect(catalog.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(catalog.actionsOn('media-bucket')).toEqual(['s3:GetObject']);
+    expect(mediaResources(catalog)).toEqual(['audio/*', 'covers/*']);
 
     const home = grantsOf('home');
     expect(home.actionsOn('HomeTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(home.actionsOn('PlaylistsTable')).toEqual([]);
+    expect(mediaResources(home)).toEqual(['covers/*']);
 
     const shuffle = grantsOf('shuffle');
-    expect(shuffle.actionsOn('HomeTable')).toContain('dynamodb:PutItem');
+    // A new feed is built against the current one: it reads the home table before writing it.
+    expect(shuffle.actionsOn('HomeTable')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
     expect(shuffle.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(shuffle.actionsOn('PlaylistsTable')).toEqual([]);
     expect(shuffle.actionsOn('media-bucket')).toEqual([]);
@@ -130,12 +243,9 @@ describe('ApiStack', () => {
 
   it('lets the embedded search function read only the index snapshots and covers, and write nothing', () => {
     const search = grantsOf('search');
-    const actions = search.statements.flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(['s3:GetObject']);
-    const resources = JSON.stringify(search.statements[0]!.Resource);
-    expect(resources).toContain(`/${SEARCH_INDEX_PREFIX}*`);
-    expect(resources).toContain('/covers/*');
-    expect(resources).not.toContain('audio/');
+    const actions = new Set(search.statements.flatMap((s) => [s.Action].flat()));
+    expect([...actions]).toEqual(['s3:GetObject']);
+    expect(mediaResources(search).sort()).toEqual(['covers/*', `${SEARCH_INDEX_PREFIX}*`].sort());
     expect(search.actionsOn('PlaylistsTable')).toEqual([]);
     expect(search.actionsOn('TracksTable')).toEqual([]);
     expect(search.actionsOn('HomeTable')).toEqual([]);
@@ -144,22 +254,24 @@ describe('ApiStack', () => {
     expect(SEARCH_INDEX_PREFIX).toBe(STACK_SEARCH_INDEX_PREFIX);
   });
 
-  it('synthesizes with searchBackend=cloudsearch: search/suggest on the one domain, still no table writes', () => {
-    const endpoint = 'https://search-alktunes-search-abc.us-east-1.cloudsearch.amazonaws.com';
-    const cloud = synthApp({ searchBackend: 'cloudsearch', cloudsearchEndpoint: endpoint });
+  it('synthesizes with searchBackend=cloudsearch: finds the one domain by name, search/suggest on it, still no table writes', () => {
+    const cloud = synthApp({ searchBackend: 'cloudsearch' });
     const cloudTemplate = Template.fromStack(cloud.api);
     const search = grantsOf('search', { stacks: cloud, template: cloudTemplate });
     const actions = search.statements.flatMap((s) => [s.Action].flat());
-    expect(actions.sort()).toEqual(['cloudsearch:search', 'cloudsearch:suggest', 's3:GetObject']);
-    expect(search.actionsOn(':domain/alktunes-search')).toEqual(['cloudsearch:search', 'cloudsearch:suggest']);
+    expect(actions.sort()).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest', 's3:GetObject']);
+    // DescribeDomains on the domain's ARN: its IAM resource type is the domain, not `*`.
+    expect(search.actionsOn(':domain/alktunes-search')).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest']);
     expect(cloud.search.domain?.domainName).toBe('alktunes-search');
     expect(search.actionsOn('PlaylistsTable')).toEqual([]);
     expect(search.actionsOn(SEARCH_INDEX_PREFIX)).toEqual([]);
     const fnId = cloud.api.getLogicalId(cloud.api.functions.search.fn.node.defaultChild as never);
     expect(cloudTemplate.toJSON().Resources[fnId].Properties.Environment.Variables).toMatchObject({
       SEARCH_BACKEND: 'cloudsearch',
-      CLOUDSEARCH_ENDPOINT: endpoint,
+      CLOUDSEARCH_DOMAIN: 'alktunes-search',
     });
+    expect(cloudTemplate.toJSON().Resources[fnId].Properties.Environment.Variables.CLOUDSEARCH_ENDPOINT).toBeUndefined();
+    expect(cloud.api.dependencies).toContain(cloud.search);
     expect(nagFindings(cloud.api)).toEqual([]);
   });
 

@@ -1,11 +1,9 @@
-import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -14,13 +12,18 @@ import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snap
 import { apiRoutes } from '../../backend/api/routes';
 import type { FunctionName } from '../../backend/api/types';
 import type { InfraConfig } from '../config';
+import { ApiAlarms } from '../constructs/api-alarms';
 import { ApiFunction, type BucketAccess, type TableAccess } from '../constructs/api-function';
+import { HomeFeedSchedule } from '../constructs/home-feed-schedule';
 import { acceptFindings, nagResourceName } from '../nag';
 import { mediaBucketExport, type DataStack } from './data-stack';
+import type { SearchStack } from './search-stack';
 
 export interface ApiStackProps extends StackProps {
   config: InfraConfig;
   data: DataStack;
+  /** The search index; with CloudSearch, the search function finds the domain by its name. */
+  search: SearchStack;
   /** Issuer of the access tokens; API Gateway fetches `<issuer>/.well-known/openid-configuration`. */
   issuer: string;
 }
@@ -32,6 +35,10 @@ interface FunctionSpec {
   tables: Record<TableDefinition['id'], TableAccess>;
   media: BucketAccess;
   memorySize?: number;
+  /** How long one invocation may run; API Gateway gives up on a route after 30 s anyway. */
+  timeout: Duration;
+  /** Its Lambda entry, when not `backend/api/lambda/<name>.ts`. */
+  entry?: (config: InfraConfig) => string;
 }
 
 /** The least-privilege matrix: what each function may touch, and nothing else. */
@@ -39,32 +46,51 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   playlists: {
     description: 'Playlists of the signed-in listener',
     tables: { playlists: 'readWrite', tracks: 'read', home: 'none' },
-    media: 'none',
+    // Entries carry their tracks' presigned cover URLs.
+    media: 'covers',
+    // A handful of DynamoDB calls per request (a few ms each); a hung call should fail fast.
+    timeout: Duration.seconds(10),
   },
   catalog: {
     description: 'Browse tracks, albums and artists; presigned stream URLs',
     tables: { playlists: 'none', tracks: 'read', home: 'none' },
-    media: 'read',
+    media: 'audioAndCovers',
+    // An artist page is the longest: one query per album, in parallel.
+    timeout: Duration.seconds(10),
   },
   home: {
     description: 'The shuffled home feed',
     tables: { playlists: 'none', tracks: 'read', home: 'read' },
-    media: 'read',
+    // The feed's tracks carry presigned cover URLs (streams come from the catalog function).
+    media: 'covers',
+    // One GetItem and one BatchGet of at most a few hundred tracks.
+    timeout: Duration.seconds(10),
   },
   search: {
     description: 'Catalog search and type-ahead suggestions',
     // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no table reads.
     // Its only other grants are the search index's, added in `bindSearch`.
     tables: { playlists: 'none', tracks: 'none', home: 'none' },
-    media: 'none',
+    // Hits carry presigned cover URLs.
+    media: 'covers',
     // Room for the embedded index (~140 MB of heap for 100,000 tracks, bench/search.ts) and the
     // CPU share that comes with memory, which the snapshot load on a cold start needs.
     memorySize: 1536,
+    // Only the deployed backend's adapter is bundled: CloudSearch's two clients would add ~60 ms
+    // to every cold start of the embedded one.
+    entry: (config) => (config.searchBackend === 'cloudsearch' ? 'backend/api/lambda/search-cloudsearch.ts' : 'backend/api/lambda/search.ts'),
+    // The first query after a cold start loads the index snapshot: 4.8 s for 100,000 tracks on a
+    // full core here, longer on the ~0.9 vCPU of 1536 MB. 30 s is all API Gateway waits anyway.
+    timeout: Duration.seconds(30),
   },
   shuffle: {
-    description: 'Publishes a new home feed every 3 hours',
-    tables: { playlists: 'none', tracks: 'read', home: 'write' },
+    description: 'Publishes a new home feed every 3 hours, on deploy and after an import',
+    // Read too: a new feed is built against the current one (GetItem), so it does not repeat it.
+    tables: { playlists: 'none', tracks: 'read', home: 'readWrite' },
     media: 'none',
+    // Reads the whole catalog, 1,000 tracks per query (100 queries for 100,000 tracks), off the
+    // request path: minutes leave room for a larger catalog and throttled reads.
+    timeout: Duration.minutes(5),
   },
 };
 
@@ -78,13 +104,16 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
     this.addStackDependency(data);
+    // The CloudSearch domain is created before the functions that look it up.
+    this.addStackDependency(props.search);
     const mediaBucket = s3.Bucket.fromBucketName(this, 'MediaBucket', Fn.importValue(mediaBucketExport(config)));
 
     const built = Object.entries(functions).map(([name, spec]) => {
       const fn = new ApiFunction(this, pascal(name), {
-        entry: `backend/api/lambda/${name}.ts`,
+        entry: spec.entry?.(config) ?? `backend/api/lambda/${name}.ts`,
         description: spec.description,
         memorySize: spec.memorySize,
+        timeout: spec.timeout,
       });
       for (const [tableId, access] of Object.entries(spec.tables)) {
         fn.useTable(data.tables[tableId as TableDefinition['id']], access);
@@ -93,9 +122,11 @@ export class ApiStack extends Stack {
       return [name, fn] as const;
     });
     this.functions = Object.fromEntries(built) as Record<BackendFunction, ApiFunction>;
-    this.bindSearch(this.functions.search, mediaBucket, config);
+    this.bindSearch(this.functions.search, mediaBucket, config, props.search);
 
     this.api = new apigw.HttpApi(this, 'Api', {
+      // Not unique by AWS's rules, but two deployments should not look alike in the console.
+      apiName: `${config.prefix}-api`,
       description: 'Alktunes listener API',
       createDefaultStage: false,
       defaultAuthorizer: new HttpJwtAuthorizer('AuthServer', props.issuer, {
@@ -118,49 +149,42 @@ export class ApiStack extends Stack {
     this.stage = this.addDefaultStage();
     this.addRoutes();
 
-    new events.Rule(this, 'ShuffleSchedule', {
-      description: 'Reshuffles the home feed',
-      schedule: events.Schedule.rate(Duration.hours(3)),
-      targets: [new targets.LambdaFunction(this.functions.shuffle.fn, { retryAttempts: 2 })],
+    const alarmTopic = data.alarms.topic;
+    new HomeFeedSchedule(this, 'ShuffleSchedule', { shuffle: this.functions.shuffle.fn, alarmTopic });
+    new ApiAlarms(this, 'Alarms', {
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.fn])),
+      stage: this.stage,
+      alarmTopic,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the listener API' });
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the listener API (WXT_API_URL)' });
+    new CfnOutput(this, 'ShuffleFunctionName', {
+      value: this.functions.shuffle.fn.functionName,
+      description: 'Publishes the home feed; the import command invokes it when it is done',
+    });
   }
 
   /**
-   * The search function's backend and its least-privilege access: GetObject on the covers
-   * (presigned in hits) and, for the embedded index, on the snapshot prefix; or search/suggest
-   * on the one CloudSearch domain. The domain's
-   * endpoint exists only once the domain is active, so it comes from `-c cloudsearchEndpoint=…`
-   * on the deploy after the one that created the domain; until then the function fails at
-   * start, naming CLOUDSEARCH_ENDPOINT.
+   * The search function's backend and its least-privilege access: GetObject on the index
+   * snapshots for the embedded index; or, on the one CloudSearch domain, DescribeDomains (the
+   * function looks its endpoints up by the domain's name at start: they exist only once the
+   * domain is active, minutes after the deploy) and search/suggest.
    */
-  private bindSearch(search: ApiFunction, mediaBucket: s3.IBucket, config: InfraConfig) {
+  private bindSearch(search: ApiFunction, mediaBucket: s3.IBucket, config: InfraConfig, searchStack: SearchStack) {
     search.fn.addEnvironment('SEARCH_BACKEND', config.searchBackend);
-    // Hits carry presigned cover URLs, which are only as good as the signer's own s3:GetObject.
-    const covers = mediaBucket.arnForObjects('covers/*');
-    const snapshots = mediaBucket.arnForObjects(`${SEARCH_INDEX_PREFIX}*`);
-    const readable = config.searchBackend === 'embedded' ? [covers, snapshots] : [covers];
-    iam.Grant.addToPrincipal({ grantee: search.fn, actions: ['s3:GetObject'], resourceArns: readable });
-    acceptFindings(
-      search.fn,
-      ...readable.map((arn) => ({
-        id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, arn)}]`,
-        reason: 'Presigns cover URLs and reads the search index snapshots: s3:GetObject on those key prefixes only.',
-      })),
-    );
-    if (config.searchBackend === 'embedded') return;
-    const endpoint = this.node.tryGetContext('cloudsearchEndpoint') as string | undefined;
-    if (!endpoint) {
-      Annotations.of(search).addWarningV2(
-        'alktunes:cloudsearch-endpoint',
-        'searchBackend=cloudsearch without -c cloudsearchEndpoint=…: search answers 500 until redeployed with the domain endpoint',
-      );
+    if (config.searchBackend === 'embedded') {
+      search.readObjects(mediaBucket, [SEARCH_INDEX_PREFIX], 'Reads the search index snapshots');
     }
-    search.fn.addEnvironment('CLOUDSEARCH_ENDPOINT', endpoint ?? '');
-    // Same name as the SearchStack's domain (`<prefix>-search`).
-    const domainArn = this.formatArn({ service: 'cloudsearch', resource: 'domain', resourceName: `${config.prefix}-search` });
-    iam.Grant.addToPrincipal({ grantee: search.fn, actions: ['cloudsearch:search', 'cloudsearch:suggest'], resourceArns: [domainArn] });
+    const domain = searchStack.domain;
+    if (!domain) return;
+    search.fn.addEnvironment('CLOUDSEARCH_DOMAIN', domain.domainName);
+    // Formatted here (a plain name, no cross-stack export), for the same domain.
+    const domainArn = this.formatArn({ service: 'cloudsearch', resource: 'domain', resourceName: domain.domainName });
+    iam.Grant.addToPrincipal({
+      grantee: search.fn,
+      actions: ['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest'],
+      resourceArns: [domainArn],
+    });
   }
 
   /** `$default` with throttling and JSON access logs (the `HttpApi` default stage allows neither). */

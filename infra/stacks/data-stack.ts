@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { tables, type TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import type { InfraConfig } from '../config';
@@ -27,11 +27,7 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of every alarm; subscribe more addresses here' });
 
     const built = tables.map((definition) => {
-      const table = new AppTable(this, capitalize(definition.id), {
-        definition,
-        prefix: config.prefix,
-        deletionProtection: config.deletionProtection,
-      });
+      const table = new AppTable(this, capitalize(definition.id), { definition, deletionProtection: config.deletionProtection });
       new CfnOutput(this, `${capitalize(definition.id)}Table`, {
         value: table.table.tableName,
         description: `DynamoDB table read through ${definition.envVar}`,
@@ -49,6 +45,13 @@ export class DataStack extends Stack {
       description: 'S3 bucket for audio and covers (MEDIA_BUCKET)',
       exportName: mediaBucketExport(config),
     });
+    // The origin of the presigned media URLs (the SDK signs virtual-hosted, regional URLs); the
+    // extension build takes its host permission from it.
+    new CfnOutput(this, 'MediaUrl', {
+      value: `https://${this.media.bucket.bucketRegionalDomainName}`,
+      description: 'Origin of the presigned audio and cover URLs (WXT_MEDIA_URL)',
+    });
+    new CfnOutput(this, 'Region', { value: Aws.REGION, description: 'Region of this deployment (the import and reindex commands use it)' });
   }
 }
 

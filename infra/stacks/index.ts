@@ -47,8 +47,9 @@ export function buildStacks(app: App): AlktunesStacks {
   const api = new ApiStack(app, name('api'), {
     config,
     data,
+    search,
     issuer: auth.issuer,
-    description: 'Alktunes HTTP API, Lambdas and the home shuffle schedule',
+    description: 'Alktunes HTTP API, Lambdas, the home shuffle schedule and their alarms',
   });
   return { config, data, search, auth, api };
 }

@@ -24,7 +24,8 @@ describe('SearchStack (embedded, the default)', () => {
     template.resourceCountIs('Custom::CloudSearch', 0);
     template.hasOutput('SearchBackend', { Value: 'embedded' });
     template.hasOutput('SearchIndexLocation', { Value: Match.anyValue() });
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/alktunes/search/backend', Value: 'embedded' });
+    // The backend reaches the admin commands through the outputs file, not a parameter nobody reads.
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
   });
 
   it('passes cdk-nag AwsSolutions', () => {
@@ -80,6 +81,30 @@ describe('SearchStack (cloudsearch)', () => {
   it('names the backend in its outputs', () => {
     template.hasOutput('SearchBackend', { Value: 'cloudsearch' });
     template.hasOutput('SearchDomainName', { Value: 'alktunes-search' });
+  });
+
+  /** The domain's custom resource: the one whose create call is CreateDomain. */
+  const domainResource = (from: Template) =>
+    Object.values(from.findResources('Custom::CloudSearch')).find((r) => JSON.stringify(r.Properties.Create).includes('CreateDomain'))!;
+
+  it('keeps the domain when the stack is deleted under deletion protection', () => {
+    expect(domainResource(template).DeletionPolicy).toBe('Retain');
+  });
+
+  it('deletes the domain with the stack when deletion protection is off', () => {
+    const unprotected = Template.fromStack(synthApp({ searchBackend: 'cloudsearch', deletionProtection: 'false' }).search);
+    const domain = domainResource(unprotected);
+    expect(domain.DeletionPolicy).toBe('Delete');
+    expect(JSON.parse(domain.Properties.Delete as string)).toMatchObject({
+      service: 'CloudSearch',
+      action: 'DeleteDomain',
+      parameters: { DomainName: 'alktunes-search' },
+    });
+    // The provider may call DeleteDomain on this domain, and its policy outlives the call.
+    const policies = unprotected.findResources('AWS::IAM::Policy');
+    const [policyId, policy] = Object.entries(policies).find(([, p]) => JSON.stringify(p).includes('cloudsearch:DeleteDomain'))!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(':domain/alktunes-search');
+    expect(domain.DependsOn).toContain(policyId);
   });
 
   it('passes cdk-nag AwsSolutions with every finding fixed or accepted', () => {

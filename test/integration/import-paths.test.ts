@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoHomeRepository } from '../../backend/adapters/dynamodb/home-repository.dynamodb';
 import { runImport, type ImportDeps } from '../../backend/cli/import/importer';
 import { startImportTarget, writeLibrary } from '../../backend/cli/import/testing';
 import { walkLibrary } from '../../backend/cli/import/walk';
@@ -111,7 +112,10 @@ describe('import: the command', () => {
     expect(first.stdout).toMatch(/imported {2}A\/B\/01 One\.mp3/);
     expect(first.stdout).toMatch(/skipped {2}A\/B\/junk\.mp3: no audio stream/);
     expect(first.stdout).toMatch(/imported: 1\n\s+unchanged: 0\n\s+skipped: {3}1/);
+    expect(first.stdout).toMatch(/home feed: published with 1 tracks \(home table import-home\)/);
     expect(first.code).toBe(0);
+    const feed = await new DynamoHomeRepository(target.doc, target.homeTable).current();
+    expect(feed?.trackIds).toHaveLength(1);
     const again = await cli([root, '--data-dir', dataDir, '--no-progress', '--dry-run']);
     expect(again.stdout).toMatch(/would import: 0\n\s+unchanged: 1/);
   });

@@ -85,7 +85,8 @@ describe('embedded snapshots in S3', () => {
 describeSearchContract('cloudsearch (through the protocol stub)', async () => {
   const stub = await startCloudSearchStub();
   return {
-    search: new CloudSearchTrackSearch({ region: 'us-east-1', searchEndpoint: stub.url, credentials }),
+    // Named, as the deployed functions see it: the endpoints come from DescribeDomains.
+    search: new CloudSearchTrackSearch({ region: 'us-east-1', domainName: stub.domain.name, configEndpoint: stub.url, credentials }),
     settle: async () => {},
     stop: () => stub.close(),
   };
@@ -110,6 +111,21 @@ describe('CloudSearch adapter protocol', () => {
       'artist_suggest',
       'title_suggest',
     ]);
+  });
+
+  it('looks a named domain up once, and again only after a failed lookup', async () => {
+    stub.domain.state = 'creating';
+    const search = new CloudSearchTrackSearch({ region: 'us-east-1', domainName: stub.domain.name, configEndpoint: stub.url, credentials });
+    await expect(search.suggest('bey', 3)).rejects.toThrow(/alktunes-search has no endpoints yet: it is still being created/);
+    stub.domain.state = 'active';
+    const lookups = () => stub.requests.filter((r) => r.method === 'POST' && r.path === '/').length;
+    const before = lookups();
+    await search.suggest('bey', 3);
+    await search.search({ text: 'bey', field: 'all', limit: 5, offset: 0 });
+    expect(lookups() - before).toBe(1);
+
+    const missing = new CloudSearchTrackSearch({ region: 'us-east-1', domainName: 'other-search', configEndpoint: stub.url, credentials });
+    await expect(missing.suggest('bey', 3)).rejects.toThrow(/other-search does not exist in us-east-1/);
   });
 
   it('surfaces a SearchException as the SDK error (x-amzn-errortype)', async () => {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { foldCase, searchTerms } from '../../backend/domain/search-text';
+import { answerConfigRequest, type StubDomain } from './cloudsearch-config-stub';
 
 /**
  * A protocol stub of an Amazon CloudSearch domain (2013-01-01 API, as the AWS SDK calls it with
  * `format=sdk`): `GET /2013-01-01/search`, `GET /2013-01-01/suggest` and
  * `POST /2013-01-01/documents/batch`, with CloudSearch's response shapes (`status: {rid, timems}`,
- * `hits.hit[].fields` as lists) and errors (`x-amzn-errortype`).
+ * `hits.hit[].fields` as lists) and errors (`x-amzn-errortype`); and on the same port the
+ * configuration service's `DescribeDomains` (`POST /`), which reports the stub as the domain.
  *
  * It is NOT a search engine. Matching is a naive scan that understands only what the adapter
  * sends: simple-parser terms `t`, `t*` and `t~1`, `(a | b)` groups, `q.options` fields with
@@ -18,6 +20,8 @@ export interface CloudSearchStub {
   url: string;
   documents: Map<string, Record<string, string>>;
   requests: { method: string; path: string; query: Record<string, string> }[];
+  /** The one domain its configuration service (`DescribeDomains`) reports; active, named `alktunes-search`, by default. */
+  domain: StubDomain;
   /** The next `count` document batches answer 429 (throttled). */
   throttleNextBatches(count: number): void;
   close(): Promise<void>;
@@ -159,6 +163,7 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
   const documents = new Map<string, Record<string, string>>();
   const requests: CloudSearchStub['requests'] = [];
   let throttled = 0;
+  const domain: StubDomain = { name: 'alktunes-search', state: 'active' };
 
   const answer = (res: ServerResponse, status: number, body: unknown, type?: string) => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), ...(type ? { 'x-amzn-errortype': type } : {}) });
@@ -183,6 +188,11 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
         }
         return answer(res, 200, applyBatch(documents, Buffer.concat(chunks)));
       }
+      if (req.method === 'POST' && url.pathname === '/') {
+        const { status, xml } = answerConfigRequest(new URLSearchParams(Buffer.concat(chunks).toString('utf8')), domain, req.headers.host ?? '');
+        res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+        return res.end(xml);
+      }
       return answer(res, 404, { message: `no such operation ${req.method} ${url.pathname}` }, 'SearchException');
     } catch (error) {
       if (error instanceof StubError) return answer(res, error.status, { message: error.message }, error.type);
@@ -197,6 +207,7 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
     url: `http://127.0.0.1:${port}`,
     documents,
     requests,
+    domain,
     throttleNextBatches: (count) => (throttled = count),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

@@ -83,5 +83,5 @@ export const homeTable: TableDefinition = {
 
 export const tables = [playlistsTable, tracksTable, homeTable] as const;
 
-/** Physical name of a table for a deployment prefix, e.g. `alktunes-playlists`. */
+/** Physical name of a table in the local stack, e.g. `alktunes-playlists` (CloudFormation names the deployed ones). */
 export const tableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;

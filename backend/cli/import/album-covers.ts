@@ -5,6 +5,7 @@ import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository, MediaStore } from '../../domain/ports';
 import { frontCover, pickSidecarCover, sniffImage, type EmbeddedPicture } from './cover-art';
 import type { FoundFile } from './walk';
+import { coverKeyFor } from '../../adapters/s3/media-keys';
 
 /** Larger "covers" are scans or posters, not worth sending to a popup. */
 const MAX_COVER_BYTES = 10 * 1024 * 1024;
@@ -71,7 +72,7 @@ export class AlbumCovers {
   private async store(bytes: Uint8Array): Promise<string | undefined> {
     const type = sniffImage(bytes);
     if (!type) return undefined;
-    const key = `covers/${createHash('sha256').update(bytes).digest('hex')}.${type.extension}`;
+    const key = coverKeyFor(createHash('sha256').update(bytes).digest('hex'), type.extension);
     if (this.deps.write && !(await this.deps.media.exists(key))) await this.deps.media.put(key, bytes, type.contentType);
     return key;
   }

@@ -21,8 +21,8 @@ export type ParsedArgs = { help: true } | { help: false; args: ImportArgs };
 export const USAGE = `Usage: npm run import -- <music folder> [options]
 
 Loads every playable audio file under the folder (MP3, AAC/M4A, FLAC, Ogg Vorbis, Opus, WAV)
-into the media bucket, the catalog and the search index. Safe to run again: unchanged files are
-skipped and an interrupted import continues where it stopped.
+into the media bucket, the catalog and the search index, then publishes a new home feed. Safe
+to run again: unchanged files are skipped and an interrupted import continues where it stopped.
 
 Target: the local stack (.data/stack.json, written by npm start) unless --stack-outputs or
 MEDIA_BUCKET + TRACKS_TABLE are given; AWS uses the standard credential chain.
@@ -38,7 +38,8 @@ Options:
   -h, --help              show this help
 
 Environment: MEDIA_BUCKET, TRACKS_TABLE, AWS_REGION, SEARCH_BACKEND (embedded | cloudsearch),
-CLOUDSEARCH_ENDPOINT (cloudsearch).`;
+CLOUDSEARCH_DOMAIN (cloudsearch), SHUFFLE_FUNCTION (publishes the home feed); all of them are
+read from --stack-outputs instead when it is given.`;
 
 /** Thrown for bad command-line input; the message is meant for the user, with the usage. */
 export class UsageError extends Error {

@@ -7,6 +7,7 @@ import { classifyFormat } from './formats';
 import type { FileOutcome } from './summary';
 import { draftTrack, toTrackRecord } from './tags';
 import type { FoundFile } from './walk';
+import { audioKeyFor } from '../../adapters/s3/media-keys';
 
 /** Below this size an upload is cheaper than asking whether the object exists already. */
 const HEAD_BEFORE_UPLOAD_BYTES = 1024 * 1024;
@@ -62,7 +63,7 @@ export async function importFile(file: FoundFile, ctx: FileImportContext): Promi
   if (existing?.contentHash === contentHash) return { outcome: { kind: 'unchanged', path, trackId } };
 
   const draft = draftTrack(loaded.metadata.common, loaded.metadata.format, [ctx.rootName, ...path.split('/')]);
-  const audioKey = `audio/${contentHash}.${verdict.format.extension}`;
+  const audioKey = audioKeyFor(contentHash, verdict.format.extension);
   const albumId = toTrackRecord(draft, { contentHash, audioKey, contentType: '' }).albumId;
   if (!ctx.dryRun) await storeAudio(file, loaded, audioKey, verdict.format.contentType, ctx.media);
   const coverKey = await ctx.covers.coverFor(albumId, file.folder, loaded.metadata.common.picture);

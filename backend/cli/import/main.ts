@@ -5,8 +5,9 @@ import { S3MediaStore } from '../../adapters/s3/media-store.s3';
 import { parseImportArgs, USAGE, UsageError, type ImportArgs } from './args';
 import { runImport, type ImportDeps, type ImportReporter } from './importer';
 import { plainReporter, progressBarReporter } from './reporter';
+import { createHomeFeedStep, type HomeFeedStep } from './home-feed';
 import { createSearchIndexStep } from './search-index';
-import { exitCodeFor, formatSummary } from './summary';
+import { exitCodeFor, formatSummary, type ImportSummary } from './summary';
 import { resolveTarget, TargetError, type ImportTarget } from './target';
 import { RootError } from './walk';
 
@@ -27,7 +28,7 @@ export interface CommandIo {
 }
 
 /** Builds the adapters for `target` (standard AWS credential chain unless the target is local). */
-export function depsFor(target: ImportTarget): ImportDeps {
+export function depsFor(target: ImportTarget): ImportDeps & { homeFeed?: HomeFeedStep } {
   const { doc } = createDynamoClients({ region: target.region, endpoint: target.endpoints.dynamodb });
   const s3 = createS3Client({ region: target.region, endpoint: target.endpoints.s3 });
   const catalog = new DynamoCatalogRepository(doc, target.tracksTable);
@@ -35,7 +36,23 @@ export function depsFor(target: ImportTarget): ImportDeps {
     catalog,
     media: new S3MediaStore(s3, target.bucket),
     searchIndex: createSearchIndexStep(target, s3, catalog),
+    ...(target.homeFeed ? { homeFeed: createHomeFeedStep(target.homeFeed, { region: target.region, doc, catalog }) } : {}),
   };
+}
+
+/** Publishes the home feed after a finished run; a failure is one more error of the run. */
+async function publishHomeFeed(step: HomeFeedStep | undefined, summary: ImportSummary, io: CommandIo): Promise<void> {
+  if (summary.dryRun || summary.interrupted) return;
+  if (!step) {
+    io.stdout.write('home feed: not published (the target names no shuffle function); the next scheduled shuffle picks up the new tracks\n');
+    return;
+  }
+  try {
+    const { trackCount } = await step.publish();
+    io.stdout.write(`home feed: published with ${trackCount} tracks (${step.description})\n`);
+  } catch (error) {
+    summary.errors.push(`home feed not published: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function reporterFor(args: ImportArgs, io: CommandIo): ImportReporter {
@@ -80,6 +97,7 @@ export async function importCommand(argv: readonly string[], io: CommandIo): Pro
       signal: controller.signal,
       reporter: reporterFor(args, io),
     });
+    await publishHomeFeed(deps.homeFeed, summary, io);
     io.stdout.write(`${formatSummary(summary)}\n`);
     return exitCodeFor(summary);
   } catch (error) {

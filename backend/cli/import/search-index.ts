@@ -18,20 +18,25 @@ export interface SearchIndexStep {
 /** The embedded index is rewritten whole on each publish, so publish every this many tracks, not every batch. */
 const PUBLISH_EVERY_TRACKS = 5000;
 
-function backendConfig(target: ImportTarget): SearchBackendConfig {
+/**
+ * The search adapter's config for `target`: a fixed endpoint when one is given (a local
+ * stand-in), else the domain by name, whose endpoints the adapter looks up itself.
+ */
+export function searchBackendConfig(target: ImportTarget): SearchBackendConfig {
   if (target.search.backend === 'embedded') return { backend: 'embedded' };
-  if (!target.search.domainEndpoint) {
-    throw new TargetError(
-      `the search backend is CloudSearch${target.search.domainName ? ` (domain ${target.search.domainName})` : ''}: ` +
-        'set CLOUDSEARCH_ENDPOINT to its search endpoint (aws cloudsearch describe-domains)',
-    );
-  }
-  return { backend: 'cloudsearch', endpoint: target.search.domainEndpoint };
+  if (target.search.domainEndpoint) return { backend: 'cloudsearch', endpoint: target.search.domainEndpoint };
+  if (target.search.domainName) return { backend: 'cloudsearch', domainName: target.search.domainName };
+  throw new TargetError('the search backend is CloudSearch but no domain is named: pass the deploy outputs with --stack-outputs, or set CLOUDSEARCH_DOMAIN');
+}
+
+function describe(config: SearchBackendConfig): string {
+  if (config.backend === 'embedded') return 'embedded (MiniSearch snapshot in the media bucket)';
+  return 'domainName' in config ? `CloudSearch (domain ${config.domainName})` : `CloudSearch (${config.endpoint})`;
 }
 
 /** The search index of `target`, kept in step through the same sync the seed and `reindex` use. */
 export function createSearchIndexStep(target: ImportTarget, s3: S3Client, catalog: CatalogRepository): SearchIndexStep {
-  const config = backendConfig(target);
+  const config = searchBackendConfig(target);
   const sync = createIndexSync({ search: config, region: target.region, s3, bucket: target.bucket, catalog, embedded: { log: () => {} } });
   let unpublished = 0;
   const publish = async () => {
@@ -40,7 +45,7 @@ export function createSearchIndexStep(target: ImportTarget, s3: S3Client, catalo
     unpublished = 0;
   };
   return {
-    description: config.backend === 'embedded' ? 'embedded (MiniSearch snapshot in the media bucket)' : `CloudSearch (${config.endpoint})`,
+    description: describe(config),
     async updateSearchIndex(records) {
       await sync.indexTracks(records);
       unpublished += records.length;

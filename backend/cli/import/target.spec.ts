@@ -23,19 +23,31 @@ describe('import targets', () => {
     expect(() => targetFromStackInfo({ s3: 'nope' })).toThrow(/npm start/);
   });
 
-  it('reads CDK outputs of the data and search stacks', () => {
+  it('reads CDK outputs of the data, search and API stacks', () => {
     const outputs = {
-      'alktunes-data': { TracksTable: 'prod-tracks', MediaBucket: 'prod-media', PlaylistsTable: 'p' },
+      'alktunes-data': { TracksTable: 'prod-tracks', MediaBucket: 'prod-media', PlaylistsTable: 'p', Region: 'eu-central-1' },
       'alktunes-search': { SearchBackend: 'cloudsearch', SearchDomainName: 'alktunes-search' },
+      'alktunes-api': { ApiUrl: 'https://x.execute-api.eu-central-1.amazonaws.com/', ShuffleFunctionName: 'alktunes-api-Shuffle' },
     };
-    expect(targetFromCdkOutputs(outputs, 'eu-west-1')).toEqual({
+    expect(targetFromCdkOutputs(outputs, 'us-east-1')).toEqual({
       description: expect.stringContaining('prod-media'),
-      region: 'eu-west-1',
+      region: 'eu-central-1',
       bucket: 'prod-media',
       tracksTable: 'prod-tracks',
       endpoints: {},
       search: { backend: 'cloudsearch', domainName: 'alktunes-search' },
+      homeFeed: { shuffleFunction: 'alktunes-api-Shuffle' },
     });
+  });
+
+  it('takes the region from the command line when the outputs lack one', () => {
+    const outputs = { 'alktunes-data': { TracksTable: 't', MediaBucket: 'm' } };
+    expect(targetFromCdkOutputs(outputs, 'eu-west-1')).toMatchObject({ region: 'eu-west-1', search: { backend: 'embedded' } });
+    expect(targetFromCdkOutputs(outputs, 'eu-west-1').homeFeed).toBeUndefined();
+  });
+
+  it('publishes the local home feed through the home table in stack.json', () => {
+    expect(targetFromStackInfo(stackInfo).homeFeed).toEqual({ homeTable: 'alktunes-home' });
   });
 
   it('says what is missing from CDK outputs', () => {
@@ -46,10 +58,12 @@ describe('import targets', () => {
 
   it('reads the environment, and only when it names a bucket or table', () => {
     expect(targetFromEnv({}, 'eu-west-1')).toBeUndefined();
-    expect(targetFromEnv({ MEDIA_BUCKET: 'm', TRACKS_TABLE: 't', SEARCH_BACKEND: 'cloudsearch' }, 'eu-west-1')).toMatchObject({
+    const env = { MEDIA_BUCKET: 'm', TRACKS_TABLE: 't', SEARCH_BACKEND: 'cloudsearch', CLOUDSEARCH_DOMAIN: 'd', SHUFFLE_FUNCTION: 'f' };
+    expect(targetFromEnv(env, 'eu-west-1')).toMatchObject({
       bucket: 'm',
       tracksTable: 't',
-      search: { backend: 'cloudsearch' },
+      search: { backend: 'cloudsearch', domainName: 'd' },
+      homeFeed: { shuffleFunction: 'f' },
     });
     expect(() => targetFromEnv({ MEDIA_BUCKET: 'm' }, 'r')).toThrow(/TRACKS_TABLE is missing/);
     expect(() => targetFromEnv({ MEDIA_BUCKET: 'm', TRACKS_TABLE: 't', SEARCH_BACKEND: 'solr' }, 'r')).toThrow(/SEARCH_BACKEND/);

@@ -13,8 +13,14 @@ export interface ImportTarget {
   tracksTable: string;
   /** Local stand-ins; absent for AWS, where the SDK resolves endpoints and credentials itself. */
   endpoints: { s3?: string; dynamodb?: string };
+  /** The CloudSearch domain by name (its endpoints are looked up), or a fixed endpoint (a local stand-in). */
   search: { backend: SearchBackendName; domainName?: string; domainEndpoint?: string };
+  /** How the home feed is published after an import; absent when the target names no way. */
+  homeFeed?: HomeFeedTarget;
 }
+
+/** The deployed shuffle function (AWS), or the home table itself (the local stack, which has no IAM). */
+export type HomeFeedTarget = { shuffleFunction: string } | { homeTable: string };
 
 /** The target could not be determined; the message says what to do. */
 export class TargetError extends Error {
@@ -28,7 +34,7 @@ const stackInfoSchema = z.object({
   dynamodb: z.url(),
   region: z.string().min(1),
   bucket: z.string().min(1),
-  tables: z.object({ tracks: z.string().min(1) }),
+  tables: z.object({ tracks: z.string().min(1), home: z.string().min(1).optional() }),
 });
 
 /** The local stack's `stack.json` (written by `npm start`); its search index is the embedded one. */
@@ -43,6 +49,7 @@ export function targetFromStackInfo(info: unknown): ImportTarget {
     tracksTable: stack.tables.tracks,
     endpoints: { s3: stack.s3, dynamodb: stack.dynamodb },
     search: { backend: 'embedded' },
+    ...(stack.tables.home ? { homeFeed: { homeTable: stack.tables.home } } : {}),
   };
 }
 
@@ -53,7 +60,11 @@ function output(outputs: Record<string, Record<string, unknown>>, name: string):
   return found[0];
 }
 
-/** An AWS deployment described by the CDK outputs of the data (and search) stacks. */
+/**
+ * An AWS deployment described by the CDK outputs of its stacks: the bucket and tracks table
+ * (data stack), its region, the search backend and domain (search stack) and the shuffle
+ * function (API stack). The deployment's own `Region` output beats `region`.
+ */
 export function targetFromCdkOutputs(outputs: unknown, region: string | undefined, env: NodeJS.ProcessEnv = {}): ImportTarget {
   if (!outputs || typeof outputs !== 'object') throw new TargetError('the stack outputs file is not a JSON object of stacks');
   const all = outputs as Record<string, Record<string, unknown>>;
@@ -62,9 +73,10 @@ export function targetFromCdkOutputs(outputs: unknown, region: string | undefine
   if (!bucket || !tracksTable) {
     throw new TargetError('the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`');
   }
+  const shuffleFunction = output(all, 'ShuffleFunctionName');
   return {
     description: `AWS (bucket ${bucket}, table ${tracksTable})`,
-    region: requireRegion(region),
+    region: requireRegion(output(all, 'Region') ?? region),
     bucket,
     tracksTable,
     endpoints: {},
@@ -73,10 +85,14 @@ export function targetFromCdkOutputs(outputs: unknown, region: string | undefine
       ...optional('domainName', output(all, 'SearchDomainName')),
       ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT),
     },
+    ...(shuffleFunction ? { homeFeed: { shuffleFunction } } : {}),
   };
 }
 
-/** An AWS deployment named by MEDIA_BUCKET and TRACKS_TABLE; undefined when neither is set. */
+/**
+ * An AWS deployment named by MEDIA_BUCKET and TRACKS_TABLE (with CLOUDSEARCH_DOMAIN and
+ * SHUFFLE_FUNCTION when used); undefined when neither is set.
+ */
 export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined): ImportTarget | undefined {
   const bucket = env.MEDIA_BUCKET?.trim();
   const tracksTable = env.TRACKS_TABLE?.trim();
@@ -90,7 +106,12 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
     bucket,
     tracksTable,
     endpoints: {},
-    search: { backend: parsedBackend.data, ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT?.trim()) },
+    search: {
+      backend: parsedBackend.data,
+      ...optional('domainName', env.CLOUDSEARCH_DOMAIN?.trim()),
+      ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT?.trim()),
+    },
+    ...(env.SHUFFLE_FUNCTION?.trim() ? { homeFeed: { shuffleFunction: env.SHUFFLE_FUNCTION.trim() } } : {}),
   };
 }
 

@@ -20,16 +20,20 @@ export async function startImportTarget(dir: string) {
   };
   const clients = createDynamoClients({ region: target.region, endpoint: dynamodb.url });
   const s3Client = createS3Client({ region: target.region, endpoint: s3.url });
-  await ensureTables(clients.client, { playlists: 'import-playlists', tracks: target.tracksTable, home: 'import-home' });
+  const homeTable = 'import-home';
+  await ensureTables(clients.client, { playlists: 'import-playlists', tracks: target.tracksTable, home: homeTable });
   await ensureBucket(s3Client, target.bucket);
   return {
     target,
     s3: s3Client,
+    doc: clients.doc,
+    homeTable,
     deps: depsFor(target),
     /** Writes the `stack.json` a running local stack would, so the command finds these emulators. */
     writeStackJson: async (dataDir: string) => {
       await mkdir(dataDir, { recursive: true });
-      const info = { s3: s3.url, dynamodb: dynamodb.url, region: target.region, bucket: target.bucket, tables: { tracks: target.tracksTable } };
+      const tables = { tracks: target.tracksTable, home: homeTable };
+      const info = { s3: s3.url, dynamodb: dynamodb.url, region: target.region, bucket: target.bucket, tables };
       await writeFile(join(dataDir, 'stack.json'), JSON.stringify(info));
     },
     stop: async () => {

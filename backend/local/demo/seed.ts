@@ -7,6 +7,7 @@ import type { IndexSync } from '../../adapters/search/index-sync';
 import { demoAlbums } from './catalog';
 import { renderCover } from './cover';
 import { encodeWav, renderSong, sampleRate } from './synth';
+import { audioKeyFor, coverKeyFor } from '../../adapters/s3/media-keys';
 
 /** Bump when the generated catalog changes, so existing stacks get the new one. */
 const seedVersion = 1;
@@ -46,7 +47,7 @@ export async function seedDemoCatalog(deps: {
   let songSeed = 1;
   for (const album of demoAlbums) {
     const albumId = albumIdFor(album.artist, album.album);
-    const coverKey = `covers/${albumId}.svg`;
+    const coverKey = coverKeyFor(albumId, 'svg');
     await deps.media.put(coverKey, renderCover(album.album, album.artist, album.hue), 'image/svg+xml');
     for (const [index, title] of album.tracks.entries()) {
       const seed = songSeed++;
@@ -55,7 +56,7 @@ export async function seedDemoCatalog(deps: {
         renderSong({ seed, durationSeconds, rootNote: 52 + (seed % 10), tempoBpm: 80 + ((seed * 13) % 60), brightness: (seed % 5) / 5 }),
       );
       const contentHash = createHash('sha256').update(wav).digest('hex');
-      const audioKey = `audio/${contentHash}.wav`;
+      const audioKey = audioKeyFor(contentHash, 'wav');
       if (!(await deps.media.exists(audioKey))) await deps.media.put(audioKey, wav, 'audio/wav');
       const track: TrackRecord = {
         id: trackIdFor(contentHash),

@@ -4,17 +4,38 @@ import type { IndexedAlbum, IndexedTrack, SearchQuery, SearchResults, Suggestion
 import { emptyResults } from '../../../domain/search';
 import { foldName, nameMatch, queryTerms } from '../../../domain/search-text';
 import { uploadDocuments } from './batch-upload';
+import { describeDomainEndpoints } from './domain-endpoints';
 import { catalogDocuments, documentId, parseDocumentId, recordOf, type DocKind } from './documents';
 import { searchedFields, searchRequest, suggesters } from './query';
 
-export interface CloudSearchOptions {
+interface CloudSearchBase {
   region: string;
-  /** The domain's search endpoint, e.g. `https://search-alktunes-search-….cloudsearch.amazonaws.com`. */
-  searchEndpoint: string;
-  /** The document endpoint; defaults to the search endpoint with `search-` → `doc-`. */
-  documentEndpoint?: string;
   /** Fixed credentials for a local stub; absent in the cloud (the default chain applies). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Where the domain is: its endpoints (a local stand-in), or its name, whose endpoints are then
+ * looked up once with `DescribeDomains` (the deployed functions and admin commands).
+ */
+export type CloudSearchOptions = CloudSearchBase &
+  (
+    | {
+        /** The domain's search endpoint, e.g. `https://search-alktunes-search-….cloudsearch.amazonaws.com`. */
+        searchEndpoint: string;
+        /** The document endpoint; defaults to the search endpoint with `search-` → `doc-`. */
+        documentEndpoint?: string;
+      }
+    | {
+        domainName: string;
+        /** The configuration service of a local stand-in; absent in the cloud. */
+        configEndpoint?: string;
+      }
+  );
+
+interface DomainClients {
+  searcher: CloudSearchDomainClient;
+  documents: CloudSearchDomainClient;
 }
 
 /** Hits fetched beyond the page so exact names can be re-ranked to the top. */
@@ -26,34 +47,42 @@ const OVERFETCH = 30;
  * the `doc` field, so nothing else is read to answer.
  */
 export class CloudSearchTrackSearch implements TrackSearch {
-  private readonly searcher: CloudSearchDomainClient;
-  private readonly documents: CloudSearchDomainClient;
+  private readonly clients: () => Promise<DomainClients>;
 
   constructor(options: CloudSearchOptions) {
     const base = { region: options.region, ...(options.credentials ? { credentials: options.credentials } : {}) };
-    this.searcher = new CloudSearchDomainClient({ ...base, endpoint: options.searchEndpoint });
-    this.documents = new CloudSearchDomainClient({
-      ...base,
-      endpoint: options.documentEndpoint ?? options.searchEndpoint.replace('//search-', '//doc-'),
+    this.clients = onceUntilFailure(async () => {
+      const endpoints =
+        'domainName' in options
+          ? await describeDomainEndpoints({ ...options, domainName: options.domainName })
+          : { search: options.searchEndpoint, document: options.documentEndpoint ?? options.searchEndpoint.replace('//search-', '//doc-') };
+      return {
+        searcher: new CloudSearchDomainClient({ ...base, endpoint: endpoints.search }),
+        documents: new CloudSearchDomainClient({ ...base, endpoint: endpoints.document }),
+      };
     });
+    // Look the endpoints up during the cold start rather than the first search; a failure here
+    // is not lost: the first request retries the lookup and reports its error.
+    if ('domainName' in options) this.clients().catch(() => {});
   }
 
   async upsert(tracks: readonly IndexedTrack[]): Promise<void> {
-    await uploadDocuments(this.documents, catalogDocuments(tracks));
+    await uploadDocuments((await this.clients()).documents, catalogDocuments(tracks));
   }
 
   /** Deletes the tracks' documents; albums and artists left empty are cleared by the next reindex. */
   async remove(trackIds: readonly string[]): Promise<void> {
-    await uploadDocuments(this.documents, trackIds.map((id) => ({ type: 'delete' as const, id: documentId('track', id) })));
+    await uploadDocuments((await this.clients()).documents, trackIds.map((id) => ({ type: 'delete' as const, id: documentId('track', id) })));
   }
 
   async search(query: SearchQuery): Promise<SearchResults> {
     if (queryTerms(query.text).length === 0) return emptyResults();
     const end = query.offset + query.limit;
+    const { searcher } = await this.clients();
     const page = async <T>(kind: DocKind, names: (item: T) => string[]) => {
       const fields = searchedFields(query.field, kind);
       if (!fields) return { items: [] as T[], more: false };
-      const out = await this.searcher.send(new SearchCommand(searchRequest(query.text, kind, fields, Math.max(end + 1, OVERFETCH))));
+      const out = await searcher.send(new SearchCommand(searchRequest(query.text, kind, fields, Math.max(end + 1, OVERFETCH))));
       const hits = (out.hits?.hit ?? []).flatMap((hit, rank) => {
         const item = recordOf<T>(hit.fields);
         return item ? [{ item, rank, tier: Math.max(...names(item).map((name) => nameMatch(name, query.text))) }] : [];
@@ -76,9 +105,10 @@ export class CloudSearchTrackSearch implements TrackSearch {
     const terms = queryTerms(text);
     if (terms.length === 0) return [];
     const prefix = terms.join(' ');
+    const { searcher } = await this.clients();
     const answers = await Promise.all(
       suggesters.map(async ({ name, kind }) => {
-        const out = await this.searcher.send(new SuggestCommand({ query: prefix, suggester: name, size: limit * 2 }));
+        const out = await searcher.send(new SuggestCommand({ query: prefix, suggester: name, size: limit * 2 }));
         return (out.suggest?.suggestions ?? []).flatMap((s, rank) => {
           const parsed = s.id ? parseDocumentId(s.id) : undefined;
           return parsed?.kind === kind && s.suggestion ? [{ text: s.suggestion, kind, id: parsed.id, rank }] : [];
@@ -97,4 +127,14 @@ export class CloudSearchTrackSearch implements TrackSearch {
       .slice(0, limit)
       .map(({ text: name, kind, id }) => ({ text: name, kind, id }));
   }
+}
+
+/** Memoizes `load`, but forgets a failure so the next call tries again. */
+function onceUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
 }

@@ -1,0 +1,65 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
+import { publishShuffledFeed } from '../../api/home/handlers';
+import type { CatalogRepository } from '../../domain/ports';
+import type { HomeFeedTarget } from './target';
+
+/** Publishes a new home feed once an import is done, so listeners see the new music at once. */
+export interface HomeFeedStep {
+  /** Shown after the run, e.g. `shuffle function alktunes-api-Shuffle…`. */
+  description: string;
+  publish(): Promise<{ trackCount: number }>;
+}
+
+/** The home feed could not be published; the message says what failed. */
+export class HomeFeedError extends Error {
+  override name = 'HomeFeedError';
+}
+
+/**
+ * In AWS the import invokes the deployed shuffle function (the admin needs only
+ * `lambda:InvokeFunction` on it, and the feed is built by the deployed code); the local stack
+ * has no IAM, so the same use case runs here against its home table.
+ */
+export function createHomeFeedStep(
+  target: HomeFeedTarget,
+  local: { region: string; doc: DynamoDBDocumentClient; catalog: CatalogRepository },
+): HomeFeedStep {
+  if ('shuffleFunction' in target) {
+    return { description: `shuffle function ${target.shuffleFunction}`, publish: () => invokeShuffle(target.shuffleFunction, local.region) };
+  }
+  const home = new DynamoHomeRepository(local.doc, target.homeTable);
+  return {
+    description: `home table ${target.homeTable}`,
+    publish: () => publishShuffledFeed({ catalog: local.catalog, home, now: () => new Date() }),
+  };
+}
+
+async function invokeShuffle(functionName: string, region: string): Promise<{ trackCount: number }> {
+  const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
+  const client = new LambdaClient({ region });
+  try {
+    // The shuffle reads no field of its event; this one says where the run came from in its logs.
+    const event = { source: 'alktunes.import', 'detail-type': 'Import finished', detail: {} };
+    const out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(event) }));
+    const payload = parsePayload(out.Payload);
+    if (out.FunctionError) {
+      const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+      throw new HomeFeedError(`the shuffle function ${functionName} failed: ${errorType ?? out.FunctionError}: ${errorMessage ?? 'no message'} (see its CloudWatch logs)`);
+    }
+    const trackCount = (payload as { trackCount?: unknown } | undefined)?.trackCount;
+    if (typeof trackCount !== 'number') throw new HomeFeedError(`the shuffle function ${functionName} answered without a track count`);
+    return { trackCount };
+  } finally {
+    client.destroy();
+  }
+}
+
+function parsePayload(bytes: Uint8Array | undefined): unknown {
+  if (!bytes?.length) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
