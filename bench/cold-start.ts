@@ -24,18 +24,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudAssemblyReader, synthesizeCloudAssembly } from '../test/deploy/cloud-assembly';
-import {
-  bundleLikeLambda,
-  emptyModule,
-  fileSize,
-  lambdaEnvironment,
-  measureStarts,
-  resolvableScratch,
-  sdkFloorSource,
-  templateFunctions,
-  writeUsageReporter,
-  type StartCost,
-} from './lib/lambda-cold-start';
+import { deployedFunctions, lambdaEnvironment } from '../test/deploy/lambda-functions';
+import { TemplateResolver } from '../test/deploy/template-resolver';
+import { bundleLikeLambda, emptyModule, fileSize, measureStarts, resolvableScratch, sdkFloorSource, writeUsageReporter, type StartCost } from './lib/lambda-cold-start';
 import { numberOption } from './lib/options';
 import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults, type Figure } from './lib/report';
 
@@ -55,16 +46,15 @@ try {
     synthesizeCloudAssembly(assemblyDir);
   }
   const assembly = new CloudAssemblyReader(assemblyDir);
-  const template = assembly.template('api');
   const reporter = await writeUsageReporter(scratch);
   const bare = { file: await emptyModule(scratch), env: { PATH: process.env.PATH ?? '' } };
 
   const rows: string[][] = [];
   const figures: Figure[] = [];
   const results: Record<string, unknown> = {};
-  for (const fn of templateFunctions(template)) {
+  for (const fn of deployedFunctions(assembly, new TemplateResolver({ stacks: assembly.stacks() }))) {
     const env = lambdaEnvironment(fn);
-    const bundle = join(assembly.assetDir(template, fn.logicalId), 'index.mjs');
+    const bundle = join(fn.taskRoot, 'index.mjs');
     const floor = await bundleLikeLambda(sdkFloorSource(fn), join(scratch, `floor-${fn.name}`));
     const runtimeSdkFloor = await bundleLikeLambda(sdkFloorSource(fn), resolvableScratch(`floor-${fn.name}`), { runtimeSdk: true });
     // The floors run without NODE_OPTIONS: flags the template adds count against the bundle.

@@ -36,9 +36,9 @@ function withoutContext(argv: readonly string[], key: string): string[] {
 
 /**
  * Decides from the same context the deploy used (`cdk.json` overridden by `-c`) whether the
- * stacks can really be removed. With deletion protection on, CloudFormation keeps the data and
- * refuses to delete the protected database, so the stacks would end half-deleted: this stops
- * first and explains the two steps that remove everything.
+ * stacks can really be removed. With deletion protection on, CloudFormation keeps the data
+ * (tables, buckets, a final database snapshot), which is rarely what "teardown" means: this
+ * stops first and explains the two steps that remove everything.
  */
 export function teardownPlan(argv: readonly string[], fileContext: Record<string, unknown>): TeardownPlan {
   const app = new App({ context: { ...fileContext, ...contextArgs(argv) } });
@@ -53,9 +53,8 @@ export function teardownPlan(argv: readonly string[], fileContext: Record<string
         `${stacks.join(', ')} are deployed with deletion protection (context deletionProtection=true), so destroying them would keep:`,
         '  - the playlists, tracks and home tables (deletion protection on, retained)',
         '  - the media bucket with every audio file and cover, and its access-log bucket (retained)',
-        '  - the auth database, which refuses deletion (and would leave a final snapshot), and its credentials secret',
+        '  - a final snapshot of the auth database, and its credentials secret',
         ...(config.searchBackend === 'cloudsearch' ? [`  - the CloudSearch domain ${config.prefix}-search (retained, and billed hourly)`] : []),
-        'and the auth stack would stop half-deleted on the protected database.',
         '',
         'To remove everything, data included:',
         `  1. npm run deploy -- ${again}     (turns the protection off; nothing is deleted yet)`,

@@ -5,49 +5,8 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { LAMBDA_BUNDLING } from '../../infra/constructs/api-function';
 import { repoRoot } from '../../infra/paths';
-import type { CfnTemplate } from '../../test/deploy/cloud-assembly';
+import type { DeployedFunction } from '../../test/deploy/lambda-functions';
 import { median } from './report';
-
-/** A Lambda of the API stack as the template declares it. */
-export interface TemplateFunction {
-  /** `playlists`, `catalog`, … (from the logical id, `PlaylistsFunction1A2B3C4D`). */
-  name: string;
-  logicalId: string;
-  /** Its `Environment.Variables`; values CloudFormation resolves at deploy time are objects. */
-  environment: Record<string, unknown>;
-  timeoutSeconds: number;
-}
-
-/** The Lambdas of a synthesized API template, by the name their construct id gives them. */
-export function templateFunctions(template: CfnTemplate): TemplateFunction[] {
-  return Object.entries(template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
-    .flatMap(([logicalId, resource]) => {
-      const match = /^([A-Z][a-z]+)Function[0-9A-F]{8}$/.exec(logicalId);
-      if (!match) return [];
-      const properties = resource.Properties as { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
-      return [{ name: match[1]!.toLowerCase(), logicalId, environment: properties.Environment?.Variables ?? {}, timeoutSeconds: properties.Timeout ?? 3 }];
-    });
-}
-
-/**
- * The environment a function gets on Lambda: its template variables (deploy-time references
- * such as `Fn::ImportValue` stand in as `<name>-bench`, enough for the config check at
- * import), and the region and (here unusable) credentials Lambda sets, so no SDK client goes
- * looking for others. Nothing is inherited, so a `NODE_OPTIONS` of the caller (tsx's loader,
- * vitest's) cannot leak into the measurement.
- */
-export function lambdaEnvironment(fn: TemplateFunction): Record<string, string> {
-  const variables = Object.entries(fn.environment).map(([key, value]) => [key, typeof value === 'string' ? value : `${key.toLowerCase()}-bench`]);
-  return {
-    PATH: process.env.PATH ?? '',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_SESSION_TOKEN: 'bench',
-    ...Object.fromEntries(variables),
-  };
-}
 
 const dynamoClients = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -69,7 +28,7 @@ export const cloudsearch = new CloudSearchDomainClient({ region: process.env.AWS
  * cold start is measured against. Every API function presigns cover (or stream) URLs; search
  * reads the index snapshot from S3, or asks CloudSearch when the template deploys it so.
  */
-export function sdkFloorSource(fn: TemplateFunction): string {
+export function sdkFloorSource(fn: Pick<DeployedFunction, 'name' | 'environment'>): string {
   switch (fn.name) {
     case 'shuffle':
       return dynamoClients;

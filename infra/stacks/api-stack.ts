@@ -15,7 +15,6 @@ import type { InfraConfig } from '../config';
 import { ApiAlarms } from '../constructs/api-alarms';
 import { ApiFunction, type BucketAccess, type TableAccess } from '../constructs/api-function';
 import { HomeFeedSchedule } from '../constructs/home-feed-schedule';
-import { acceptFindings, nagResourceName } from '../nag';
 import { mediaBucketExport, type DataStack } from './data-stack';
 import type { SearchStack } from './search-stack';
 

@@ -103,15 +103,19 @@ export class AuthStack extends Stack {
       reason: 'The auth server reads DATABASE_URL once at start; rotation would cut it off until a restart. Rotate by redeploying.',
     });
 
-    // 8.4 is in RDS standard support (8.0 left it in July 2026); past that, fail rather than bill Extended Support.
-    const engine = rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_8 });
+    // 8.4 is in RDS standard support (8.0 left it in July 2026); past that, fail rather than bill
+    // Extended Support. The newest minor aws-cdk-lib knows: RDS then upgrades minors itself
+    // (CloudFormation leaves a running instance alone while this value is unchanged), and a new
+    // deployment after RDS retires this minor needs it raised here.
+    const engine = rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_10 });
     this.database = new rds.DatabaseInstance(this, 'Database', {
       engine,
       engineLifecycleSupport: rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED,
       parameterGroup: new rds.ParameterGroup(this, 'DatabaseParameters', {
         engine,
         description: 'Alktunes auth database: TLS only',
-        parameters: { require_secure_transport: 'ON' },
+        // A boolean on RDS for MySQL instances: 1 (ON) refuses every connection without TLS.
+        parameters: { require_secure_transport: '1' },
       }),
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
@@ -127,7 +131,10 @@ export class AuthStack extends Stack {
       storageType: rds.StorageType.GP3,
       storageEncrypted: true,
       backupRetention: Duration.days(7),
-      deletionProtection: config.deletionProtection,
+      // RDS deletion protection would leave a failed first deploy stuck in ROLLBACK_FAILED (the
+      // rollback cannot delete the instance). The data is kept instead by the Snapshot policy:
+      // whenever CloudFormation deletes or replaces the instance, it takes a final snapshot first.
+      deletionProtection: false,
       removalPolicy: config.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       instanceIdentifier,
       cloudwatchLogsExports: [...DB_LOG_EXPORTS],
@@ -157,6 +164,9 @@ export class AuthStack extends Stack {
     const cdn = new AuthCdn(this, 'Cdn', { originDomain, deletionProtection: config.deletionProtection, customDomain });
     this.url = `https://${customDomain?.name ?? cdn.distribution.distributionDomainName}`;
     this.issuer = this.url;
+    // The API stack imports the CloudFront domain as its issuer until a custom domain is set;
+    // CloudFormation refuses to drop an export still in use, so it stays whatever the context.
+    this.exportValue(cdn.distribution.distributionDomainName);
 
     this.server = new AuthServerInstance(this, 'Server', {
       vpc: this.vpc,
@@ -218,11 +228,11 @@ export class AuthStack extends Stack {
       id: 'AwsSolutions-EC23',
       reason: 'The auth server is public: HTTP/HTTPS from anywhere is its purpose. No other port is open.',
     });
-    if (!config.deletionProtection) {
-      acceptFindings(this.database, {
-        id: 'AwsSolutions-RDS10',
-        reason: 'Context deletionProtection=false: a disposable environment that must be deletable.',
-      });
-    }
+    acceptFindings(this.database, {
+      id: 'AwsSolutions-RDS10',
+      reason: config.deletionProtection
+        ? 'RDS deletion protection would strand a failed deploy in ROLLBACK_FAILED; the Snapshot deletion policy keeps a final snapshot (and the secret is retained) instead.'
+        : 'Context deletionProtection=false: a disposable environment that must be deletable.',
+    });
   }
 }

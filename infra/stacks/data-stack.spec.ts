@@ -119,6 +119,27 @@ describe('DataStack', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
+  it('lets this account\'s CloudWatch alarms, and nothing else, publish to the alarm topic over TLS', () => {
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policy!.Properties.Topics).toEqual([{ Ref: topicId }]);
+    const statements = policy!.Properties.PolicyDocument.Statement as { Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[];
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }) },
+        },
+      }),
+    ]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
   it('passes cdk-nag AwsSolutions with every finding fixed or accepted', () => {
     expect(nagFindings(stacks.data)).toEqual([]);
     expect(nagFindings(stacks.data, 'warning')).toEqual([]);
@@ -138,9 +159,10 @@ describe('DataStack with deletionProtection=false', () => {
     }
   });
 
-  it('empties both buckets (media and access logs) before deleting them with the stack', () => {
+  it('empties the media bucket before deleting it with the stack, and keeps no access-log bucket that late logs would block', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(2);
+    expect(Object.keys(buckets)).toHaveLength(1);
+    expect(Object.values(buckets)[0]!.Properties.LoggingConfiguration).toBeUndefined();
     for (const [bucketId, bucket] of Object.entries(buckets)) {
       expect(bucket.DeletionPolicy).toBe('Delete');
       template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucketId } });

@@ -20,8 +20,8 @@ import { createJwtAuthorizer } from '../../backend/local/jwt-authorizer';
 import { requirement } from '../support/requirements';
 import { parseUnitFile, runEnvFileFunction, unitValues } from './auth-instance';
 import { freePort, nginxBinary, startCloudFrontStandIn, startNginx, stop, waitForOk, type CloudFrontStandIn } from './auth-stand-ins';
-import { onlyLogicalIdOf, resolveImports, resolveWithTestValues, type TokenValues } from './auth-template';
-import { CloudAssemblyReader } from './cloud-assembly';
+import { CloudAssemblyReader, logicalIdsOf, onlyLogicalIdOf } from './cloud-assembly';
+import { TemplateResolver, tokenKey } from './template-resolver';
 
 const mysqlUrl = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const mysqlReachable = await createConnection({ uri: mysqlUrl, connectTimeout: 2_000 }).then(
@@ -45,7 +45,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
   let server: ChildProcess | undefined;
   let nginx: ChildProcess | undefined;
   let output = '';
-  let tokens: TokenValues;
+  let resolver: TemplateResolver;
   let envFile: Record<string, string | undefined>;
 
   beforeAll(async () => {
@@ -59,16 +59,18 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     // Node's fetch (the authorizer's too) trusts the stand-in like CloudFront's public certificate.
     tls.setDefaultCACertificates([...defaultCas, cdn.certificate]);
 
-    tokens = new Map([
-      ['AWS::Region', 'us-east-1'],
-      ['AWS::AccountId', '123456789012'],
-      ['AWS::Partition', 'aws'],
-      ['AWS::URLSuffix', 'amazonaws.com'],
-      [JSON.stringify({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'AWS::CloudFront::Distribution'), 'DomainName'] }), cdn.domain],
-      [JSON.stringify({ Ref: onlyLogicalIdOf(auth, 'AWS::SecretsManager::SecretTargetAttachment') }), 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db'],
-      [JSON.stringify({ Ref: signingKeysSecret() }), 'arn:aws:secretsmanager:us-east-1:123456789012:secret:keys'],
-    ]);
-    const userData = resolveWithTestValues(auth.Resources[onlyLogicalIdOf(auth, 'AWS::EC2::Instance')]!.Properties!.UserData, tokens);
+    // Strict: a new deploy-time value in the user data is given one here deliberately, never guessed.
+    resolver = new TemplateResolver({
+      stacks: { 'alktunes-auth': auth, 'alktunes-api': api },
+      strict: true,
+      tokenValues: {
+        [tokenKey({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'AWS::CloudFront::Distribution'), 'DomainName'] })]: cdn.domain,
+        [tokenKey({ Ref: onlyLogicalIdOf(auth, 'AWS::SecretsManager::SecretTargetAttachment') })]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db',
+        [tokenKey({ Ref: signingKeysSecret() })]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:keys',
+      },
+    });
+    const userDataBase64 = resolver.string('alktunes-auth', auth.Resources[onlyLogicalIdOf(auth, 'AWS::EC2::Instance')]!.Properties!.UserData);
+    const userData = Buffer.from(userDataBase64, 'base64').toString('utf8');
 
     // The env file, written by the user data's own function from the database secret.
     const mysql = new URL(mysqlUrl);
@@ -134,15 +136,13 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
   /** The API authorizer's JwtConfiguration, with the same test values for the auth stack's tokens. */
   const authorizerConfig = () => {
     const authorizer = api.Resources[onlyLogicalIdOf(api, 'AWS::ApiGatewayV2::Authorizer')]!.Properties!.JwtConfiguration as { Issuer: unknown; Audience: string[] };
-    return { issuer: resolveImports(authorizer.Issuer, auth, tokens), audiences: authorizer.Audience };
+    return { issuer: resolver.string('alktunes-api', authorizer.Issuer), audiences: authorizer.Audience };
   };
 
   function signingKeysSecret(): string {
-    const ids = Object.entries(auth.Resources).filter(
-      ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret' && JSON.stringify(resource.Properties?.Name).includes('signing-keys'),
-    );
+    const ids = logicalIdsOf(auth, 'AWS::SecretsManager::Secret').filter((id) => JSON.stringify(auth.Resources[id]!.Properties?.Name).includes('signing-keys'));
     if (ids.length !== 1) throw new Error(`expected one signing keys secret, found ${ids.length}`);
-    return ids[0]![0];
+    return ids[0]!;
   }
 
   it('migrates its fresh database at start', async () => {

@@ -10,6 +10,24 @@ export interface CfnTemplate {
   Conditions?: Record<string, unknown>;
 }
 
+/** The stacks of the app, each `<prefix>-<part>`. */
+export type StackPart = 'data' | 'search' | 'auth' | 'api';
+const stackParts: readonly StackPart[] = ['data', 'search', 'auth', 'api'];
+
+/** The logical ids of a template's resources of one type (`AWS::CloudFront::Distribution`). */
+export function logicalIdsOf(template: CfnTemplate, type: string): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([id]) => id);
+}
+
+/** The one resource of `type` in `template`, by logical id; throws when there is none or several. */
+export function onlyLogicalIdOf(template: CfnTemplate, type: string): string {
+  const ids = logicalIdsOf(template, type);
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return ids[0]!;
+}
+
 /**
  * Synthesizes the CDK app into `outdir` exactly as `npm run synth` does (assets bundled, asset
  * metadata on), so the deploy rehearsal runs what `cdk deploy` would upload.
@@ -27,8 +45,13 @@ export class CloudAssemblyReader {
   }
 
   /** The template of the stack named `<prefix>-<part>`, e.g. `template('api')`. */
-  template(part: 'data' | 'search' | 'auth' | 'api', prefix = 'alktunes'): CfnTemplate {
+  template(part: StackPart, prefix = 'alktunes'): CfnTemplate {
     return JSON.parse(readFileSync(path.join(this.outdir, `${prefix}-${part}.template.json`), 'utf8')) as CfnTemplate;
+  }
+
+  /** Every stack's template by stack name (`alktunes-data`…), as `TemplateResolver` takes them. */
+  stacks(prefix = 'alktunes'): Record<string, CfnTemplate> {
+    return Object.fromEntries(stackParts.map((part) => [`${prefix}-${part}`, this.template(part, prefix)]));
   }
 
   /** The folder of the bundled asset behind a resource (a Lambda's code, the auth server artifact). */
@@ -39,7 +62,7 @@ export class CloudAssemblyReader {
   }
 
   /** Folders of a stack's directory file assets (from `<stack>.assets.json`), e.g. the auth server artifact. */
-  fileAssetDirs(part: 'data' | 'search' | 'auth' | 'api', prefix = 'alktunes'): string[] {
+  fileAssetDirs(part: StackPart, prefix = 'alktunes'): string[] {
     const manifest = JSON.parse(readFileSync(path.join(this.outdir, `${prefix}-${part}.assets.json`), 'utf8')) as {
       files?: Record<string, { source: { path: string; packaging: string } }>;
     };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CfnTemplate } from './cloud-assembly';
 import { iamRequestsOf, type RecordedCall } from './iam-actions';
 import { evaluate, functionPolicy, resourceMatches, reviewGrants, type PolicyStatement } from './iam-policy';
-import { rehearsalAccount, TemplateResolver } from './template-resolver';
+import { rehearsalAccount, TemplateResolver, tokenKey } from './template-resolver';
 
 const table = (name: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${name}`;
 const allow = (Action: string | string[], Resource: string | string[]): PolicyStatement => ({ Effect: 'Allow', Action, Resource });
@@ -143,5 +143,52 @@ describe('template resolver and a function’s policy', () => {
     const resolver = new TemplateResolver({ stacks: { data, api } });
     expect(functionPolicy(api, 'api', 'Fn', resolver).statements[1]!.Resource).toBe('arn:aws:s3:::data-Media/*');
     expect(() => resolver.resolve('api', { 'Fn::GetAtt': ['Fn', 'Version'] })).toThrow(/not modelled/);
+  });
+
+  describe('with token values, strict, as the auth rehearsal reads user data', () => {
+    const auth: CfnTemplate = {
+      Resources: {
+        Cdn: { Type: 'AWS::CloudFront::Distribution' },
+        Keys: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'app-keys' } },
+        Logs: { Type: 'AWS::Logs::LogGroup' },
+        Server: {
+          Type: 'AWS::EC2::Instance',
+          Properties: {
+            UserData: {
+              'Fn::Base64': { 'Fn::Join': ['\n', ['#!/bin/bash', { 'Fn::Sub': 'ISSUER=https://${Cdn.DomainName} KEYS=${Keys} REGION=${AWS::Region} HOME=${!HOME}' }]] },
+            },
+          },
+        },
+      },
+      Outputs: { Domain: { Value: { 'Fn::GetAtt': ['Cdn', 'DomainName'] }, Export: { Name: 'auth:Domain' } } },
+    };
+    const issuer = { 'Fn::Join': ['', ['https://', { 'Fn::ImportValue': 'auth:Domain' }]] };
+    const tokenValues = {
+      [tokenKey({ 'Fn::GetAtt': ['Cdn', 'DomainName'] })]: 'd111.cloudfront.net',
+      [tokenKey({ Ref: 'Keys' })]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:keys',
+    };
+    const strict = new TemplateResolver({ stacks: { auth, api }, strict: true, tokenValues });
+    const userData = auth.Resources.Server!.Properties!.UserData;
+
+    it('encodes Fn::Base64, and a token value wins in either Fn::GetAtt form, in Fn::Sub and across an import', () => {
+      expect(Buffer.from(strict.string('auth', userData), 'base64').toString('utf8')).toBe(
+        '#!/bin/bash\nISSUER=https://d111.cloudfront.net KEYS=arn:aws:secretsmanager:us-east-1:123456789012:secret:keys REGION=us-east-1 HOME=${HOME}',
+      );
+      expect(tokenKey({ 'Fn::GetAtt': 'Cdn.DomainName' })).toBe(tokenKey({ 'Fn::GetAtt': ['Cdn', 'DomainName'] }));
+      expect(strict.string('api', issuer)).toBe('https://d111.cloudfront.net');
+      // Over what the resolver would work out itself, too.
+      const overridden = new TemplateResolver({ stacks: { data }, tokenValues: { [tokenKey({ Ref: 'AWS::Region' })]: 'eu-west-1' } });
+      expect(overridden.string('data', { 'Fn::Sub': '${AWS::Region}' })).toBe('eu-west-1');
+    });
+
+    it('throws, when strict, where it would otherwise guess: an unvalued token, an unmodelled Ref, a name left to CloudFormation', () => {
+      expect(() => new TemplateResolver({ stacks: { auth }, strict: true }).string('auth', userData)).toThrow(/Cdn.*DomainName.*not modelled/);
+      expect(() => strict.string('auth', { Ref: 'Cdn' })).toThrow(/Ref of AWS::CloudFront::Distribution not modelled/);
+      expect(() => strict.string('auth', { 'Fn::GetAtt': ['Logs', 'Arn'] })).toThrow(/leaves its name to CloudFormation/);
+      // The guesses a lenient resolver makes instead, which no stand-in answers to.
+      const lenient = new TemplateResolver({ stacks: { auth } });
+      expect(lenient.string('auth', { Ref: 'Cdn' })).toBe('auth-Cdn');
+      expect(lenient.string('auth', { 'Fn::GetAtt': ['Logs', 'Arn'] })).toBe('arn:aws:logs:us-east-1:123456789012:log-group:auth-Logs:*');
+    });
   });
 });

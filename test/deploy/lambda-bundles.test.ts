@@ -12,23 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  bundleLikeLambda,
-  emptyModule,
-  lambdaEnvironment,
-  measureStarts,
-  sdkFloorSource,
-  templateFunctions,
-  writeUsageReporter,
-  type Start,
-  type StartStats,
-} from '../../bench/lib/lambda-cold-start';
+import { bundleLikeLambda, emptyModule, measureStarts, sdkFloorSource, writeUsageReporter, type Start, type StartStats } from '../../bench/lib/lambda-cold-start';
 import { CloudAssemblyReader } from './cloud-assembly';
+import { deployedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
+import { TemplateResolver } from './template-resolver';
 
 const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
-const template = assembly.template('api');
-const functions = templateFunctions(template);
-const bundleOf = (logicalId: string) => join(assembly.assetDir(template, logicalId), 'index.mjs');
+const functions = deployedFunctions(assembly, new TemplateResolver({ stacks: assembly.stacks() }));
+const bundleOf = (fn: DeployedFunction) => join(fn.taskRoot, 'index.mjs');
 
 /** The libraries that cost a cold start most; each function may bundle only those it uses. */
 const watched = [
@@ -70,7 +61,7 @@ describe('Lambda bundles', () => {
 
   describe.each(functions)('the $name function', (fn) => {
     const want = expected[fn.name]!;
-    const bundle = bundleOf(fn.logicalId);
+    const bundle = bundleOf(fn);
 
     it('bundles only the SDK clients and libraries it uses', () => {
       const packages = new Set(bundleInputs(bundle).sources.map(packageOf));
@@ -116,7 +107,7 @@ describe('Lambda bundles', () => {
         const env = lambdaEnvironment(fn);
         const floor = await bundleLikeLambda(sdkFloorSource(fn), join(scratch, fn.name));
         starts[`${fn.name}:floor`] = { file: floor, env: { PATH: env.PATH!, AWS_REGION: env.AWS_REGION! } };
-        starts[`${fn.name}:bundle`] = { file: bundleOf(fn.logicalId), env };
+        starts[`${fn.name}:bundle`] = { file: bundleOf(fn), env };
       }
       times = measureStarts(starts, 3, await writeUsageReporter(scratch));
     }, 180_000);

@@ -1,8 +1,10 @@
 import type { CfnTemplate, CloudAssemblyReader } from './cloud-assembly';
-import type { TemplateResolver } from './template-resolver';
+import { rehearsalAccount, type TemplateResolver } from './template-resolver';
 
 /** A Lambda as the API template deploys it, with its values resolved for the rehearsal account. */
 export interface DeployedFunction extends InvokedFunction {
+  /** `playlists`, `catalog`, … from the construct id in its logical id (`PlaylistsFunction1A2B3C4D`). */
+  name: string;
   /** Folder of its bundled code asset. */
   taskRoot: string;
   handler: string;
@@ -55,17 +57,46 @@ export function invokedFunctions(template: CfnTemplate): InvokedFunction[] {
     .filter((fn) => fn.routeKeys.length > 0 || fn.schedules.length > 0);
 }
 
-/** Everything needed to run `invoked` as deployed: its bundle, handler, limits and resolved environment. */
-export function deployedFunction(assembly: CloudAssemblyReader, template: CfnTemplate, stackName: string, resolver: TemplateResolver, invoked: InvokedFunction): DeployedFunction {
-  const p = template.Resources[invoked.logicalId]!.Properties ?? {};
-  const variables = ((p.Environment as { Variables?: Properties } | undefined)?.Variables ?? {}) as Properties;
+/**
+ * The functions of stack `stackName` that the application invokes, each with everything needed to
+ * run it as deployed: its bundle, handler, limits and environment, resolved by `resolver`.
+ */
+export function deployedFunctions(assembly: CloudAssemblyReader, resolver: TemplateResolver, stackName = 'alktunes-api'): DeployedFunction[] {
+  const template = resolver.template(stackName);
+  return invokedFunctions(template).map((invoked) => {
+    const p = template.Resources[invoked.logicalId]!.Properties ?? {};
+    const variables = ((p.Environment as { Variables?: Properties } | undefined)?.Variables ?? {}) as Properties;
+    return {
+      ...invoked,
+      name: /^([A-Za-z]+?)Function[0-9A-F]{8}$/.exec(invoked.logicalId)?.[1]?.toLowerCase() ?? invoked.logicalId,
+      taskRoot: assembly.assetDir(template, invoked.logicalId),
+      handler: String(p.Handler),
+      runtime: String(p.Runtime),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memorySize: Number(p.MemorySize ?? 128),
+      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolver.string(stackName, value)])),
+    };
+  });
+}
+
+/**
+ * The environment Lambda starts `fn`'s process with: the template's variables and those the
+ * runtime sets (region, function name and memory, the role's credentials, here stand-ins), then
+ * `overrides`. Nothing is inherited, so a `NODE_OPTIONS` of the caller (tsx's loader, vitest's)
+ * cannot leak into the function.
+ */
+export function lambdaEnvironment(fn: DeployedFunction, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    ...invoked,
-    taskRoot: assembly.assetDir(template, invoked.logicalId),
-    handler: String(p.Handler),
-    runtime: String(p.Runtime),
-    timeoutSeconds: Number(p.Timeout ?? 3),
-    memorySize: Number(p.MemorySize ?? 128),
-    environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolver.string(stackName, value)])),
+    ...fn.environment,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    AWS_REGION: rehearsalAccount.region,
+    AWS_DEFAULT_REGION: rehearsalAccount.region,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_ACCESS_KEY_ID: 'rehearsal',
+    AWS_SECRET_ACCESS_KEY: 'rehearsal',
+    ...overrides,
   };
 }

@@ -20,13 +20,12 @@ import { CloudAssemblyReader, type CfnTemplate } from './cloud-assembly';
 import { judgeCalls } from './iam-contract';
 import { functionPolicy, type GrantReview } from './iam-policy';
 import { startRecordingProxy, type RecordingProxy } from './iam-recorder';
-import { deployedFunction, invokedFunctions, type DeployedFunction } from './lambda-functions';
+import { deployedFunctions, invokedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
 import { startLambdaHost, type LambdaHost } from './lambda-host';
 import { rehearsalAccount, TemplateResolver } from './template-resolver';
 
 const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
-const parts = ['data', 'search', 'auth', 'api'] as const;
-const stacks: Record<string, CfnTemplate> = Object.fromEntries(parts.map((part) => [`alktunes-${part}`, assembly.template(part)]));
+const stacks: Record<string, CfnTemplate> = assembly.stacks();
 const apiStackName = 'alktunes-api';
 const api = stacks[apiStackName]!;
 const functionIds = invokedFunctions(api).map((fn) => fn.logicalId);
@@ -61,23 +60,14 @@ const byTemplateRoute: ApiHandler = async (event: ApiEvent) => {
 };
 
 /** The environment Lambda gives the function's process, pointed at its recording proxy. */
-function lambdaEnvironment(fn: DeployedFunction, proxy: RecordingProxy): Record<string, string> {
-  return {
-    ...fn.environment,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    AWS_REGION: rehearsalAccount.region,
-    AWS_DEFAULT_REGION: rehearsalAccount.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    // Lambda passes the role's session credentials in the environment; s3rver accepts only these.
+const proxiedEnvironment = (fn: DeployedFunction, proxy: RecordingProxy) =>
+  lambdaEnvironment(fn, {
+    // s3rver accepts only these credentials.
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
     AWS_ENDPOINT_URL_S3: proxy.url,
-  };
-}
+  });
 
 function scheduledEvent(fn: DeployedFunction) {
   return {
@@ -118,10 +108,9 @@ beforeAll(async () => {
 
   resolver = new TemplateResolver({ stacks, physicalNames: localPhysicalNames(stack) });
   // One at a time, so each init time is a cold start on an otherwise idle machine.
-  for (const invoked of invokedFunctions(api)) {
-    const fn = deployedFunction(assembly, api, apiStackName, resolver, invoked);
+  for (const fn of deployedFunctions(assembly, resolver, apiStackName)) {
     const proxy = await startRecordingProxy({ dynamodb: stack.dynamodb, s3: stack.s3 });
-    const env = lambdaEnvironment(fn, proxy);
+    const env = proxiedEnvironment(fn, proxy);
     const host = await startLambdaHost({ name: fn.logicalId, taskRoot: fn.taskRoot, handler: fn.handler, env, timeoutSeconds: fn.timeoutSeconds }).catch(
       async (error: unknown) => {
         await proxy.close();

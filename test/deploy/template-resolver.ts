@@ -18,6 +18,30 @@ export interface TemplateResolverOptions {
    * `<stack>/<logicalId>`; the rehearsal passes the names of its local stand-ins.
    */
   physicalNames?: Record<string, string>;
+  /**
+   * Values of deploy-time tokens, by the token's JSON as `tokenKey` writes it (e.g.
+   * `{"Fn::GetAtt":["CdnDistribution…","DomainName"]}`), in whichever stack they appear. They win
+   * over anything the resolver would work out, and stand in for what it does not model.
+   */
+  tokenValues?: Record<string, string>;
+  /**
+   * Throw instead of guessing: then a `Ref` to a resource of a type not modelled here (its `Ref`
+   * may be an ARN or an id) and a name the template leaves to CloudFormation need a token value
+   * or a physical name. For values a test runs as they are, such as an instance's user data.
+   */
+  strict?: boolean;
+}
+
+/** `Fn::GetAtt`'s `id.attribute` form split at the first dot (attributes such as `Endpoint.Address` hold dots). */
+const getAttParts = (arg: unknown): [string, string] => {
+  if (typeof arg !== 'string') return arg as [string, string];
+  const dot = arg.indexOf('.');
+  return [arg.slice(0, dot), arg.slice(dot + 1)];
+};
+
+/** The key of `token` in `tokenValues`: its JSON, with `Fn::GetAtt` in its list form. */
+export function tokenKey(token: Record<string, unknown>): string {
+  return JSON.stringify('Fn::GetAtt' in token ? { 'Fn::GetAtt': getAttParts(token['Fn::GetAtt']) } : token);
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,9 +77,10 @@ const typeInfo: Record<string, TypeInfo> = {
 
 /**
  * Evaluates CloudFormation intrinsics (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Join`,
- * `Fn::Sub`, `Fn::Select`) the way a deploy into `pseudo`'s account would, so environment
- * variables and IAM resources read from the synthesized templates become plain strings.
- * An intrinsic or attribute it does not model throws, naming the expression.
+ * `Fn::Sub`, `Fn::Select`, `Fn::Base64`) the way a deploy into `pseudo`'s account would, so
+ * environment variables, IAM resources and user data read from the synthesized templates become
+ * plain strings. An intrinsic or attribute it does not model throws, naming the expression,
+ * unless `tokenValues` gives its value.
  */
 export class TemplateResolver {
   readonly pseudo: PseudoParameters;
@@ -73,13 +98,13 @@ export class TemplateResolver {
     if (entries.length !== 1 || !(key === 'Ref' || key!.startsWith('Fn::'))) {
       return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(stackName, v)]));
     }
+    const given = this.options.tokenValues?.[tokenKey(value as Record<string, unknown>)];
+    if (given !== undefined) return given;
     switch (key) {
       case 'Ref':
         return this.ref(stackName, String(arg));
-      case 'Fn::GetAtt': {
-        const [logicalId, attribute] = typeof arg === 'string' ? arg.split('.') : (arg as string[]);
-        return this.getAtt(stackName, logicalId!, attribute!);
-      }
+      case 'Fn::GetAtt':
+        return this.getAtt(stackName, ...getAttParts(arg));
       case 'Fn::ImportValue':
         return this.importValue(this.string(stackName, arg));
       case 'Fn::Join': {
@@ -93,10 +118,14 @@ export class TemplateResolver {
       }
       case 'Fn::Sub': {
         const [text, variables = {}] = (typeof arg === 'string' ? [arg] : arg) as [string, Record<string, unknown>?];
-        return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) =>
-          name in variables ? this.string(stackName, variables[name]) : this.string(stackName, name.includes('.') ? { 'Fn::GetAtt': name } : { Ref: name }),
-        );
+        return text.replace(/\$\{(!?)([^}]+)\}/g, (_, literal: string, name: string) => {
+          if (literal) return `\${${name}}`;
+          if (name in variables) return this.string(stackName, variables[name]);
+          return this.string(stackName, name.includes('.') ? { 'Fn::GetAtt': name } : { Ref: name });
+        });
       }
+      case 'Fn::Base64':
+        return Buffer.from(this.string(stackName, arg)).toString('base64');
       default:
         return this.fail(stackName, value, 'unsupported intrinsic');
     }
@@ -111,7 +140,8 @@ export class TemplateResolver {
 
   /**
    * Physical name of a resource: the one given in `physicalNames`, else its name property, else
-   * one made up as CloudFormation makes them (`<stack>-<logicalId>`), which no stand-in answers to.
+   * one made up as CloudFormation makes them (`<stack>-<logicalId>`), which no stand-in answers
+   * to; a strict resolver throws instead.
    */
   physicalName(stackName: string, logicalId: string): string {
     const override = this.options.physicalNames?.[`${stackName}/${logicalId}`];
@@ -119,7 +149,9 @@ export class TemplateResolver {
     const resource = this.template(stackName).Resources[logicalId];
     if (!resource) return this.fail(stackName, { Ref: logicalId }, 'no such resource');
     const name = resource.Properties?.[typeInfo[resource.Type]?.nameProperty ?? ''];
-    return name === undefined ? `${stackName}-${logicalId}` : this.string(stackName, name);
+    if (name !== undefined) return this.string(stackName, name);
+    if (this.options.strict) return this.fail(stackName, { Ref: logicalId }, 'the template leaves its name to CloudFormation');
+    return `${stackName}-${logicalId}`;
   }
 
   private ref(stackName: string, name: string): string {
@@ -133,6 +165,7 @@ export class TemplateResolver {
     };
     if (pseudo[name]) return pseudo[name];
     const type = this.template(stackName).Resources[name]?.Type ?? '';
+    if (this.options.strict && !typeInfo[type]) return this.fail(stackName, { Ref: name }, `Ref of ${type || 'a missing resource'} not modelled`);
     const physical = this.physicalName(stackName, name);
     return typeInfo[type]?.ref?.(physical, this.pseudo) ?? physical;
   }
@@ -153,7 +186,8 @@ export class TemplateResolver {
     throw new Error(`no stack exports ${exportName}`);
   }
 
-  private template(stackName: string): CfnTemplate {
+  /** The template of stack `stackName`. */
+  template(stackName: string): CfnTemplate {
     const template = this.options.stacks[stackName];
     if (!template) throw new Error(`unknown stack ${stackName}`);
     return template;
