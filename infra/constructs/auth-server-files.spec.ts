@@ -58,6 +58,13 @@ describe('the auth server systemd unit', () => {
     expect(nginxForCloudFront).toContain(`server 127.0.0.1:${AUTH_SERVER_PORT};`);
   });
 
+  it("is behind nginx's whole main configuration: one server, nothing from conf.d, the package unit's pid file", () => {
+    expect(nginxForCloudFront.match(/^\s*server \{$/gm)).toHaveLength(1);
+    expect(nginxForCloudFront.match(/^\s*include .*$/gm)?.map((line) => line.trim())).toEqual(['include /etc/nginx/mime.types;']);
+    expect(nginxForCloudFront).toMatch(/^pid \/run\/nginx\.pid;$/m);
+    expect(nginxForCloudFront).toMatch(/^http \{$/m);
+  });
+
   describe.runIf(requirement('systemd-analyze', canVerify, 'install systemd (Debian: apt-get install systemd)'))('systemd-analyze verify', () => {
     // A root with the host's standard units, the generated ones, and stand-ins for node and curl.
     let root = '';

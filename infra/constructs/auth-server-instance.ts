@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { acceptFindings } from '../nag';
+import { acceptFindings, nagResourceName } from '../nag';
 import { Construct } from 'constructs';
 import { AuthServerArtifact } from './auth-server-artifact';
 import { authServerBootScript } from './auth-server-boot';
@@ -14,9 +14,13 @@ export interface AuthServerInstanceProps {
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
   databaseSecret: secretsmanager.ISecret;
+  /** The database's name, for a secret that lacks `dbname`. */
+  databaseName: string;
   signingKeys: secretsmanager.ISecret;
   /** AMI id or Amazon Linux 2023 AMI name (context `authAmi`, see `auth-server-image.ts`). */
   ami: string;
+  /** Allocation id of the Elastic IP that CloudFront reaches the server at. */
+  elasticIpAllocationId: string;
   /** Name of the log group for the server, probe, nginx and boot logs. */
   logGroupName: string;
   /** AUTH_ISSUER, AUTH_AUDIENCE and optionally CORS_ORIGINS (see `backend/auth/env.ts`). */
@@ -30,8 +34,9 @@ export interface AuthServerInstanceProps {
  *
  * The instance holds no state: users are in RDS, signing keys in Secrets Manager, logs in
  * CloudWatch. So a new artifact or environment replaces it (user data runs only at first boot,
- * hence `userDataCausesReplacement`): CloudFormation starts the new instance, waits for its
- * success signal, moves the Elastic IP, then terminates the old one. Termination protection
+ * hence `userDataCausesReplacement`): CloudFormation starts the new instance, which takes the
+ * Elastic IP itself once its server answers and only then signals success; CloudFormation then
+ * terminates the old one. A new instance that fails never takes the address. Termination protection
  * would make that last step fail and leave the old instance running with the database
  * credentials, so it is off; deletion protection belongs to the database.
  */
@@ -57,7 +62,6 @@ export class AuthServerInstance extends Construct {
       machineImage: authServerImage(this, props.ami),
       requireImdsv2: true,
       ssmSessionPermissions: true,
-      detailedMonitoring: true,
       disableApiTermination: false,
       blockDevices: [
         {
@@ -75,6 +79,8 @@ export class AuthServerInstance extends Construct {
       ...authServerBootScript({
         artifactUrl: artifact.asset.s3ObjectUrl,
         databaseSecretArn: props.databaseSecret.secretArn,
+        databaseName: props.databaseName,
+        elasticIpAllocationId: props.elasticIpAllocationId,
         signingKeysSecretArn: props.signingKeys.secretArn,
         region: Stack.of(this).region,
         environment: { HOST: '127.0.0.1', PORT: String(AUTH_SERVER_PORT), TRUST_PROXY: 'true', ...props.environment },
@@ -92,6 +98,7 @@ export class AuthServerInstance extends Construct {
     props.signingKeys.grantWrite(this.instance);
     // The CloudWatch agent writes streams into this one group; it creates no groups.
     this.logGroup.grantWrite(this.instance);
+    const [instanceAddressGrant, interfaceAddressGrant] = this.grantClaimAddress(props.elasticIpAllocationId, props.vpc);
 
     acceptFindings(
       this.instance,
@@ -103,6 +110,56 @@ export class AuthServerInstance extends Construct {
         id: 'AwsSolutions-EC29',
         reason: 'A single stateless instance replaced on every change; termination protection would orphan the old one (see AuthServerInstance).',
       },
+      {
+        id: 'AwsSolutions-EC28',
+        reason: 'The only EC2 metric alarmed on, StatusCheckFailed, is per-minute without detailed monitoring (which costs ~$2.10/month).',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${instanceAddressGrant}]`,
+        reason: "A replacement instance's id is unknown until it runs; ec2:InstanceProfile limits the address to instances of this server's profile.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${interfaceAddressGrant}]`,
+        reason: "The instance's network interface is created with it; ec2:Vpc limits it to this VPC, and the address grant to this one Elastic IP.",
+      },
     );
+  }
+
+  /**
+   * ec2:AssociateAddress for this one Elastic IP, onto instances launched with this server's
+   * instance profile (old or new: a replacement's id is unknown when the policy is written). The
+   * request names the address and the instance, the two resources EC2 authorizes it on.
+   * Returns the instance resource pattern as cdk-nag names it.
+   */
+  private grantClaimAddress(allocationId: string, vpc: ec2.IVpc): string[] {
+    const stack = Stack.of(this);
+    const vpcArn = stack.formatArn({ service: 'ec2', resource: 'vpc', resourceName: vpc.vpcId });
+    const profile = this.instance.node.findChild('InstanceProfile') as iam.CfnInstanceProfile;
+    this.instance.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:AssociateAddress'],
+        resources: [stack.formatArn({ service: 'ec2', resource: 'elastic-ip', resourceName: allocationId })],
+      }),
+    );
+    const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+    this.instance.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:AssociateAddress'],
+        resources: [instances],
+        conditions: { ArnEquals: { 'ec2:InstanceProfile': profile.attrArn } },
+      }),
+    );
+    // Whether EC2 also authorizes the instance's network interface when the request names the
+    // instance is not documented; allowing this VPC's interfaces (still for this one address
+    // only) keeps a first boot from failing on it.
+    const interfaces = stack.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' });
+    this.instance.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:AssociateAddress'],
+        resources: [interfaces],
+        conditions: { ArnEquals: { 'ec2:Vpc': vpcArn } },
+      }),
+    );
+    return [nagResourceName(stack, instances), nagResourceName(stack, interfaces)];
   }
 }

@@ -45,6 +45,15 @@ describe('AuthStack', () => {
     });
   });
 
+  it("names the database in its secret and in the boot script, which falls back to it", () => {
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBName: 'alktunes' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: Match.serializedJson(Match.objectLike({ dbname: 'alktunes' })) }),
+    });
+    const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0]!;
+    expect(userDataText(instance.Properties.UserData)).toMatch(/database_url=\$\(printf '%s' "\$db_secret" \| node -e '.+' alktunes\)\n/);
+  });
+
   it('refuses connections without TLS at the database', () => {
     const [groupId] = Object.keys(template.findResources('AWS::RDS::DBParameterGroup', { Properties: { Parameters: { require_secure_transport: '1' } } }));
     expect(groupId).toBeDefined();
@@ -78,6 +87,8 @@ describe('AuthStack', () => {
       KeyName: Match.absent(),
       SubnetId: { Ref: Match.stringLikeRegexp('publicSubnet') },
       BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ Encrypted: true }) })],
+      // Basic monitoring: status checks are per-minute anyway, and no alarm reads other EC2 metrics.
+      Monitoring: Match.absent(),
     });
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
@@ -95,6 +106,62 @@ describe('AuthStack', () => {
     }
     expect(script).not.toMatch(/pm2|ecosystem|latest-v24/);
     expect(instance.CreationPolicy).toMatchObject({ ResourceSignal: { Timeout: 'PT20M' } });
+  });
+
+  it('has the instance take the Elastic IP itself, last, once healthy: CloudFormation never moves it', () => {
+    template.resourceCountIs('AWS::EC2::EIPAssociation', 0);
+    const [addressId] = Object.keys(template.findResources('AWS::EC2::EIP'));
+    const allocationId = { 'Fn::GetAtt': [addressId, 'AllocationId'] };
+    const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0]!;
+    const script = userDataText(instance.Properties.UserData);
+    const lines = script.trimEnd().split('\n');
+    // The exit trap sends cfn-signal after the last command, which claims the address after the health check.
+    expect(lines.at(-1)).toBe('claim_elastic_ip');
+    expect(lines.indexOf('wait_until_healthy')).toBeGreaterThan(0);
+    expect(lines.indexOf('wait_until_healthy')).toBeLessThan(lines.length - 1);
+    expect(script).toMatch(/\ntrap exitTrap EXIT\n/);
+    expect(script.match(/cfn-signal/g)).toHaveLength(1);
+    expect(script).toContain(`aws ec2 associate-address --region <{"Ref":"AWS::Region"}> --allocation-id '<${JSON.stringify(allocationId)}>' --instance-id "$instance_id" --allow-reassociation`);
+    // Its public subnet gives it an address to boot with (packages, AWS APIs) until then.
+    template.hasResourceProperties('AWS::EC2::Subnet', { SubnetId: Match.absent(), MapPublicIpOnLaunch: true });
+    // CloudFront's origin is the address's DNS name, known before any instance exists.
+    expect(JSON.stringify(template.findResources('AWS::CloudFront::Distribution'))).toContain(JSON.stringify({ 'Fn::GetAtt': [addressId, 'PublicIp'] }));
+  });
+
+  it('lets the instance associate only that address, and only with instances of its own profile', () => {
+    const [addressId] = Object.keys(template.findResources('AWS::EC2::EIP'));
+    const [vpcId] = Object.keys(template.findResources('AWS::EC2::VPC'));
+    const [profileId, profile] = Object.entries(template.findResources('AWS::IAM::InstanceProfile'))[0]!;
+    const arn = (resource: unknown[]) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...resource]],
+    });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const grants = policies.flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+        .filter((statement) => [statement.Action].flat().includes('ec2:AssociateAddress'))
+        .map((statement) => ({ roles: policy.Properties.Roles, statement })),
+    );
+    expect(grants).toEqual([
+      { roles: profile.Properties.Roles, statement: { Action: 'ec2:AssociateAddress', Effect: 'Allow', Resource: arn([':elastic-ip/', { 'Fn::GetAtt': [addressId, 'AllocationId'] }]) } },
+      {
+        roles: profile.Properties.Roles,
+        statement: {
+          Action: 'ec2:AssociateAddress',
+          Effect: 'Allow',
+          Resource: arn([':instance/*']),
+          Condition: { ArnEquals: { 'ec2:InstanceProfile': { 'Fn::GetAtt': [profileId, 'Arn'] } } },
+        },
+      },
+      {
+        roles: profile.Properties.Roles,
+        statement: {
+          Action: 'ec2:AssociateAddress',
+          Effect: 'Allow',
+          Resource: arn([':network-interface/*']),
+          Condition: { ArnEquals: { 'ec2:Vpc': arn([':vpc/', { Ref: vpcId }]) } },
+        },
+      },
+    ]);
   });
 
   it('pins the image by Amazon Linux release name and is replaceable: no termination protection', () => {
@@ -154,6 +221,11 @@ describe('AuthStack', () => {
   });
 });
 
+
+/** User data as text, each deploy-time value shown as `<its token JSON>`. */
+function userDataText(userData: { 'Fn::Base64': { 'Fn::Join': [string, unknown[]] } }): string {
+  return userData['Fn::Base64']['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`)).join('');
+}
 
 describe('AuthStack teardown', () => {
   const resourcesOf = (template: Template, type: string) => Object.values(template.findResources(type));

@@ -19,6 +19,7 @@ export interface AuthStackProps extends StackProps {
 }
 
 const DB_PORT = 3306;
+const DB_NAME = 'alktunes';
 const DB_LOG_EXPORTS = ['error', 'slowquery'] as const;
 
 /**
@@ -94,6 +95,8 @@ export class AuthStack extends Stack {
     const stackSuffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
     const databaseSecret = new rds.DatabaseSecret(this, 'DatabaseCredentials', {
       username: 'alktunes',
+      // The target attachment adds host, port and engine; that it adds dbname is undocumented.
+      dbname: DB_NAME,
       secretName: `${config.prefix}/auth/database-${stackSuffix}`,
     });
     // The snapshot a protected database leaves is useless without its password.
@@ -125,7 +128,7 @@ export class AuthStack extends Stack {
       port: DB_PORT,
       publiclyAccessible: false,
       credentials: rds.Credentials.fromSecret(databaseSecret),
-      databaseName: 'alktunes',
+      databaseName: DB_NAME,
       allocatedStorage: 20,
       maxAllocatedStorage: 100,
       storageType: rds.StorageType.GP3,
@@ -172,6 +175,9 @@ export class AuthStack extends Stack {
       vpc: this.vpc,
       securityGroup: this.serverSecurityGroup,
       databaseSecret: this.database.secret!,
+      databaseName: DB_NAME,
+      // The instance associates it once its server answers: CloudFormation never moves it.
+      elasticIpAllocationId: address.attrAllocationId,
       signingKeys,
       ami: config.authAmi ?? DEFAULT_AUTH_AMI,
       logGroupName: `/${config.prefix}/auth-server`,
@@ -181,10 +187,6 @@ export class AuthStack extends Stack {
         // The server always admits extension origins; `*` is for the bucket and API only.
         ...(config.corsOrigins.includes('*') ? {} : { CORS_ORIGINS: config.corsOrigins.join(',') }),
       },
-    });
-    new ec2.CfnEIPAssociation(this, 'ServerAddressAssociation', {
-      allocationId: address.attrAllocationId,
-      instanceId: this.server.instance.instanceId,
     });
 
     new AuthServerAlarms(this, 'Alarms', {

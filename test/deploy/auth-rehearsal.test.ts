@@ -67,6 +67,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
         [tokenKey({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'AWS::CloudFront::Distribution'), 'DomainName'] })]: cdn.domain,
         [tokenKey({ Ref: onlyLogicalIdOf(auth, 'AWS::SecretsManager::SecretTargetAttachment') })]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db',
         [tokenKey({ Ref: signingKeysSecret() })]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:keys',
+        [tokenKey({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'AWS::EC2::EIP'), 'AllocationId'] })]: 'eipalloc-0123456789abcdef0',
       },
     });
     const userDataBase64 = resolver.string('alktunes-auth', auth.Resources[onlyLogicalIdOf(auth, 'AWS::EC2::Instance')]!.Properties!.UserData);
@@ -116,7 +117,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     await waitForOk(`http://127.0.0.1:${serverPort}/health`, () => output, () => server?.exitCode === null);
 
     if (hasNginx) {
-      const started = startNginx({ serverConfig: readFileSync(path.join(appDir, 'nginx.conf'), 'utf8'), listenPort: originPort, upstreamPort: serverPort, dir: path.join(dir, 'nginx') });
+      const started = startNginx({ mainConfig: readFileSync(path.join(appDir, 'nginx.conf'), 'utf8'), listenPort: originPort, upstreamPort: serverPort, dir: path.join(dir, 'nginx') });
       nginx = started.child;
       await waitForOk(`http://127.0.0.1:${originPort}/health`, started.log, () => nginx?.exitCode === null);
     }

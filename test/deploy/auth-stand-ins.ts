@@ -41,8 +41,8 @@ export async function stop(child: ChildProcess | undefined): Promise<void> {
 }
 
 export interface NginxOptions {
-  /** The generated server configuration (`nginx.conf` of the artifact), as the instance installs it. */
-  serverConfig: string;
+  /** The generated main configuration (`nginx.conf` of the artifact), as the instance installs it. */
+  mainConfig: string;
   listenPort: number;
   /** Port the rehearsal's auth server listens on, in place of the instance's. */
   upstreamPort: number;
@@ -51,33 +51,35 @@ export interface NginxOptions {
 }
 
 /**
- * Runs the generated configuration inside an `http {}` block as the distribution's nginx does,
- * with the machine-specific parts swapped: a free port instead of 80 (IPv4 only), logs and
- * temp files under `dir`, and the upstream on the rehearsal server's port.
+ * Runs the generated main configuration as the instance's nginx does, with only the
+ * machine-specific parts swapped: a free port instead of 80 (IPv4 only), pid, logs and temp
+ * files under `dir`, the upstream on the rehearsal server's port, and no `user` (the
+ * distribution's `nginx` account does not exist here). Each swap must match exactly once, so a
+ * change to the generated file cannot slip past the rehearsal unrun.
  */
 export function startNginx(options: NginxOptions): { child: ChildProcess; log: () => string } {
   const { dir } = options;
   mkdirSync(dir, { recursive: true });
   // Workers drop to an unprivileged user when nginx runs as root; they must reach the prefix.
   chmodSync(dir, 0o755);
-  const server = options.serverConfig
-    .replace(/listen 80 default_server;/, `listen 127.0.0.1:${options.listenPort} default_server;`)
-    .replace(/^\s*listen \[::\]:80 default_server;\n/m, '')
-    .replace(/server 127\.0\.0\.1:\d+;/, `server 127.0.0.1:${options.upstreamPort};`)
-    .replace(/access_log \S+;/, `access_log ${path.join(dir, 'access.log')};`);
-  const main = [
-    'daemon off;',
-    `pid ${path.join(dir, 'nginx.pid')};`,
-    `error_log ${path.join(dir, 'error.log')} warn;`,
-    'events { worker_connections 64; }',
-    'http {',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${path.join(dir, kind)};`),
-    server,
-    '}',
-  ].join('\n');
+  const swaps: [RegExp, string][] = [
+    [/^user \S+;\n/m, ''],
+    [/^pid \S+;$/m, `pid ${path.join(dir, 'nginx.pid')};`],
+    [/^error_log \S+ (\w+);$/m, `error_log ${path.join(dir, 'error.log')} $1;`],
+    [/^http \{$/m, ['http {', ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${path.join(dir, kind)};`)].join('\n')],
+    [/listen 80 default_server;/, `listen 127.0.0.1:${options.listenPort} default_server;`],
+    [/^\s*listen \[::\]:80 default_server;\n/m, ''],
+    [/server 127\.0\.0\.1:\d+;/, `server 127.0.0.1:${options.upstreamPort};`],
+    [/access_log \S+;/, `access_log ${path.join(dir, 'access.log')};`],
+  ];
+  const main = swaps.reduce((text, [pattern, replacement]) => {
+    const matches = text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
+    if (matches !== 1) throw new Error(`the generated nginx.conf has ${matches} matches of ${pattern}; the rehearsal swaps exactly one`);
+    return text.replace(pattern, replacement);
+  }, options.mainConfig);
   const configFile = path.join(dir, 'nginx.conf');
   writeFileSync(configFile, main);
-  const args = ['-p', dir, '-c', configFile, '-e', path.join(dir, 'error.log')];
+  const args = ['-p', dir, '-c', configFile, '-e', path.join(dir, 'error.log'), '-g', 'daemon off;'];
   execFileSync(nginxBinary, [...args, '-t'], { stdio: 'pipe' });
   const child = spawn(nginxBinary, args, { stdio: 'ignore' });
   return { child, log: () => readOr(path.join(dir, 'error.log')) };
