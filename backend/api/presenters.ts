@@ -1,10 +1,10 @@
 import type { Album, Track, TrackRecord } from '../domain/catalog';
-import type { MediaStore } from '../domain/ports';
+import type { MediaUrlSigner } from '../domain/ports';
 
 /** Signs object keys for one response, signing each distinct key once. */
 export type KeySigner = (key: string) => Promise<string>;
 
-export function keySigner(media: MediaStore, expiresInSeconds: number): KeySigner {
+export function keySigner(media: MediaUrlSigner, expiresInSeconds: number): KeySigner {
   const signed = new Map<string, Promise<string>>();
   return (key) => {
     let url = signed.get(key);

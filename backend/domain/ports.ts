@@ -24,10 +24,17 @@ export interface CatalogRepository {
   listArtistAlbums(artistId: string): Promise<(Album & { coverKey?: string })[]>;
 }
 
-/** Audio and cover objects (S3 in the cloud, s3rver locally). */
+/** Audio and cover objects (S3 in the cloud, s3rver locally), as the import and the demo seed write them. */
 export interface MediaStore {
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+}
+
+/**
+ * Read links to audio and cover objects: all the API functions need of the media bucket, kept
+ * apart from `MediaStore` so they can sign without loading a storage client.
+ */
+export interface MediaUrlSigner {
   /** A presigned GET URL (Range-capable) valid for `expiresInSeconds`. */
   signedGetUrl(key: string, expiresInSeconds: number): Promise<string>;
 }

@@ -17,6 +17,14 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export const s3 = new S3Client({ region: process.env.AWS_REGION });
 export const sign = (Key) => getSignedUrl(s3, new GetObjectCommand({ Bucket: 'media', Key }));`;
+const urlPresigner = `
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { formatUrl } from '@aws-sdk/core/util';
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+export const presigner = new S3RequestPresigner({ region: process.env.AWS_REGION, credentials: fromEnv(), sha256: Sha256 });
+export const sign = async (path) => formatUrl(await presigner.presign(new HttpRequest({ hostname: 'media.s3.amazonaws.com', path })));`;
 const cloudSearch = `
 import { CloudSearchClient } from '@aws-sdk/client-cloudsearch';
 import { CloudSearchDomainClient } from '@aws-sdk/client-cloudsearch-domain';
@@ -25,8 +33,9 @@ export const cloudsearch = new CloudSearchDomainClient({ region: process.env.AWS
 
 /**
  * The SDK clients a function needs, built as it builds them and nothing else: the floor its
- * cold start is measured against. Every API function presigns cover (or stream) URLs; search
- * reads the index snapshot from S3, or asks CloudSearch when the template deploys it so.
+ * cold start is measured against. Every API function presigns cover (or stream) URLs, with the
+ * presigner alone; search also reads the index snapshot with the S3 client, or asks CloudSearch
+ * when the template deploys it so.
  */
 export function sdkFloorSource(fn: Pick<DeployedFunction, 'name' | 'environment'>): string {
   switch (fn.name) {
@@ -35,7 +44,7 @@ export function sdkFloorSource(fn: Pick<DeployedFunction, 'name' | 'environment'
     case 'playlists':
     case 'catalog':
     case 'home':
-      return dynamoClients + s3Presigner;
+      return dynamoClients + urlPresigner;
     case 'search':
       return s3Presigner + (fn.environment.SEARCH_BACKEND === 'cloudsearch' ? cloudSearch : '');
     default:

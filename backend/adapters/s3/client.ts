@@ -5,6 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { LOCAL_S3_CREDENTIALS } from './local-credentials';
 
 export interface S3ClientOptions {
   region: string;
@@ -26,7 +27,7 @@ export function createS3Client({ region, endpoint }: S3ClientOptions): S3Client 
       ? {
           endpoint,
           forcePathStyle: true,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+          credentials: LOCAL_S3_CREDENTIALS,
         }
       : {}),
   });

@@ -2,20 +2,18 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3ServiceException,
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ByteSource, LargeMediaStore } from '../../domain/ports';
 
 /** Part size of multipart uploads: above S3's 5 MiB minimum, and 10,000 parts cover 80 GiB. */
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
 
-/** Audio and cover objects in one private bucket. */
+/** Writes audio and cover objects into one private bucket (`S3UrlSigner` hands out links to them). */
 export class S3MediaStore implements LargeMediaStore {
   constructor(
     private readonly s3: S3Client,
@@ -36,10 +34,6 @@ export class S3MediaStore implements LargeMediaStore {
       if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
       throw error;
     }
-  }
-
-  signedGetUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 
   /**

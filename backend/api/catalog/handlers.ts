@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { notFound } from '../../domain/errors';
-import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import { ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentAlbum, presentAlbums, presentTrack, presentTracks } from '../presenters';
 import { idParamSchema, pageQuerySchema, trackIdsSchema } from '../schemas';
 
 export interface CatalogDeps {
   catalog: CatalogRepository;
-  media: MediaStore;
+  media: MediaUrlSigner;
   urlTtlSeconds: number;
   now: () => Date;
 }

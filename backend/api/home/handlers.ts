@@ -1,5 +1,5 @@
 import type { PageRequest } from '../../domain/catalog';
-import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import { buildHomeFeed, type HomeRepository, type ShuffleCandidate } from '../../domain/shuffle';
 import { ok, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
@@ -10,7 +10,7 @@ export const HOME_TRACKS = 100;
 export interface HomeDeps {
   catalog: CatalogRepository;
   home: HomeRepository;
-  media: MediaStore;
+  media: MediaUrlSigner;
   urlTtlSeconds: number;
   now: () => Date;
   random?: () => number;

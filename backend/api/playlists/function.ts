@@ -1,8 +1,7 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
 import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repository.dynamodb';
-import { createS3Client } from '../../adapters/s3/client';
-import { S3MediaStore } from '../../adapters/s3/media-store.s3';
+import { S3UrlSigner } from '../../adapters/s3/url-signer.s3';
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import type { ApiHandler } from '../types';
@@ -14,12 +13,11 @@ import { playlistRoutes } from './handlers';
  */
 export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
   const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
   return dispatch(
     playlistRoutes({
       playlists: new DynamoPlaylistRepository(doc, config.tables.playlists),
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
-      media: new S3MediaStore(s3, config.mediaBucket),
+      media: new S3UrlSigner({ region: config.region, endpoint: config.endpoints.s3, bucket: config.mediaBucket }),
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),

@@ -1,5 +1,5 @@
 import type { TrackRecord } from '../../domain/catalog';
-import type { CatalogRepository, MediaStore } from '../../domain/ports';
+import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import {
   addEntriesSchema,
   createPlaylistSchema,
@@ -19,7 +19,7 @@ import { playlistCommands } from './commands';
 export interface PlaylistDeps {
   playlists: PlaylistRepository;
   catalog: CatalogRepository;
-  media: MediaStore;
+  media: MediaUrlSigner;
   urlTtlSeconds: number;
   now: () => Date;
   random?: () => number;

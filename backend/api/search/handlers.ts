@@ -1,4 +1,4 @@
-import type { MediaStore } from '../../domain/ports';
+import type { MediaUrlSigner } from '../../domain/ports';
 import type { TrackSearch } from '../../domain/search';
 import { ok, parse, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentAlbums } from '../presenters';
@@ -7,7 +7,7 @@ import { decodeSearchCursor, encodeSearchCursor, searchQuerySchema, suggestQuery
 
 export interface SearchDeps {
   search: TrackSearch;
-  media: MediaStore;
+  media: MediaUrlSigner;
   urlTtlSeconds: number;
 }
 

@@ -11,7 +11,6 @@ function covers() {
   const media: MediaStore = {
     put: vi.fn(async (key: string) => void stored.add(key)),
     exists: async (key) => stored.has(key),
-    signedGetUrl: async (key) => key,
   };
   return { media, covers: new AlbumCovers({ media, images: new Map(), write: true, warn: () => {} }) };
 }
