@@ -29,25 +29,24 @@ export class AuthCdn extends Construct {
   constructor(scope: Construct, id: string, props: AuthCdnProps) {
     super(scope, id);
 
-    // CloudFront delivers logs late, so logs of the last requests would land in a log bucket
-    // already emptied and make its deletion fail: a disposable environment logs nothing.
-    const logs = props.deletionProtection
-      ? new s3.Bucket(this, 'Logs', {
-          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-          enforceSSL: true,
-          encryption: s3.BucketEncryption.S3_MANAGED,
-          // CloudFront standard logging writes with ACLs.
-          objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-          lifecycleRules: [{ expiration: Duration.days(90) }],
-          removalPolicy: RemovalPolicy.RETAIN,
-        })
-      : undefined;
-    if (logs) {
-      acceptFindings(logs, {
-        id: 'AwsSolutions-S1',
-        reason: 'This bucket is the CloudFront access log destination; logging it into itself would loop.',
-      });
-    }
+    const logs = new s3.Bucket(this, 'Logs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !props.deletionProtection,
+    });
+    acceptFindings(logs, {
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the CloudFront access log destination; logging it into itself would loop.',
+    });
+    // CloudFront delivers logs late: logs of the last requests would land in the log bucket after
+    // it was emptied and fail its deletion. So a disposable environment logs nothing, but keeps
+    // the (empty) bucket, which a deployment switched from protected then deletes with the stack.
+    const logging = props.deletionProtection;
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Alktunes auth server',
@@ -70,9 +69,9 @@ export class AuthCdn extends Construct {
       }),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      ...(logs && { enableLogging: true, logBucket: logs, logFilePrefix: 'auth/' }),
+      ...(logging && { enableLogging: true, logBucket: logs, logFilePrefix: 'auth/' }),
     });
-    if (!logs) {
+    if (!logging) {
       acceptFindings(this.distribution, {
         id: 'AwsSolutions-CFR3',
         reason: 'Context deletionProtection=false: late access logs would keep a log bucket from being deleted with the stack.',

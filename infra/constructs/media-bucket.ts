@@ -17,8 +17,8 @@ export interface MediaBucketProps {
  */
 export class MediaBucket extends Construct {
   readonly bucket: s3.Bucket;
-  /** The server access log bucket; none in a disposable environment (see below). */
-  readonly accessLogs?: s3.Bucket;
+  /** The server access log bucket; left empty in a disposable environment (see below). */
+  readonly accessLogs: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: MediaBucketProps) {
     super(scope, id);
@@ -26,29 +26,31 @@ export class MediaBucket extends Construct {
     // CloudFormation cannot delete a bucket that holds objects; CDK's custom resource empties it first.
     const autoDeleteObjects = !props.deletionProtection;
 
-    // S3 delivers access logs minutes late, so logs of the teardown itself would land in a log
-    // bucket already emptied and make its deletion fail: a disposable environment logs nothing.
-    if (props.deletionProtection) {
-      this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules: [{ expiration: Duration.days(90) }],
-        removalPolicy,
-      });
-      acceptFindings(this.accessLogs, {
-        id: 'AwsSolutions-S1',
-        reason: 'This bucket is the server access log destination of the media bucket; logging it into itself would loop.',
-      });
-    }
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy,
+      autoDeleteObjects,
+    });
+    acceptFindings(this.accessLogs, {
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log destination of the media bucket; logging it into itself would loop.',
+    });
+    // S3 delivers access logs minutes late: logs of the teardown itself would land in the log
+    // bucket after it was emptied and fail its deletion. So a disposable environment writes no
+    // access logs, but keeps the (empty) bucket, which a deployment switched from protected to
+    // disposable then deletes with the stack like everything else.
+    const logging = props.deletionProtection;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      ...(this.accessLogs && { serverAccessLogsBucket: this.accessLogs, serverAccessLogsPrefix: 'media/' }),
+      ...(logging && { serverAccessLogsBucket: this.accessLogs, serverAccessLogsPrefix: 'media/' }),
       cors: [
         {
           allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
@@ -62,7 +64,7 @@ export class MediaBucket extends Construct {
       removalPolicy,
       autoDeleteObjects,
     });
-    if (!this.accessLogs) {
+    if (!logging) {
       acceptFindings(this.bucket, {
         id: 'AwsSolutions-S1',
         reason: 'Context deletionProtection=false: late access logs would keep a log bucket from being deleted with the stack.',

@@ -159,10 +159,10 @@ describe('DataStack with deletionProtection=false', () => {
     }
   });
 
-  it('empties the media bucket before deleting it with the stack, and keeps no access-log bucket that late logs would block', () => {
+  it('empties both buckets before deleting them with the stack, and writes no access logs that would arrive after', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(1);
-    expect(Object.values(buckets)[0]!.Properties.LoggingConfiguration).toBeUndefined();
+    expect(Object.keys(buckets)).toHaveLength(2);
+    for (const bucket of Object.values(buckets)) expect(bucket.Properties.LoggingConfiguration).toBeUndefined();
     for (const [bucketId, bucket] of Object.entries(buckets)) {
       expect(bucket.DeletionPolicy).toBe('Delete');
       template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucketId } });
