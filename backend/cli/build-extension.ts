@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizeBackendUrl, type BackendUrls } from '../../utils/backend-urls';
+import { asStackOutputs, readStackOutputs, rethrowAs, stackOutput } from './stack-outputs';
 
 const usage = `Builds the extension against a deployment, from the outputs file of its deploy.
 
@@ -16,6 +16,9 @@ export class OutputsFileError extends Error {
   override name = 'OutputsFileError';
 }
 
+// Typed so that the compiler knows a call never returns.
+const asOutputsFileError: (error: unknown) => never = rethrowAs(OutputsFileError);
+
 /** Which output feeds which of the extension's backend URLs (WXT_AUTH_URL, WXT_API_URL, WXT_MEDIA_URL). */
 const OUTPUTS: Record<keyof BackendUrls, string> = { authUrl: 'AuthUrl', apiUrl: 'ApiUrl', mediaUrl: 'MediaUrl' };
 
@@ -25,49 +28,29 @@ const OUTPUTS: Record<keyof BackendUrls, string> = { authUrl: 'AuthUrl', apiUrl:
  * https URL or appears in more than one stack (two deployments in one file).
  */
 export function backendUrlsFromOutputs(outputs: unknown): BackendUrls {
-  if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) {
-    throw new OutputsFileError('the outputs file is not a JSON object of stacks; pass the file written by `cdk deploy --all --outputs-file <file>`');
+  try {
+    const stacks = asStackOutputs(outputs);
+    const found = Object.entries(OUTPUTS).map(([key, name]) => [key, name, stackOutput(stacks, name)] as const);
+    const missing = found.filter(([, , value]) => value === undefined).map(([, name]) => name);
+    if (missing.length > 0) {
+      throw new OutputsFileError(
+        `the outputs file lacks ${missing.join(', ')}: deploy every stack (npm run deploy) and pass the file it writes, not an older or partial one`,
+      );
+    }
+    const urls = found.map(([key, name, value]) => {
+      const url = normalizeBackendUrl(value!, name);
+      if (!url.startsWith('https://')) throw new OutputsFileError(`${name} must be an https URL, got "${value}"`);
+      return [key, url] as const;
+    });
+    return Object.fromEntries(urls) as unknown as BackendUrls;
+  } catch (error) {
+    asOutputsFileError(error);
   }
-  const stacks = Object.values(outputs as Record<string, unknown>).filter((stack): stack is Record<string, unknown> => !!stack && typeof stack === 'object');
-  const found = Object.entries(OUTPUTS).map(([key, name]) => {
-    const values = stacks.flatMap((stack) => (typeof stack[name] === 'string' ? [stack[name]] : []));
-    if (values.length > 1) throw new OutputsFileError(`the outputs file holds ${values.length} values of ${name}; keep one deployment per outputs file`);
-    return [key, name, values[0]] as const;
-  });
-  const missing = found.filter(([, , value]) => value === undefined).map(([, name]) => name);
-  if (missing.length > 0) {
-    throw new OutputsFileError(
-      `the outputs file lacks ${missing.join(', ')}: deploy every stack (npm run deploy) and pass the file it writes, not an older or partial one`,
-    );
-  }
-  const urls = found.map(([key, name, value]) => {
-    const url = normalizeBackendUrl(value!, name);
-    if (!url.startsWith('https://')) throw new OutputsFileError(`${name} must be an https URL, got "${value}"`);
-    return [key, url] as const;
-  });
-  return Object.fromEntries(urls) as unknown as BackendUrls;
 }
 
 /** Reads and checks the outputs file; errors name the file and what is wrong with it. */
 export async function readBackendUrls(file: string): Promise<BackendUrls> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new OutputsFileError(
-      code === 'ENOENT'
-        ? `${file} does not exist: deploy with \`npm run deploy\`, which writes cdk-outputs.json, or pass the file given to --outputs-file`
-        : `cannot read ${file}: ${code ?? (error as Error).message}`,
-    );
-  }
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(text);
-  } catch {
-    throw new OutputsFileError(`${file} is not valid JSON; pass the file written by \`cdk deploy --outputs-file\``);
-  }
-  return backendUrlsFromOutputs(outputs);
+  return backendUrlsFromOutputs(await readStackOutputs(file).catch(asOutputsFileError));
 }
 
 /** `build:deployed <outputs file>`: exit 0 after printing the built folder, 2 for unusable input. */

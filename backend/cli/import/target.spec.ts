@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { targetFromCdkOutputs, targetFromEnv, targetFromStackInfo, TargetError } from './target';
+import { resolveTarget, targetFromCdkOutputs, targetFromEnv, targetFromStackInfo, TargetError } from './target';
 
 const stackInfo = {
   auth: 'http://127.0.0.1:8710',
@@ -54,6 +56,13 @@ describe('import targets', () => {
     expect(() => targetFromCdkOutputs({ s: { MediaBucket: 'b' } }, 'eu-west-1')).toThrow(/TracksTable/);
     expect(() => targetFromCdkOutputs({ a: { MediaBucket: 'b', TracksTable: 't' } }, undefined)).toThrow(/AWS_REGION/);
     expect(() => targetFromCdkOutputs({ a: { MediaBucket: 'b', TracksTable: 't' }, b: { MediaBucket: 'c' } }, 'r')).toThrow(TargetError);
+    expect(() => targetFromCdkOutputs(['a'], 'r')).toThrow(TargetError);
+  });
+
+  it('reports an unusable outputs file as a target error, which the import prints as usage', async () => {
+    await expect(resolveTarget({ stackOutputs: join(tmpdir(), 'alktunes-no-such-outputs.json') }, {})).rejects.toThrow(
+      expect.objectContaining({ name: 'TargetError', message: expect.stringMatching(/does not exist: deploy with `npm run deploy`/) }),
+    );
   });
 
   it('reads the environment, and only when it names a bucket or table', () => {

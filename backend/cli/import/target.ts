@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { asStackOutputs, readStackOutputs, rethrowAs, stackOutput } from '../stack-outputs';
 
 export type SearchBackendName = 'embedded' | 'cloudsearch';
 
@@ -13,8 +14,8 @@ export interface ImportTarget {
   tracksTable: string;
   /** Local stand-ins; absent for AWS, where the SDK resolves endpoints and credentials itself. */
   endpoints: { s3?: string; dynamodb?: string };
-  /** The CloudSearch domain by name (its endpoints are looked up), or a fixed endpoint (a local stand-in). */
-  search: { backend: SearchBackendName; domainName?: string; domainEndpoint?: string };
+  /** The CloudSearch domain by name; the search adapter looks its endpoints up. */
+  search: { backend: SearchBackendName; domainName?: string };
   /** How the home feed is published after an import; absent when the target names no way. */
   homeFeed?: HomeFeedTarget;
 }
@@ -26,6 +27,9 @@ export type HomeFeedTarget = { shuffleFunction: string } | { homeTable: string }
 export class TargetError extends Error {
   override name = 'TargetError';
 }
+
+// Typed so that the compiler knows a call never returns.
+const asTargetError: (error: unknown) => never = rethrowAs(TargetError);
 
 const searchBackend = z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be "embedded" or "cloudsearch"' });
 
@@ -53,40 +57,36 @@ export function targetFromStackInfo(info: unknown): ImportTarget {
   };
 }
 
-/** Finds `name` among the outputs of every stack in a `cdk deploy --outputs-file` JSON. */
-function output(outputs: Record<string, Record<string, unknown>>, name: string): string | undefined {
-  const found = Object.values(outputs).flatMap((stack) => (typeof stack?.[name] === 'string' ? [stack[name]] : []));
-  if (found.length > 1) throw new TargetError(`the stack outputs hold ${found.length} values of ${name}; keep one deployment per outputs file`);
-  return found[0];
-}
-
 /**
  * An AWS deployment described by the CDK outputs of its stacks: the bucket and tracks table
  * (data stack), its region, the search backend and domain (search stack) and the shuffle
  * function (API stack). The deployment's own `Region` output beats `region`.
  */
 export function targetFromCdkOutputs(outputs: unknown, region: string | undefined, env: NodeJS.ProcessEnv = {}): ImportTarget {
-  if (!outputs || typeof outputs !== 'object') throw new TargetError('the stack outputs file is not a JSON object of stacks');
-  const all = outputs as Record<string, Record<string, unknown>>;
-  const bucket = output(all, 'MediaBucket');
-  const tracksTable = output(all, 'TracksTable');
-  if (!bucket || !tracksTable) {
-    throw new TargetError('the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`');
+  try {
+    const all = asStackOutputs(outputs);
+    const output = (name: string) => stackOutput(all, name);
+    const bucket = output('MediaBucket');
+    const tracksTable = output('TracksTable');
+    if (!bucket || !tracksTable) {
+      throw new TargetError('the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`');
+    }
+    const shuffleFunction = output('ShuffleFunctionName');
+    return {
+      description: `AWS (bucket ${bucket}, table ${tracksTable})`,
+      region: requireRegion(output('Region') ?? region),
+      bucket,
+      tracksTable,
+      endpoints: {},
+      search: {
+        backend: searchBackend.parse(output('SearchBackend') ?? env.SEARCH_BACKEND ?? 'embedded'),
+        ...optional('domainName', output('SearchDomainName')),
+      },
+      ...(shuffleFunction ? { homeFeed: { shuffleFunction } } : {}),
+    };
+  } catch (error) {
+    asTargetError(error);
   }
-  const shuffleFunction = output(all, 'ShuffleFunctionName');
-  return {
-    description: `AWS (bucket ${bucket}, table ${tracksTable})`,
-    region: requireRegion(output(all, 'Region') ?? region),
-    bucket,
-    tracksTable,
-    endpoints: {},
-    search: {
-      backend: searchBackend.parse(output(all, 'SearchBackend') ?? env.SEARCH_BACKEND ?? 'embedded'),
-      ...optional('domainName', output(all, 'SearchDomainName')),
-      ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT),
-    },
-    ...(shuffleFunction ? { homeFeed: { shuffleFunction } } : {}),
-  };
 }
 
 /**
@@ -109,7 +109,6 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
     search: {
       backend: parsedBackend.data,
       ...optional('domainName', env.CLOUDSEARCH_DOMAIN?.trim()),
-      ...optional('domainEndpoint', env.CLOUDSEARCH_ENDPOINT?.trim()),
     },
     ...(env.SHUFFLE_FUNCTION?.trim() ? { homeFeed: { shuffleFunction: env.SHUFFLE_FUNCTION.trim() } } : {}),
   };
@@ -122,21 +121,22 @@ function requireRegion(region: string | undefined): string {
   return region;
 }
 
-async function readJson(file: string, what: string): Promise<unknown> {
+/** The local stack's address book, written by `npm start`. */
+async function readStackInfo(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && what === 'stack.json') {
+    if (code === 'ENOENT') {
       throw new TargetError(`the local stack is not running (${file} does not exist); start it with npm start, or pass --stack-outputs to import into AWS`);
     }
-    throw new TargetError(`cannot read ${what} ${file}: ${code ?? (error as Error).message}`);
+    throw new TargetError(`cannot read stack.json ${file}: ${code ?? (error as Error).message}`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new TargetError(`${what} ${file} is not valid JSON`);
+    throw new TargetError(`stack.json ${file} is not valid JSON; restart the local stack with npm start`);
   }
 }
 
@@ -160,12 +160,12 @@ export async function resolveTarget(
 ): Promise<ImportTarget> {
   const region = options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
   if (options.stackOutputs) {
-    return targetFromCdkOutputs(await readJson(resolve(options.stackOutputs), 'stack outputs'), region, env);
+    return targetFromCdkOutputs(await readStackOutputs(resolve(options.stackOutputs)).catch(asTargetError), region, env);
   }
   const fromEnv = targetFromEnv(env, region);
   if (fromEnv) return fromEnv;
   const dataDir = resolve(options.dataDir ?? (env.ALKTUNES_DATA_DIR || '.data'));
-  const target = targetFromStackInfo(await readJson(resolve(dataDir, 'stack.json'), 'stack.json'));
+  const target = targetFromStackInfo(await readStackInfo(resolve(dataDir, 'stack.json')));
   await assertLocalStackRunning(target);
   return target;
 }
