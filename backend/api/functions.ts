@@ -1,8 +1,8 @@
+import { createS3Client } from '../adapters/s3/client';
 import { createTrackSearch } from '../adapters/search/track-search';
 import { createCatalogFunction } from './catalog/function';
 import type { ApiConfig } from './config';
 import { createHomeFunction } from './home/function';
-import { createShuffleFunction } from './home/shuffle-function';
 import { createPlaylistsFunction } from './playlists/function';
 import { createSearchFunction } from './search/function';
 import type { ApiHandler, FunctionName } from './types';
@@ -14,13 +14,11 @@ import type { ApiHandler, FunctionName } from './types';
  * function's code and SDK clients.
  */
 export function createApiFunctions(config: ApiConfig): Record<FunctionName, ApiHandler> {
+  const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
   return {
     playlists: createPlaylistsFunction(config),
     catalog: createCatalogFunction(config),
     home: createHomeFunction(config),
-    search: createSearchFunction(config, (s3) => createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket })),
+    search: createSearchFunction(config, createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket })),
   };
 }
-
-/** The scheduled shuffle: publishes a new home feed and reports what it did. */
-export const createShuffleHandler = createShuffleFunction;

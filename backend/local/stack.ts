@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadApiConfig } from '../api/config';
-import { createApiFunctions, createShuffleHandler } from '../api/functions';
+import { createApiFunctions } from '../api/functions';
+import { createShuffleFunction } from '../api/home/shuffle-function';
 import { apiRoutes } from '../api/routes';
 import type { ApiHandler, FunctionName, ScheduleEvent } from '../api/types';
 import { createDynamoClients } from '../adapters/dynamodb/client';
@@ -151,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log(`✓ search    ${apiConfig.search.backend} index (snapshot polled every 2 s by the search function)`);
     const demo = await ensureDemoAccount(auth.url, join(options.dataDir, 'demo-account.json'));
 
-    const shuffleHandler = createShuffleHandler(apiConfig);
+    const shuffleHandler = createShuffleFunction(apiConfig);
     const shuffle = () => shuffleHandler(scheduledEvent());
     const schedule = startSchedule(shuffle, shufflePeriodMs, (error) => log(`  shuffle failed: ${String(error)}`));
     stops.push(schedule.stop);

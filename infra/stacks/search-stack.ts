@@ -3,14 +3,12 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 import { CloudSearchDomain } from '../constructs/cloudsearch-domain';
+import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
 
 export interface SearchStackProps extends StackProps {
   config: InfraConfig;
   mediaBucket: s3.IBucket;
 }
-
-/** Key prefix of the embedded (MiniSearch) index snapshot inside the media bucket. */
-export const SEARCH_INDEX_PREFIX = 'search-index/';
 
 /**
  * The catalog search index. `cloudsearch` creates an Amazon CloudSearch domain (closed to new

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleLikeLambda, emptyModule, measureStarts, sdkFloorSource, writeUsageReporter, type Start, type StartStats } from '../../bench/lib/lambda-cold-start';
-import { CloudAssemblyReader } from './cloud-assembly';
+import { CloudAssemblyReader, synthesizeCloudAssembly } from './cloud-assembly';
 import { deployedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
 import { TemplateResolver } from './template-resolver';
 
@@ -32,22 +32,26 @@ const watched = [
   'minisearch',
 ];
 const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+const cloudsearch = ['@aws-sdk/client-cloudsearch', '@aws-sdk/client-cloudsearch-domain'];
 /** Presigning alone: the functions that only hand out links must not load the S3 client. */
 const presigner = ['@aws-sdk/s3-request-presigner'];
 const s3 = ['@aws-sdk/client-s3', ...presigner];
 
 /**
- * Per function: its libraries, the folder of `backend/api` holding its routes, the most its
- * bundle may weigh (about 15 % above today's; all five were 1.2 MB when each held everything)
- * and its timeout (search: a cold index load; shuffle: the whole catalog).
+ * Per function: its libraries, the folders of `backend/api` holding its routes (the shuffle has
+ * none: it publishes the feed the home routes read), the most its bundle may weigh (about 15 %
+ * above today's; all five were 1.2 MB when each held everything) and its timeout (search: a cold
+ * index load; shuffle: the whole catalog).
  */
-const expected: Record<string, { libraries: string[]; routes: string; maxKb: number; timeout: number }> = {
-  playlists: { libraries: [...dynamo, ...presigner], routes: 'playlists', maxKb: 470, timeout: 10 },
-  catalog: { libraries: [...dynamo, ...presigner], routes: 'catalog', maxKb: 460, timeout: 10 },
-  home: { libraries: [...dynamo, ...presigner], routes: 'home', maxKb: 460, timeout: 10 },
-  search: { libraries: [...s3, 'minisearch'], routes: 'search', maxKb: 600, timeout: 30 },
-  shuffle: { libraries: dynamo, routes: 'home', maxKb: 460, timeout: 300 },
+const expected: Record<string, { libraries: string[]; routes: string[]; maxKb: number; timeout: number }> = {
+  playlists: { libraries: [...dynamo, ...presigner], routes: ['playlists'], maxKb: 470, timeout: 10 },
+  catalog: { libraries: [...dynamo, ...presigner], routes: ['catalog'], maxKb: 460, timeout: 10 },
+  home: { libraries: [...dynamo, ...presigner], routes: ['home'], maxKb: 460, timeout: 10 },
+  search: { libraries: [...s3, 'minisearch'], routes: ['search'], maxKb: 600, timeout: 30 },
+  shuffle: { libraries: dynamo, routes: [], maxKb: 460, timeout: 300 },
 };
+/** The search function deployed with `-c searchBackend=cloudsearch`: no embedded index, no S3 client (was 874 KB with both). */
+const cloudsearchSearch = { libraries: [...cloudsearch, ...presigner], routes: ['search'], maxKb: 650 };
 
 /** The modules a bundle was built from, as its source map lists them. */
 function bundleInputs(bundle: string): { sources: string[]; sourcesContent?: unknown[] } {
@@ -55,6 +59,18 @@ function bundleInputs(bundle: string): { sources: string[]; sourcesContent?: unk
 }
 
 const packageOf = (source: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
+
+/** The watched libraries a bundle holds, sorted. */
+function watchedLibraries(bundle: string): string[] {
+  const packages = new Set(bundleInputs(bundle).sources.map(packageOf));
+  return watched.filter((name) => packages.has(name));
+}
+
+/** The folders of `backend/api` whose route handlers a bundle holds. */
+function routeFolders(bundle: string): string[] {
+  const folders = bundleInputs(bundle).sources.map((source) => /backend\/api\/(\w+)\/handlers\.ts$/.exec(source)?.[1]);
+  return [...new Set(folders.filter((folder) => folder !== undefined))];
+}
 
 describe('Lambda bundles', () => {
   it('covers the five backend functions of the template', () => {
@@ -66,17 +82,11 @@ describe('Lambda bundles', () => {
     const bundle = bundleOf(fn);
 
     it('bundles only the SDK clients and libraries it uses', () => {
-      const packages = new Set(bundleInputs(bundle).sources.map(packageOf));
-      expect(watched.filter((name) => packages.has(name))).toEqual([...want.libraries].sort());
+      expect(watchedLibraries(bundle)).toEqual([...want.libraries].sort());
     });
 
     it("holds its own routes and no other function's", () => {
-      const routeFolders = new Set(
-        bundleInputs(bundle)
-          .sources.map((source) => /backend\/api\/(\w+)\/handlers\.ts$/.exec(source)?.[1])
-          .filter(Boolean),
-      );
-      expect([...routeFolders]).toEqual([want.routes]);
+      expect(routeFolders(bundle)).toEqual(want.routes);
     });
 
     it("uses zod's tree-shakable build with the English messages only", () => {
@@ -96,6 +106,30 @@ describe('Lambda bundles', () => {
       const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: lambdaEnvironment(fn), encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.stdout.trim()).toBe('function');
+    });
+  });
+
+  describe('the search function deployed with searchBackend=cloudsearch', () => {
+    let outdir: string;
+    let bundle: string;
+    beforeAll(async () => {
+      outdir = await mkdtemp(join(tmpdir(), 'alktunes-cdk-out-cloudsearch-'));
+      // Only the API stack's assets are bundled: the other stacks' do not depend on the backend.
+      synthesizeCloudAssembly(outdir, { searchBackend: 'cloudsearch', 'aws:cdk:bundling-stacks': ['alktunes-api'] });
+      const cloudAssembly = new CloudAssemblyReader(outdir);
+      const search = deployedFunctions(cloudAssembly, new TemplateResolver({ stacks: cloudAssembly.stacks() })).find((fn) => fn.name === 'search');
+      expect(search?.environment.SEARCH_BACKEND).toBe('cloudsearch');
+      bundle = bundleOf(search!);
+    }, 120_000);
+    afterAll(() => rm(outdir, { recursive: true, force: true }));
+
+    it('bundles the CloudSearch clients and the presigner, without MiniSearch or the S3 client', () => {
+      expect(watchedLibraries(bundle)).toEqual([...cloudsearchSearch.libraries].sort());
+      expect(routeFolders(bundle)).toEqual(cloudsearchSearch.routes);
+    });
+
+    it(`weighs at most ${cloudsearchSearch.maxKb} KB`, () => {
+      expect(statSync(bundle).size / 1024).toBeLessThanOrEqual(cloudsearchSearch.maxKb);
     });
   });
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadApiConfig, type ApiConfig } from '../../backend/api/config';
-import { createApiFunctions, createShuffleHandler } from '../../backend/api/functions';
+import { createApiFunctions } from '../../backend/api/functions';
+import { createShuffleFunction } from '../../backend/api/home/shuffle-function';
 import { DynamoCatalogRepository } from '../../backend/adapters/dynamodb/catalog-repository.dynamodb';
 import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { ensureTables } from '../../backend/adapters/dynamodb/create-tables';
@@ -32,7 +33,7 @@ export async function startApiStack() {
   return {
     config,
     functions: createApiFunctions(config),
-    shuffle: createShuffleHandler(config),
+    shuffle: createShuffleFunction(config),
     catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
     media: new S3MediaStore(s3, config.mediaBucket),
     stop: async () => {

@@ -6,43 +6,26 @@ import { S3SnapshotStore } from './embedded/snapshot-store.s3';
 
 /**
  * Which adapter serves search, as the API config and the admin commands describe it. A
- * CloudSearch domain is named (its endpoints are looked up with `DescribeDomains`, so nobody
- * copies them by hand) or, for a local stand-in, given by its endpoint.
+ * CloudSearch domain is named; its endpoints are looked up with `DescribeDomains`, so nobody
+ * copies them by hand.
  */
-export type SearchBackendConfig =
-  | { backend: 'embedded' }
-  | { backend: 'cloudsearch'; domainName: string; configEndpoint?: string }
-  | { backend: 'cloudsearch'; endpoint: string; documentEndpoint?: string };
+export type SearchBackendConfig = { backend: 'embedded' } | { backend: 'cloudsearch'; domainName: string };
 
 export interface SearchResources {
   region: string;
   /** The media bucket holds the embedded index's snapshots. */
   s3: S3Client;
   bucket: string;
-  /** Set for a local CloudSearch stand-in (the protocol stub); absent in the cloud. */
-  cloudsearchCredentials?: { accessKeyId: string; secretAccessKey: string };
   embedded?: EmbeddedSearchOptions;
 }
 
 /**
- * The configured search adapter. Neither one searches until first used; a named CloudSearch
- * domain starts looking up its endpoints at once (during a function's cold start).
+ * The configured search adapter, for hosts that may run either (the admin commands, the local
+ * stack); a Lambda entry builds its one adapter itself, so its bundle holds no other. Neither
+ * searches until first used; a CloudSearch domain starts looking up its endpoints at once
+ * (during a function's cold start).
  */
 export function createTrackSearch(config: SearchBackendConfig, resources: SearchResources): TrackSearch {
-  if (config.backend === 'cloudsearch') {
-    const where =
-      'domainName' in config
-        ? { domainName: config.domainName, configEndpoint: config.configEndpoint }
-        : { searchEndpoint: config.endpoint, documentEndpoint: config.documentEndpoint };
-    const local = isLocal('domainName' in config ? config.configEndpoint : config.endpoint);
-    return new CloudSearchTrackSearch({
-      region: resources.region,
-      ...where,
-      // A local stand-in accepts any signature; fixed keys avoid a credential-chain lookup.
-      credentials: resources.cloudsearchCredentials ?? (local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined),
-    });
-  }
+  if (config.backend === 'cloudsearch') return new CloudSearchTrackSearch({ region: resources.region, domainName: config.domainName });
   return new EmbeddedTrackSearch(new S3SnapshotStore(resources.s3, resources.bucket), resources.embedded);
 }
-
-const isLocal = (endpoint: string | undefined) => !!endpoint && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(endpoint);

@@ -1,8 +1,8 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
-import { S3UrlSigner } from '../../adapters/s3/url-signer.s3';
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
+import { urlSignerFor } from '../media-url-signer';
 import type { ApiHandler } from '../types';
 import { catalogRoutes } from './handlers';
 
@@ -12,7 +12,7 @@ export function createCatalogFunction(config: ApiConfig): ApiHandler {
   return dispatch(
     catalogRoutes({
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
-      media: new S3UrlSigner({ region: config.region, endpoint: config.endpoints.s3, bucket: config.mediaBucket }),
+      media: urlSignerFor(config),
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),

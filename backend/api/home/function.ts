@@ -1,9 +1,9 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
 import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
-import { S3UrlSigner } from '../../adapters/s3/url-signer.s3';
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
+import { urlSignerFor } from '../media-url-signer';
 import type { ApiHandler } from '../types';
 import { homeRoutes } from './handlers';
 
@@ -14,7 +14,7 @@ export function createHomeFunction(config: ApiConfig): ApiHandler {
     homeRoutes({
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
       home: new DynamoHomeRepository(doc, config.tables.home),
-      media: new S3UrlSigner({ region: config.region, endpoint: config.endpoints.s3, bucket: config.mediaBucket }),
+      media: urlSignerFor(config),
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),

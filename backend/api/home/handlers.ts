@@ -1,6 +1,5 @@
-import type { PageRequest } from '../../domain/catalog';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
-import { buildHomeFeed, type HomeRepository, type ShuffleCandidate } from '../../domain/shuffle';
+import type { HomeRepository } from '../../domain/shuffle';
 import { ok, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
 
@@ -38,22 +37,4 @@ export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): R
       });
     },
   };
-}
-
-/** What publishing a feed needs: no media store, so the shuffle function bundles no S3 client. */
-export type ShuffleDeps = Pick<HomeDeps, 'catalog' | 'home' | 'now' | 'random'>;
-
-/** Reads the whole catalog, shuffles it and publishes the new feed as one item. */
-export async function publishShuffledFeed({ catalog, home, now, random }: ShuffleDeps) {
-  const candidates: ShuffleCandidate[] = [];
-  let page: PageRequest = { limit: 1000 };
-  for (;;) {
-    const result = await catalog.listTracks(page);
-    candidates.push(...result.items.map((t) => ({ id: t.id, ...(t.genre ? { genre: t.genre } : {}) })));
-    if (!result.cursor) break;
-    page = { limit: 1000, cursor: result.cursor };
-  }
-  const feed = buildHomeFeed(candidates, { previous: await home.current(), now: now(), random });
-  await home.publish(feed);
-  return { trackCount: feed.trackIds.length, generatedAt: feed.generatedAt };
 }

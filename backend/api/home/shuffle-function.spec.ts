@@ -1,16 +1,7 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../test/support/processes';
 import { loadApiConfig } from '../config';
 import { createShuffleFunction } from './shuffle-function';
-
-/** A port nothing listens on: every DynamoDB call fails to connect. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the shuffle function', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -21,7 +12,8 @@ describe('the shuffle function', () => {
       TRACKS_TABLE: 't',
       HOME_TABLE: 'h',
       MEDIA_BUCKET: 'm',
-      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await closedPort()}`,
+      // Nothing listens there: every DynamoDB call fails to connect.
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });

@@ -3,7 +3,7 @@ import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-reposit
 import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
 import type { ApiConfig } from '../config';
 import type { ScheduleEvent } from '../types';
-import { publishShuffledFeed } from './handlers';
+import { publishShuffledFeed } from './publish-feed';
 
 /** The scheduled shuffle: reads the catalog and publishes a new home feed (DynamoDB only). */
 export function createShuffleFunction(config: ApiConfig): (event: ScheduleEvent) => Promise<{ trackCount: number; generatedAt: string }> {

@@ -1,4 +1,4 @@
-import { createTrackSearch } from '../../adapters/search/track-search';
+import { CloudSearchTrackSearch } from '../../adapters/search/cloudsearch/track-search.cloudsearch';
 import { loadApiConfig } from '../config';
 import { createSearchFunction } from '../search/function';
 import { mapStackTracesOnDemand } from './stack-traces';
@@ -6,6 +6,13 @@ import { mapStackTracesOnDemand } from './stack-traces';
 mapStackTracesOnDemand(import.meta.url);
 
 const config = loadApiConfig();
+if (config.search.backend !== 'cloudsearch') {
+  throw new Error(`This bundle serves CloudSearch; SEARCH_BACKEND=${config.search.backend} is deployed with lambda/search.ts`);
+}
 
-/** Lambda entry of the search function on CloudSearch (`-c searchBackend=cloudsearch`). */
-export const handler = createSearchFunction(config, (s3) => createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket }));
+/**
+ * Lambda entry of the search function on CloudSearch (`-c searchBackend=cloudsearch`): no
+ * embedded index, MiniSearch or S3 client in the bundle. The domain's endpoints are looked up
+ * during the cold start.
+ */
+export const handler = createSearchFunction(config, new CloudSearchTrackSearch({ region: config.region, domainName: config.search.domainName }));

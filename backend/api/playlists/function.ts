@@ -1,9 +1,9 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
 import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repository.dynamodb';
-import { S3UrlSigner } from '../../adapters/s3/url-signer.s3';
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
+import { urlSignerFor } from '../media-url-signer';
 import type { ApiHandler } from '../types';
 import { playlistRoutes } from './handlers';
 
@@ -17,7 +17,7 @@ export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
     playlistRoutes({
       playlists: new DynamoPlaylistRepository(doc, config.tables.playlists),
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
-      media: new S3UrlSigner({ region: config.region, endpoint: config.endpoints.s3, bucket: config.mediaBucket }),
+      media: urlSignerFor(config),
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),

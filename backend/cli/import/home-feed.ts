@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
-import { publishShuffledFeed } from '../../api/home/handlers';
+import { publishShuffledFeed } from '../../api/home/publish-feed';
 import type { CatalogRepository } from '../../domain/ports';
 import type { HomeFeedTarget } from './target';
 

@@ -18,20 +18,16 @@ export interface SearchIndexStep {
 /** The embedded index is rewritten whole on each publish, so publish every this many tracks, not every batch. */
 const PUBLISH_EVERY_TRACKS = 5000;
 
-/**
- * The search adapter's config for `target`: a fixed endpoint when one is given (a local
- * stand-in), else the domain by name, whose endpoints the adapter looks up itself.
- */
+/** The search adapter's config for `target`: a CloudSearch domain by name, whose endpoints the adapter looks up itself. */
 export function searchBackendConfig(target: ImportTarget): SearchBackendConfig {
   if (target.search.backend === 'embedded') return { backend: 'embedded' };
-  if (target.search.domainEndpoint) return { backend: 'cloudsearch', endpoint: target.search.domainEndpoint };
   if (target.search.domainName) return { backend: 'cloudsearch', domainName: target.search.domainName };
   throw new TargetError('the search backend is CloudSearch but no domain is named: pass the deploy outputs with --stack-outputs, or set CLOUDSEARCH_DOMAIN');
 }
 
 function describe(config: SearchBackendConfig): string {
   if (config.backend === 'embedded') return 'embedded (MiniSearch snapshot in the media bucket)';
-  return 'domainName' in config ? `CloudSearch (domain ${config.domainName})` : `CloudSearch (${config.endpoint})`;
+  return `CloudSearch (domain ${config.domainName})`;
 }
 
 /** The search index of `target`, kept in step through the same sync the seed and `reindex` use. */

@@ -15,20 +15,18 @@ interface CloudSearchBase {
 }
 
 /**
- * Where the domain is: its endpoints (a local stand-in), or its name, whose endpoints are then
- * looked up once with `DescribeDomains` (the deployed functions and admin commands).
+ * Where the domain is: its name, whose endpoints are then looked up once with `DescribeDomains`
+ * (the deployed functions and admin commands), or, for the protocol stubs only, an endpoint.
  */
 export type CloudSearchOptions = CloudSearchBase &
   (
     | {
-        /** The domain's search endpoint, e.g. `https://search-alktunes-search-….cloudsearch.amazonaws.com`. */
+        /** A stub's search endpoint; documents go to the same endpoint with `search-` → `doc-`. */
         searchEndpoint: string;
-        /** The document endpoint; defaults to the search endpoint with `search-` → `doc-`. */
-        documentEndpoint?: string;
       }
     | {
         domainName: string;
-        /** The configuration service of a local stand-in; absent in the cloud. */
+        /** The configuration service of a stub; absent in the cloud. */
         configEndpoint?: string;
       }
   );
@@ -55,7 +53,7 @@ export class CloudSearchTrackSearch implements TrackSearch {
       const endpoints =
         'domainName' in options
           ? await describeDomainEndpoints({ ...options, domainName: options.domainName })
-          : { search: options.searchEndpoint, document: options.documentEndpoint ?? options.searchEndpoint.replace('//search-', '//doc-') };
+          : { search: options.searchEndpoint, document: options.searchEndpoint.replace('//search-', '//doc-') };
       return {
         searcher: new CloudSearchDomainClient({ ...base, endpoint: endpoints.search }),
         documents: new CloudSearchDomainClient({ ...base, endpoint: endpoints.document }),
