@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notify } from './alarm-topic';
+import { alarmOnAnyOccurrence, notify } from './alarm-topic';
 
 export interface AuthServerAlarmsProps {
   instance: ec2.Instance;
@@ -31,7 +31,7 @@ export class AuthServerAlarms extends Construct {
   constructor(scope: Construct, id: string, props: AuthServerAlarmsProps) {
     super(scope, id);
 
-    const statusCheck = new cloudwatch.Alarm(this, 'InstanceStatusCheck', {
+    const statusCheck = alarmOnAnyOccurrence(this, 'InstanceStatusCheck', {
       alarmDescription: 'The auth server instance fails its EC2 status checks.',
       metric: new cloudwatch.Metric({
         namespace: 'AWS/EC2',
@@ -40,8 +40,6 @@ export class AuthServerAlarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.minutes(1),
       }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
@@ -55,16 +53,21 @@ export class AuthServerAlarms extends Construct {
       metricNamespace: props.metricNamespace,
       metricName: 'AuthServerHealthyProbes',
       metricValue: '1',
+      // A minute of log lines without a healthy probe (failed probes among them) reports 0, not nothing.
+      defaultValue: 0,
     });
     const unhealthy = new cloudwatch.Alarm(this, 'Unhealthy', {
-      alarmDescription: 'The auth server did not answer its health probe (nginx, the server or the database is down).',
+      alarmDescription:
+        'The auth server did not answer its health probe (nginx, the server or the database is down). Missing probe data does not fire it: that means the CloudWatch agent on the instance stopped (a dead instance raises the status check alarm).',
       metric: healthyProbes.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      // No probe line at all (instance, agent or probe gone) is as bad as a failed probe.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // Right after the success signal there are only a minute or two of probes; counting the
+      // minutes before them as failures would raise the alarm on every new instance. A dead
+      // instance is the status check alarm's to report.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Created once the instance has signalled a healthy server, so a first boot raises no alarm.
     for (const alarm of [statusCheck, unhealthy]) alarm.node.addDependency(props.instance);

@@ -16,6 +16,15 @@ import {
   logrotateConfig,
   nginxForCloudFront,
 } from './auth-server-files';
+import {
+  ADDRESS_WATCH_SCRIPT,
+  ADDRESS_WATCH_SERVICE_UNIT,
+  ADDRESS_WATCH_TIMER_UNIT,
+  addressWatchScript,
+  addressWatchServiceUnit,
+  addressWatchTimerUnit,
+} from './auth-server-address-watch';
+import { ESM_REQUIRE_BANNER } from './esm-require-banner';
 
 const AUTH_DIR = path.join(repoRoot, 'backend/auth');
 
@@ -43,13 +52,15 @@ export function bundleAuthServer(outputDir: string, options: AuthServerArtifactO
     logLevel: 'warning',
     tsconfig: path.join(repoRoot, 'tsconfig.backend.json'),
     alias: { 'better-sqlite3': path.join(repoRoot, 'infra/constructs/sqlite-unavailable.ts') },
-    // CommonJS dependencies (mysql2, koa) call require(); an ESM bundle has to define it.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
   });
   const files: Record<string, string> = {
     [AUTH_SERVICE_UNIT]: authServiceUnit,
     [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
     [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
+    [ADDRESS_WATCH_SERVICE_UNIT]: addressWatchServiceUnit,
+    [ADDRESS_WATCH_TIMER_UNIT]: addressWatchTimerUnit,
+    [ADDRESS_WATCH_SCRIPT]: addressWatchScript,
     'nginx.conf': nginxForCloudFront,
     'logrotate.conf': logrotateConfig,
     'amazon-cloudwatch-agent.json': cloudWatchAgentConfig(options.logGroupName),

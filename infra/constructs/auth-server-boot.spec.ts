@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runEnvFileFunction, shellFunction } from '../../test/deploy/auth-instance';
+import { runEnvFileFunction, shellFunction } from '../../test/support/boot-script';
 import { mysqlPoolOptions } from '../../backend/auth/database';
 import { parseAuthEnv } from '../../backend/auth/env';
-import { NODE_RELEASE, WRITE_ENV_FUNCTION, authServerBootScript, bootSteps } from './auth-server-boot';
+import { NODE_RELEASE, authServerBootScript, bootSteps } from './auth-server-boot';
 
 const options = {
   artifactUrl: 's3://assets/auth.zip',
@@ -53,7 +53,7 @@ function runBash(lines: string[], args: string[] = []) {
 
 describe('the auth server boot script', () => {
   it('writes the server its whole environment, DATABASE_URL built from the secret with verified TLS', () => {
-    const { content, awsCalls } = runEnvFileFunction(script(), WRITE_ENV_FUNCTION, secret);
+    const { content, awsCalls } = runEnvFileFunction(script(), bootSteps.writeEnv, secret);
     expect(awsCalls).toEqual([expect.arrayContaining(['secretsmanager', 'get-secret-value', options.databaseSecretArn])]);
 
     const env = parseEnv(content);
@@ -72,9 +72,9 @@ describe('the auth server boot script', () => {
 
   it("takes the database's name from the stack when the secret has no dbname", () => {
     const { dbname: _, ...withoutName } = secret;
-    const fromSecret = parseEnv(runEnvFileFunction(script(), WRITE_ENV_FUNCTION, { ...secret, dbname: 'restored' }).content);
+    const fromSecret = parseEnv(runEnvFileFunction(script(), bootSteps.writeEnv, { ...secret, dbname: 'restored' }).content);
     expect(new URL(fromSecret.DATABASE_URL!).pathname).toBe('/restored');
-    const fallback = parseEnv(runEnvFileFunction(authServerBootScript({ ...options, databaseName: 'auth_db' }).join('\n'), WRITE_ENV_FUNCTION, withoutName).content);
+    const fallback = parseEnv(runEnvFileFunction(authServerBootScript({ ...options, databaseName: 'auth_db' }).join('\n'), bootSteps.writeEnv, withoutName).content);
     expect(new URL(fallback.DATABASE_URL!).pathname).toBe('/auth_db');
   });
 

@@ -4,6 +4,7 @@ import {
   HEALTH_PROBE_TIMER_UNIT,
   authServerPaths as p,
 } from './auth-server-files';
+import { ADDRESS_WATCH_SERVICE_UNIT, ADDRESS_WATCH_TIMER_UNIT, addressWatchEnvFile } from './auth-server-address-watch';
 
 /**
  * Node.js on the instance: one exact release, checked against the SHA-256 of its official
@@ -52,9 +53,6 @@ export const bootSteps = {
   storeKeys: 'store_new_signing_keys',
   claimAddress: 'claim_elastic_ip',
 } as const;
-
-/** Name of the shell function in the boot script that writes the env file (the rehearsal runs it). */
-export const WRITE_ENV_FUNCTION = bootSteps.writeEnv;
 
 /** IMDSv2 (the instance allows no other): a session token, then the instance's own id. */
 const IMDS = 'http://169.254.169.254/latest';
@@ -127,21 +125,25 @@ export function authServerBootScript(options: AuthServerBootOptions): string[] {
     '  systemctl restart nginx',
     '}',
 
+    // The address watch only ever takes an address left on no instance, and only once this
+    // server answers (see auth-server-address-watch.ts), so it may start before the claim below.
     `${s.startServer}() {`,
-    `  install -m 644 ${[AUTH_SERVICE_UNIT, HEALTH_PROBE_SERVICE_UNIT, HEALTH_PROBE_TIMER_UNIT].map((unit) => `${p.appDir}/${unit}`).join(' ')} /etc/systemd/system/`,
+    `  install -m 644 ${[AUTH_SERVICE_UNIT, HEALTH_PROBE_SERVICE_UNIT, HEALTH_PROBE_TIMER_UNIT, ADDRESS_WATCH_SERVICE_UNIT, ADDRESS_WATCH_TIMER_UNIT].map((unit) => `${p.appDir}/${unit}`).join(' ')} /etc/systemd/system/`,
+    `  printf 'ELASTIC_IP_ALLOCATION_ID=%s\\nAWS_REGION=%s\\n' ${shellQuote(options.elasticIpAllocationId)} ${region} > ${addressWatchEnvFile}`,
     '  systemctl daemon-reload',
-    `  systemctl enable ${AUTH_SERVICE_UNIT} ${HEALTH_PROBE_TIMER_UNIT}`,
+    `  systemctl enable ${AUTH_SERVICE_UNIT} ${HEALTH_PROBE_TIMER_UNIT} ${ADDRESS_WATCH_TIMER_UNIT}`,
     `  systemctl restart ${AUTH_SERVICE_UNIT}`,
-    `  systemctl start ${HEALTH_PROBE_TIMER_UNIT}`,
+    `  systemctl start ${HEALTH_PROBE_TIMER_UNIT} ${ADDRESS_WATCH_TIMER_UNIT}`,
     '}',
 
     // Through nginx to /health, which pings the database: the whole path CloudFront will use.
+    // Each try is bounded, so a hung server cannot stretch the wait past the signal timeout.
     `${s.waitHealthy}() {`,
     '  for attempt in $(seq 1 30); do',
-    '    if curl -fsS http://127.0.0.1/health >/dev/null; then return 0; fi',
+    '    if curl -fsS --max-time 5 http://127.0.0.1/health >/dev/null; then return 0; fi',
     '    sleep 2',
     '  done',
-    '  curl -fsS http://127.0.0.1/health >/dev/null',
+    '  curl -fsS --max-time 5 http://127.0.0.1/health >/dev/null',
     '}',
 
     // First boot: the server created the keys file; keep it for every later instance.
@@ -184,7 +186,7 @@ function envFileFunction(environment: Record<string, string>, readDatabaseSecret
   }
   if (!/^\w+$/.test(databaseName)) throw new Error(`The auth database name must be letters, digits and underscores, got ${JSON.stringify(databaseName)}`);
   return [
-    `${WRITE_ENV_FUNCTION}() {`,
+    `${bootSteps.writeEnv}() {`,
     '  local file=$1 db_secret database_url',
     `  db_secret=$(${readDatabaseSecret})`,
     `  database_url=$(printf '%s' "$db_secret" | node -e ${shellQuote(DATABASE_URL_FROM_SECRET)} ${databaseName})`,

@@ -36,7 +36,9 @@ export interface AuthServerInstanceProps {
  * CloudWatch. So a new artifact or environment replaces it (user data runs only at first boot,
  * hence `userDataCausesReplacement`): CloudFormation starts the new instance, which takes the
  * Elastic IP itself once its server answers and only then signals success; CloudFormation then
- * terminates the old one. A new instance that fails never takes the address. Termination protection
+ * terminates the old one. A new instance that fails never takes the address; if an update rolls
+ * back after the new one took it, the old one takes it back within a minute (its address watch,
+ * see `auth-server-address-watch.ts`). Termination protection
  * would make that last step fail and leave the old instance running with the database
  * credentials, so it is off; deletion protection belongs to the database.
  */
@@ -122,14 +124,19 @@ export class AuthServerInstance extends Construct {
         id: `AwsSolutions-IAM5[Resource::${interfaceAddressGrant}]`,
         reason: "The instance's network interface is created with it; ec2:Vpc limits it to this VPC, and the address grant to this one Elastic IP.",
       },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeAddresses supports no resource-level permissions; the address watch reads only whether the Elastic IP is associated.',
+      },
     );
   }
 
   /**
    * ec2:AssociateAddress for this one Elastic IP, onto instances launched with this server's
    * instance profile (old or new: a replacement's id is unknown when the policy is written). The
-   * request names the address and the instance, the two resources EC2 authorizes it on.
-   * Returns the instance resource pattern as cdk-nag names it.
+   * request names the address and the instance, the two resources EC2 authorizes it on. Also
+   * ec2:DescribeAddresses, for the address watch. Returns the instance and network interface
+   * resource patterns as cdk-nag names them.
    */
   private grantClaimAddress(allocationId: string, vpc: ec2.IVpc): string[] {
     const stack = Stack.of(this);
@@ -160,6 +167,8 @@ export class AuthServerInstance extends Construct {
         conditions: { ArnEquals: { 'ec2:Vpc': vpcArn } },
       }),
     );
+    // The address watch (auth-server-address-watch.ts) reads whether the address is associated.
+    this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeAddresses'], resources: ['*'] }));
     return [nagResourceName(stack, instances), nagResourceName(stack, interfaces)];
   }
 }
