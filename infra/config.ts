@@ -47,7 +47,7 @@ export function readConfig(scope: Construct): InfraConfig {
 
   if (get('authIssuer') !== undefined) {
     throw new Error(
-      'context "authIssuer" is no longer read: set authDomain=auth.example.com and authCertificateArn (ACM, us-east-1); the issuer becomes https://<authDomain>',
+      'context "authIssuer" is not a setting: remove it and set authDomain=auth.example.com and authCertificateArn (ACM, us-east-1); the issuer is https://<authDomain>',
     );
   }
   const authDomain = asString(get('authDomain'), 'authDomain');

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { readConfig } from './config';
 import { repoRoot } from './paths';
+import { STACK_PARTS, stackName } from './stacks';
 
 /** What `npm run teardown` does: destroy the stacks, or stop and say why. */
 export type TeardownPlan = { action: 'destroy'; command: string[]; summary: string } | { action: 'refuse'; message: string };
@@ -43,7 +44,8 @@ function withoutContext(argv: readonly string[], key: string): string[] {
 export function teardownPlan(argv: readonly string[], fileContext: Record<string, unknown>): TeardownPlan {
   const app = new App({ context: { ...fileContext, ...contextArgs(argv) } });
   const config = readConfig(app);
-  const stacks = ['api', 'auth', 'search', 'data'].map((part) => `${config.prefix}-${part}`);
+  // Dependents first: CloudFormation keeps an export while a later stack imports it.
+  const stacks = [...STACK_PARTS].reverse().map((part) => stackName(config.prefix, part));
   const flags = argv.filter((arg) => arg !== '--force');
   if (config.deletionProtection) {
     const again = [...withoutContext(flags, 'deletionProtection'), '-c', 'deletionProtection=false'].join(' ');

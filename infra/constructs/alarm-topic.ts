@@ -52,3 +52,21 @@ export function notify(alarm: cloudwatch.Alarm, topic: sns.ITopic): cloudwatch.A
   alarm.addOkAction(action);
   return alarm;
 }
+
+/** Alarm props without the parts {@link alarmOnAnyOccurrence} decides (periods and missing data may be overridden). */
+export type AnyOccurrenceAlarmProps = Omit<cloudwatch.AlarmProps, 'threshold' | 'comparisonOperator' | 'evaluationPeriods'> &
+  Partial<Pick<cloudwatch.AlarmProps, 'evaluationPeriods'>>;
+
+/**
+ * An alarm on a count that should stay zero (errors, throttles, dead letters): one occurrence in
+ * a period fires it, and a period without data counts as none unless `treatMissingData` says so.
+ */
+export function alarmOnAnyOccurrence(scope: Construct, id: string, props: AnyOccurrenceAlarmProps): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...props,
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  });
+}

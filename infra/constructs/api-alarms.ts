@@ -4,7 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notify } from './alarm-topic';
+import { pascalCase } from '../names';
+import { alarmOnAnyOccurrence, type AnyOccurrenceAlarmProps, notify } from './alarm-topic';
 
 export interface ApiAlarmsProps {
   /** Every backend function by name (the name goes into the alarm description). */
@@ -26,18 +27,12 @@ export class ApiAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiAlarmsProps) {
     super(scope, id);
-    const atLeastOnce = {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    const add = (alarmId: string, alarm: Omit<cloudwatch.AlarmProps, keyof typeof atLeastOnce>) =>
-      this.alarms.push(notify(new cloudwatch.Alarm(this, alarmId, { ...atLeastOnce, ...alarm }), props.alarmTopic));
+    const add = (alarmId: string, alarm: AnyOccurrenceAlarmProps) =>
+      this.alarms.push(notify(alarmOnAnyOccurrence(this, alarmId, alarm), props.alarmTopic));
 
     const entries = Object.entries(props.functions);
     for (const [name, fn] of entries) {
-      add(`${pascal(name)}Errors`, {
+      add(`${pascalCase(name)}Errors`, {
         alarmDescription: `The ${name} function failed (uncaught error or timeout); see its log group`,
         metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
       });
@@ -55,8 +50,4 @@ export class ApiAlarms extends Construct {
       metric: props.stage.metricServerError({ period: PERIOD, statistic: 'Sum' }),
     });
   }
-}
-
-function pascal(name: string): string {
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }

@@ -9,6 +9,7 @@ import { acceptFindings, nagResourceName } from '../nag';
 import { Construct } from 'constructs';
 import { repoRoot } from '../paths';
 import type { AppTable } from './app-table';
+import { ESM_REQUIRE_BANNER } from './esm-require-banner';
 import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
 
 /** Item reads, as `grantReadData` minus the stream actions these tables don't have. */
@@ -31,8 +32,7 @@ export const LAMBDA_BUNDLING = {
   // and a minified bundle starts 20–70 ms (CPU) faster than the same clients loaded from
   // node_modules, as the runtime's own SDK would be (bench/cold-start.ts, "runtime SDK" column).
   externalModules: [],
-  // Some SDK dependencies are CommonJS and call require(); ESM bundles need it defined.
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  banner: ESM_REQUIRE_BANNER,
   tsconfig: path.join(repoRoot, 'tsconfig.backend.json'),
 } satisfies BundlingOptions;
 

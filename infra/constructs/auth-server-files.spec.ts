@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUnitFile, unitValues } from '../../test/deploy/auth-instance';
+import { parseUnitFile, unitValues } from '../../test/support/systemd-unit';
 import { requirement } from '../../test/support/requirements';
 import {
   AUTH_SERVER_PORT,
@@ -18,8 +18,15 @@ import {
   logrotateConfig,
   nginxForCloudFront,
 } from './auth-server-files';
+import { ADDRESS_WATCH_SERVICE_UNIT, ADDRESS_WATCH_TIMER_UNIT, addressWatchServiceUnit, addressWatchTimerUnit } from './auth-server-address-watch';
 
-const units = { [AUTH_SERVICE_UNIT]: authServiceUnit, [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit, [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit };
+const units = {
+  [AUTH_SERVICE_UNIT]: authServiceUnit,
+  [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
+  [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
+  [ADDRESS_WATCH_SERVICE_UNIT]: addressWatchServiceUnit,
+  [ADDRESS_WATCH_TIMER_UNIT]: addressWatchTimerUnit,
+};
 const systemUnits = '/usr/lib/systemd/system';
 const canVerify = existsSync('/usr/bin/systemd-analyze') && existsSync(path.join(systemUnits, 'multi-user.target'));
 
@@ -72,7 +79,7 @@ describe('the auth server systemd unit', () => {
     beforeAll(() => {
       root = mkdtempSync(path.join(tmpdir(), 'alktunes-systemd-'));
       cpSync(systemUnits, path.join(root, systemUnits), { recursive: true, verbatimSymlinks: true });
-      for (const binary of [authServerPaths.node, '/usr/bin/curl']) {
+      for (const binary of [authServerPaths.node, '/usr/bin/curl', '/usr/bin/bash']) {
         mkdirSync(path.join(root, path.dirname(binary)), { recursive: true });
         writeFileSync(path.join(root, binary), '#!/bin/sh\n');
         chmodSync(path.join(root, binary), 0o755);

@@ -1,5 +1,4 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { acceptFindings } from '../nag';
-import { notify } from './alarm-topic';
+import { alarmOnAnyOccurrence, notify } from './alarm-topic';
 
 export interface HomeFeedScheduleProps {
   /** The shuffle function: reads the catalog and publishes a new home feed. */
@@ -66,13 +65,9 @@ export class HomeFeedSchedule extends Construct {
     });
 
     notify(
-      new cloudwatch.Alarm(this, 'FailedRunsAlarm', {
+      alarmOnAnyOccurrence(this, 'FailedRunsAlarm', {
         alarmDescription: 'A scheduled home feed shuffle failed after its retries; the failed event is in the shuffle dead-letter queue',
         metric: this.failedRuns.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       props.alarmTopic,
     );

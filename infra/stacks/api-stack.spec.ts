@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../backend/api/routes';
 import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
 import { nagFindings, synthApp } from '../testing/synth';
-import { SEARCH_INDEX_PREFIX as STACK_SEARCH_INDEX_PREFIX } from './search-stack';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 type Name = 'playlists' | 'catalog' | 'home' | 'search' | 'shuffle';
@@ -251,7 +250,6 @@ describe('ApiStack', () => {
     expect(search.actionsOn('HomeTable')).toEqual([]);
     const fn = template.toJSON().Resources[logicalIdOf('search')];
     expect(fn.Properties.Environment.Variables).toMatchObject({ SEARCH_BACKEND: 'embedded' });
-    expect(SEARCH_INDEX_PREFIX).toBe(STACK_SEARCH_INDEX_PREFIX);
   });
 
   it('synthesizes with searchBackend=cloudsearch: finds the one domain by name, search/suggest on it, still no table writes', () => {

@@ -15,6 +15,7 @@ import type { InfraConfig } from '../config';
 import { ApiAlarms } from '../constructs/api-alarms';
 import { ApiFunction, type BucketAccess, type TableAccess } from '../constructs/api-function';
 import { HomeFeedSchedule } from '../constructs/home-feed-schedule';
+import { pascalCase } from '../names';
 import { mediaBucketExport, type DataStack } from './data-stack';
 import type { SearchStack } from './search-stack';
 
@@ -108,7 +109,7 @@ export class ApiStack extends Stack {
     const mediaBucket = s3.Bucket.fromBucketName(this, 'MediaBucket', Fn.importValue(mediaBucketExport(config)));
 
     const built = Object.entries(functions).map(([name, spec]) => {
-      const fn = new ApiFunction(this, pascal(name), {
+      const fn = new ApiFunction(this, pascalCase(name), {
         entry: spec.entry?.(config) ?? `backend/api/lambda/${name}.ts`,
         description: spec.description,
         memorySize: spec.memorySize,
@@ -211,7 +212,7 @@ export class ApiStack extends Stack {
       const [method, path] = parseRouteKey(route.routeKey);
       let integration = integrations.get(route.function);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, this.functions[route.function].fn);
+        integration = new HttpLambdaIntegration(`${pascalCase(route.function)}Integration`, this.functions[route.function].fn);
         integrations.set(route.function, integration);
       }
       this.api.addRoutes({ path, methods: [method], integration });
@@ -226,8 +227,4 @@ function parseRouteKey(routeKey: string): [apigw.HttpMethod, string] {
     throw new Error(`apiRoutes has an invalid route key "${routeKey}"; expected e.g. "GET /playlists/{id}"`);
   }
   return [method, match[2]!];
-}
-
-function pascal(name: string): string {
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }

@@ -74,7 +74,7 @@ export class AuthStack extends Stack {
     });
     // TLS ends at CloudFront, also for a custom domain: nginx listens on port 80 only.
     this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (CloudFront origin, nginx)');
-    this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js, npm, packages and AWS APIs');
+    this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js release, packages and AWS APIs');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'Amazon Linux package mirrors');
     this.serverSecurityGroup.addEgressRule(this.databaseSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL');
     this.databaseSecurityGroup.addIngressRule(this.serverSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL from the auth server');
@@ -215,7 +215,7 @@ export class AuthStack extends Stack {
       this.database,
       {
         id: 'AwsSolutions-RDS3',
-        reason: 'Single-AZ keeps the small auth database affordable; 7-day backups and deletion protection cover recovery.',
+        reason: 'Single-AZ keeps the small auth database affordable; 7-day automated backups and (with context deletionProtection) a final snapshot on deletion cover recovery.',
       },
       {
         id: 'AwsSolutions-RDS11',
@@ -228,7 +228,7 @@ export class AuthStack extends Stack {
     });
     acceptFindings(this.serverSecurityGroup, {
       id: 'AwsSolutions-EC23',
-      reason: 'The auth server is public: HTTP/HTTPS from anywhere is its purpose. No other port is open.',
+      reason: 'The auth server is the CloudFront origin: it answers HTTP on port 80 from anywhere. No other port is open.',
     });
     acceptFindings(this.database, {
       id: 'AwsSolutions-RDS10',

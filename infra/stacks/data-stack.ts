@@ -2,6 +2,7 @@ import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { tables, type TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import type { InfraConfig } from '../config';
+import { pascalCase } from '../names';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { AppTable } from '../constructs/app-table';
 import { MediaBucket } from '../constructs/media-bucket';
@@ -27,8 +28,8 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of every alarm; subscribe more addresses here' });
 
     const built = tables.map((definition) => {
-      const table = new AppTable(this, capitalize(definition.id), { definition, deletionProtection: config.deletionProtection });
-      new CfnOutput(this, `${capitalize(definition.id)}Table`, {
+      const table = new AppTable(this, pascalCase(definition.id), { definition, deletionProtection: config.deletionProtection });
+      new CfnOutput(this, `${pascalCase(definition.id)}Table`, {
         value: table.table.tableName,
         description: `DynamoDB table read through ${definition.envVar}`,
       });
@@ -61,9 +62,4 @@ export class DataStack extends Stack {
  */
 export function mediaBucketExport(config: InfraConfig): string {
   return `${config.prefix}-media-bucket`;
-}
-
-/** `playlists` → `Playlists`: the table's construct id, and with `Table` its output name. */
-function capitalize(id: string): string {
-  return `${id.charAt(0).toUpperCase()}${id.slice(1)}`;
 }

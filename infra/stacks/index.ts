@@ -17,6 +17,13 @@ const FEATURE_FLAGS = {
   '@aws-cdk/aws-ec2:uniqueImdsv2TemplateName': true,
 };
 
+/** The stacks of the app, each named `<prefix>-<part>`, in deploy order (each needs only earlier ones). */
+export const STACK_PARTS = ['data', 'search', 'auth', 'api'] as const;
+export type StackPart = (typeof STACK_PARTS)[number];
+
+/** The CloudFormation name of one stack of a deployment. */
+export const stackName = (prefix: string, part: StackPart): string => `${prefix}-${part}`;
+
 export interface AlktunesStacks {
   config: InfraConfig;
   data: DataStack;
@@ -35,7 +42,7 @@ export function buildStacks(app: App): AlktunesStacks {
     if (app.node.tryGetContext(flag) === undefined) app.node.setContext(flag, value);
   }
   const config = readConfig(app);
-  const name = (part: string) => `${config.prefix}-${part}`;
+  const name = (part: StackPart) => stackName(config.prefix, part);
 
   const data = new DataStack(app, name('data'), { config, description: 'Alktunes tables and media bucket' });
   const search = new SearchStack(app, name('search'), {

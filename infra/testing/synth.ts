@@ -4,8 +4,8 @@ import { buildStacks, type AlktunesStacks } from '../stacks';
 
 /**
  * The app exactly as `infra/app.ts` builds it, for `Template.fromStack`. To keep specs fast,
- * asset bundling is skipped (`aws:cdk:bundling-stacks: []`; `auth-server-artifact.spec.ts` and
- * `cdk synth` exercise it) and so is the built-in CloudFormation schema validation (~15 s;
+ * asset bundling is skipped (`aws:cdk:bundling-stacks: []`; the deploy tests in `test/deploy`
+ * and `cdk synth` exercise it) and so is the built-in CloudFormation schema validation (~15 s;
  * `app.spec.ts` runs it once).
  */
 export function synthApp(context: Record<string, unknown> = {}, options: { validate?: boolean } = {}): AlktunesStacks {

@@ -17,9 +17,13 @@ import { parseEnv } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJwtAuthorizer } from '../../backend/local/jwt-authorizer';
+import { bootSteps } from '../../infra/constructs/auth-server-boot';
+import { AUTH_SERVICE_UNIT, authServerPaths } from '../../infra/constructs/auth-server-files';
+import { runEnvFileFunction } from '../support/boot-script';
+import { freePort, stop, waitForOk } from '../support/processes';
 import { requirement } from '../support/requirements';
-import { parseUnitFile, runEnvFileFunction, unitValues } from './auth-instance';
-import { freePort, nginxBinary, startCloudFrontStandIn, startNginx, stop, waitForOk, type CloudFrontStandIn } from './auth-stand-ins';
+import { parseUnitFile, unitValues } from '../support/systemd-unit';
+import { nginxBinary, startCloudFrontStandIn, startNginx, type CloudFrontStandIn } from './auth-stand-ins';
 import { CloudAssemblyReader, logicalIdsOf, onlyLogicalIdOf } from './cloud-assembly';
 import { TemplateResolver, tokenKey } from './template-resolver';
 
@@ -30,9 +34,6 @@ const mysqlReachable = await createConnection({ uri: mysqlUrl, connectTimeout: 2
 );
 // Without nginx (locally) the CloudFront stand-in reaches the server directly; CI requires it.
 const hasNginx = requirement('nginx', existsSync(nginxBinary), 'apt-get install nginx to run the generated nginx configuration in front of the server');
-
-/** Instance paths the rehearsal maps into its temp dir (the app dir maps to a copy of the artifact). */
-const INSTANCE_NODE = '/usr/local/bin/node';
 
 describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlUrl}; start MariaDB or set MYSQL_URL=mysql://…`))('the auth server as the instance runs it', () => {
   const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
@@ -76,7 +77,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     // The env file, written by the user data's own function from the database secret.
     const mysql = new URL(mysqlUrl);
     const secret = { username: decodeURIComponent(mysql.username), password: decodeURIComponent(mysql.password), host: mysql.hostname, port: Number(mysql.port || 3306), dbname: schema };
-    const written = parseEnv(runEnvFileFunction(userData, 'write_auth_env', secret).content);
+    const written = parseEnv(runEnvFileFunction(userData, bootSteps.writeEnv, secret).content);
     expect(written.DATABASE_URL).toMatch(/\?tls=amazon-rds$/);
     envFile = { ...written, DATABASE_URL: written.DATABASE_URL!.replace(/\?tls=amazon-rds$/, ''), PORT: String(serverPort) };
 
@@ -85,16 +86,17 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     if (!artifact) throw new Error('the auth stack has no asset holding main.mjs');
     const appDir = path.join(dir, 'app');
     cpSync(artifact, appDir, { recursive: true });
+    // Instance paths the rehearsal maps into its temp dir (the app dir maps to a copy of the artifact).
     const instancePaths = new Map([
-      ['/opt/alktunes/auth', appDir],
-      ['/var/lib/alktunes-auth', path.join(dir, 'keys')],
+      [authServerPaths.appDir, appDir],
+      [authServerPaths.keysDir, path.join(dir, 'keys')],
     ]);
     mkdirSync(path.join(dir, 'keys'), { mode: 0o700 });
     const onThisMachine = (instancePath: string) => {
       for (const [from, to] of instancePaths) if (instancePath === from || instancePath.startsWith(`${from}/`)) return to + instancePath.slice(from.length);
       throw new Error(`the rehearsal has no stand-in for the instance path ${instancePath}`);
     };
-    const unit = parseUnitFile(readFileSync(path.join(appDir, 'alktunes-auth.service'), 'utf8'));
+    const unit = parseUnitFile(readFileSync(path.join(appDir, AUTH_SERVICE_UNIT), 'utf8'));
     const service = (key: string) => unitValues(unit, 'Service', key);
     // systemd starts from a clean environment; Environment= lines apply first, env files override them.
     const environment: Record<string, string | undefined> = { PATH: '/usr/local/bin:/usr/bin:/bin' };
@@ -102,7 +104,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     for (const file of service('EnvironmentFile')) {
       const optional = file.startsWith('-');
       const instancePath = file.replace(/^-/, '');
-      if (instancePath === '/etc/alktunes/auth.env') Object.assign(environment, envFile);
+      if (instancePath === authServerPaths.envFile) Object.assign(environment, envFile);
       else if (!optional || existsSync(onThisMachine(instancePath))) Object.assign(environment, parseEnv(readFileSync(onThisMachine(instancePath), 'utf8')));
     }
     for (const [name, value] of Object.entries(environment)) {
@@ -110,7 +112,7 @@ describe.runIf(requirement('MySQL', mysqlReachable, `nothing answers at ${mysqlU
     }
     const [execStart] = service('ExecStart');
     if (!execStart || /["'\\]/.test(execStart)) throw new Error(`ExecStart the rehearsal cannot run: ${execStart}`);
-    const [command, ...args] = execStart.split(/\s+/).map((word) => (word === INSTANCE_NODE ? process.execPath : word));
+    const [command, ...args] = execStart.split(/\s+/).map((word) => (word === authServerPaths.node ? process.execPath : word));
     server = spawn(command!, args, { cwd: onThisMachine(service('WorkingDirectory')[0]!), env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { buildStacks } from '../../infra/stacks';
+import { buildStacks, STACK_PARTS, stackName, type StackPart } from '../../infra/stacks';
 
 /** A CloudFormation template as `cdk synth` writes it. */
 export interface CfnTemplate {
@@ -9,10 +9,6 @@ export interface CfnTemplate {
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
   Conditions?: Record<string, unknown>;
 }
-
-/** The stacks of the app, each `<prefix>-<part>`. */
-export type StackPart = 'data' | 'search' | 'auth' | 'api';
-const stackParts: readonly StackPart[] = ['data', 'search', 'auth', 'api'];
 
 /** The logical ids of a template's resources of one type (`AWS::CloudFront::Distribution`). */
 export function logicalIdsOf(template: CfnTemplate, type: string): string[] {
@@ -46,12 +42,12 @@ export class CloudAssemblyReader {
 
   /** The template of the stack named `<prefix>-<part>`, e.g. `template('api')`. */
   template(part: StackPart, prefix = 'alktunes'): CfnTemplate {
-    return JSON.parse(readFileSync(path.join(this.outdir, `${prefix}-${part}.template.json`), 'utf8')) as CfnTemplate;
+    return JSON.parse(readFileSync(path.join(this.outdir, `${stackName(prefix, part)}.template.json`), 'utf8')) as CfnTemplate;
   }
 
   /** Every stack's template by stack name (`alktunes-data`…), as `TemplateResolver` takes them. */
   stacks(prefix = 'alktunes'): Record<string, CfnTemplate> {
-    return Object.fromEntries(stackParts.map((part) => [`${prefix}-${part}`, this.template(part, prefix)]));
+    return Object.fromEntries(STACK_PARTS.map((part) => [stackName(prefix, part), this.template(part, prefix)]));
   }
 
   /** The folder of the bundled asset behind a resource (a Lambda's code, the auth server artifact). */
@@ -63,7 +59,7 @@ export class CloudAssemblyReader {
 
   /** Folders of a stack's directory file assets (from `<stack>.assets.json`), e.g. the auth server artifact. */
   fileAssetDirs(part: StackPart, prefix = 'alktunes'): string[] {
-    const manifest = JSON.parse(readFileSync(path.join(this.outdir, `${prefix}-${part}.assets.json`), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(path.join(this.outdir, `${stackName(prefix, part)}.assets.json`), 'utf8')) as {
       files?: Record<string, { source: { path: string; packaging: string } }>;
     };
     return Object.values(manifest.files ?? {})

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stop } from '../support/processes';
 
 const runtimeFile = fileURLToPath(new URL('./lambda-runtime.ts', import.meta.url));
 
@@ -87,12 +88,7 @@ export function startLambdaHost(options: LambdaHostOptions): Promise<LambdaHost>
               });
               child.send({ id, event, deadline: Date.now() + timeoutMs });
             }),
-          stop: async () => {
-            if (child.exitCode !== null || child.signalCode) return;
-            const exited = new Promise((done) => child.once('exit', done));
-            child.kill();
-            await exited;
-          },
+          stop: () => stop(child),
         });
       }
       const call = pending.get(message.id!);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tables } from '../../backend/adapters/dynamodb/tables';
+import { LOCAL_S3_CREDENTIALS } from '../../backend/adapters/s3/local-credentials';
 import { apiRoutes } from '../../backend/api/routes';
 import type { ApiEvent, ApiHandler, ApiResult, FunctionName } from '../../backend/api/types';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
@@ -62,9 +63,8 @@ const byTemplateRoute: ApiHandler = async (event: ApiEvent) => {
 /** The environment Lambda gives the function's process, pointed at its recording proxy. */
 const proxiedEnvironment = (fn: DeployedFunction, proxy: RecordingProxy) =>
   lambdaEnvironment(fn, {
-    // s3rver accepts only these credentials.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
     AWS_ENDPOINT_URL_S3: proxy.url,
   });
