@@ -57,6 +57,9 @@ describe('import targets', () => {
     expect(() => targetFromCdkOutputs({ a: { MediaBucket: 'b', TracksTable: 't' } }, undefined)).toThrow(/AWS_REGION/);
     expect(() => targetFromCdkOutputs({ a: { MediaBucket: 'b', TracksTable: 't' }, b: { MediaBucket: 'c' } }, 'r')).toThrow(TargetError);
     expect(() => targetFromCdkOutputs(['a'], 'r')).toThrow(TargetError);
+    const unknownBackend = { a: { MediaBucket: 'b', TracksTable: 't', SearchBackend: 'elastic' } };
+    expect(() => targetFromCdkOutputs(unknownBackend, 'r')).toThrow(TargetError);
+    expect(() => targetFromCdkOutputs(unknownBackend, 'r')).toThrow(/SearchBackend output must be "embedded" or "cloudsearch", got "elastic"/);
   });
 
   it('reports an unusable outputs file as a target error, which the import prints as usage', async () => {

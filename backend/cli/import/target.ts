@@ -31,7 +31,14 @@ export class TargetError extends Error {
 // Typed so that the compiler knows a call never returns.
 const asTargetError: (error: unknown) => never = rethrowAs(TargetError);
 
-const searchBackend = z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be "embedded" or "cloudsearch"' });
+const searchBackends = z.enum(['embedded', 'cloudsearch']);
+
+/** The search backend named by `value`, read from `source` (an output or a variable). */
+function searchBackendFrom(value: string, source: string): z.infer<typeof searchBackends> {
+  const parsed = searchBackends.safeParse(value);
+  if (!parsed.success) throw new TargetError(`${source} must be "embedded" or "cloudsearch", got "${value}"`);
+  return parsed.data;
+}
 
 const stackInfoSchema = z.object({
   s3: z.url(),
@@ -79,7 +86,9 @@ export function targetFromCdkOutputs(outputs: unknown, region: string | undefine
       tracksTable,
       endpoints: {},
       search: {
-        backend: searchBackend.parse(output('SearchBackend') ?? env.SEARCH_BACKEND ?? 'embedded'),
+        backend: output('SearchBackend')
+          ? searchBackendFrom(output('SearchBackend')!, 'the SearchBackend output')
+          : searchBackendFrom(env.SEARCH_BACKEND ?? 'embedded', 'SEARCH_BACKEND'),
         ...optional('domainName', output('SearchDomainName')),
       },
       ...(shuffleFunction ? { homeFeed: { shuffleFunction } } : {}),
@@ -98,8 +107,6 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
   const tracksTable = env.TRACKS_TABLE?.trim();
   if (!bucket && !tracksTable) return undefined;
   if (!bucket || !tracksTable) throw new TargetError(`set both MEDIA_BUCKET and TRACKS_TABLE (${bucket ? 'TRACKS_TABLE' : 'MEDIA_BUCKET'} is missing)`);
-  const parsedBackend = searchBackend.safeParse(env.SEARCH_BACKEND?.trim() || 'embedded');
-  if (!parsedBackend.success) throw new TargetError(parsedBackend.error.issues[0]!.message);
   return {
     description: `AWS (bucket ${bucket}, table ${tracksTable})`,
     region: requireRegion(region),
@@ -107,7 +114,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
     tracksTable,
     endpoints: {},
     search: {
-      backend: parsedBackend.data,
+      backend: searchBackendFrom(env.SEARCH_BACKEND?.trim() || 'embedded', 'SEARCH_BACKEND'),
       ...optional('domainName', env.CLOUDSEARCH_DOMAIN?.trim()),
     },
     ...(env.SHUFFLE_FUNCTION?.trim() ? { homeFeed: { shuffleFunction: env.SHUFFLE_FUNCTION.trim() } } : {}),
