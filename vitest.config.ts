@@ -29,6 +29,7 @@ export default defineConfig({
           name: 'extension',
           include: ['{components,stores,utils,entrypoints}/**/*.spec.ts'],
           environment: 'happy-dom',
+          setupFiles: ['test/extension/setup.ts'],
         },
       },
       {

@@ -27,6 +27,30 @@ describe('ServerSettings', () => {
     expect(request).not.toHaveBeenCalled();
   });
 
+  it('says why saved servers that are not https:// are not used, and offers the default ones', async () => {
+    await customServersItem.setValue({ authUrl: 'https://auth.example.com', apiUrl: 'http://api.example.com', mediaUrl: 'https://media.example.com' });
+    const wrapper = mount(ServerSettings);
+    await flushPromises();
+    expect(wrapper.get('[data-testid="server-api-url"]').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-testid="server-message"]').text()).toMatch(/^Your saved servers are not used: API URL must use https:\/\/.*Alktunes uses the default servers/);
+    expect(wrapper.find('[data-testid="server-reset"]').exists()).toBe(true);
+  });
+
+  it('refuses a plain http:// server that is not this computer, saying why', async () => {
+    const request = vi.spyOn(browser.permissions, 'request');
+    const wrapper = mount(ServerSettings);
+    await flushPromises();
+    await wrapper.get('[data-testid="server-auth-url"]').setValue('http://auth.example.com');
+    await wrapper.get('[data-testid="server-api-url"]').setValue('https://api.example.com');
+    await wrapper.get('[data-testid="server-media-url"]').setValue('https://media.example.com');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="server-auth-url"]').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-testid="server-message"]').text()).toMatch(/Sign-in server URL must use https:\/\//);
+    expect(request).not.toHaveBeenCalled();
+    expect(await customServersItem.getValue()).toBeNull();
+  });
+
   it('asks for access, saves the servers and offers a way back', async () => {
     answerPermissionPrompt(true);
     const wrapper = mount(ServerSettings);

@@ -46,17 +46,17 @@ describe('the auth server artifact', () => {
   it('bundles main.ts with its systemd, nginx, logrotate and CloudWatch agent files and no native modules', () => {
     bundleAuthServer(outputDir, { logGroupName: '/alktunes/auth-server' });
     expect(readdirSync(outputDir).sort()).toEqual([
-      'alktunes-auth-address.service',
-      'alktunes-auth-address.timer',
       'alktunes-auth-health.service',
       'alktunes-auth-health.timer',
       'alktunes-auth.service',
+      'alktunes-cloudfront-ranges.service',
+      'alktunes-cloudfront-ranges.timer',
       'amazon-cloudwatch-agent.json',
       'logrotate.conf',
       'main.mjs',
       'main.mjs.map',
       'nginx.conf',
-      'reclaim-elastic-ip.sh',
+      'update-cloudfront-ranges.sh',
     ]);
     const agent = JSON.parse(readFileSync(path.join(outputDir, 'amazon-cloudwatch-agent.json'), 'utf8')) as {
       logs: { logs_collected: { files: { collect_list: { log_group_name: string }[] } } };

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { DEFAULT_REGISTRATION_POLICY, REGISTRATION_POLICIES, type RegistrationPolicy } from '../backend/auth/registration-policy';
 
 /** Where search queries are answered; see DESIGN.md ("Search port with two adapters"). */
 export type SearchBackend = 'embedded' | 'cloudsearch';
@@ -27,6 +28,8 @@ export interface InfraConfig {
   streamUrlTtlSeconds: number;
   /** Address that receives the alarms (function errors, API 5xx, auth host, database); none by default. */
   alarmEmail?: string;
+  /** Who may create an account on the auth server (its REGISTRATION): `open`, `invite` (the default) or `closed`. */
+  registration: RegistrationPolicy;
 }
 
 const PREFIX = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
@@ -76,6 +79,11 @@ export function readConfig(scope: Construct): InfraConfig {
     throw new Error(`context "alarmEmail" must be an email address, got "${alarmEmail}"`);
   }
 
+  const registration = asString(get('registration'), 'registration') ?? DEFAULT_REGISTRATION_POLICY;
+  if (!isRegistrationPolicy(registration)) {
+    throw new Error(`context "registration" must be ${REGISTRATION_POLICIES.map((policy) => `"${policy}"`).join(', ')}, got "${registration}"`);
+  }
+
   return {
     prefix,
     deletionProtection: asBoolean(get('deletionProtection'), 'deletionProtection') ?? true,
@@ -87,7 +95,12 @@ export function readConfig(scope: Construct): InfraConfig {
     corsOrigins: asList(get('corsOrigins')) ?? ['*'],
     streamUrlTtlSeconds,
     alarmEmail,
+    registration,
   };
+}
+
+function isRegistrationPolicy(value: string): value is RegistrationPolicy {
+  return (REGISTRATION_POLICIES as readonly string[]).includes(value);
 }
 
 function asString(value: unknown, key: string): string | undefined {

@@ -53,7 +53,7 @@ export function teardownPlan(argv: readonly string[], fileContext: Record<string
       action: 'refuse',
       message: [
         `${stacks.join(', ')} are deployed with deletion protection (context deletionProtection=true), so destroying them would keep:`,
-        '  - the playlists, tracks and home tables (deletion protection on, retained)',
+        '  - the playlists, tracks, home and revocations tables (deletion protection on, retained)',
         '  - the media bucket with every audio file and cover, and the S3 and CloudFront access-log buckets (retained)',
         '  - a final snapshot of the auth database, and its credentials secret',
         ...(config.searchBackend === 'cloudsearch' ? [`  - the CloudSearch domain ${config.prefix}-search (retained, and billed hourly)`] : []),

@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { errorBody, jsonResponse, makeAuthResponse } from '@/test/extension/factories';
+import { fakeApi } from '@/test/extension/popup-fakes';
 import { readSession, writeSession } from '@/utils/session-storage';
 import { useSessionStore } from './session';
 
@@ -26,19 +27,43 @@ describe('session store', () => {
     expect((await readSession())?.refreshToken).toBe('refresh-1');
   });
 
+  it('signs up, then in, with the trimmed name, email and invite code', async () => {
+    const seen = fakeApi({ 'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }), 'POST /auth/login': makeAuthResponse() });
+    const session = useSessionStore();
+
+    await expect(session.signUp({ name: ' Ada ', email: ' ada@example.com ', password: 'secret-pass', inviteCode: ' K7Q2 ' })).resolves.toBe(true);
+
+    expect(seen).toEqual([
+      { method: 'POST', path: '/auth/register', body: { name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'K7Q2' } },
+      { method: 'POST', path: '/auth/login', body: { email: 'ada@example.com', password: 'secret-pass' } },
+    ]);
+    expect(session.signedIn).toBe(true);
+  });
+
   it('keeps the server’s words when sign-up is refused', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn().mockResolvedValue(jsonResponse(409, errorBody('email_taken', 'That email already has an account.', 'email'))),
+      vi.fn().mockResolvedValue(jsonResponse(403, errorBody('invalid_invite', 'This invite code is not valid.', 'inviteCode'))),
     );
     const session = useSessionStore();
 
-    await expect(session.signUp('Ada', 'ada@example.com', 'secret-pass')).resolves.toBe(false);
+    await expect(session.signUp({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'nope' })).resolves.toBe(false);
 
     expect(session.signedIn).toBe(false);
-    expect(session.error).toBe('That email already has an account.');
-    expect(session.errorField).toBe('email');
+    expect(session.error).toBe('This invite code is not valid.');
+    expect(session.errorField).toBe('inviteCode');
     expect(session.pending).toBe(false);
+  });
+
+  it('learns the registration policy, and leaves it unknown when the server cannot say', async () => {
+    fakeApi({ 'GET /auth/registration': { policy: 'closed' } });
+    const session = useSessionStore();
+    await session.loadRegistrationPolicy();
+    expect(session.registrationPolicy).toBe('closed');
+
+    fakeApi({});
+    await session.loadRegistrationPolicy();
+    expect(session.registrationPolicy).toBeNull();
   });
 
   it('restores the stored user without a request and follows sign-outs elsewhere', async () => {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, apiClient } from '@/utils/api-client';
+import { ApiError, apiClient, type Registration, type RegistrationPolicy } from '@/utils/api-client';
 import { readSession, watchSession, type StoredSession, type User } from '@/utils/session-storage';
 
 /** The signed-in listener: restored from storage, signed in, up and out through the auth server. */
@@ -13,8 +13,10 @@ export const useSessionStore = defineStore('session', () => {
   const pending = ref(false);
   /** Words for the last failed attempt, shown in the form's `auth-error`. */
   const error = ref<string | null>(null);
-  /** The form field the auth server blamed, when it named one (`email`, `password`, `name`). */
+  /** The form field the auth server blamed, when it named one (`email`, `password`, `name`, `inviteCode`). */
   const errorField = ref<string | null>(null);
+  /** Who may create an account on this server; null until known, or when the server could not say. */
+  const registrationPolicy = ref<RegistrationPolicy | null>(null);
 
   const signedIn = computed(() => user.value !== null);
   let unwatch: (() => void) | undefined;
@@ -55,8 +57,18 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /** Creates an account and signs in; resolves false (with `error` set) on failure. */
-  function signUp(name: string, email: string, password: string): Promise<boolean> {
-    return attempt(() => apiClient().register(name.trim(), email.trim(), password));
+  function signUp({ name, email, password, inviteCode }: Registration): Promise<boolean> {
+    return attempt(() => apiClient().register({ name: name.trim(), email: email.trim(), password, inviteCode: inviteCode?.trim() }));
+  }
+
+  /** Asks the auth server who may register, so the form can ask for an invite or say to ask the admin. */
+  async function loadRegistrationPolicy(): Promise<void> {
+    try {
+      registrationPolicy.value = await apiClient().registrationPolicy();
+    } catch {
+      // Unknown: the form offers sign-up, and the server's answer to it says what is missing.
+      registrationPolicy.value = null;
+    }
   }
 
   async function signOut(): Promise<void> {
@@ -74,5 +86,20 @@ export const useSessionStore = defineStore('session', () => {
     errorField.value = null;
   }
 
-  return { user, ready, pending, error, errorField, signedIn, hydrate, restore, signIn, signUp, signOut, clearError };
+  return {
+    user,
+    ready,
+    pending,
+    error,
+    errorField,
+    registrationPolicy,
+    signedIn,
+    hydrate,
+    restore,
+    signIn,
+    signUp,
+    loadRegistrationPolicy,
+    signOut,
+    clearError,
+  };
 });

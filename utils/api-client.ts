@@ -1,3 +1,4 @@
+import type { RegistrationPolicy } from '@/backend/auth/registration-policy';
 import { backendUrls, loadBackendUrls } from './config';
 import { clearSession, readSession, writeSession, type StoredSession, type User } from './session-storage';
 
@@ -17,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-/** What `POST /auth/login` and `/auth/register` return. */
+/** What `POST /auth/login` returns. */
 export interface AuthResponse {
   accessToken: string;
   refreshToken: string;
@@ -30,7 +31,7 @@ export interface ApiClientOptions {
   apiUrl: string;
   /** Defaults to the global `fetch`, looked up per call so tests can stub it. */
   fetch?: typeof fetch;
-  /** Called after a failed refresh has cleared the session. */
+  /** Called after the server refused a refresh (401/400) and the session was cleared. */
   onSignedOut?: () => void;
   /** Clock for token expiry; defaults to `Date.now`. */
   now?: () => number;
@@ -40,17 +41,36 @@ export interface ApiClientOptions {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** A new account as the sign-up form collects it. */
+export interface Registration {
+  name: string;
+  email: string;
+  password: string;
+  /** An admin's invite code; the server reads it only under the `invite` policy. */
+  inviteCode?: string;
+}
+
+export type { RegistrationPolicy };
+
 /** Refresh a little early so a token does not expire in flight. */
 const EXPIRY_MARGIN_MS = 10_000;
+/** The Web Lock held while the stored session is read and replaced: one refresh at a time, extension-wide. */
+const SESSION_LOCK = 'alktunes-session';
+/**
+ * A hung refresh must not hold the session lock (and every other context) for long. The server's
+ * grace window (`REFRESH_TOKEN_GRACE_SECONDS`) outlasts two of these plus the background's next
+ * alarm, so a token whose answer got lost still comes back in time.
+ */
+export const REFRESH_TIMEOUT_MS = 15_000;
 
 /**
  * The one HTTP client for the auth server and the API. It adds the bearer token, turns
- * error bodies into `ApiError`, refreshes once on a 401 and signs out when that fails.
+ * error bodies into `ApiError`, refreshes once on a 401 and signs out when the server refuses that.
  */
 export function createApiClient(options: ApiClientOptions) {
   const now = options.now ?? Date.now;
   const doFetch = (input: string, init?: RequestInit) => (options.fetch ?? globalThis.fetch)(input, init);
-  let refreshing: Promise<StoredSession | null> | undefined;
+  const withSessionLock = async <T>(run: () => Promise<T>): Promise<T> => navigator.locks.request(SESSION_LOCK, run);
 
   async function request<T>(url: string, init: RequestInit): Promise<T> {
     let response: Response;
@@ -65,12 +85,17 @@ export function createApiClient(options: ApiClientOptions) {
     return (await response.json()) as T;
   }
 
+  /** GETs JSON from the auth server at `path`, without credentials. */
+  async function getJson<T>(path: string): Promise<T> {
+    await options.ready?.();
+    return request<T>(`${options.authUrl}${path}`, { headers: { accept: 'application/json' } });
+  }
+
   /** POSTs JSON to the auth server at `path`. */
-  async function postJson<T>(path: string, body: unknown, token?: string): Promise<T> {
+  async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
     await options.ready?.();
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    return request<T>(`${options.authUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return request<T>(`${options.authUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), ...(signal && { signal }) });
   }
 
   async function startSession(auth: AuthResponse): Promise<StoredSession> {
@@ -90,36 +115,56 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   /**
-   * Trades the refresh token for new tokens, once per context at a time. If another context
-   * already rotated the tokens (the stored access token changed), uses those instead of
-   * spending the old refresh token, which the server would treat as reuse.
+   * Trades the refresh token for new tokens, one extension context at a time. Popup, background
+   * and offscreen document each run their own client over one `storage.local`; two of them
+   * spending the same refresh token would look like theft to the server, which then ends the
+   * session. So the refresh runs under a Web Lock (one per extension origin, shared by pages
+   * and the service worker, in Chrome and Firefox, and released if its holder dies) and reads
+   * the session again inside it: when another context stored newer tokens meanwhile, those are
+   * used and nothing is spent. A lock rather than routing refreshes through the background:
+   * every context keeps calling the API directly, with no message hop and no waiting for a
+   * service worker to wake.
    */
   function refresh(stale: StoredSession): Promise<StoredSession | null> {
-    refreshing ??= (async () => {
+    return withSessionLock(async () => {
       const current = await readSession();
       if (!current) return null;
       if (current.accessToken !== stale.accessToken && current.expiresAt - EXPIRY_MARGIN_MS > now()) return current;
       try {
-        const tokens = await postJson<Omit<AuthResponse, 'user'>>('/auth/refresh', {
-          refreshToken: current.refreshToken,
+        return await exchangeRefreshToken(current).catch(async (error: unknown) => {
+          if (!isUnanswered(error)) throw error;
+          // The server may have rotated the token and the answer got lost: send the same token
+          // again at once, well inside the server's grace window, which answers it with the same
+          // successor. Read again first, as every step under the lock does.
+          const again = await readSession();
+          return again ? exchangeRefreshToken(again) : null;
         });
-        return await startSession({ ...tokens, user: current.user });
       } catch (error) {
-        if (error instanceof ApiError && error.status === 0) throw error;
+        if (!endsSession(error)) throw error;
         await signOutLocally();
         return null;
       }
-    })().finally(() => {
-      refreshing = undefined;
     });
-    return refreshing;
+  }
+
+  async function exchangeRefreshToken(current: StoredSession): Promise<StoredSession> {
+    const tokens = await postJson<Omit<AuthResponse, 'user'>>(
+      '/auth/refresh',
+      { refreshToken: current.refreshToken },
+      AbortSignal.timeout(REFRESH_TIMEOUT_MS),
+    );
+    return startSession({ ...tokens, user: current.user });
+  }
+
+  async function login(email: string, password: string): Promise<StoredSession> {
+    return startSession(await postJson<AuthResponse>('/auth/login', { email, password }));
   }
 
   function notSignedIn(): ApiError {
     return new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
   }
 
-  /** Calls the API with the bearer token, refreshing once on a 401 and signing out when that fails. */
+  /** Calls the API with the bearer token, refreshing once on a 401 and signing out when the server refuses that. */
   async function authed<T>(method: string, pathAndQuery: string, body: unknown, signal?: AbortSignal): Promise<T> {
     let session = await readSession();
     if (!session) throw notSignedIn();
@@ -152,13 +197,29 @@ export function createApiClient(options: ApiClientOptions) {
 
   return {
     /** Signs in and stores the session. */
-    async login(email: string, password: string): Promise<StoredSession> {
-      return startSession(await postJson<AuthResponse>('/auth/login', { email, password }));
+    login,
+
+    /**
+     * Creates an account, then signs in with it and stores the session. The server accepts
+     * every well-formed registration alike (202, no tokens) so that it never tells whether an
+     * email already has an account; a failed sign-in afterwards is how the client learns that
+     * this account was not created.
+     */
+    async register({ name, email, password, inviteCode }: Registration): Promise<StoredSession> {
+      await postJson('/auth/register', { email, password, name, ...(inviteCode && { inviteCode }) });
+      try {
+        return await login(email, password);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) {
+          throw new ApiError(401, 'account_not_created', 'Could not create this account. If you already have one, sign in.');
+        }
+        throw error;
+      }
     },
 
-    /** Creates an account, signs in and stores the session. */
-    async register(name: string, email: string, password: string): Promise<StoredSession> {
-      return startSession(await postJson<AuthResponse>('/auth/register', { email, password, name }));
+    /** Who may create an account on this server: `open`, `invite` (with an admin's code) or `closed`. */
+    async registrationPolicy(): Promise<RegistrationPolicy> {
+      return (await getJson<{ policy: RegistrationPolicy }>('/auth/registration')).policy;
     },
 
     /**
@@ -173,8 +234,12 @@ export function createApiClient(options: ApiClientOptions) {
 
     /** Revokes the refresh token (best effort) and forgets the session. */
     async logout(): Promise<void> {
-      const session = await readSession();
-      await clearSession();
+      // Under the lock, so a refresh finishing in another context cannot store the session again.
+      const session = await withSessionLock(async () => {
+        const stored = await readSession();
+        await clearSession();
+        return stored;
+      });
       if (session) await postJson('/auth/logout', { refreshToken: session.refreshToken }).catch(() => {});
     },
 
@@ -219,6 +284,16 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   return new ApiError(response.status, `http_${response.status}`, fallbackMessage(response.status));
 }
+
+/** A request that got no answer: the network failed or the timeout aborted it. */
+const isUnanswered = (error: unknown) => error instanceof ApiError && error.status === 0;
+
+/**
+ * Whether a failed refresh means the session is over: the server refused the token (401) or the
+ * request (400). Anything else (unreachable, 5xx while the server restarts, 429) says nothing
+ * about the session, which is kept for the next try.
+ */
+const endsSession = (error: unknown) => error instanceof ApiError && (error.status === 401 || error.status === 400);
 
 function fallbackMessage(status: number): string {
   if (status === 401) return 'Your session has ended. Please sign in again.';

@@ -15,6 +15,12 @@ describe('backend URLs', () => {
     expect(() => resolveBackendUrls({ WXT_MEDIA_URL: 'ftp://media.example.com' })).toThrow(/WXT_MEDIA_URL/);
   });
 
+  it('refuses a plain http:// build URL that is not this computer, naming the variable', () => {
+    expect(() => resolveBackendUrls({ WXT_AUTH_URL: 'http://example.com' })).toThrow(/^WXT_AUTH_URL must use https:\/\//);
+    expect(() => resolveBackendUrls({ WXT_API_URL: 'http://192.168.1.10:8711' })).toThrow(/^WXT_API_URL must use https:\/\//);
+    expect(resolveBackendUrls({ WXT_MEDIA_URL: 'http://localhost:8712/' }).mediaUrl).toBe('http://localhost:8712');
+  });
+
   it('grants a whole origin in host permissions', () => {
     expect(originPattern('https://api.example.com/prod')).toBe('https://api.example.com/*');
   });

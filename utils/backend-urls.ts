@@ -22,7 +22,7 @@ export type EnvLike = Record<string, string | boolean | undefined>;
 /**
  * Reads and validates the backend URLs from an env object (`import.meta.env` in the
  * extension, `process.env` in the build). Throws with the variable to fix when one is not
- * an http(s) URL, so a bad build fails before it ships.
+ * an https URL (or http to this computer), so a bad build fails before it ships.
  */
 export function resolveBackendUrls(env: EnvLike): BackendUrls {
   return {
@@ -43,8 +43,10 @@ function readUrl(env: EnvLike, name: string, fallback: string): string {
 }
 
 /**
- * Checks that `value` is an absolute http(s) URL and returns it without a trailing slash
- * (paths are joined onto it). Throws with `label` in the message otherwise.
+ * Checks that `value` is an absolute https URL, or http to this computer (a local stack in
+ * development), and returns it without a trailing slash (paths are joined onto it). Passwords
+ * and refresh tokens travel to these servers, so the build, the options page and servers saved
+ * earlier all pass through this one rule. Throws with `label` in the message otherwise.
  */
 export function normalizeBackendUrl(value: string, label: string): string {
   const trimmed = value.trim();
@@ -57,7 +59,25 @@ export function normalizeBackendUrl(value: string, label: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`${label} must use http or https, got "${trimmed}"`);
   }
+  if (url.protocol !== 'https:' && !isLocalHost(url.hostname)) {
+    throw new Error(`${label} must use https:// (plain http:// only for this computer: localhost, 127.x.x.x or [::1])`);
+  }
   return trimmed.replace(/\/+$/, '');
+}
+
+/**
+ * True for host names that can only mean this computer: `localhost` and `*.localhost` (which
+ * browsers resolve to loopback themselves), 127.0.0.0/8 and ::1. `hostname` is as the URL parser
+ * gives it, so IPv4 is already dotted decimal (`127.1` → `127.0.0.1`) and IPv6 compressed in brackets.
+ */
+function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
+    host === '[::1]'
+  );
 }
 
 /** Host permission patterns for every origin in `urls`, without duplicates. */

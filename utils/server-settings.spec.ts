@@ -24,6 +24,45 @@ describe('server settings', () => {
     expect(parseServerForm({ ...mine, mediaUrl: 'ftp://m.example.com' })).toMatchObject({ field: 'mediaUrl' });
   });
 
+  it.each([
+    'http://auth.example.com',
+    'http://auth.example.com:8710/',
+    'http://192.168.1.10:8710',
+    'http://10.0.0.1',
+    'http://[::ffff:127.0.0.1]',
+    'http://[fe80::1]',
+    'http://127.0.0.1.nip.io',
+    'http://localhost.example.com',
+    'http://localhost@example.com',
+    'http://example.com#@localhost',
+    'http://0.0.0.0:8710',
+  ])('refuses plain http:// to %s, saying to use https://', (url) => {
+    for (const field of ['authUrl', 'apiUrl', 'mediaUrl'] as const) {
+      const parsed = parseServerForm({ ...mine, [field]: url });
+      expect(parsed).toMatchObject({ field, error: expect.stringContaining('https://') });
+    }
+  });
+
+  it.each([
+    'http://localhost:8710',
+    'http://LOCALHOST:8710/',
+    'http://localhost.:8710',
+    'http://api.localhost:8711',
+    'http://127.0.0.1:8710',
+    'http://127.8.9.10',
+    'http://127.1:8710',
+    'http://[::1]:8710',
+    'http://[0:0:0:0:0:0:0:1]:8710',
+  ])('allows plain http:// to this computer: %s', (url) => {
+    const local = { authUrl: url, apiUrl: url, mediaUrl: url };
+    expect(parseServerForm(local)).toEqual({ urls: { authUrl: url.replace(/\/$/, ''), apiUrl: url.replace(/\/$/, ''), mediaUrl: url.replace(/\/$/, '') } });
+  });
+
+  it('allows https:// to any host, local or not', () => {
+    const urls = { authUrl: 'https://10.0.0.5:8443', apiUrl: 'https://localhost:8711', mediaUrl: 'https://s3.eu-west-1.amazonaws.com' };
+    expect(parseServerForm(urls)).toEqual({ urls });
+  });
+
   it('asks for exactly the new origins, then switches servers and signs out', async () => {
     const request = answerPermissionPrompt(true);
     await writeSession(session);
@@ -40,6 +79,20 @@ describe('server settings', () => {
 
     await resetServers();
     await vi.waitFor(() => expect(backendUrls()).toEqual(defaultBackendUrls()));
+  });
+
+  it('sets aside saved servers that are not https:// (saved before that was required) and uses the default ones', async () => {
+    const insecure = { ...mine, authUrl: 'http://auth.example.com' };
+    await customServersItem.setValue(insecure);
+    vi.resetModules(); // a context starting with them saved
+    const config = await import('./config');
+    expect(await config.loadBackendUrls()).toEqual(config.defaultBackendUrls());
+
+    // Saved while it runs (by an older version in another context), too.
+    await config.customServersItem.setValue(mine);
+    await vi.waitFor(() => expect(config.backendUrls()).toEqual(mine));
+    await config.customServersItem.setValue(insecure);
+    await vi.waitFor(() => expect(config.backendUrls()).toEqual(config.defaultBackendUrls()));
   });
 
   it('changes nothing when the listener declines the permission', async () => {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config';
 
-const env = { PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', MEDIA_BUCKET: 'm' };
+const env = { PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', REVOCATIONS_TABLE: 'r', MEDIA_BUCKET: 'm' };
 
 describe('loadApiConfig', () => {
   it('applies defaults', () => {
     expect(loadApiConfig(env)).toEqual({
       region: 'us-east-1',
-      tables: { playlists: 'p', tracks: 't', home: 'h' },
+      tables: { playlists: 'p', tracks: 't', home: 'h', revocations: 'r' },
       mediaBucket: 'm',
       endpoints: { dynamodb: undefined, s3: undefined },
       streamUrlTtlSeconds: 900,
+      revocationCacheSeconds: 30,
       search: { backend: 'embedded' },
     });
   });
@@ -38,5 +39,11 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...env, TRACKS_TABLE: undefined })).toThrow(/TRACKS_TABLE/);
     expect(() => loadApiConfig({ ...env, MEDIA_BUCKET: ' ' })).toThrow(/MEDIA_BUCKET/);
     expect(() => loadApiConfig({ ...env, STREAM_URL_TTL_SECONDS: 'soon' })).toThrow(/STREAM_URL_TTL_SECONDS/);
+    expect(() => loadApiConfig({ ...env, REVOCATIONS_TABLE: undefined })).toThrow(/REVOCATIONS_TABLE/);
+  });
+
+  it('takes a revocation cache window of at most 30 seconds', () => {
+    expect(loadApiConfig({ ...env, REVOCATION_CACHE_SECONDS: '0' }).revocationCacheSeconds).toBe(0);
+    expect(() => loadApiConfig({ ...env, REVOCATION_CACHE_SECONDS: '31' })).toThrow(/REVOCATION_CACHE_SECONDS/);
   });
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
+import { MAX_REVOCATION_CACHE_SECONDS } from './access-check';
 
 const nonEmpty = (name: string) =>
   z.string({ error: `${name} is not set` }).check(z.trim(), z.minLength(1, { error: `${name} is empty` }));
@@ -20,6 +21,7 @@ const envSchema = z.object({
   PLAYLISTS_TABLE: nonEmpty('PLAYLISTS_TABLE'),
   TRACKS_TABLE: nonEmpty('TRACKS_TABLE'),
   HOME_TABLE: nonEmpty('HOME_TABLE'),
+  REVOCATIONS_TABLE: nonEmpty('REVOCATIONS_TABLE'),
   MEDIA_BUCKET: nonEmpty('MEDIA_BUCKET'),
   /** Set by the local stack to point the SDK at dynalite. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
@@ -27,6 +29,8 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: optionalUrl,
   /** Lifetime of presigned stream and cover URLs. */
   STREAM_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 24 * 3600)), 900),
+  /** How long a warm function reuses what it read about a user's revocations (0–30 s; the local stack's tests use less). */
+  REVOCATION_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_REVOCATION_CACHE_SECONDS)), MAX_REVOCATION_CACHE_SECONDS),
   /** Which search adapter answers `GET /search`: the embedded index (snapshot in MEDIA_BUCKET) or CloudSearch. */
   SEARCH_BACKEND: z._default(z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be embedded or cloudsearch' }), 'embedded'),
   /** The CloudSearch domain's name; its endpoints are looked up at start. Required with SEARCH_BACKEND=cloudsearch. */
@@ -35,10 +39,11 @@ const envSchema = z.object({
 
 export interface ApiConfig {
   region: string;
-  tables: { playlists: string; tracks: string; home: string };
+  tables: { playlists: string; tracks: string; home: string; revocations: string };
   mediaBucket: string;
   endpoints: { dynamodb?: string; s3?: string };
   streamUrlTtlSeconds: number;
+  revocationCacheSeconds: number;
   search: SearchConfig;
 }
 
@@ -63,10 +68,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   return {
     region: e.AWS_REGION,
-    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE },
+    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE, revocations: e.REVOCATIONS_TABLE },
     mediaBucket: e.MEDIA_BUCKET,
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,
+    revocationCacheSeconds: e.REVOCATION_CACHE_SECONDS,
     search: e.CLOUDSEARCH_DOMAIN && e.SEARCH_BACKEND === 'cloudsearch' ? { backend: 'cloudsearch', domainName: e.CLOUDSEARCH_DOMAIN } : { backend: 'embedded' },
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { conflict, notFound } from '../domain/errors';
+import { conflict, notFound, unauthorized } from '../domain/errors';
 import { apiEvent } from '../../test/support/api-events';
 import { dispatch, errorResult, jsonBody, ok, parse, userIdOf } from './http';
 
@@ -65,14 +65,28 @@ describe('request parsing', () => {
   });
 
   it('dispatches on the route key and maps thrown errors', async () => {
-    const handler = dispatch({
-      'GET /a': async () => ok({ a: true }),
-      'GET /b': async () => {
-        throw notFound('Thing');
+    const handler = dispatch(
+      {
+        'GET /a': async () => ok({ a: true }),
+        'GET /b': async () => {
+          throw notFound('Thing');
+        },
       },
-    });
+      async () => {},
+    );
     expect((await handler(apiEvent('GET /a'))).statusCode).toBe(200);
     expect((await handler(apiEvent('GET /b'))).statusCode).toBe(404);
     expect((await handler(apiEvent('GET /nope'))).statusCode).toBe(404);
+  });
+
+  it('runs a handler only once the access check accepts the token, answering 401 with the error body otherwise', async () => {
+    const handler = vi.fn(async () => ok({}));
+    const refused = dispatch({ 'GET /a': handler }, async () => {
+      throw unauthorized('Access token revoked; sign in again');
+    });
+    const result = await refused(apiEvent('GET /a', { sub: 'usr_1' }));
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body!)).toEqual({ error: { code: 'unauthorized', message: 'Access token revoked; sign in again' } });
+    expect(handler).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@ import { $ZodError, type $ZodType } from 'zod/v4/core';
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
 import { AppError, errorBody, invalidInput, unauthorized, unavailable } from '../domain/errors';
+import type { AccessCheck } from './access-check';
 import type { ApiEvent, ApiHandler, ApiResult } from './types';
 
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -103,12 +104,17 @@ export function errorResult(error: unknown, event?: ApiEvent): ApiResult {
 /** A handler for one route; throwing is the way to fail. */
 export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
 
-/** One Lambda serving several routes: dispatch on `event.routeKey`, map every error in one place. */
-export function dispatch(handlers: Record<string, RouteHandler>): ApiHandler {
+/**
+ * One Lambda serving several routes: dispatch on `event.routeKey` once `access` accepts the
+ * request's token (API Gateway checked its signature and expiry, `access` that it was not
+ * revoked since), map every error in one place.
+ */
+export function dispatch(handlers: Record<string, RouteHandler>, access: AccessCheck): ApiHandler {
   return async (event) => {
     try {
       const handler = handlers[event.routeKey];
       if (!handler) return json(404, { error: { code: 'not_found', message: `No route for ${event.routeKey}` } });
+      await access(event);
       return await handler(event);
     } catch (error) {
       return errorResult(error, event);

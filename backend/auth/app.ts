@@ -3,6 +3,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { AuthDeps, AuthState } from './deps';
 import { methodNotAllowed } from './errors';
+import { clientAddress } from './middlewares/client-address';
 import { errorHandler } from './middlewares/error-handler';
 import { jsonBody } from './middlewares/json-body';
 import { requestLogger } from './middlewares/request-logger';
@@ -22,12 +23,13 @@ function allowOrigin(allowed: (string | RegExp)[]) {
 
 /** Builds the auth server's Koa app without listening; server.ts and in-process tests use it. */
 export function createAuthApp(deps: AuthDeps): Koa<AuthState> {
-  const app = new Koa<AuthState>({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
+  const app = new Koa<AuthState>();
   // Errors are answered and logged by errorHandler; keep Koa from printing them again.
   app.silent = true;
 
   const routers = [wellKnownRoutes(deps), authRoutes(deps)];
 
+  app.use(clientAddress(deps.trustedProxies ?? []));
   app.use(requestLogger(deps.log));
   app.use(
     cors({

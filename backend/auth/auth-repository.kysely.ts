@@ -1,8 +1,8 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AuthRepository, RefreshTokenRecord, UserRecord } from './auth-repository';
 import { normalizeEmail } from './auth-repository';
 import type { AuthDatabase, RefreshTokensTable, UsersTable } from './database';
-import { emailTaken } from './errors';
+import { emailTaken, invalidInvite, isEmailTaken } from './errors';
 
 /** True for a unique-key violation on SQLite (better-sqlite3) or MySQL/MariaDB (mysql2). */
 export function isDuplicateKeyError(error: unknown): boolean {
@@ -26,7 +26,29 @@ const toUser = (row: Selectable<UsersTable>): UserRecord => ({
   name: row.name,
   passwordHash: row.password_hash,
   createdAt: num(row.created_at),
+  disabledAt: numOrNull(row.disabled_at),
 });
+
+async function insertUser(db: Kysely<AuthDatabase> | Transaction<AuthDatabase>, user: UserRecord) {
+  try {
+    await db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        email_normalized: normalizeEmail(user.email),
+        name: user.name,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+        updated_at: user.createdAt,
+        disabled_at: user.disabledAt,
+      })
+      .execute();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw emailTaken();
+    throw error;
+  }
+}
 
 const toToken = (row: Selectable<RefreshTokensTable>): RefreshTokenRecord => ({
   tokenHash: row.token_hash,
@@ -36,29 +58,57 @@ const toToken = (row: Selectable<RefreshTokensTable>): RefreshTokenRecord => ({
   expiresAt: num(row.expires_at),
   usedAt: numOrNull(row.used_at),
   revokedAt: numOrNull(row.revoked_at),
+  sealedSuccessor: row.successor_sealed,
 });
+
+async function insertToken(db: Kysely<AuthDatabase>, token: RefreshTokenRecord) {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: token.tokenHash,
+      family_id: token.familyId,
+      user_id: token.userId,
+      created_at: token.createdAt,
+      expires_at: token.expiresAt,
+      used_at: token.usedAt,
+      revoked_at: token.revokedAt,
+      successor_sealed: token.sealedSuccessor,
+    })
+    .execute();
+}
 
 /** Users and refresh tokens over Kysely; the same queries run on SQLite and MySQL. */
 export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthRepository {
   return {
     async createUser(user) {
-      try {
-        await db
-          .insertInto('users')
-          .values({
-            id: user.id,
-            email: user.email,
-            email_normalized: normalizeEmail(user.email),
-            name: user.name,
-            password_hash: user.passwordHash,
-            created_at: user.createdAt,
-            updated_at: user.createdAt,
-          })
-          .execute();
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw emailTaken();
-        throw error;
-      }
+      await insertUser(db, user);
+    },
+
+    async createUserWithInvite(user, inviteCodeHash, now) {
+      const created = await db.transaction().execute(async (trx) => {
+        // The invite is checked before the email, so a bad code gets the same answer whether
+        // or not the email has an account. The conditional update is the lock: of two racing
+        // registrations only one updates the row; on MySQL the other waits for its commit.
+        const claimed = await trx
+          .updateTable('invites')
+          .set({ used_at: now, email_normalized: null })
+          .where('code_hash', '=', inviteCodeHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now)
+          .where((eb) => eb.or([eb('email_normalized', 'is', null), eb('email_normalized', '=', normalizeEmail(user.email))]))
+          .executeTakeFirst();
+        if (claimed.numUpdatedRows !== 1n) throw invalidInvite();
+        // A taken email commits the claim all the same (only the failed insert is undone, on
+        // SQLite and MySQL alike): an invite left usable would tell its holder the email exists.
+        try {
+          await insertUser(trx, user);
+          return true;
+        } catch (error) {
+          if (isEmailTaken(error)) return false;
+          throw error;
+        }
+      });
+      if (!created) throw emailTaken();
     },
 
     async findUserByEmail(email) {
@@ -75,6 +125,16 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
       return row && toUser(row);
     },
 
+    async listUsers({ limit, afterEmail }) {
+      let query = db.selectFrom('users').selectAll().orderBy('email_normalized').limit(limit);
+      if (afterEmail !== undefined) query = query.where('email_normalized', '>', normalizeEmail(afterEmail));
+      return (await query.execute()).map(toUser);
+    },
+
+    async setUserDisabled(userId, disabledAt, now) {
+      await db.updateTable('users').set({ disabled_at: disabledAt, updated_at: now }).where('id', '=', userId).execute();
+    },
+
     async updatePasswordHash(userId, passwordHash, now) {
       await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', userId).execute();
     },
@@ -87,18 +147,7 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
     },
 
     async insertRefreshToken(token) {
-      await db
-        .insertInto('refresh_tokens')
-        .values({
-          token_hash: token.tokenHash,
-          family_id: token.familyId,
-          user_id: token.userId,
-          created_at: token.createdAt,
-          expires_at: token.expiresAt,
-          used_at: token.usedAt,
-          revoked_at: token.revokedAt,
-        })
-        .execute();
+      await insertToken(db, token);
     },
 
     async findRefreshToken(tokenHash) {
@@ -106,16 +155,22 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
       return row && toToken(row);
     },
 
-    async markRefreshTokenUsed(tokenHash, now) {
-      // A conditional update is the rotation's lock: of two concurrent uses, only one updates the row.
+    async rotateRefreshToken({ usedTokenHash, usedAt, sealedSuccessor, successor }) {
+      // The successor goes in first, so a request that sees the used token spent can always find
+      // it. No transaction: a multi-statement one on MySQL could deadlock with a concurrent
+      // revokeFamily's range locks. The conditional update is the rotation's lock: of two
+      // concurrent uses, only one updates the row; the loser removes the successor nobody got.
+      await insertToken(db, successor);
       const result = await db
         .updateTable('refresh_tokens')
-        .set({ used_at: now })
-        .where('token_hash', '=', tokenHash)
+        .set({ used_at: usedAt, successor_sealed: sealedSuccessor })
+        .where('token_hash', '=', usedTokenHash)
         .where('used_at', 'is', null)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      if (result.numUpdatedRows === 1n) return true;
+      await db.deleteFrom('refresh_tokens').where('token_hash', '=', successor.tokenHash).execute();
+      return false;
     },
 
     async revokeFamily(familyId, now) {
@@ -135,6 +190,31 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
         .where('revoked_at', 'is', null);
       if (keepFamilyId) query = query.where('family_id', '!=', keepFamilyId);
       await query.execute();
+    },
+
+    async listLiveSessions(userId, now) {
+      const rows = await db
+        .selectFrom('refresh_tokens')
+        .select('family_id')
+        .distinct()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+      return rows.map((row) => row.family_id);
+    },
+
+    async createInvite(invite) {
+      await db
+        .insertInto('invites')
+        .values({
+          code_hash: invite.codeHash,
+          email_normalized: invite.email === null ? null : normalizeEmail(invite.email),
+          created_at: invite.createdAt,
+          expires_at: invite.expiresAt,
+          used_at: null,
+        })
+        .execute();
     },
 
     async ping() {

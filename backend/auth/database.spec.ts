@@ -1,4 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { requirement } from '../../test/support/requirements';
@@ -27,6 +30,45 @@ describe('mysqlPoolOptions', () => {
   it('refuses parameters it does not read instead of handing them to mysql2', () => {
     expect(() => mysqlPoolOptions('mysql://u:p@h:3306/db?tls=skip-verify')).toThrow(/tls must be one of amazon-rds/);
     expect(() => mysqlPoolOptions('mysql://u:p@h:3306/db?ssl=true')).toThrow(/unsupported parameter ssl/);
+  });
+});
+
+describe('a SQLite DATABASE_URL', () => {
+  it('creates the database, its folder and its -wal and -shm files for their owner only', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'alktunes-auth-db-'));
+    const file = join(root, 'new', 'auth.sqlite');
+    const { db } = openAuthDatabase(`sqlite:${file}`);
+    try {
+      await sql`create table t (x integer)`.execute(db);
+      const modeOf = (path: string) => statSync(path).mode & 0o777;
+      expect(modeOf(join(root, 'new'))).toBe(0o700);
+      // SQLite gives the -wal and -shm files the mode of the database file.
+      expect([file, `${file}-wal`, `${file}-shm`].map(modeOf)).toEqual([0o600, 0o600, 0o600]);
+    } finally {
+      await db.destroy();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('makes an existing database and its -wal and -shm files readable by their owner only', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'alktunes-auth-db-'));
+    const file = join(root, 'auth.sqlite');
+    const files = [file, `${file}-wal`, `${file}-shm`];
+    // As an older version (or SQLite itself) left them.
+    for (const path of files) {
+      writeFileSync(path, '');
+      chmodSync(path, 0o644);
+    }
+    const warnings: string[] = [];
+    const { db } = openAuthDatabase(`sqlite:${file}`, { warn: (message) => warnings.push(message) });
+    try {
+      await sql`create table t (x integer)`.execute(db);
+      expect(files.map((path) => statSync(path).mode & 0o777)).toEqual([0o600, 0o600, 0o600]);
+      expect(warnings).toEqual([]);
+    } finally {
+      await db.destroy();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,10 @@
 import type { AccessTokens } from './access-tokens';
 import type { AuthRepository } from './auth-repository';
 import type { PasswordHasher } from './password-hasher';
-import type { RateLimitSettings } from './rate-limits';
+import type { Limiters } from './rate-limits';
+import type { RegistrationPolicy } from './registration-policy';
+import type { Revocations } from './revocations';
+import type { SignInHistory } from './sign-in-history';
 import type { KeyStore } from './signing-keys';
 
 /** One structured log entry; serialised as one JSON line by default. */
@@ -16,11 +19,18 @@ export interface AuthDeps {
   issuer: string;
   audience: string;
   log: LogFn;
+  /** Where the API learns of ended sessions and revoked users (DynamoDB in a deployment). */
+  revocations: Revocations;
   /** Allowed CORS origins; by default any Chrome or Firefox extension. */
   corsOrigins?: (string | RegExp)[];
-  rateLimits?: Partial<RateLimitSettings>;
-  /** Trust `X-Forwarded-For` from one proxy hop (nginx) for client IPs. */
-  trustProxy?: boolean;
+  /** The counters behind every 429 (rate-limits.ts). */
+  limiters: Limiters;
+  /** Where each account signed in from; strangers' failures don't hold those addresses back. */
+  signInHistory: SignInHistory;
+  /** Who may register (the server resolves its default). */
+  registration: RegistrationPolicy;
+  /** Proxies (IPs or CIDRs) whose X-Forwarded-For names the client; none by default: the socket's peer is the client. */
+  trustedProxies?: readonly string[];
   /** Milliseconds since the epoch; replaceable in tests. */
   now?: () => number;
 }

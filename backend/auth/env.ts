@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-address';
+import { REGISTRATION_POLICIES } from './registration-policy';
 
 const origins = z
   .string()
@@ -21,8 +23,29 @@ export const AuthEnvSchema = z.object({
   AUTH_KEYS_FILE: z.string().min(1),
   /** Extra allowed origins, comma-separated; extension origins are always allowed. */
   CORS_ORIGINS: origins,
-  /** "true" when behind nginx, so client IPs come from X-Forwarded-For. */
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
+  /**
+   * Proxies whose X-Forwarded-For names the client: comma-separated IPs or CIDRs, e.g. 127.0.0.1
+   * for nginx on the same host. Empty (the default): the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Who may register: open (anyone), invite (an admin's invite code) or closed (admin command only); the server's default (invite) when unset. */
+  REGISTRATION: z.enum(REGISTRATION_POLICIES).optional(),
+  /** DynamoDB table the API reads revocations from (logout, password change, disabled or deleted accounts). */
+  REVOCATIONS_TABLE: z.string().trim().min(1),
+  /** Region of REVOCATIONS_TABLE. */
+  AWS_REGION: z.string().trim().min(1),
+  /** A local DynamoDB stand-in (the local stack's); unset in the cloud. */
+  AWS_ENDPOINT_URL_DYNAMODB: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type AuthEnv = z.infer<typeof AuthEnvSchema>;

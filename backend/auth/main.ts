@@ -1,6 +1,19 @@
+import { createDynamoRevocations } from '../adapters/dynamodb/revocations.dynamodb';
+import { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens';
+import { processIo } from './admin/command';
+import { serverAdminCommand } from './admin/server-admin';
 import { DEFAULT_CORS_ORIGINS } from './app';
-import { parseAuthEnv } from './env';
+import { type AuthEnv, parseAuthEnv } from './env';
 import { jsonLineLog, startAuthServer } from './server';
+
+/** Where the server, and its admin command, tell the API of revoked access tokens. */
+const revocationsFor = (env: AuthEnv) =>
+  createDynamoRevocations({
+    table: env.REVOCATIONS_TABLE,
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+    tokenLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS,
+  });
 
 /** Production entry (systemd runs the bundle of it on the instance): config from the environment, graceful stop on SIGTERM/SIGINT. */
 async function main() {
@@ -18,7 +31,9 @@ async function main() {
     databaseUrl: env.DATABASE_URL,
     keysFile: env.AUTH_KEYS_FILE,
     corsOrigins: [...DEFAULT_CORS_ORIGINS, ...(env.CORS_ORIGINS ?? [])],
-    trustProxy: env.TRUST_PROXY,
+    trustedProxies: env.TRUSTED_PROXIES,
+    registration: env.REGISTRATION,
+    revocations: revocationsFor(env),
     log: jsonLineLog,
   });
 
@@ -39,8 +54,14 @@ async function main() {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  const { message, cause } = error instanceof Error ? error : { message: String(error), cause: undefined };
-  jsonLineLog({ level: 'error', msg: 'auth server failed to start', error: message, cause: cause instanceof Error ? cause.message : cause });
-  process.exit(1);
-});
+const [subcommand, ...rest] = process.argv.slice(2);
+if (subcommand === 'admin') {
+  // `node main.mjs admin …` (see backend/auth/admin): the admin command with this server's configuration.
+  process.exitCode = await serverAdminCommand(rest, processIo, process.env, revocationsFor);
+} else {
+  main().catch((error: unknown) => {
+    const { message, cause } = error instanceof Error ? error : { message: String(error), cause: undefined };
+    jsonLineLog({ level: 'error', msg: 'auth server failed to start', error: message, cause: cause instanceof Error ? cause.message : cause });
+    process.exit(1);
+  });
+}

@@ -39,6 +39,57 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('users').execute();
       },
     },
+    '0002_sign_in_history': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('sign_in_history')
+          .addColumn('user_id', 'varchar(40)', (col) => col.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('address_key', 'varchar(64)', (col) => col.notNull())
+          .addColumn('last_seen_at', 'bigint', (col) => col.notNull())
+          .addPrimaryKeyConstraint('sign_in_history_pk', ['user_id', 'address_key'])
+          .modifyEnd(tableOptions)
+          .execute();
+        // rate-limiter-flexible's table (it is told not to create its own); MySQL inserts by column position.
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'varchar(255)', (col) => col.notNull().primaryKey())
+          .addColumn('points', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('expire', 'bigint')
+          .modifyEnd(tableOptions)
+          .execute();
+        await db.schema.createIndex('rate_limits_expire_idx').on('rate_limits').column('expire').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('rate_limits').execute();
+        await db.schema.dropTable('sign_in_history').execute();
+      },
+    },
+    '0003_invites_and_account_status': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('disabled_at', 'bigint').execute();
+        await db.schema
+          .createTable('invites')
+          .addColumn('code_hash', 'char(64)', (col) => col.primaryKey())
+          .addColumn('email_normalized', 'varchar(254)')
+          .addColumn('created_at', 'bigint', (col) => col.notNull())
+          .addColumn('expires_at', 'bigint', (col) => col.notNull())
+          .addColumn('used_at', 'bigint')
+          .modifyEnd(tableOptions)
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('invites').execute();
+        await db.schema.alterTable('users').dropColumn('disabled_at').execute();
+      },
+    },
+    '0004_refresh_token_successor': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('refresh_tokens').addColumn('successor_sealed', 'varchar(128)').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('refresh_tokens').dropColumn('successor_sealed').execute();
+      },
+    },
   };
 }
 

@@ -1,64 +1,81 @@
-/** A limit of `limit` events per sliding window of `windowSeconds`. */
+import type { Kysely } from 'kysely';
+import { RateLimiterMySQL, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AuthDatabase, AuthDatabaseDriver } from './database';
+import { rateLimited } from './errors';
+
+/** At most `limit` events per window of `windowSeconds` (a fixed window from the first event). */
 export interface RateWindow {
   limit: number;
   windowSeconds: number;
 }
 
 export interface RateLimitSettings {
-  /** Login attempts from one client IP. */
-  loginPerIp: RateWindow;
-  /** Failed password checks against one account (login, password change, deletion). */
-  failuresPerAccount: RateWindow;
-  /** Registrations from one client IP. */
-  registerPerIp: RateWindow;
+  /** Login requests from one client address (IPv6: one /64). */
+  loginPerAddress: RateWindow;
+  /** Registrations from one client address. */
+  registerPerAddress: RateWindow;
+  /** Wrong passwords for one account from one address. */
+  failuresPerAddressAndAccount: RateWindow;
+  /**
+   * Wrong passwords for one account from addresses that never signed in to it. Over the limit,
+   * new addresses wait; addresses the account signed in from before are not held back by it.
+   */
+  strangerFailuresPerAccount: RateWindow;
+  /** Wrong current passwords of a signed-in user (password change, account deletion). */
+  wrongPasswordsPerUser: RateWindow;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
-  loginPerIp: { limit: 60, windowSeconds: 5 * 60 },
-  failuresPerAccount: { limit: 10, windowSeconds: 15 * 60 },
-  registerPerIp: { limit: 30, windowSeconds: 10 * 60 },
+  loginPerAddress: { limit: 60, windowSeconds: 5 * 60 },
+  registerPerAddress: { limit: 30, windowSeconds: 10 * 60 },
+  failuresPerAddressAndAccount: { limit: 5, windowSeconds: 15 * 60 },
+  strangerFailuresPerAccount: { limit: 10, windowSeconds: 15 * 60 },
+  wrongPasswordsPerUser: { limit: 10, windowSeconds: 15 * 60 },
 };
 
+/** One counter per key; `consume` counts atomically in the store, so parallel requests can't overrun it. */
+export type Limiter = RateLimiterAbstract;
+export type Limiters = Record<keyof RateLimitSettings, Limiter>;
+
+/** The table the migration creates for the counters of every limit (rows keyed `<limit>:<key>`). */
+const TABLE = 'rate_limits';
+
+function createLimiter(driver: AuthDatabaseDriver, name: string, { limit, windowSeconds }: RateWindow): Limiter {
+  // The table comes from the migration, and expired rows are swept by the server (`sweepExpiredCounters`).
+  const common = { keyPrefix: name, points: limit, duration: windowSeconds, tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false };
+  if (driver.dialect === 'sqlite') return new RateLimiterSQLite({ ...common, storeClient: driver.database, storeType: 'better-sqlite3' });
+  if (!driver.databaseName) throw new Error('DATABASE_URL mysql:// must name a database, e.g. mysql://user@host:3306/alktunes');
+  return new RateLimiterMySQL({ ...common, storeClient: driver.pool, storeType: 'pool', dbName: driver.databaseName });
+}
+
 /**
- * In-memory sliding-window counter. Per process: with several processes behind a balancer
- * each keeps its own counts, so the effective limit multiplies (nginx's limit_req backs it up).
+ * The counters behind every 429, kept in the auth database itself: SQLite for one process, the
+ * shared MySQL when several processes serve the same users. Each counter is one row read and
+ * written by its key, so the cost of a request does not grow with the number of clients seen.
  */
-export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
-  private readonly windowMs: number;
+export function createLimiters(driver: AuthDatabaseDriver, settings: RateLimitSettings): Limiters {
+  const entries = Object.entries(settings).map(([name, window]) => [name, createLimiter(driver, name, window)]);
+  return Object.fromEntries(entries) as Limiters;
+}
 
-  constructor(
-    private readonly window: RateWindow,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.windowMs = window.windowSeconds * 1000;
-  }
+/** Deletes counters whose window ended; a background chore, never on a request's path. */
+export async function sweepExpiredCounters(db: Kysely<AuthDatabase>, now: number): Promise<void> {
+  await db.deleteFrom('rate_limits').where('expire', '<', now).execute();
+}
 
-  /** Seconds until `key` may try again, or 0 when it is under the limit. */
-  retryAfterSeconds(key: string): number {
-    const recent = this.recent(key);
-    if (recent.length < this.window.limit) return 0;
-    const oldestThatCounts = recent[recent.length - this.window.limit]!;
-    return Math.max(1, Math.ceil((oldestThatCounts + this.windowMs - this.now()) / 1000));
-  }
+const secondsUntil = (rejection: RateLimiterRes) => Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
 
-  hit(key: string): void {
-    const recent = this.recent(key);
-    recent.push(this.now());
-    // Keep only what can still matter, so one noisy key can't grow without bound.
-    this.hits.set(key, recent.slice(-this.window.limit));
-    if (this.hits.size > 10_000) this.prune();
+/** Counts one event for `key`; over the limit, throws `rateLimited` with the seconds until the window ends. */
+export async function consume(limiter: Limiter, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw rateLimited(secondsUntil(rejection));
+    throw rejection;
   }
+}
 
-  private recent(key: string): number[] {
-    const cutoff = this.now() - this.windowMs;
-    return (this.hits.get(key) ?? []).filter((time) => time > cutoff);
-  }
-
-  private prune() {
-    const cutoff = this.now() - this.windowMs;
-    for (const [key, times] of this.hits) {
-      if (times.every((time) => time <= cutoff)) this.hits.delete(key);
-    }
-  }
+/** Takes back one event counted for `key` (the attempt turned out not to be a failure). */
+export async function giveBack(limiter: Limiter, key: string): Promise<void> {
+  await limiter.reward(key, 1);
 }

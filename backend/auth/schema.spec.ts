@@ -28,6 +28,20 @@ describe('auth schemas', () => {
     expect(issue?.message).toBeTruthy();
   });
 
+  it('normalizes the name with the display-name rule and says what is wrong with it', () => {
+    expect(RegisterSchema.parse({ ...valid, name: ' Zoe\u0301   Salda\u00f1a ' }).name).toBe('Zoé Saldaña');
+    expect(RegisterSchema.parse({ ...valid, name: 'مريم' }).name).toBe('مريم');
+    const cases: [string, string][] = [
+      ['Ada\u0000', 'Name must not contain control characters'],
+      ['Ada \u202egnp.exe', 'Name must not contain bidirectional override or isolate characters'],
+      ['\u200b\u200d', 'Name must contain a visible character'],
+      [' ', 'Name must not be empty'],
+    ];
+    for (const [name, message] of cases) {
+      expect(firstIssue(RegisterSchema.safeParse({ ...valid, name }))).toMatchObject({ path: ['name'], message });
+    }
+  });
+
   it('keeps passwords verbatim (no trimming)', () => {
     expect(RegisterSchema.parse({ ...valid, password: '  spaced out pw  ' }).password).toBe('  spaced out pw  ');
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkDisplayName } from '../domain/display-name';
 import { isCommonPassword } from './common-passwords';
 
 export const PASSWORD_MIN = 10;
@@ -24,12 +25,13 @@ const presentedPassword = z
   .min(1, 'Password is required')
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`);
 
-/** Display name, 1–100 characters after trimming. */
-const name = z
-  .string({ error: 'Name is required' })
-  .trim()
-  .min(1, 'Name is required')
-  .max(100, 'Name must be at most 100 characters');
+/** Display name as `checkDisplayName` rules: 1–100 characters, stored normalized; no control, bidi-override or invisible-only names. */
+const name = z.string({ error: 'Name is required' }).transform((typed, ctx) => {
+  const checked = checkDisplayName(typed);
+  if (checked.ok) return checked.name;
+  ctx.addIssue({ code: 'custom', message: `Name ${checked.problem}` });
+  return z.NEVER;
+});
 
 /** An opaque refresh token as issued (base64url of 32 bytes, with slack for future formats). */
 const refreshToken = z
@@ -37,7 +39,16 @@ const refreshToken = z
   .min(1, 'Refresh token is required')
   .max(200, 'Refresh token is malformed');
 
-export const RegisterSchema = z.object({ email, password: newPassword, name });
+/** An admin's invite code as typed; an empty one counts as none. */
+const inviteCode = z
+  .string({ error: 'Invite code must be text' })
+  .trim()
+  .max(64, 'Invite code is too long')
+  .transform((value) => value || undefined)
+  .optional();
+
+/** `inviteCode` is read only when the server's registration policy is `invite`. */
+export const RegisterSchema = z.object({ email, password: newPassword, name, inviteCode });
 export const LoginSchema = z.object({ email: z.string({ error: 'Email is required' }).trim().max(254), password: presentedPassword });
 export const RefreshSchema = z.object({ refreshToken });
 export const LogoutSchema = z.object({ refreshToken });

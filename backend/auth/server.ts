@@ -6,8 +6,14 @@ import { createKyselyAuthRepository } from './auth-repository.kysely';
 import { openAuthDatabase } from './database';
 import type { AuthDeps, LogFn } from './deps';
 import { migrateAuthDatabase } from './migrations';
-import { createPasswordHasher, type ScryptParams } from './password-hasher';
-import type { RateLimitSettings } from './rate-limits';
+import { createHashGate, type HashGateSettings } from './hash-gate';
+import { type Argon2Params, createPasswordHasher } from './password-hasher';
+import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, sweepExpiredCounters } from './rate-limits';
+import { DEFAULT_REGISTRATION_POLICY, type RegistrationPolicy } from './registration-policy';
+import type { Revocations } from './revocations';
+import { MemoryRevocations } from './revocations.memory';
+import { SIGN_IN_HISTORY_DAYS } from './sign-in-history';
+import { createKyselySignInHistory } from './sign-in-history.kysely';
 import { openKeyStore } from './signing-keys';
 
 export { createAuthApp } from './app';
@@ -28,14 +34,29 @@ export interface AuthServerOptions {
   keysFile: string;
   /** Allowed browser origins; by default any chrome-extension:// and moz-extension:// origin. */
   corsOrigins?: (string | RegExp)[];
-  /** Password hashing cost; OWASP scrypt by default. Tests may pass cheaper parameters. */
-  scrypt?: ScryptParams;
+  /** Password hashing cost; OWASP argon2id by default. Tests may pass cheaper parameters. */
+  argon2?: Argon2Params;
+  /** How many password hashes run at once and may wait; by default one per core and eight waiting per core. */
+  hashGate?: Partial<HashGateSettings>;
   /** Structured logs; by default one JSON line per entry on stdout. */
   log?: (entry: Record<string, unknown>) => void;
-  /** Overrides of the login/register rate limits. */
+  /** Milliseconds since the epoch for sessions and sign-in records (not the rate limits, which keep their own time); tests move it to cross time windows. */
+  now?: () => number;
+  /** Overrides of the sign-in, registration and password limits (DEFAULT_RATE_LIMITS). */
   rateLimits?: Partial<RateLimitSettings>;
-  /** Take client IPs from X-Forwarded-For (set when behind nginx). */
-  trustProxy?: boolean;
+  /**
+   * Where the API learns of ended sessions and revoked users (`createDynamoRevocations`). By
+   * default they are kept in this process only, for a server with no API behind it (tests,
+   * benchmarks); it says so in its start log.
+   */
+  revocations?: Revocations;
+  /** Who may register (`open` | `invite` | `closed`); `invite` by default. */
+  registration?: RegistrationPolicy;
+  /**
+   * Proxies (IPs or CIDRs) whose X-Forwarded-For names the client, e.g. ['127.0.0.1'] behind
+   * nginx on the same host. None by default: the socket's peer is the client.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningAuthServer {
@@ -53,10 +74,18 @@ export const jsonLineLog: LogFn = (entry) => {
 
 const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+/**
+ * How often old rows are deleted: rate-limit counters whose window ended (a read ignores them
+ * already; this keeps the table from growing), and sign-in addresses not seen for
+ * SIGN_IN_HISTORY_DAYS (kept no longer than they serve).
+ */
+const SWEEP_MS = 5 * 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Migrates the database, loads (or creates) signing keys and starts listening. */
 export async function startAuthServer(options: AuthServerOptions): Promise<RunningAuthServer> {
   const log = options.log ?? jsonLineLog;
-  const { db, dialect } = openAuthDatabase(options.databaseUrl);
+  const { db, dialect, driver } = openAuthDatabase(options.databaseUrl, { warn: (message) => log({ level: 'warn', msg: message }) });
   try {
     await migrateAuthDatabase(db, dialect);
     const keys = await openKeyStore(options.keysFile);
@@ -78,18 +107,29 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
 
     const deps: AuthDeps = {
       repository: createKyselyAuthRepository(db),
-      passwords: createPasswordHasher(options.scrypt),
+      passwords: createPasswordHasher({ argon2: options.argon2, gate: createHashGate(options.hashGate) }),
       accessTokens: createAccessTokens({ keys, issuer, audience: options.audience }),
       keys,
       issuer,
       audience: options.audience,
       log,
+      revocations: options.revocations ?? new MemoryRevocations(),
       corsOrigins: options.corsOrigins,
-      rateLimits: options.rateLimits,
-      trustProxy: options.trustProxy,
+      limiters: createLimiters(driver, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+      signInHistory: createKyselySignInHistory(db, dialect),
+      registration: options.registration ?? DEFAULT_REGISTRATION_POLICY,
+      trustedProxies: options.trustedProxies,
+      now: options.now,
     };
     server.on('request', createAuthApp(deps).callback());
-    log({ level: 'info', msg: 'auth server listening', url, issuer, database: dialect });
+    const sweep = setInterval(() => {
+      sweepExpiredCounters(db, Date.now()).catch((error: unknown) => log({ level: 'warn', msg: 'expired rate-limit counters not swept', error: String(error) }));
+      const historyCutoff = (options.now ?? Date.now)() - SIGN_IN_HISTORY_DAYS * DAY_MS;
+      deps.signInHistory.forgetLastSeenBefore(historyCutoff).catch((error: unknown) => log({ level: 'warn', msg: 'old sign-in addresses not forgotten', error: String(error) }));
+    }, SWEEP_MS);
+    sweep.unref();
+    log({ level: 'info', msg: 'auth server listening', url, issuer, database: dialect, registration: deps.registration });
+    if (!options.revocations) log({ level: 'warn', msg: 'revocations are kept in this process only: no API will refuse revoked access tokens' });
 
     let closing: Promise<void> | undefined;
     return {
@@ -98,6 +138,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
       jwksUri: `${issuer}/.well-known/jwks.json`,
       close() {
         closing ??= (async () => {
+          clearInterval(sweep);
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();

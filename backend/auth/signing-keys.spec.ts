@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadOrCreateKeys, openKeyStore, rotateKeys } from './signing-keys';
+import { loadOrCreateKeys, newKeysFile, openKeyStore, rotateKeys, storedKeysIn } from './signing-keys';
 
 describe('signing keys', () => {
   let dir: string;
@@ -47,6 +47,25 @@ describe('signing keys', () => {
     expect(kids).toHaveLength(2);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(file, 'utf8')).keys).toHaveLength(2);
+  });
+
+  it('writes a new keys file, as a deployment stores it, that a server signs with', async () => {
+    const text = await newKeysFile();
+    const [key, ...others] = storedKeysIn(text, 'the new file');
+    expect(others).toEqual([]);
+    expect(key).toMatchObject({ alg: 'RS256', privateJwk: { kty: 'RSA', d: expect.any(String) } });
+    expect(Buffer.from(key!.privateJwk.n!, 'base64url').length * 8).toBe(2048);
+    await mkdir(join(dir, 'nested'));
+    await writeFile(file, text, { mode: 0o600 });
+    expect((await (await openKeyStore(file)).signingKey()).kid).toBe(key!.kid);
+  });
+
+  it('reads no keys from an empty key set, and refuses text that is not a keys file', () => {
+    // How the keys secret starts, with the random member Secrets Manager's generator adds.
+    expect(storedKeysIn('{"keys":[],"bootstrap":"q1w2e3"}', 'the secret')).toEqual([]);
+    expect(() => storedKeysIn('', 'the secret')).toThrow('Keys file the secret is not JSON');
+    expect(() => storedKeysIn('{"key":[]}', 'the secret')).toThrow('Keys file the secret has no keys list');
+    expect(() => storedKeysIn('{"keys":[{"kid":"k1"}]}', 'the secret')).toThrow('Keys file the secret has an invalid key');
   });
 
   it('supports ES256 and EdDSA keys where RSA is not required', async () => {

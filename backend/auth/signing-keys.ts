@@ -45,19 +45,41 @@ async function createKey(alg: SigningAlgorithm, now: Date): Promise<StoredKey> {
 }
 
 function parseKeysFile(text: string, file: string): KeysFile {
-  const parsed = JSON.parse(text) as Partial<KeysFile>;
-  if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error(`Keys file ${file} holds no keys`);
-  for (const key of parsed.keys) {
-    if (!key.kid || !key.alg || !key.createdAt || !key.privateJwk) throw new Error(`Keys file ${file} has an invalid key`);
+  const keys = storedKeysIn(text, file);
+  if (keys.length === 0) throw new Error(`Keys file ${file} holds no keys`);
+  return { keys };
+}
+
+/**
+ * The keys in the text of a keys file, oldest first; none for an empty key set (`{"keys":[]}`,
+ * how the deployment's keys secret starts). Throws on text that is not a keys file.
+ */
+export function storedKeysIn(text: string, source: string): StoredKey[] {
+  let parsed: Partial<KeysFile>;
+  try {
+    parsed = JSON.parse(text) as Partial<KeysFile>;
+  } catch {
+    throw new Error(`Keys file ${source} is not JSON`);
   }
-  return { keys: [...parsed.keys].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+  if (!Array.isArray(parsed?.keys)) throw new Error(`Keys file ${source} has no keys list`);
+  for (const key of parsed.keys) {
+    if (!key?.kid || !key.alg || !key.createdAt || !key.privateJwk) throw new Error(`Keys file ${source} has an invalid key`);
+  }
+  return [...parsed.keys].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+const keysFileText = (contents: KeysFile) => `${JSON.stringify(contents, null, 2)}\n`;
+
+/** The text of a keys file holding one new key: what a deployment stores before its first server starts. */
+export async function newKeysFile(alg: SigningAlgorithm = DEFAULT_SIGNING_ALGORITHM): Promise<string> {
+  return keysFileText({ keys: [await createKey(alg, new Date())] });
 }
 
 /** Replaces the file atomically with owner-only permissions. */
 async function writeKeysFile(file: string, contents: KeysFile) {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, keysFileText(contents), { mode: 0o600 });
   await rename(temporary, file);
 }
 
@@ -73,7 +95,7 @@ export async function loadOrCreateKeys(file: string, alg: SigningAlgorithm = DEF
   try {
     // 'wx' makes two processes starting together agree on one key: the loser reads the winner's file.
     const handle = await open(file, 'wx', 0o600);
-    await handle.writeFile(`${JSON.stringify({ keys: [key] }, null, 2)}\n`);
+    await handle.writeFile(keysFileText({ keys: [key] }));
     await handle.close();
     return [key];
   } catch (error) {

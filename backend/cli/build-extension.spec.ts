@@ -35,7 +35,7 @@ describe('build:deployed', () => {
     const { 'alktunes-auth': _auth, 'alktunes-data': _data, ...partial } = outputs;
     expect(() => backendUrlsFromOutputs(partial)).toThrow(/lacks AuthUrl, MediaUrl: deploy every stack/);
     expect(() => backendUrlsFromOutputs({ ...outputs, 'other-api': { ApiUrl: 'https://x.example' } })).toThrow(/2 values of ApiUrl/);
-    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'http://d1234abcd.cloudfront.net' } })).toThrow(/AuthUrl must be an https URL/);
+    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'http://d1234abcd.cloudfront.net' } })).toThrow(/AuthUrl must use https:\/\//);
     expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'd1234abcd.cloudfront.net' } })).toThrow(/AuthUrl must be an absolute/);
     expect(() => backendUrlsFromOutputs(['a'])).toThrow(OutputsFileError);
   });

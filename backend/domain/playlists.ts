@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import './zod-messages';
+import { checkDisplayName } from './display-name';
+import { ID_PATTERN } from './ids';
 import type { Page, PageRequest } from './catalog';
 import type { RankRewrite, RankWindow } from './rank';
 
@@ -31,16 +33,25 @@ export type EntryPosition = 'start' | 'end' | { before: string };
 export const MAX_ENTRIES_PER_ADD = 100;
 export const FIRST_VERSION = 1;
 
-const id = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an id (letters, digits, _ or -)' }));
+const id = z.string().check(z.trim(), z.regex(ID_PATTERN, { error: 'must be an id (letters, digits, _ or -)' }));
 
 /** Ids of playlists and entries. */
 export const idSchema = id;
 
-const name = z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(100, { error: 'must be at most 100 characters' }));
+/** A display name as `checkDisplayName` rules: stored normalized, or a 400 saying what is wrong. */
+const name = z.pipe(
+  z.string(),
+  z.transform((typed: string, ctx) => {
+    const checked = checkDisplayName(typed);
+    if (checked.ok) return checked.name;
+    ctx.issues.push({ code: 'custom', message: checked.problem, input: typed });
+    return z.NEVER;
+  }),
+);
 const description = z.string().check(z.trim(), z.maxLength(500, { error: 'must be at most 500 characters' }));
 
 export const createPlaylistSchema = z.object({
-  /** 1–100 characters after trimming. */
+  /** 1–100 characters, NFC, trimmed, inner spacing collapsed; no control, bidi-override or invisible-only names. */
   name,
   /** Up to 500 characters; defaults to empty. */
   description: z._default(description, ''),

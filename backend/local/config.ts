@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { REGISTRATION_POLICIES, type RegistrationPolicy } from '../auth/registration-policy';
 
 /** The ports the local stack listens on; each can be overridden by an environment variable. */
 export const defaultPorts = {
@@ -30,6 +31,8 @@ export interface LocalStackSettings {
   databaseUrl?: string;
   openBrowser: boolean;
   buildExtension: boolean;
+  /** Who may register; `open` unless REGISTRATION says otherwise (a development stack). */
+  registration: RegistrationPolicy;
 }
 
 function parsePort(name: string, value: string): number {
@@ -51,6 +54,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStac
   if (databaseUrl && !/^(mysql|sqlite):/.test(databaseUrl)) {
     throw new Error(`DATABASE_URL must start with mysql:// or sqlite:, got "${databaseUrl.split(':')[0]}:…"`);
   }
+  const registration = env.REGISTRATION || 'open';
+  if (!(REGISTRATION_POLICIES as readonly string[]).includes(registration)) {
+    throw new Error(`REGISTRATION must be one of ${REGISTRATION_POLICIES.join(', ')}, got "${registration}"`);
+  }
   return {
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.ALKTUNES_DATA_DIR || '.data'),
@@ -58,6 +65,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalStac
     databaseUrl,
     openBrowser: env.ALKTUNES_OPEN_BROWSER !== '0',
     buildExtension: env.ALKTUNES_BUILD_EXTENSION !== '0',
+    registration: registration as RegistrationPolicy,
   };
 }
 

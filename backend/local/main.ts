@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { openBrowserWithExtension } from './browser';
 import { portEnv, settingsFromEnv } from './config';
+import { DataFolderInUseError, DataFolderNotWritableError } from './data-folder';
 import { PortInUseError } from './net';
 import { startLocalStack } from './stack';
 
@@ -16,6 +17,7 @@ async function main() {
     ports: settings.ports,
     databaseUrl: settings.databaseUrl,
     buildExtension: settings.buildExtension,
+    authServer: { registration: settings.registration },
     log: say,
     requestLog: process.env.ALKTUNES_REQUEST_LOG === '1' ? (entry) => console.log(JSON.stringify(entry)) : undefined,
   });
@@ -59,6 +61,10 @@ async function main() {
 main().catch((error: unknown) => {
   if (error instanceof PortInUseError) {
     console.error(`\n✗ ${error.message}. Is another Alktunes stack running? Stop it, or set ${portEnv[error.service as keyof typeof portEnv] ?? 'the port variable'} to a free port.`);
+  } else if (error instanceof DataFolderInUseError) {
+    console.error(`\n✗ ${error.message}. Stop that one first (Ctrl-C in its terminal), or set ALKTUNES_DATA_DIR to another folder.`);
+  } else if (error instanceof DataFolderNotWritableError) {
+    console.error(`\n✗ ${error.message}. Make it writable, or set ALKTUNES_DATA_DIR to a folder you can write to.`);
   } else {
     console.error(`\n✗ The local stack could not start: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.ALKTUNES_DEBUG === '1') console.error(error);

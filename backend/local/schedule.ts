@@ -1,5 +1,10 @@
+import { PURGE_PERIOD_MINUTES } from '../api/accounts/purge-accounts';
+
 /** The EventBridge `rate(3 hours)` rule, played by an in-process timer. */
 export const shufflePeriodMs = 3 * 60 * 60 * 1000;
+
+/** The account purge's EventBridge rule, every `PURGE_PERIOD_MINUTES`, played by an in-process timer. */
+export const purgePeriodMs = PURGE_PERIOD_MINUTES * 60 * 1000;
 
 /**
  * Runs `job` now and then every `periodMs`. A failing run is reported and the schedule

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { PURGE_PERIOD_MINUTES, type PurgeSummary } from '../api/accounts/purge-accounts';
+import { createPurgeFunction } from '../api/accounts/purge-function';
 import { loadApiConfig } from '../api/config';
 import { createApiFunctions } from '../api/functions';
 import { createShuffleFunction } from '../api/home/shuffle-function';
@@ -8,18 +9,21 @@ import type { ApiHandler, FunctionName, ScheduleEvent } from '../api/types';
 import { createDynamoClients } from '../adapters/dynamodb/client';
 import { ensureTables } from '../adapters/dynamodb/create-tables';
 import { DynamoCatalogRepository } from '../adapters/dynamodb/catalog-repository.dynamodb';
-import { tableName, tables } from '../adapters/dynamodb/tables';
+import { createDynamoRevocations } from '../adapters/dynamodb/revocations.dynamodb';
+import { tableName, tables, type TableDefinition } from '../adapters/dynamodb/tables';
 import { createS3Client, ensureBucket } from '../adapters/s3/client';
 import { S3MediaStore } from '../adapters/s3/media-store.s3';
 import { createIndexSync, rebuildIndex } from '../adapters/search/index-sync';
-import { startAuthServer } from '../auth/server';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/access-tokens';
+import { type AuthServerOptions, startAuthServer } from '../auth/server';
 import { apiAudience, defaultPorts, localPrefix, localRegion, type ServiceName } from './config';
+import { claimDataFolder, dataFolderFiles } from './data-folder';
 import { ensureDemoAccount, seedDemoCatalog, type DemoAccount } from './demo/seed';
 import { emulatorDirs, startDynamoDb, startS3 } from './emulators';
 import { createGateway } from './gateway';
 import { createJwtAuthorizer } from './jwt-authorizer';
 import { closeServer, listen } from './net';
-import { shufflePeriodMs, startSchedule } from './schedule';
+import { purgePeriodMs, shufflePeriodMs, startSchedule } from './schedule';
 
 export interface LocalStackOptions {
   dataDir: string;
@@ -36,6 +40,16 @@ export interface LocalStackOptions {
   requestLog?: (entry: Record<string, unknown>) => void;
   /** Handlers the gateway invokes instead of the ones built from source (e.g. the deployed bundles). */
   functions?: Record<FunctionName, ApiHandler>;
+  /**
+   * How long the API functions reuse what they read about a user's revocations: 30 s (as
+   * deployed) by default; tests shorten it to see a revocation take effect quickly.
+   */
+  revocationCacheSeconds?: number;
+  /**
+   * Auth server settings to change from the development defaults (e.g. trusted proxies, as behind
+   * nginx, or a registration policy other than `open`).
+   */
+  authServer?: Partial<Pick<AuthServerOptions, 'trustedProxies' | 'hashGate' | 'rateLimits' | 'registration'>>;
 }
 
 /** The address book written to `dataDir/stack.json` (API.md). */
@@ -46,7 +60,7 @@ export interface StackInfo {
   dynamodb: string;
   region: string;
   bucket: string;
-  tables: Record<'playlists' | 'tracks' | 'home', string>;
+  tables: Record<TableDefinition['id'], string>;
   demo: Pick<DemoAccount, 'email' | 'password'>;
   extension: { chrome?: string };
 }
@@ -57,6 +71,8 @@ export type RestartableService = 'auth' | 'dynamodb';
 export interface LocalStack extends StackInfo {
   /** Runs the shuffle now (as the schedule would). */
   shuffle(): Promise<unknown>;
+  /** Erases the data of deleted accounts now (as the schedule would). */
+  purgeAccounts(): Promise<PurgeSummary>;
   /**
    * Stops one service, runs `whileDown` (if given) while it is unreachable, then starts it again
    * on the same port with the same data; everything else keeps running.
@@ -80,7 +96,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    await mkdir(options.dataDir, { recursive: true });
+    // First, so a folder another stack uses or that cannot be written is refused before anything starts.
+    const dataFolder = await claimDataFolder(options.dataDir);
+    stops.push(dataFolder.release);
+    const files = dataFolderFiles(options.dataDir);
     const dirs = emulatorDirs(options.dataDir);
 
     let dynamodb = await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
@@ -98,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PLAYLISTS_TABLE: names.playlists,
       TRACKS_TABLE: names.tracks,
       HOME_TABLE: names.home,
+      REVOCATIONS_TABLE: names.revocations,
+      ...(options.revocationCacheSeconds === undefined ? {} : { REVOCATION_CACHE_SECONDS: String(options.revocationCacheSeconds) }),
       MEDIA_BUCKET: bucket,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_S3: s3.url,
@@ -111,13 +132,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host,
       port: ports.auth,
       audience: apiAudience,
-      databaseUrl: options.databaseUrl ?? `sqlite:${join(options.dataDir, 'auth.sqlite')}`,
-      keysFile: join(options.dataDir, 'auth-keys.json'),
+      databaseUrl: options.databaseUrl ?? `sqlite:${files.authDatabase}`,
+      keysFile: files.authKeys,
       log: requestLog,
+      // The API functions read what the auth server writes here, as in a deployment.
+      revocations: createDynamoRevocations({
+        table: names.revocations,
+        region: localRegion,
+        endpoint: dynamodb.url,
+        tokenLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS,
+      }),
+      // A development stack: anyone may register (a deployment defaults to invites).
+      registration: 'open' as const,
+      ...options.authServer,
     };
     let auth = await startAuthServer(authOptions);
     stops.push(() => auth.close());
-    log(`✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'})`);
+    log(`✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'}, registration ${authOptions.registration})`);
 
     const gateway = createGateway({
       routes: apiRoutes,
@@ -141,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const seeded = await seedDemoCatalog({
       catalog,
       media: new S3MediaStore(s3Client, bucket),
-      markerFile: join(options.dataDir, 'demo-seed.json'),
+      markerFile: files.demoSeed,
       log,
       index: searchIndex,
     });
@@ -150,14 +181,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!(await searchIndex.hasIndex())) await rebuildIndex(catalog, searchIndex);
     searchIndex.close(); // the writer's copy of the index is not needed once published
     log(`✓ search    ${apiConfig.search.backend} index (snapshot polled every 2 s by the search function)`);
-    const demo = await ensureDemoAccount(auth.url, join(options.dataDir, 'demo-account.json'));
+    const demo = await ensureDemoAccount(authOptions, files.demoAccount);
 
     const shuffleHandler = createShuffleFunction(apiConfig);
-    const shuffle = () => shuffleHandler(scheduledEvent());
+    const shuffle = () => shuffleHandler(scheduledEvent('alktunes-shuffle'));
     const schedule = startSchedule(shuffle, shufflePeriodMs, (error) => log(`  shuffle failed: ${String(error)}`));
     stops.push(schedule.stop);
     await schedule.firstRun;
     log('✓ shuffle   home feed built; next run in 3 hours');
+
+    const purgeHandler = createPurgeFunction(apiConfig);
+    const purgeAccounts = () => purgeHandler(scheduledEvent('alktunes-purge'));
+    const purgeSchedule = startSchedule(purgeAccounts, purgePeriodMs, (error) => log(`  account purge failed: ${String(error)}`));
+    stops.push(purgeSchedule.stop);
+    log(`✓ purge     deleted accounts' data erased every ${PURGE_PERIOD_MINUTES} minutes`);
 
     const extension: StackInfo['extension'] = {};
     if (options.buildExtension) {
@@ -166,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         authUrl: auth.url,
         apiUrl,
         mediaUrl: s3.url,
-        outDir: join(options.dataDir, 'extension'),
+        outDir: files.extension,
       });
       log(`✓ extension ${extension.chrome}`);
     }
@@ -182,7 +219,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       demo: { email: demo.email, password: demo.password },
       extension,
     };
-    await writeFile(join(options.dataDir, 'stack.json'), JSON.stringify(info, null, 2));
+    // It holds the demo password.
+    await writeFile(files.addressBook, JSON.stringify(info, null, 2), { mode: 0o600 });
     const restart = async (service: RestartableService, whileDown?: () => Promise<unknown>) => {
       // The same port (the gateway, the authorizer and the SDK clients keep their URLs) and data.
       const port = Number(new URL(service === 'auth' ? auth.url : dynamodb.url).port);
@@ -197,14 +235,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         log(`↻ ${service} started again`);
       }
     };
-    return { ...info, shuffle, restart, stop: stopAll };
+    return { ...info, shuffle, purgeAccounts, restart, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-function scheduledEvent(): ScheduleEvent {
+function scheduledEvent(rule: string): ScheduleEvent {
   return {
     version: '0',
     id: crypto.randomUUID(),
@@ -213,7 +251,7 @@ function scheduledEvent(): ScheduleEvent {
     account: 'local',
     time: new Date().toISOString(),
     region: localRegion,
-    resources: ['local:rule/alktunes-shuffle'],
+    resources: [`local:rule/${rule}`],
     detail: {},
   };
 }

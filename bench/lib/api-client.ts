@@ -68,17 +68,18 @@ export function expectStatus<T>(response: ApiResponse<T>, status: number, what: 
   return response.body;
 }
 
-/** Registers a new account on the auth server (one scrypt hash, ~1 s at OWASP cost). */
-export async function signUp(authUrl: string, label: string): Promise<Account> {
+/**
+ * Registers a new account on the auth server and signs in with it, as clients do: registration
+ * answers 202 without tokens (it never says whether the email was new). Two password hashes.
+ */
+export async function signUp(authUrl: string, label: string): Promise<Account & { refreshToken: string }> {
   const email = `${label}-${randomBytes(4).toString('hex')}@alktunes.test`;
   const password = `pw-${randomBytes(12).toString('base64url')}`;
-  const response = await new ApiClient(authUrl).post<{ accessToken: string; user: { id: string } }>('/auth/register', {
-    email,
-    password,
-    name: label,
-  });
-  const body = expectStatus(response, 201, `register ${label}`);
-  return { userId: body.user.id, email, password, accessToken: body.accessToken };
+  const auth = new ApiClient(authUrl);
+  expectStatus(await auth.post('/auth/register', { email, password, name: label }), 202, `register ${label}`);
+  const login = await auth.post<{ accessToken: string; refreshToken: string; user: { id: string } }>('/auth/login', { email, password });
+  const body = expectStatus(login, 200, `sign in as ${label}`);
+  return { userId: body.user.id, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
 }
 
 /** Every track id of the catalog, album by album (the demo catalog has 32). */

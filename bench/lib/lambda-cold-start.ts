@@ -12,6 +12,9 @@ const dynamoClients = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: process.env.AWS_REGION }));`;
+const dynamoLowLevelClient = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+export const dynamoLowLevel = new DynamoDBClient({ region: process.env.AWS_REGION });`;
 const s3Presigner = `
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -34,19 +37,21 @@ export const cloudsearch = new CloudSearchDomainClient({ region: process.env.AWS
 /**
  * The SDK clients a function needs, built as it builds them and nothing else: the floor its
  * cold start is measured against. Every API function presigns cover (or stream) URLs, with the
- * presigner alone; search also reads the index snapshot with the S3 client, or asks CloudSearch
- * when the template deploys it so.
+ * presigner alone, and reads revocations with a DynamoDB client (search with the low-level one
+ * alone); search also reads the index snapshot with the S3 client, or asks CloudSearch when the
+ * template deploys it so.
  */
 export function sdkFloorSource(fn: Pick<DeployedFunction, 'name' | 'environment'>): string {
   switch (fn.name) {
     case 'shuffle':
+    case 'purge':
       return dynamoClients;
     case 'playlists':
     case 'catalog':
     case 'home':
       return dynamoClients + urlPresigner;
     case 'search':
-      return s3Presigner + (fn.environment.SEARCH_BACKEND === 'cloudsearch' ? cloudSearch : '');
+      return dynamoLowLevelClient + s3Presigner + (fn.environment.SEARCH_BACKEND === 'cloudsearch' ? cloudSearch : '');
     default:
       throw new Error(`No SDK floor for the ${fn.name} function: add it to sdkFloorSource`);
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../backend/local/stack';
 
 /** Every service on a port the OS picks, so runs never collide with `npm start` or each other. */
 export const freePorts = { auth: 0, api: 0, s3: 0, dynamodb: 0 } as const;
@@ -14,12 +14,12 @@ export interface FreshStack {
 
 /**
  * Starts the whole local stack (dynalite, s3rver, auth server, gateway, demo catalog) in this
- * process, with its data in a new temporary directory.
+ * process, with its data in a new temporary directory and `options` changed from the defaults.
  */
-export async function startFreshStack(label = 'bench'): Promise<FreshStack> {
+export async function startFreshStack(label = 'bench', options: Omit<LocalStackOptions, 'dataDir' | 'ports'> = {}): Promise<FreshStack> {
   const dataDir = await mkdtemp(join(tmpdir(), `alktunes-${label}-`));
   try {
-    const stack = await startLocalStack({ dataDir, ports: freePorts });
+    const stack = await startLocalStack({ ...options, dataDir, ports: freePorts });
     return {
       stack,
       stop: async () => {

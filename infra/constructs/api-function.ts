@@ -16,6 +16,15 @@ import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
 const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
+/** The actions of each access level, indexes included unless the level only writes or looks up keys. */
+const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, { actions: readonly string[]; indexes: boolean }> = {
+  read: { actions: READ_ACTIONS, indexes: true },
+  write: { actions: WRITE_ACTIONS, indexes: false },
+  readWrite: { actions: [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], indexes: true },
+  lookup: { actions: ['dynamodb:BatchGetItem'], indexes: false },
+  purge: { actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], indexes: false },
+};
+
 /** How every backend Lambda is bundled; `bench/cold-start.ts` builds its floor bundles the same way. */
 export const LAMBDA_BUNDLING = {
   forceDockerBundling: false,
@@ -40,7 +49,15 @@ export const LAMBDA_BUNDLING = {
  * What a function may do with a table or the bucket; each level maps to one least-privilege grant.
  * `none` still passes the name: the handlers validate their whole config at cold start.
  */
-export type TableAccess = 'none' | 'read' | 'write' | 'readWrite';
+export type TableAccess =
+  | 'none'
+  | 'read'
+  | 'write'
+  | 'readWrite'
+  /** Items by key only, in batches: the revocation check of every API function. */
+  | 'lookup'
+  /** Lists a partition and deletes what it finds, in batches: the account purge. */
+  | 'purge';
 /** Which media a function presigns GET URLs for: covers only, or audio and covers. */
 export type BucketAccess = 'none' | 'covers' | 'audioAndCovers';
 
@@ -96,15 +113,12 @@ export class ApiFunction extends Construct {
   useTable(table: AppTable, access: TableAccess): this {
     this.fn.addEnvironment(table.definition.envVar, table.table.tableName);
     if (access === 'none') return this;
-    const actions = new Set([...(access === 'write' ? [] : READ_ACTIONS), ...(access === 'read' ? [] : WRITE_ACTIONS)]);
-    const indexes = [...table.definition.globalIndexes, ...table.definition.localIndexes];
+    const { actions, indexes } = TABLE_ACCESS[access];
+    const indexNames = indexes ? [...table.definition.globalIndexes, ...table.definition.localIndexes].map((index) => index.indexName) : [];
     iam.Grant.addToPrincipal({
       grantee: this.fn,
       actions: [...actions].sort(),
-      resourceArns: [
-        table.table.tableArn,
-        ...(access === 'write' ? [] : indexes.map((index) => `${table.table.tableArn}/index/${index.indexName}`)),
-      ],
+      resourceArns: [table.table.tableArn, ...indexNames.map((name) => `${table.table.tableArn}/index/${name}`)],
     });
     return this;
   }

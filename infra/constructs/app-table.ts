@@ -41,6 +41,7 @@ export class AppTable extends Construct {
         indexName: index.indexName,
         sortKey: attribute(index.sortKey),
       })),
+      timeToLiveAttribute: definition.timeToLiveAttribute,
     });
   }
 }

@@ -1,14 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acceptFindings } from '../nag';
 import { Construct } from 'constructs';
 
 export interface AuthCdnProps {
-  /** Public DNS name of the auth server (nginx on port 80). */
-  originDomain: string;
+  /** The auth server instance (nginx on port 80), in a private subnet: CloudFront's VPC origin. */
+  server: ec2.IInstance;
+  /** Changes whenever the instance is replaced (`AuthServerInstance.generation`): names its VPC origin. */
+  serverGeneration: string;
   /** Off: the log bucket is emptied and deleted with the stack. On: it is kept. */
   deletionProtection: boolean;
   /**
@@ -20,8 +23,13 @@ export interface AuthCdnProps {
 }
 
 /**
- * CloudFront in front of the auth server: a trusted HTTPS URL without a custom domain.
- * Nothing is cached; every method, header, cookie and query string reaches the origin.
+ * CloudFront in front of the auth server: a trusted HTTPS URL without a custom domain, and the
+ * only way in. The origin is a VPC origin: CloudFront reaches the instance's private address
+ * from inside the VPC over AWS's network, never across the internet, and nothing else can
+ * reach it. That leg is HTTP: CloudFront accepts only a publicly trusted certificate for the
+ * origin's name (for VPC origins too), and a deployment without a domain of its own has no name
+ * such a certificate could be issued for. Nothing is cached; every method, header, cookie and
+ * query string reaches the origin.
  */
 export class AuthCdn extends Construct {
   readonly distribution: cloudfront.Distribution;
@@ -48,14 +56,26 @@ export class AuthCdn extends Construct {
     // the (empty) bucket, which a deployment switched from protected then deletes with the stack.
     const logging = props.deletionProtection;
 
+    // One VPC origin per instance. CloudFront refuses to update a VPC origin that a distribution
+    // uses (409, aws/aws-cdk#35765), so one pointed at a replacement instance would fail every
+    // server redeploy. Named, and given a logical id, after the instance's generation instead:
+    // CloudFormation creates the new origin, moves the distribution to it, and deletes the old
+    // one in its cleanup. Creating a VPC origin takes about 15 minutes.
+    const serverOrigin = new cloudfront.VpcOrigin(this, 'ServerOrigin', {
+      endpoint: cloudfront.VpcOriginEndpoint.ec2Instance(props.server),
+      vpcOriginName: `${Stack.of(this).stackName}-server-${props.serverGeneration}`,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      httpPort: 80,
+    });
+    // The construct id cannot carry the generation: it is known only at synthesis.
+    (serverOrigin.node.defaultChild as cloudfront.CfnVpcOrigin).overrideLogicalId(
+      Lazy.uncachedString({ produce: (context) => `CdnServerOrigin${String(context.resolve(props.serverGeneration))}` }),
+    );
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Alktunes auth server',
       defaultBehavior: {
-        origin: new origins.HttpOrigin(props.originDomain, {
-          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-          httpPort: 80,
-          readTimeout: Duration.seconds(30),
-        }),
+        origin: origins.VpcOrigin.withVpcOrigin(serverOrigin, { readTimeout: Duration.seconds(30) }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -87,7 +107,7 @@ export class AuthCdn extends Construct {
       this.distribution,
       {
         id: 'AwsSolutions-CFR5',
-        reason: 'The origin has no certificate of its own (no domain); CloudFront reaches nginx over HTTP on port 80.',
+        reason: "A VPC origin, reached over AWS's network inside the VPC; HTTPS to it would need a publicly trusted certificate for its name, which a private instance without a domain of its own cannot have.",
       },
       { id: 'AwsSolutions-CFR1', reason: 'Listeners sign in from anywhere; there is no country to exclude.' },
       {

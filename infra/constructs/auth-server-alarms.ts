@@ -9,6 +9,8 @@ import { alarmOnAnyOccurrence, notify } from './alarm-topic';
 
 export interface AuthServerAlarmsProps {
   instance: ec2.Instance;
+  /** The auth server's way out: without it its logs, its health metric and Secrets Manager are out of reach. */
+  natInstance: ec2.Instance;
   /** The group the instance's CloudWatch agent writes to, health probe lines included. */
   logGroup: logs.ILogGroup;
   database: rds.DatabaseInstance;
@@ -21,8 +23,8 @@ export interface AuthServerAlarmsProps {
 const FREE_STORAGE_FLOOR_BYTES = 2 * 1024 ** 3;
 
 /**
- * What tells an admin the sign-in path is broken: the instance failing its status checks, the
- * health probe (nginx → server → database, once a minute) not answering 200, and the database
+ * What tells an admin the sign-in path is broken: the instance or its NAT instance failing their
+ * status checks, the health probe (nginx → server → database, once a minute) not answering 200, and the database
  * running out of storage or CPU credits.
  */
 export class AuthServerAlarms extends Construct {
@@ -31,37 +33,55 @@ export class AuthServerAlarms extends Construct {
   constructor(scope: Construct, id: string, props: AuthServerAlarmsProps) {
     super(scope, id);
 
-    const statusCheck = alarmOnAnyOccurrence(this, 'InstanceStatusCheck', {
-      alarmDescription: 'The auth server instance fails its EC2 status checks.',
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/EC2',
-        metricName: 'StatusCheckFailed',
-        dimensionsMap: { InstanceId: props.instance.instanceId },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
+    const statusCheck = (id: string, instance: ec2.Instance, alarmDescription: string, treatMissingData: cloudwatch.TreatMissingData) =>
+      alarmOnAnyOccurrence(this, id, {
+        alarmDescription,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/EC2',
+          metricName: 'StatusCheckFailed',
+          dimensionsMap: { InstanceId: instance.instanceId },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        evaluationPeriods: 3,
+        treatMissingData,
+      });
+    // Missing checks breach: the alarm is created (or moved to a new instance) only once the
+    // instance has signalled, when EC2 reports its checks, so missing ones mean it is gone.
+    const serverStatus = statusCheck(
+      'InstanceStatusCheck',
+      props.instance,
+      'The auth server instance fails its EC2 status checks.',
+      cloudwatch.TreatMissingData.BREACHING,
+    );
+    // Missing checks do not breach: a new NAT instance (first deployment, new image) reports none
+    // for its first minutes, and nothing waits for it to. A failing one reports failures; a
+    // stopped one reports nothing, which is an operator's act or a retirement AWS announces.
+    const natStatus = statusCheck(
+      'NatInstanceStatusCheck',
+      props.natInstance,
+      "The auth server's NAT instance fails its EC2 status checks: the server cannot reach CloudWatch, Secrets Manager or packages.",
+      cloudwatch.TreatMissingData.NOT_BREACHING,
+    );
 
-    const healthyProbes = new logs.MetricFilter(this, 'HealthyProbes', {
+    // Failed probes only, no default value: other lines of the group (the boot log's, such as a
+    // first boot waiting for its issuer) report nothing rather than a failure.
+    const failedProbes = new logs.MetricFilter(this, 'FailedProbes', {
       logGroup: props.logGroup,
       filterPattern: logs.FilterPattern.all(
         logs.FilterPattern.stringValue('$.probe', '=', 'health'),
-        logs.FilterPattern.stringValue('$.http_status', '=', '200'),
+        logs.FilterPattern.stringValue('$.http_status', '!=', '200'),
       ),
       metricNamespace: props.metricNamespace,
-      metricName: 'AuthServerHealthyProbes',
+      metricName: 'AuthServerFailedProbes',
       metricValue: '1',
-      // A minute of log lines without a healthy probe (failed probes among them) reports 0, not nothing.
-      defaultValue: 0,
     });
     const unhealthy = new cloudwatch.Alarm(this, 'Unhealthy', {
       alarmDescription:
         'The auth server did not answer its health probe (nginx, the server or the database is down). Missing probe data does not fire it: that means the CloudWatch agent on the instance stopped (a dead instance raises the status check alarm).',
-      metric: healthyProbes.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) }),
+      metric: failedProbes.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) }),
       threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       // Right after the success signal there are only a minute or two of probes; counting the
@@ -70,7 +90,7 @@ export class AuthServerAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Created once the instance has signalled a healthy server, so a first boot raises no alarm.
-    for (const alarm of [statusCheck, unhealthy]) alarm.node.addDependency(props.instance);
+    for (const alarm of [serverStatus, unhealthy]) alarm.node.addDependency(props.instance);
 
     const storage = new cloudwatch.Alarm(this, 'DatabaseStorage', {
       alarmDescription: 'The auth database has less than 2 GiB of free storage.',
@@ -87,6 +107,6 @@ export class AuthServerAlarms extends Construct {
       evaluationPeriods: 3,
     });
 
-    this.alarms = [statusCheck, unhealthy, storage, cpu].map((alarm) => notify(alarm, props.topic));
+    this.alarms = [serverStatus, natStatus, unhealthy, storage, cpu].map((alarm) => notify(alarm, props.topic));
   }
 }

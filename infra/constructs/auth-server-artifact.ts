@@ -17,13 +17,13 @@ import {
   nginxForCloudFront,
 } from './auth-server-files';
 import {
-  ADDRESS_WATCH_SCRIPT,
-  ADDRESS_WATCH_SERVICE_UNIT,
-  ADDRESS_WATCH_TIMER_UNIT,
-  addressWatchScript,
-  addressWatchServiceUnit,
-  addressWatchTimerUnit,
-} from './auth-server-address-watch';
+  CLOUDFRONT_RANGES_SCRIPT,
+  CLOUDFRONT_RANGES_SERVICE_UNIT,
+  CLOUDFRONT_RANGES_TIMER_UNIT,
+  cloudFrontRangesScript,
+  cloudFrontRangesServiceUnit,
+  cloudFrontRangesTimerUnit,
+} from './auth-server-cloudfront-ranges';
 import { ESM_REQUIRE_BANNER } from './esm-require-banner';
 
 const AUTH_DIR = path.join(repoRoot, 'backend/auth');
@@ -58,9 +58,9 @@ export function bundleAuthServer(outputDir: string, options: AuthServerArtifactO
     [AUTH_SERVICE_UNIT]: authServiceUnit,
     [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
     [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
-    [ADDRESS_WATCH_SERVICE_UNIT]: addressWatchServiceUnit,
-    [ADDRESS_WATCH_TIMER_UNIT]: addressWatchTimerUnit,
-    [ADDRESS_WATCH_SCRIPT]: addressWatchScript,
+    [CLOUDFRONT_RANGES_SERVICE_UNIT]: cloudFrontRangesServiceUnit,
+    [CLOUDFRONT_RANGES_TIMER_UNIT]: cloudFrontRangesTimerUnit,
+    [CLOUDFRONT_RANGES_SCRIPT]: cloudFrontRangesScript,
     'nginx.conf': nginxForCloudFront,
     'logrotate.conf': logrotateConfig,
     'amazon-cloudwatch-agent.json': cloudWatchAgentConfig(options.logGroupName),

@@ -18,14 +18,19 @@ import {
   logrotateConfig,
   nginxForCloudFront,
 } from './auth-server-files';
-import { ADDRESS_WATCH_SERVICE_UNIT, ADDRESS_WATCH_TIMER_UNIT, addressWatchServiceUnit, addressWatchTimerUnit } from './auth-server-address-watch';
+import {
+  CLOUDFRONT_RANGES_SERVICE_UNIT,
+  CLOUDFRONT_RANGES_TIMER_UNIT,
+  cloudFrontRangesServiceUnit,
+  cloudFrontRangesTimerUnit,
+} from './auth-server-cloudfront-ranges';
 
 const units = {
   [AUTH_SERVICE_UNIT]: authServiceUnit,
   [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
   [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
-  [ADDRESS_WATCH_SERVICE_UNIT]: addressWatchServiceUnit,
-  [ADDRESS_WATCH_TIMER_UNIT]: addressWatchTimerUnit,
+  [CLOUDFRONT_RANGES_SERVICE_UNIT]: cloudFrontRangesServiceUnit,
+  [CLOUDFRONT_RANGES_TIMER_UNIT]: cloudFrontRangesTimerUnit,
 };
 const systemUnits = '/usr/lib/systemd/system';
 const canVerify = existsSync('/usr/bin/systemd-analyze') && existsSync(path.join(systemUnits, 'multi-user.target'));
@@ -58,16 +63,28 @@ describe('the auth server systemd unit', () => {
       .logs_collected.files.collect_list.map((file) => file.file_path);
     expect(shipped).toEqual(expect.arrayContaining([authServerPaths.serverLog, authServerPaths.healthLog, authServerPaths.nginxAccessLog, authServerPaths.bootLog]));
     expect(logrotateConfig).toContain(`${path.dirname(authServerPaths.serverLog)}/*.log {`);
-    expect(nginxForCloudFront).toContain(`access_log ${authServerPaths.nginxAccessLog};`);
+    expect(nginxForCloudFront).toContain(`access_log ${authServerPaths.nginxAccessLog} alktunes;`);
   });
 
   it('is proxied to by nginx on its port', () => {
     expect(nginxForCloudFront).toContain(`server 127.0.0.1:${AUTH_SERVER_PORT};`);
   });
 
+  it("gets the client address from nginx alone, which believes CloudFront-Viewer-Address only from CloudFront's ranges", () => {
+    expect(nginxForCloudFront).toContain(`include ${authServerPaths.cloudFrontRanges};`);
+    // Replaced, never appended to: what a client sent in X-Forwarded-For never reaches the server.
+    expect(nginxForCloudFront.match(/proxy_set_header X-Forwarded-For .*;/g)).toEqual(['proxy_set_header X-Forwarded-For $alktunes_client_ip;']);
+    expect(nginxForCloudFront).not.toContain('proxy_add_x_forwarded_for');
+    expect(nginxForCloudFront).not.toMatch(/real_ip_header|set_real_ip_from/);
+    expect(nginxForCloudFront).toContain('limit_req_zone $alktunes_client_ip ');
+  });
+
   it("is behind nginx's whole main configuration: one server, nothing from conf.d, the package unit's pid file", () => {
     expect(nginxForCloudFront.match(/^\s*server \{$/gm)).toHaveLength(1);
-    expect(nginxForCloudFront.match(/^\s*include .*$/gm)?.map((line) => line.trim())).toEqual(['include /etc/nginx/mime.types;']);
+    expect(nginxForCloudFront.match(/^\s*include .*$/gm)?.map((line) => line.trim())).toEqual([
+      'include /etc/nginx/mime.types;',
+      `include ${authServerPaths.cloudFrontRanges};`,
+    ]);
     expect(nginxForCloudFront).toMatch(/^pid \/run\/nginx\.pid;$/m);
     expect(nginxForCloudFront).toMatch(/^http \{$/m);
   });

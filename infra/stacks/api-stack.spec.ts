@@ -5,7 +5,7 @@ import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snap
 import { nagFindings, synthApp } from '../testing/synth';
 
 type Statement = { Action: string | string[]; Resource: unknown };
-type Name = 'playlists' | 'catalog' | 'home' | 'search' | 'shuffle';
+type Name = 'playlists' | 'catalog' | 'home' | 'search' | 'shuffle' | 'purge';
 
 describe('ApiStack', () => {
   let stacks: ReturnType<typeof synthApp>;
@@ -43,7 +43,7 @@ describe('ApiStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs24.x', Handler: 'index.handler' },
     });
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(6);
     // Search: a cold index load (4.8 s at 100,000 tracks on a full core). Shuffle: the whole catalog.
     const expected: Record<Name, { MemorySize: number; Timeout: number }> = {
       playlists: { MemorySize: 512, Timeout: 10 },
@@ -51,6 +51,7 @@ describe('ApiStack', () => {
       home: { MemorySize: 512, Timeout: 10 },
       search: { MemorySize: 1536, Timeout: 30 },
       shuffle: { MemorySize: 512, Timeout: 300 },
+      purge: { MemorySize: 512, Timeout: 300 },
     };
     for (const [name, sizing] of Object.entries(expected) as [Name, (typeof expected)[Name]][]) {
       const fn = functions[logicalIdOf(name)]!;
@@ -59,6 +60,7 @@ describe('ApiStack', () => {
         PLAYLISTS_TABLE: expect.anything(),
         TRACKS_TABLE: expect.anything(),
         HOME_TABLE: expect.anything(),
+        REVOCATIONS_TABLE: expect.anything(),
         MEDIA_BUCKET: expect.anything(),
         STREAM_URL_TTL_SECONDS: '900',
       });
@@ -68,7 +70,7 @@ describe('ApiStack', () => {
     // API Gateway stops waiting for an integration after 30 s: longer would only bill for nothing.
     const routed = new Set(apiRoutes.map((route) => route.function));
     for (const name of routed) expect(functions[logicalIdOf(name)]!.Properties.Timeout).toBeLessThanOrEqual(30);
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 
   it.each(apiRoutes)('routes $routeKey to the $function function behind the JWT authorizer', (route) => {
@@ -168,7 +170,7 @@ describe('ApiStack', () => {
   const alarmTopic = () => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^alktunes-data:ExportsOutputRef.*AlarmsTopic`) });
 
   it('alarms on every function error, on throttling and on API 5xx, in alarm and back to OK', () => {
-    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle'] as const) {
+    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle', 'purge'] as const) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -184,8 +186,8 @@ describe('ApiStack', () => {
     const throttles = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Metrics: Match.anyValue() } }));
     expect(throttles).toHaveLength(1);
     const metrics = throttles[0]!.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
-    expect(metrics.filter((m) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(5);
-    expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^throttles_\w+( \+ throttles_\w+){4}$/);
+    expect(metrics.filter((m) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(6);
+    expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^throttles_\w+( \+ throttles_\w+){5}$/);
 
     const [apiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -194,9 +196,10 @@ describe('ApiStack', () => {
       Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId } }, { Name: 'Stage', Value: '$default' }]),
       AlarmActions: [alarmTopic()],
     });
-    // Five function errors, throttles, 5xx, the shuffle dead-letter queue; every one notifies the topic.
+    // Six function errors, throttles, 5xx, the shuffle dead-letter queue, the purge schedule's
+    // failed invocations; every one notifies the topic.
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(10);
     for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
   });
 
@@ -234,7 +237,7 @@ describe('ApiStack', () => {
     expect(shuffle.actionsOn('PlaylistsTable')).toEqual([]);
     expect(shuffle.actionsOn('media-bucket')).toEqual([]);
 
-    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle'] as const) {
+    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle', 'purge'] as const) {
       const actions = grantsOf(name).statements.flatMap((s) => [s.Action].flat());
       expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     }
@@ -243,7 +246,7 @@ describe('ApiStack', () => {
   it('lets the embedded search function read only the index snapshots and covers, and write nothing', () => {
     const search = grantsOf('search');
     const actions = new Set(search.statements.flatMap((s) => [s.Action].flat()));
-    expect([...actions]).toEqual(['s3:GetObject']);
+    expect([...actions].sort()).toEqual(['dynamodb:BatchGetItem', 's3:GetObject']);
     expect(mediaResources(search).sort()).toEqual(['covers/*', `${SEARCH_INDEX_PREFIX}*`].sort());
     expect(search.actionsOn('PlaylistsTable')).toEqual([]);
     expect(search.actionsOn('TracksTable')).toEqual([]);
@@ -257,7 +260,7 @@ describe('ApiStack', () => {
     const cloudTemplate = Template.fromStack(cloud.api);
     const search = grantsOf('search', { stacks: cloud, template: cloudTemplate });
     const actions = search.statements.flatMap((s) => [s.Action].flat());
-    expect(actions.sort()).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest', 's3:GetObject']);
+    expect(actions.sort()).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest', 'dynamodb:BatchGetItem', 's3:GetObject']);
     // DescribeDomains on the domain's ARN: its IAM resource type is the domain, not `*`.
     expect(search.actionsOn(':domain/alktunes-search')).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest']);
     expect(cloud.search.domain?.domainName).toBe('alktunes-search');
@@ -271,6 +274,32 @@ describe('ApiStack', () => {
     expect(cloudTemplate.toJSON().Resources[fnId].Properties.Environment.Variables.CLOUDSEARCH_ENDPOINT).toBeUndefined();
     expect(cloud.api.dependencies).toContain(cloud.search);
     expect(nagFindings(cloud.api)).toEqual([]);
+  });
+
+  it('lets every API function look up revocations by key, and nothing else on that table', () => {
+    for (const name of ['playlists', 'catalog', 'home', 'search'] as const) {
+      expect(grantsOf(name).actionsOn('RevocationsTable'), name).toEqual(['dynamodb:BatchGetItem']);
+    }
+    expect(grantsOf('shuffle').actionsOn('RevocationsTable')).toEqual([]);
+  });
+
+  it('erases deleted accounts every 10 minutes, listing and batch-deleting only the per-user stores and the purge requests', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('purge'), 'Arn'] } })],
+    });
+    // The next run is the retry: no overlapping repeats of a failed one.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalIdOf('purge') }, MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Events', MetricName: 'FailedInvocations', AlarmActions: [alarmTopic()] });
+    const purge = grantsOf('purge');
+    expect(purge.actionsOn('PlaylistsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    expect(purge.actionsOn('RevocationsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    // Not the playlists' order index: the purge lists partitions by key.
+    expect(purge.actionsOn('/index/')).toEqual([]);
+    expect(purge.actionsOn('TracksTable')).toEqual([]);
+    expect(purge.actionsOn('HomeTable')).toEqual([]);
+    expect(purge.actionsOn('media-bucket')).toEqual([]);
   });
 
   it('passes cdk-nag AwsSolutions with every finding fixed or accepted', () => {

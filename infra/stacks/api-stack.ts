@@ -9,9 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
+import { PURGE_PERIOD_MINUTES } from '../../backend/api/accounts/purge-accounts';
 import { apiRoutes } from '../../backend/api/routes';
 import type { FunctionName } from '../../backend/api/types';
 import type { InfraConfig } from '../config';
+import { AccountPurgeSchedule } from '../constructs/account-purge-schedule';
 import { ApiAlarms } from '../constructs/api-alarms';
 import { ApiFunction, type BucketAccess, type TableAccess } from '../constructs/api-function';
 import { HomeFeedSchedule } from '../constructs/home-feed-schedule';
@@ -28,7 +30,7 @@ export interface ApiStackProps extends StackProps {
   issuer: string;
 }
 
-type BackendFunction = FunctionName | 'shuffle';
+type BackendFunction = FunctionName | 'shuffle' | 'purge';
 
 interface FunctionSpec {
   description: string;
@@ -41,11 +43,14 @@ interface FunctionSpec {
   entry?: (config: InfraConfig) => string;
 }
 
-/** The least-privilege matrix: what each function may touch, and nothing else. */
+/**
+ * The least-privilege matrix: what each function may touch, and nothing else. Every API function
+ * looks up the revocations of the token's user and session before it serves a request.
+ */
 const functions: Record<BackendFunction, FunctionSpec> = {
   playlists: {
     description: 'Playlists of the signed-in listener',
-    tables: { playlists: 'readWrite', tracks: 'read', home: 'none' },
+    tables: { playlists: 'readWrite', tracks: 'read', home: 'none', revocations: 'lookup' },
     // Entries carry their tracks' presigned cover URLs.
     media: 'covers',
     // A handful of DynamoDB calls per request (a few ms each); a hung call should fail fast.
@@ -53,14 +58,14 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   },
   catalog: {
     description: 'Browse tracks, albums and artists; presigned stream URLs',
-    tables: { playlists: 'none', tracks: 'read', home: 'none' },
+    tables: { playlists: 'none', tracks: 'read', home: 'none', revocations: 'lookup' },
     media: 'audioAndCovers',
     // An artist page is the longest: one query per album, in parallel.
     timeout: Duration.seconds(10),
   },
   home: {
     description: 'The shuffled home feed',
-    tables: { playlists: 'none', tracks: 'read', home: 'read' },
+    tables: { playlists: 'none', tracks: 'read', home: 'read', revocations: 'lookup' },
     // The feed's tracks carry presigned cover URLs (streams come from the catalog function).
     media: 'covers',
     // One GetItem and one BatchGet of at most a few hundred tracks.
@@ -68,9 +73,9 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   },
   search: {
     description: 'Catalog search and type-ahead suggestions',
-    // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no table reads.
+    // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no catalog reads.
     // Its only other grants are the search index's, added in `bindSearch`.
-    tables: { playlists: 'none', tracks: 'none', home: 'none' },
+    tables: { playlists: 'none', tracks: 'none', home: 'none', revocations: 'lookup' },
     // Hits carry presigned cover URLs.
     media: 'covers',
     // Room for the embedded index (~140 MB of heap for 100,000 tracks, bench/search.ts) and the
@@ -86,15 +91,24 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   shuffle: {
     description: 'Publishes a new home feed every 3 hours, on deploy and after an import',
     // Read too: a new feed is built against the current one (GetItem), so it does not repeat it.
-    tables: { playlists: 'none', tracks: 'read', home: 'readWrite' },
+    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none' },
     media: 'none',
     // Reads the whole catalog, 1,000 tracks per query (100 queries for 100,000 tracks), off the
     // request path: minutes leave room for a larger catalog and throttled reads.
     timeout: Duration.minutes(5),
   },
+  purge: {
+    description: `Erases the data of deleted accounts every ${PURGE_PERIOD_MINUTES} minutes`,
+    // Every per-user store of `userDataStores`, listed and deleted by key; the purge requests and
+    // revocation records it clears. The media bucket holds nothing per user.
+    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purge' },
+    media: 'none',
+    // One Query and a few batch deletes per playlist; shorter than the period, so runs never overlap.
+    timeout: Duration.minutes(5),
+  },
 };
 
-/** The HTTP API behind the JWT authorizer, its Lambdas and the scheduled shuffle. */
+/** The HTTP API behind the JWT authorizer, its Lambdas, the scheduled shuffle and the account purge. */
 export class ApiStack extends Stack {
   readonly functions: Record<BackendFunction, ApiFunction>;
   readonly api: apigw.HttpApi;
@@ -151,6 +165,7 @@ export class ApiStack extends Stack {
 
     const alarmTopic = data.alarms.topic;
     new HomeFeedSchedule(this, 'ShuffleSchedule', { shuffle: this.functions.shuffle.fn, alarmTopic });
+    new AccountPurgeSchedule(this, 'PurgeSchedule', { purge: this.functions.purge.fn, periodMinutes: PURGE_PERIOD_MINUTES, alarmTopic });
     new ApiAlarms(this, 'Alarms', {
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.fn])),
       stage: this.stage,

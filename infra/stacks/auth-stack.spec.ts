@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { natInstanceBootScript } from '../constructs/nat-instance';
 import { nagFindings, synthApp } from '../testing/synth';
 import { userDataText } from '../testing/user-data';
 
@@ -14,10 +15,40 @@ describe('AuthStack', () => {
   const sgId = (which: 'serverSecurityGroup' | 'databaseSecurityGroup') =>
     stacks.auth.getLogicalId(stacks.auth[which].node.defaultChild as never);
 
-  it('builds a 2-AZ VPC with public and isolated subnets and no NAT gateway', () => {
-    template.resourceCountIs('AWS::EC2::Subnet', 4);
+  const instances = () => Object.entries(template.findResources('AWS::EC2::Instance'));
+  const serverInstanceId = () => instances().find(([, instance]) => instance.Properties.InstanceType === 't4g.small')![0];
+  const natInstanceId = () => instances().find(([, instance]) => instance.Properties.InstanceType === 't4g.nano')![0];
+
+  it('builds a 2-AZ VPC: public subnets for one NAT instance, private ones for the server, isolated ones for the database', () => {
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    expect(instances()).toHaveLength(2);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      CreditSpecification: { CPUCredits: 'standard' },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+      SubnetId: { Ref: Match.stringLikeRegexp('publicSubnet1') },
+    });
+    expect(template.toJSON().Resources[natInstanceId()].Properties.UserData).toEqual({ 'Fn::Base64': ['#!/bin/bash', ...natInstanceBootScript].join('\n') });
+    // Both private subnets' way out is the NAT instance; the database's subnets have none.
+    const defaultRoutes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } })).map(
+      (route) => route.Properties,
+    );
+    expect(defaultRoutes.filter((route) => route.InstanceId)).toEqual([
+      expect.objectContaining({ RouteTableId: { Ref: expect.stringMatching(/serverSubnet1/) }, InstanceId: { Ref: natInstanceId() } }),
+      expect.objectContaining({ RouteTableId: { Ref: expect.stringMatching(/serverSubnet2/) }, InstanceId: { Ref: natInstanceId() } }),
+    ]);
+    expect(JSON.stringify(defaultRoutes)).not.toMatch(/databaseSubnet/);
+    // The server boots through the NAT instance (Node.js, Secrets Manager): it starts once the routes exist.
+    const serverRoutes = Object.entries(template.findResources('AWS::EC2::Route', { Properties: { InstanceId: { Ref: natInstanceId() } } })).map(([id]) => id);
+    expect(serverRoutes).toHaveLength(2);
+    expect(template.toJSON().Resources[serverInstanceId()].DependsOn).toEqual(expect.arrayContaining(serverRoutes));
+    // S3 and DynamoDB without the NAT instance, and at no charge.
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+    expect(endpoints).toEqual([expect.stringContaining('.s3'), expect.stringContaining('.dynamodb')]);
+    template.allResourcesProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
   });
 
   it('keeps MySQL 8.4 private, encrypted, backed up and snapshotted on deletion, without Extended Support', () => {
@@ -50,7 +81,7 @@ describe('AuthStack', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: Match.serializedJson(Match.objectLike({ dbname: 'alktunes' })) }),
     });
-    const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0]!;
+    const instance = template.toJSON().Resources[serverInstanceId()];
     expect(userDataText(instance.Properties.UserData)).toMatch(/database_url=\$\(printf '%s' "\$db_secret" \| node -e '.+' alktunes\)\n/);
   });
 
@@ -60,50 +91,144 @@ describe('AuthStack', () => {
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBParameterGroupName: { Ref: groupId } });
   });
 
-  it('opens only port 80 (the CloudFront origin) to the world and 3306 only from the auth server', () => {
+  it("admits only CloudFront's origin-facing servers to nginx, the server to MySQL and to the NAT instance, nothing from the internet", () => {
     const ingress = [
       ...Object.values(template.findResources('AWS::EC2::SecurityGroup')).flatMap(
         (sg) => (sg.Properties.SecurityGroupIngress ?? []) as Record<string, unknown>[],
       ),
       ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((rule) => rule.Properties as Record<string, unknown>),
     ];
-    const world = ingress.filter((rule) => rule.CidrIp === '0.0.0.0/0');
-    expect(world.map((rule) => [rule.FromPort, rule.ToPort])).toEqual([[80, 80]]);
-    const rest = ingress.filter((rule) => rule.CidrIp !== '0.0.0.0/0');
-    expect(rest).toEqual([
-      expect.objectContaining({
-        FromPort: 3306,
-        ToPort: 3306,
-        GroupId: { 'Fn::GetAtt': [sgId('databaseSecurityGroup'), 'GroupId'] },
-        SourceSecurityGroupId: { 'Fn::GetAtt': [sgId('serverSecurityGroup'), 'GroupId'] },
-      }),
-    ]);
-    expect(ingress.some((rule) => rule.FromPort === 22)).toBe(false);
+    const [lookupId] = Object.keys(template.findResources('Custom::PrefixListLookup'));
+    template.hasResourceProperties('Custom::PrefixListLookup', {
+      Create: Match.serializedJson(
+        Match.objectLike({ action: 'DescribeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] } }),
+      ),
+    });
+    const groupId = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'GroupId'] });
+    const [natGroupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Security Group for NAT instances' } }));
+    const server = groupId(sgId('serverSecurityGroup'));
+    const rule = (source: Record<string, unknown>, group: unknown, port: number) =>
+      expect.objectContaining({ ...source, GroupId: group, FromPort: port, ToPort: port, IpProtocol: 'tcp' });
+    expect(ingress).toEqual(
+      expect.arrayContaining([
+        rule({ SourcePrefixListId: { 'Fn::GetAtt': [lookupId, 'PrefixLists.0.PrefixListId'] } }, server, 80),
+        rule({ SourceSecurityGroupId: server }, groupId(sgId('databaseSecurityGroup')), 3306),
+        rule({ SourceSecurityGroupId: server }, groupId(natGroupId!), 443),
+        rule({ SourceSecurityGroupId: server }, groupId(natGroupId!), 80),
+      ]),
+    );
+    expect(ingress).toHaveLength(4);
+    expect(ingress.filter((candidate) => 'CidrIp' in candidate || 'CidrIpv6' in candidate)).toEqual([]);
   });
 
-  it('alarms the topic on a failed status check, an unhealthy server and a struggling database', () => {
+  it('reaches the server only as a CloudFront VPC origin: no public address, no Elastic IP', () => {
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    const server = serverInstanceId();
+    template.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: Match.objectLike({
+        Arn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':instance/$'), { Ref: server }])] },
+        HTTPPort: 80,
+        OriginProtocolPolicy: 'http-only',
+      }),
+    });
+    const [vpcOriginId] = Object.keys(template.findResources('AWS::CloudFront::VpcOrigin'));
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: [Match.objectLike({ DomainName: { 'Fn::GetAtt': [server, 'PrivateDnsName'] }, VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [vpcOriginId, 'Id'] } }) })],
+      }),
+    });
+    // In a subnet that gives no public address, whose way out is the NAT instance.
+    const subnetId = (template.toJSON().Resources[server].Properties.SubnetId as { Ref: string }).Ref;
+    expect(subnetId).toMatch(/serverSubnet/);
+    expect(template.toJSON().Resources[subnetId].Properties.MapPublicIpOnLaunch).toBe(false);
+    expect(JSON.stringify(template.toJSON().Resources[server].Properties)).not.toMatch(/AssociatePublicIpAddress":true/);
+  });
+
+  it('creates a new VPC origin for each new instance: CloudFront refuses to change one in use', () => {
+    const originOf = (stacks_: ReturnType<typeof synthApp>) => {
+      const synthesized = Template.fromStack(stacks_.auth);
+      const origins = Object.entries(synthesized.findResources('AWS::CloudFront::VpcOrigin'));
+      expect(origins).toHaveLength(1);
+      const [id, origin] = origins[0]!;
+      const [server] = Object.keys(synthesized.findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }));
+      synthesized.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [id, 'Id'] } }) })] }),
+      });
+      return { id, name: String(origin.Properties.VpcOriginEndpointConfig.Name), server };
+    };
+    const deployed = originOf(stacks);
+    expect(deployed.name).toMatch(/^alktunes-auth-server-[0-9a-f]{16}$/);
+    // The same artifact and settings keep the origin (no 15-minute origin creation on every deploy).
+    expect(originOf(synthApp())).toEqual(deployed);
+    // Changed user data (a setting, or a new artifact) replaces the instance, and so does a new image.
+    for (const replaced of [synthApp({ registration: 'open' }), synthApp({ authAmi: 'al2023-ami-2023.10.20260401.0-kernel-6.1-arm64' })]) {
+      const next = originOf(replaced);
+      expect(next.id).not.toBe(deployed.id);
+      expect(next.name).not.toBe(deployed.name);
+    }
+    expect(originOf(synthApp({ registration: 'open' })).server).not.toBe(deployed.server);
+  });
+
+  it('has no dependency cycle between the instance and the distribution that reaches it, with or without a custom domain', () => {
+    // Template.fromStack refuses a template CloudFormation would reject as circular.
+    const withDomain = synthApp({ authDomain: 'auth.example.com', authCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666' });
+    expect(() => Template.fromStack(withDomain.auth)).not.toThrow();
+    expect(() => Template.fromStack(stacks.auth)).not.toThrow();
+  });
+
+  it('hands the instance its issuer, the CloudFront URL, through a parameter written once the distribution exists', () => {
+    const [distributionId] = Object.keys(template.findResources('AWS::CloudFront::Distribution'));
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/alktunes/auth/issuer',
+      Type: 'String',
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
+    });
+    const userData = userDataText(template.toJSON().Resources[serverInstanceId()].Properties.UserData);
+    expect(userData).toContain("aws ssm get-parameters --region <{\"Ref\":\"AWS::Region\"}> --names '/alktunes/auth/issuer'");
+    expect(userData).not.toContain(distributionId);
+  });
+
+  it('configures the server for nginx as its one proxy and with the registration policy of the context', () => {
+    const userData = (stacks_: ReturnType<typeof synthApp>) =>
+      userDataText(Object.values(Template.fromStack(stacks_.auth).findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }))[0]!.Properties.UserData);
+    const text = userData(stacks);
+    expect(text).toContain("TRUSTED_PROXIES='127.0.0.1'");
+    expect(text).not.toContain('TRUST_PROXY=');
+    expect(text).toContain("REGISTRATION='invite'");
+    expect(userData(synthApp({ registration: 'open' }))).toContain("REGISTRATION='open'");
+    expect(() => synthApp({ registration: 'public' })).toThrow(/context "registration" must be "open", "invite", "closed", got "public"/);
+  });
+
+  it('alarms the topic on a failed status check (server or NAT instance), an unhealthy server and a struggling database', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
     const metrics = alarms.map((alarm) => alarm.MetricName).sort();
-    expect(metrics).toEqual(['AuthServerHealthyProbes', 'CPUUtilization', 'FreeStorageSpace', 'StatusCheckFailed']);
+    expect(metrics).toEqual(['AuthServerFailedProbes', 'CPUUtilization', 'FreeStorageSpace', 'StatusCheckFailed', 'StatusCheckFailed']);
+    const statusChecked = alarms.filter((alarm) => alarm.MetricName === 'StatusCheckFailed').map((alarm) => alarm.Dimensions[0].Value.Ref);
+    expect(statusChecked.sort()).toEqual([natInstanceId(), serverInstanceId()].sort());
     const topic = [{ 'Fn::ImportValue': expect.stringContaining('alktunes-data') }];
     for (const alarm of alarms) expect(alarm).toMatchObject({ AlarmActions: topic, OKActions: topic });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ ($.probe = "health") && ($.http_status = "200") }',
-      // A minute of only failed probes reports 0, which breaches; a minute of no lines reports nothing.
-      MetricTransformations: [{ MetricNamespace: 'Alktunes/alktunes', MetricName: 'AuthServerHealthyProbes', MetricValue: '1', DefaultValue: 0 }],
+      FilterPattern: '{ ($.probe = "health") && ($.http_status != "200") }',
+      // Only failed probes count: other lines in the group (the boot log's among them) report nothing.
+      MetricTransformations: [{ MetricNamespace: 'Alktunes/alktunes', MetricName: 'AuthServerFailedProbes', MetricValue: '1' }],
     });
-    expect(alarms.find((alarm) => alarm.MetricName === 'AuthServerHealthyProbes')).toMatchObject({
+    expect(alarms.find((alarm) => alarm.MetricName === 'AuthServerFailedProbes')).toMatchObject({
       Statistic: 'Sum',
       Period: 60,
       Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
       // Right after a new instance's success signal most of the window has no probe data yet.
       TreatMissingData: 'notBreaching',
       AlarmDescription: expect.stringContaining('CloudWatch agent on the instance stopped'),
     });
-    expect(alarms.find((alarm) => alarm.MetricName === 'StatusCheckFailed')).toMatchObject({ TreatMissingData: 'breaching' });
+    const statusAlarm = (instanceId: string) =>
+      alarms.find((alarm) => alarm.MetricName === 'StatusCheckFailed' && alarm.Dimensions[0].Value.Ref === instanceId);
+    // The server's alarm is created once the server has signalled, so a dead server breaches.
+    expect(statusAlarm(serverInstanceId())).toMatchObject({ TreatMissingData: 'breaching' });
+    // A new NAT instance (first deployment, new image) reports no checks for its first minutes.
+    expect(statusAlarm(natInstanceId())).toMatchObject({ TreatMissingData: 'notBreaching' });
   });
 
   it('serves the auth server over HTTPS through CloudFront and names it in AuthUrl', () => {
@@ -161,8 +286,8 @@ describe('AuthStack teardown', () => {
 
   it('gives two prefixes no physical name in common', () => {
     // Names that are not account-wide: a disk, a metric within its namespace, an inline policy
-    // within its role, the schema inside the database, the CA AWS signs with.
-    const notPhysical = new Set(['DeviceName', 'MetricName', 'PolicyName', 'DBName', 'CACertificateIdentifier']);
+    // within its role, the schema inside the database, the CA AWS signs with, an AWS service.
+    const notPhysical = new Set(['DeviceName', 'MetricName', 'PolicyName', 'DBName', 'CACertificateIdentifier', 'ServiceName']);
     const names = (prefix: string) => {
       const { Resources } = Template.fromStack(synthApp({ prefix }).auth).toJSON() as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
       return Object.values(Resources).flatMap((resource) =>
@@ -193,8 +318,10 @@ describe('AuthStack with a custom domain', () => {
     Template.fromStack(stacks.api).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://auth.example.com', Audience: ['alktunes-api'] },
     });
-    const instance = Object.values(auth.findResources('AWS::EC2::Instance'))[0]!;
+    const instance = Object.values(auth.findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }))[0]!;
     expect(JSON.stringify(instance.Properties.UserData)).toContain("AUTH_ISSUER='https://auth.example.com'");
+    // Known before anything is deployed, so no parameter carries it.
+    auth.resourceCountIs('AWS::SSM::Parameter', 0);
     expect(nagFindings(stacks.auth)).toEqual([]);
   });
 

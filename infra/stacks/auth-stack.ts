@@ -1,9 +1,12 @@
-import { Aws, CfnCondition, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { acceptFindings } from '../nag';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
@@ -11,11 +14,16 @@ import { AuthCdn } from '../constructs/auth-cdn';
 import { AuthServerAlarms } from '../constructs/auth-server-alarms';
 import { DEFAULT_AUTH_AMI } from '../constructs/auth-server-image';
 import { AuthServerInstance } from '../constructs/auth-server-instance';
+import { SigningKeysGenerator } from '../constructs/signing-keys-generator';
+import { CloudFrontOriginFacingPrefixList } from '../constructs/cloudfront-prefix-list';
+import { NatInstance } from '../constructs/nat-instance';
 
 export interface AuthStackProps extends StackProps {
   config: InfraConfig;
   /** Where the auth host's and the database's alarms go (the data stack's topic). */
   alarmTopic: sns.ITopic;
+  /** The data stack's revocations table: the server writes there what the API must refuse. */
+  revocationsTable: dynamodb.ITableV2;
 }
 
 const DB_PORT = 3306;
@@ -23,9 +31,12 @@ const DB_NAME = 'alktunes';
 const DB_LOG_EXPORTS = ['error', 'slowquery'] as const;
 
 /**
- * The Koa auth server: one EC2 instance (systemd + nginx) in a public subnet, MySQL 8.4 on RDS
- * in isolated subnets (TLS required), and CloudFront in front for a trusted HTTPS URL, which
- * API Gateway's JWT authorizer requires of the issuer it fetches the JWKS from.
+ * The Koa auth server: one EC2 instance (systemd + nginx) in a private subnet with no public
+ * address, MySQL 8.4 on RDS in isolated subnets (TLS required), and CloudFront in front as the
+ * only way in (a VPC origin): a trusted HTTPS URL, which API Gateway's JWT authorizer requires of
+ * the issuer it fetches the JWKS from, and the client addresses the rate limits key on. A NAT
+ * instance lets the server out to packages and AWS APIs; S3 and DynamoDB are reached through
+ * gateway endpoints.
  *
  * With deletionProtection=false everything goes with the stack. With it on, the database is
  * deletion-protected and leaves a snapshot, and its credentials secret stays beside it.
@@ -45,13 +56,23 @@ export class AuthStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
+    const nat = new NatInstance(this, 'Nat');
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 0,
+      natGatewayProvider: nat.provider,
+      natGateways: 1,
+      // Ranges are handed out in this order: a new kind of subnet goes last, so the ones that
+      // exist (the database's above all) keep theirs.
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'server', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
       ],
+      // Free, and off the NAT instance: the artifact download, dnf's mirrors (in S3) and the revocations table.
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] },
+        DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] },
+      },
       flowLogs: {
         rejected: {
           trafficType: ec2.FlowLogTrafficType.REJECT,
@@ -64,7 +85,7 @@ export class AuthStack extends Stack {
 
     this.serverSecurityGroup = new ec2.SecurityGroup(this, 'ServerSecurityGroup', {
       vpc: this.vpc,
-      description: 'Auth server: HTTP(S) from anywhere; egress for packages, AWS APIs and MySQL only',
+      description: 'Auth server: HTTP from CloudFront only; egress for packages, AWS APIs and MySQL only',
       allowAllOutbound: false,
     });
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
@@ -72,12 +93,16 @@ export class AuthStack extends Stack {
       description: 'Auth database: MySQL from the auth server only',
       allowAllOutbound: false,
     });
-    // TLS ends at CloudFront, also for a custom domain: nginx listens on port 80 only.
-    this.serverSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP (CloudFront origin, nginx)');
+    // TLS ends at CloudFront, also for a custom domain: nginx listens on port 80 only. A VPC
+    // origin's connections come from CloudFront's origin-facing ranges, which AWS keeps in this
+    // managed prefix list (not from the VPC's own range).
+    const cloudFront = new CloudFrontOriginFacingPrefixList(this, 'CloudFrontOriginFacing');
+    this.serverSecurityGroup.addIngressRule(ec2.Peer.prefixList(cloudFront.prefixListId), ec2.Port.tcp(80), 'HTTP from CloudFront (VPC origin) to nginx');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js release, packages and AWS APIs');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'Amazon Linux package mirrors');
     this.serverSecurityGroup.addEgressRule(this.databaseSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL');
     this.databaseSecurityGroup.addIngressRule(this.serverSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL from the auth server');
+    nat.allowFrom(this.serverSecurityGroup);
 
     // RDS creates its log groups on first write; creating them first sets retention without
     // the log-retention custom resource Lambda `cloudwatchLogsRetention` would add.
@@ -150,47 +175,64 @@ export class AuthStack extends Stack {
       secretName: `${config.prefix}/auth/signing-keys-${stackSuffix}`,
       // Access tokens live minutes: a restored deployment can start with new keys.
       removalPolicy: RemovalPolicy.DESTROY,
-      description: 'Auth server signing keys file (AUTH_KEYS_FILE); filled by the first instance boot',
-      // Starts as an empty key set; the first boot stores the keys the server generated.
+      description: 'Auth server signing keys file (AUTH_KEYS_FILE); filled during the first deployment',
+      // Starts as an empty key set, which the generator fills before the first instance boots.
       generateSecretString: { secretStringTemplate: JSON.stringify({ keys: [] }), generateStringKey: 'bootstrap', excludePunctuation: true },
     });
-
-    // The CloudFront origin is the Elastic IP's public DNS name: known before the instance
-    // exists, so the instance can be told its own issuer URL without a dependency cycle.
-    const address = new ec2.CfnEIP(this, 'ServerAddress', { domain: 'vpc' });
-    const inUsEast1 = new CfnCondition(this, 'InUsEast1', { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
-    const dnsSuffix = Fn.conditionIf(inUsEast1.logicalId, 'compute-1.amazonaws.com', `${Aws.REGION}.compute.amazonaws.com`).toString();
-    const originDomain = `ec2-${Fn.join('-', Fn.split('.', address.attrPublicIp))}.${dnsSuffix}`;
+    const signingKeysGenerator = new SigningKeysGenerator(this, 'SigningKeysGenerator', { secret: signingKeys });
 
     const customDomain =
       config.authDomain && config.authCertificateArn ? { name: config.authDomain, certificateArn: config.authCertificateArn } : undefined;
-    const cdn = new AuthCdn(this, 'Cdn', { originDomain, deletionProtection: config.deletionProtection, customDomain });
-    this.url = `https://${customDomain?.name ?? cdn.distribution.distributionDomainName}`;
-    this.issuer = this.url;
-    // The API stack imports the CloudFront domain as its issuer until a custom domain is set;
-    // CloudFormation refuses to drop an export still in use, so it stays whatever the context.
-    this.exportValue(cdn.distribution.distributionDomainName);
-
+    // Without a custom domain the issuer is the distribution's URL, which exists only once the
+    // distribution does, and the distribution (its VPC origin) only once the instance does: the
+    // instance reads it from this parameter instead of its user data (see resolve_auth_issuer).
+    const issuerParameterName = `/${config.prefix}/auth/issuer`;
     this.server = new AuthServerInstance(this, 'Server', {
       vpc: this.vpc,
       securityGroup: this.serverSecurityGroup,
       databaseSecret: this.database.secret!,
       databaseName: DB_NAME,
-      // The instance associates it once its server answers: CloudFormation never moves it.
-      elasticIpAllocationId: address.attrAllocationId,
       signingKeys,
       ami: config.authAmi ?? DEFAULT_AUTH_AMI,
+      issuer: customDomain ? { url: `https://${customDomain.name}` } : { parameterName: issuerParameterName },
+      cloudFrontPrefixList: cloudFront,
       logGroupName: `/${config.prefix}/auth-server`,
       environment: {
-        AUTH_ISSUER: this.issuer,
         AUTH_AUDIENCE: config.authAudience,
+        REGISTRATION: config.registration,
+        REVOCATIONS_TABLE: props.revocationsTable.tableName,
+        AWS_REGION: Aws.REGION,
         // The server always admits extension origins; `*` is for the bucket and API only.
         ...(config.corsOrigins.includes('*') ? {} : { CORS_ORIGINS: config.corsOrigins.join(',') }),
       },
     });
+    signingKeysGenerator.before(this.server.instance);
+
+    const cdn = new AuthCdn(this, 'Cdn', {
+      server: this.server.instance,
+      serverGeneration: this.server.generation,
+      deletionProtection: config.deletionProtection,
+      customDomain,
+    });
+    this.url = `https://${customDomain?.name ?? cdn.distribution.distributionDomainName}`;
+    this.issuer = this.url;
+    if (!customDomain) {
+      new ssm.StringParameter(this, 'Issuer', {
+        parameterName: issuerParameterName,
+        stringValue: this.issuer,
+        description: "The auth server's AUTH_ISSUER (its CloudFront URL), read by the instance at boot",
+      });
+    }
+    // The API stack imports the CloudFront domain as its issuer until a custom domain is set;
+    // CloudFormation refuses to drop an export still in use, so it stays whatever the context.
+    this.exportValue(cdn.distribution.distributionDomainName);
+
+    // Writing revocations is all the server does with the table: no reads, updates or deletes.
+    iam.Grant.addToPrincipal({ grantee: this.server.instance, actions: ['dynamodb:PutItem'], resourceArns: [props.revocationsTable.tableArn] });
 
     new AuthServerAlarms(this, 'Alarms', {
       instance: this.server.instance,
+      natInstance: nat.provider.gatewayInstances[0]!,
       logGroup: this.server.logGroup,
       database: this.database,
       topic: props.alarmTopic,
@@ -224,11 +266,7 @@ export class AuthStack extends Stack {
     );
     acceptFindings(signingKeys, {
       id: 'AwsSolutions-SMG4',
-      reason: 'Holds the JWT keys file; keys rotate through the auth server key rotation command, not Secrets Manager rotation.',
-    });
-    acceptFindings(this.serverSecurityGroup, {
-      id: 'AwsSolutions-EC23',
-      reason: 'The auth server is the CloudFront origin: it answers HTTP on port 80 from anywhere. No other port is open.',
+      reason: 'Holds the JWT signing keys, made once at deploy and read by each instance when it boots: a rotated secret would not reach running servers.',
     });
     acceptFindings(this.database, {
       id: 'AwsSolutions-RDS10',

@@ -59,6 +59,12 @@ describe('DataStack', () => {
     });
   });
 
+  it('lets DynamoDB drop expired revocations itself, and expires nothing in the other tables', () => {
+    const withTtl = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).filter((table) => table.Properties.TimeToLiveSpecification);
+    expect(withTtl.map((table) => table.Properties.TimeToLiveSpecification)).toEqual([{ AttributeName: 'expiresAt', Enabled: true }]);
+    template.hasOutput('RevocationsTable', { Value: Match.anyValue() });
+  });
+
   it('builds exactly the shared tables, retained on stack deletion', () => {
     const built = template.findResources('AWS::DynamoDB::GlobalTable');
     expect(Object.keys(built)).toHaveLength(tables.length);

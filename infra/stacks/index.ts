@@ -50,7 +50,12 @@ export function buildStacks(app: App): AlktunesStacks {
     mediaBucket: data.media.bucket,
     description: `Alktunes catalog search (${config.searchBackend})`,
   });
-  const auth = new AuthStack(app, name('auth'), { config, alarmTopic: data.alarms.topic, description: 'Alktunes auth server: EC2, RDS MySQL, CloudFront' });
+  const auth = new AuthStack(app, name('auth'), {
+    config,
+    alarmTopic: data.alarms.topic,
+    revocationsTable: data.tables.revocations.table,
+    description: 'Alktunes auth server: EC2, RDS MySQL, CloudFront',
+  });
   const api = new ApiStack(app, name('api'), {
     config,
     data,

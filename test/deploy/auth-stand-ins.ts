@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { authServerPaths } from '../../infra/constructs/auth-server-files';
 
 export interface NginxOptions {
   /** The generated main configuration (`nginx.conf` of the artifact), as the instance installs it. */
@@ -11,6 +12,8 @@ export interface NginxOptions {
   listenPort: number;
   /** Port the rehearsal's auth server listens on, in place of the instance's. */
   upstreamPort: number;
+  /** CloudFront's origin-facing ranges as the ranges watch wrote them, in place of the instance's file. */
+  cloudFrontRanges: string;
   /** Scratch directory for nginx's prefix, logs and pid. */
   dir: string;
 }
@@ -18,7 +21,8 @@ export interface NginxOptions {
 /**
  * Runs the generated main configuration as the instance's nginx does, with only the
  * machine-specific parts swapped: a free port instead of 80 (IPv4 only), pid, logs and temp
- * files under `dir`, the upstream on the rehearsal server's port, and no `user` (the
+ * files under `dir`, the upstream on the rehearsal server's port, the ranges file the rehearsal's
+ * ranges watch wrote, and no `user` (the
  * distribution's `nginx` account does not exist here). Each swap must match exactly once, so a
  * change to the generated file cannot slip past the rehearsal unrun.
  */
@@ -35,7 +39,8 @@ export function startNginx(options: NginxOptions): { child: ChildProcess; log: (
     [/listen 80 default_server;/, `listen 127.0.0.1:${options.listenPort} default_server;`],
     [/^\s*listen \[::\]:80 default_server;\n/m, ''],
     [/server 127\.0\.0\.1:\d+;/, `server 127.0.0.1:${options.upstreamPort};`],
-    [/access_log \S+;/, `access_log ${path.join(dir, 'access.log')};`],
+    [new RegExp(`include ${authServerPaths.cloudFrontRanges.replace(/[./]/g, '\\$&')};`), `include ${options.cloudFrontRanges};`],
+    [/access_log \S+ (\w+);/, `access_log ${path.join(dir, 'access.log')} $1;`],
   ];
   const main = swaps.reduce((text, [pattern, replacement]) => {
     const matches = text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
@@ -61,9 +66,16 @@ export interface CloudFrontStandIn {
 }
 
 /**
+ * Where the stand-in's requests to the origin come from: CloudFront's origin-facing servers,
+ * played by one loopback address. The rehearsal's prefix list holds it alone.
+ */
+export const CLOUDFRONT_ORIGIN_FACING_ADDRESS = '127.0.0.2';
+
+/**
  * Plays CloudFront for the auth server: terminates HTTPS with a certificate for localhost and
- * forwards every request to the origin over HTTP, adding CloudFront-Viewer-Address as the
- * distribution's origin request policy does.
+ * forwards every request to the origin over HTTP from its origin-facing address, setting
+ * CloudFront-Viewer-Address itself (whatever the viewer sent) as the distribution's origin
+ * request policy does, and appending the viewer to X-Forwarded-For as CloudFront does.
  */
 export async function startCloudFrontStandIn(originPort: number, dir: string): Promise<CloudFrontStandIn> {
   const key = path.join(dir, 'cdn.key');
@@ -73,11 +85,20 @@ export async function startCloudFrontStandIn(originPort: number, dir: string): P
   });
   const certificate = readFileSync(cert, 'utf8');
   const server = createHttpsServer({ key: readFileSync(key), cert: certificate }, (viewer, response) => {
-    const headers = { ...viewer.headers, 'cloudfront-viewer-address': `${viewer.socket.remoteAddress}:${viewer.socket.remotePort}` };
-    const origin = request({ host: '127.0.0.1', port: originPort, method: viewer.method, path: viewer.url, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const viewerIp = viewer.socket.remoteAddress!;
+    const forwardedFor = viewer.headers['x-forwarded-for'];
+    const headers = {
+      ...viewer.headers,
+      'cloudfront-viewer-address': `${viewerIp}:${viewer.socket.remotePort}`,
+      'x-forwarded-for': forwardedFor ? `${String(forwardedFor)}, ${viewerIp}` : viewerIp,
+    };
+    const origin = request(
+      { host: '127.0.0.1', port: originPort, localAddress: CLOUDFRONT_ORIGIN_FACING_ADDRESS, method: viewer.method, path: viewer.url, headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     origin.on('error', () => response.writeHead(502).end());
     viewer.pipe(origin);
   });
@@ -88,6 +109,36 @@ export async function startCloudFrontStandIn(originPort: number, dir: string): P
     certificate,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export interface SentRequest {
+  /** An address of 127.0.0.0/8 to send from: a viewer, or a stranger talking to the origin directly. */
+  from: string;
+  method?: string;
+  headers?: OutgoingHttpHeaders;
+  body?: string;
+  /** For an `https:` URL: the certificate to trust (the stand-in's). */
+  ca?: string;
+}
+
+/** One HTTP(S) request from a chosen loopback address; `fetch` cannot pick the address it sends from. */
+export function sendFrom(url: string, options: SentRequest): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : request;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(
+      target,
+      { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from, ca: options.ca, agent: false },
+      (answer) => {
+        let body = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (body += chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
 }
 
 function readOr(file: string): string {

@@ -3,7 +3,7 @@ import type { PseudoParameters } from './template-resolver';
 
 /** One HTTP request an AWS SDK client (or a client holding a presigned URL) sent to a service. */
 export interface RecordedCall {
-  service: 'dynamodb' | 's3';
+  service: 'dynamodb' | 's3' | 'secretsmanager';
   method: string;
   /** Path and query string as sent. */
   url: string;
@@ -19,6 +19,7 @@ export interface RecordedCall {
  * new kind of SDK call makes the contract red until it is mapped, never silently unchecked.
  */
 export function iamRequestsOf(call: RecordedCall, pseudo: PseudoParameters): IamRequest[] {
+  if (call.service === 'secretsmanager') return secretsManagerRequests(call);
   return call.service === 'dynamodb' ? dynamoRequests(call, pseudo) : s3Requests(call, pseudo);
 }
 
@@ -30,6 +31,10 @@ export function describeCall(call: RecordedCall): string {
     const members = (body.TransactItems ?? []).flatMap((item) => Object.values(item).map((member) => member.TableName));
     const tables = body.TableName ?? [...new Set([...Object.keys(body.RequestItems ?? {}), ...members])].join(',');
     return `DynamoDB ${target} ${tables}${body.IndexName ? `/index/${body.IndexName}` : ''}`;
+  }
+  if (call.service === 'secretsmanager') {
+    const { SecretId } = JSON.parse(call.body.toString('utf8') || '{}') as { SecretId?: string };
+    return `Secrets Manager ${String(call.headers['x-amz-target'] ?? '').split('.')[1]} ${SecretId}`;
   }
   return `S3 ${call.method} ${call.url.split('?')[0]}`;
 }
@@ -87,6 +92,19 @@ function dynamoRequests(call: RecordedCall, { region, account, partition }: Pseu
   }
   if (operation === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
   throw new Error(`DynamoDB ${operation} has no IAM mapping yet; add one in iam-actions.ts`);
+}
+
+/** Operations on one secret named in `SecretId`, whose IAM action is their own name. */
+const secretOperations = new Set(['GetSecretValue', 'PutSecretValue', 'DescribeSecret', 'UpdateSecret']);
+
+function secretsManagerRequests(call: RecordedCall): IamRequest[] {
+  const target = String(call.headers['x-amz-target'] ?? '');
+  const operation = /^secretsmanager\.(\w+)$/.exec(target)?.[1];
+  if (!operation || !secretOperations.has(operation)) throw new Error(`Secrets Manager "${target}" has no IAM mapping yet; add one in iam-actions.ts`);
+  const { SecretId } = JSON.parse(call.body.toString('utf8') || '{}') as { SecretId?: string };
+  // IAM checks the secret's full ARN, whose random suffix only the ARN itself carries.
+  if (!SecretId?.startsWith('arn:')) throw new Error(`Secrets Manager ${operation} must name its secret by ARN to be checked, got ${SecretId}`);
+  return [{ action: `secretsmanager:${operation}`, resource: SecretId }];
 }
 
 /** Query parameters that carry a signature, a checksum mode or the SDK's operation hint: not subresources. */

@@ -87,6 +87,21 @@ describe('recorded call → IAM checks', () => {
     expect(() => map(dynamo('ExecuteStatement', { Statement: 'SELECT 1' }))).toThrow(/no IAM mapping/);
   });
 
+  it('maps Secrets Manager operations to their action on the secret the request names by ARN', () => {
+    const keys = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:alktunes/auth/signing-keys-AbCdEf';
+    const secrets = (operation: string, body: unknown): RecordedCall => ({
+      service: 'secretsmanager',
+      method: 'POST',
+      url: '/',
+      headers: { 'x-amz-target': `secretsmanager.${operation}` },
+      body: Buffer.from(JSON.stringify(body)),
+    });
+    expect(map(secrets('GetSecretValue', { SecretId: keys }))).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: keys }]);
+    expect(map(secrets('PutSecretValue', { SecretId: keys, SecretString: '{}' }))).toEqual([{ action: 'secretsmanager:PutSecretValue', resource: keys }]);
+    // By name, IAM checks the full ARN, whose random suffix the caller does not know.
+    expect(() => map(secrets('GetSecretValue', { SecretId: 'alktunes/auth/signing-keys' }))).toThrow(/by ARN/);
+  });
+
   it('maps S3 requests, presigned ones included, to object and bucket actions', () => {
     const signed = '/media/audio/a%20b.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc&x-id=GetObject';
     expect(map(s3('GET', signed))).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::media/audio/a b.mp3' }]);

@@ -117,6 +117,30 @@ export function functionPolicy(
   const roleArn = template.Resources[functionId]?.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
   const roleId = roleArn?.['Fn::GetAtt']?.[0];
   if (!roleId) throw new Error(`${functionId} has no role of this stack (Role: ${JSON.stringify(roleArn)})`);
+  return rolePolicy(template, stackName, roleId, resolver);
+}
+
+/** Every statement attached to EC2 instance `instanceId`'s role, through its instance profile (as `functionPolicy`). */
+export function instancePolicy(
+  template: CfnTemplate,
+  stackName: string,
+  instanceId: string,
+  resolver: TemplateResolver,
+): { statements: PolicyStatement[]; managedPolicyArns: string[] } {
+  const profileId = (template.Resources[instanceId]?.Properties?.IamInstanceProfile as { Ref?: string } | undefined)?.Ref;
+  const roles = profileId ? (template.Resources[profileId]?.Properties?.Roles as { Ref?: string }[] | undefined) : undefined;
+  const roleId = roles?.length === 1 ? roles[0]!.Ref : undefined;
+  if (!roleId) throw new Error(`${instanceId} has no instance profile with one role of this stack`);
+  return rolePolicy(template, stackName, roleId, resolver);
+}
+
+/** Every statement attached to role `roleId` of the stack (see `functionPolicy`). */
+function rolePolicy(
+  template: CfnTemplate,
+  stackName: string,
+  roleId: string,
+  resolver: TemplateResolver,
+): { statements: PolicyStatement[]; managedPolicyArns: string[] } {
   const role = template.Resources[roleId]!;
   const documents: unknown[] = [];
   for (const inline of (role.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) documents.push(inline.PolicyDocument);

@@ -62,21 +62,29 @@ export function invokedFunctions(template: CfnTemplate): InvokedFunction[] {
  * run it as deployed: its bundle, handler, limits and environment, resolved by `resolver`.
  */
 export function deployedFunctions(assembly: CloudAssemblyReader, resolver: TemplateResolver, stackName = 'alktunes-api'): DeployedFunction[] {
+  return invokedFunctions(resolver.template(stackName)).map((invoked) => deployedFunction(assembly, resolver, stackName, invoked));
+}
+
+/** One Lambda of stack `stackName` with everything needed to run it as deployed (see `deployedFunctions`). */
+export function deployedFunction(
+  assembly: CloudAssemblyReader,
+  resolver: TemplateResolver,
+  stackName: string,
+  invoked: InvokedFunction,
+): DeployedFunction {
   const template = resolver.template(stackName);
-  return invokedFunctions(template).map((invoked) => {
-    const p = template.Resources[invoked.logicalId]!.Properties ?? {};
-    const variables = ((p.Environment as { Variables?: Properties } | undefined)?.Variables ?? {}) as Properties;
-    return {
-      ...invoked,
-      name: /^([A-Za-z]+?)Function[0-9A-F]{8}$/.exec(invoked.logicalId)?.[1]?.toLowerCase() ?? invoked.logicalId,
-      taskRoot: assembly.assetDir(template, invoked.logicalId),
-      handler: String(p.Handler),
-      runtime: String(p.Runtime),
-      timeoutSeconds: Number(p.Timeout ?? 3),
-      memorySize: Number(p.MemorySize ?? 128),
-      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolver.string(stackName, value)])),
-    };
-  });
+  const p = template.Resources[invoked.logicalId]!.Properties ?? {};
+  const variables = ((p.Environment as { Variables?: Properties } | undefined)?.Variables ?? {}) as Properties;
+  return {
+    ...invoked,
+    name: /^([A-Za-z]+?)Function[0-9A-F]{8}$/.exec(invoked.logicalId)?.[1]?.toLowerCase() ?? invoked.logicalId,
+    taskRoot: assembly.assetDir(template, invoked.logicalId),
+    handler: String(p.Handler),
+    runtime: String(p.Runtime),
+    timeoutSeconds: Number(p.Timeout ?? 3),
+    memorySize: Number(p.MemorySize ?? 128),
+    environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolver.string(stackName, value)])),
+  };
 }
 
 /**

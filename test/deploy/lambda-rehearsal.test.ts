@@ -8,13 +8,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDynamoClient } from '../../backend/adapters/dynamodb/low-level-client';
+import { DynamoPurgeQueue, DynamoRevocations } from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { tables } from '../../backend/adapters/dynamodb/tables';
 import { LOCAL_S3_CREDENTIALS } from '../../backend/adapters/s3/local-credentials';
+import type { PurgeSummary } from '../../backend/api/accounts/purge-accounts';
 import { apiRoutes } from '../../backend/api/routes';
 import type { ApiEvent, ApiHandler, ApiResult, FunctionName } from '../../backend/api/types';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import { ApiClient, signUp } from '../../bench/lib/api-client';
+import { ApiClient, catalogTrackIds, expectStatus, signUp } from '../../bench/lib/api-client';
 import { describeCatalogContract } from '../support/gateway-catalog-contract';
 import { describePlaylistsContract } from '../support/gateway-playlists-contract';
 import { CloudAssemblyReader, type CfnTemplate } from './cloud-assembly';
@@ -100,6 +105,12 @@ function localPhysicalNames(local: LocalStack): Record<string, string> {
 }
 
 const scheduled = () => [...running.values()].filter((r) => r.fn.schedules.length > 0);
+/** The scheduled function `name` (`shuffle`, `purge`). */
+const scheduledFunction = (name: string) => {
+  const found = scheduled().find((r) => r.fn.name === name);
+  if (!found) throw new Error(`no rule of the template invokes a ${name} function`);
+  return found;
+};
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'alktunes-lambda-rehearsal-'));
@@ -137,8 +148,8 @@ describe('Lambda bundles of the cloud assembly', () => {
     }));
     console.info('Lambda bundles, imported one at a time (init = import of the bundle, top-level code included):');
     console.table(rows);
-    // The four API functions and the shuffle.
-    expect(running.size).toBe(5);
+    // The four API functions, the shuffle and the account purge.
+    expect(running.size).toBe(6);
   });
 
   it('route exactly the API routes of the source route table', () => {
@@ -147,13 +158,48 @@ describe('Lambda bundles of the cloud assembly', () => {
   });
 
   it('publish a fresh home feed when the schedule fires the shuffle', async () => {
-    expect(scheduled()).toHaveLength(1);
-    const [shuffle] = scheduled();
+    expect(scheduled().map((r) => r.fn.name).sort()).toEqual(['purge', 'shuffle']);
+    const shuffle = scheduledFunction('shuffle');
     const result = await shuffle!.host.invoke<{ trackCount: number; generatedAt: string }>(scheduledEvent(shuffle!.fn));
     expect(result.trackCount).toBe(32);
     const listener = new ApiClient(stack.api, (await signUp(stack.auth, 'early-bird')).accessToken);
     const home = await listener.get<{ generatedAt: string }>('/home');
     expect(home.body.generatedAt).toBe(result.generatedAt);
+  });
+
+  it("erase deleted accounts' playlists when the schedule fires the purge, clearing the requests that have settled", async () => {
+    const purge = scheduledFunction('purge');
+    expect(purge.fn.schedules).toEqual(['rate(10 minutes)']);
+    const trackIds = await catalogTrackIds(new ApiClient(stack.api, (await signUp(stack.auth, 'purge-catalog')).accessToken));
+    const withPlaylist = async (label: string) => {
+      const account = await signUp(stack.auth, label);
+      const listener = new ApiClient(stack.api, account.accessToken);
+      const playlist = expectStatus(await listener.post<{ id: string }>('/playlists', { name: label }), 201, 'create playlist');
+      expectStatus(await listener.post(`/playlists/${playlist.id}/entries`, { trackIds: trackIds.slice(0, 3) }), 201, 'add entries');
+      return { ...account, playlistId: playlist.id };
+    };
+    // Deleted just now, through the auth server: its tokens may live a while, so its request stays.
+    const justNow = await withPlaylist('deleted-now');
+    expect((await new ApiClient(stack.auth, justNow.accessToken).request('DELETE', '/auth/me', { password: justNow.password })).status).toBe(204);
+    // Deleted longer ago than a token lives (written with the clock set back): its request settles.
+    const longAgo = await withPlaylist('deleted-long-ago');
+    const client = createDynamoClient({ region: stack.region, endpoint: stack.dynamodb });
+    await new DynamoRevocations(client, stack.tables.revocations, {
+      tokenLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS,
+      now: () => Date.now() - 2 * ACCESS_TOKEN_TTL_SECONDS * 1000,
+    }).userRevoked(longAgo.userId, 'deleted');
+
+    const summary = await purge.host.invoke<PurgeSummary>(scheduledEvent(purge.fn));
+    expect(summary).toEqual({ accounts: 2, completed: 1, erased: { playlists: 2 * (1 + 3) } });
+    const left = await client.send(new ScanCommand({ TableName: stack.tables.playlists }));
+    const leftText = JSON.stringify(left.Items);
+    for (const deleted of [justNow, longAgo]) {
+      expect(leftText).not.toContain(deleted.userId);
+      expect(leftText).not.toContain(deleted.playlistId);
+    }
+    const requests = await new DynamoPurgeQueue(client, stack.tables.revocations).pending();
+    expect(requests.map((request) => request.userId)).toEqual([justNow.userId]);
+    client.destroy();
   });
 });
 

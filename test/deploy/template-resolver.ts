@@ -77,7 +77,7 @@ const typeInfo: Record<string, TypeInfo> = {
 
 /**
  * Evaluates CloudFormation intrinsics (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Join`,
- * `Fn::Sub`, `Fn::Select`, `Fn::Base64`) the way a deploy into `pseudo`'s account would, so
+ * `Fn::Sub`, `Fn::Split`, `Fn::Select`, `Fn::Base64`) the way a deploy into `pseudo`'s account would, so
  * environment variables, IAM resources and user data read from the synthesized templates become
  * plain strings. An intrinsic or attribute it does not model throws, naming the expression,
  * unless `tokenValues` gives its value.
@@ -110,6 +110,10 @@ export class TemplateResolver {
       case 'Fn::Join': {
         const [separator, parts] = arg as [string, unknown[]];
         return parts.map((part) => this.string(stackName, part)).join(separator);
+      }
+      case 'Fn::Split': {
+        const [separator, source] = arg as [string, unknown];
+        return this.string(stackName, source).split(separator);
       }
       case 'Fn::Select': {
         const [index, list] = arg as [unknown, unknown];

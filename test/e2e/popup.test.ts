@@ -150,5 +150,39 @@ describe.runIf(chromiumAvailable())(
       expect(await signedOut.getByTestId('home-track').count()).toBe(0);
       await signedOut.close();
     });
+
+    it('keeps the listener signed in when two popups refresh an expired session at once', async () => {
+      const first = await openPopup();
+      await first.getByTestId('auth-email').fill(env.stack.demo.email);
+      await first.getByTestId('auth-password').fill(env.stack.demo.password);
+      await first.getByTestId('auth-submit').click();
+      await first.getByTestId('home-track').first().waitFor({ timeout: 30_000 });
+      // As after a night asleep: the stored access token has expired. (Extension pages have the `chrome` global.)
+      await first.evaluate(`(async () => {
+        const { session } = await chrome.storage.local.get('session');
+        await chrome.storage.local.set({ session: { ...session, expiresAt: 0 } });
+      })()`);
+      await first.close();
+
+      // Two extension contexts wake on the same expired session and both need a token now.
+      let refreshes = 0;
+      const pages = await Promise.all([env.context.newPage(), env.context.newPage()]);
+      for (const page of pages) {
+        page.on('request', (request) => {
+          if (request.url().endsWith('/auth/refresh')) refreshes += 1;
+        });
+      }
+      await Promise.all(pages.map((page) => page.goto(env.popupUrl)));
+
+      for (const page of pages) {
+        // Home, or the sign-in form when the server ended the session.
+        await page.getByTestId('home-track').first().or(page.getByTestId('auth-email')).waitFor({ timeout: 30_000 });
+        expect(await page.getByTestId('auth-email').count(), 'signed out').toBe(0);
+      }
+      expect(refreshes, 'one refresh token is spent once').toBe(1);
+      const storedExpiry = await pages[0]!.evaluate(`(async () => (await chrome.storage.local.get('session')).session?.expiresAt)()`);
+      expect(storedExpiry).toBeGreaterThan(Date.now());
+      await Promise.all(pages.map((page) => page.close()));
+    });
   },
 );

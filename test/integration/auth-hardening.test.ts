@@ -6,11 +6,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokens } from '../../backend/auth/access-tokens';
 import type { AuthRepository } from '../../backend/auth/auth-repository';
+import { type AuthDatabaseHandle, openAuthDatabase } from '../../backend/auth/database';
+import { migrateAuthDatabase } from '../../backend/auth/migrations';
 import { createPasswordHasher } from '../../backend/auth/password-hasher';
+import { createLimiters, DEFAULT_RATE_LIMITS } from '../../backend/auth/rate-limits';
+import { MemoryRevocations } from '../../backend/auth/revocations.memory';
 import { createAuthApp } from '../../backend/auth/server';
 import { openKeyStore } from '../../backend/auth/signing-keys';
-import { databaseTargets, startTestAuthServer, TEST_SCRYPT, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
-import { authClient, newAccount } from '../../backend/auth/testing/http-client';
+import { createKyselySignInHistory } from '../../backend/auth/sign-in-history.kysely';
+import { databaseTargets, startTestAuthServer, TEST_ARGON2, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
+import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 
 const sqlite = databaseTargets().find((target) => target.name === 'sqlite')!;
 const extensionOrigin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -100,7 +105,7 @@ describe('auth request hardening', () => {
 
   it('logs one structured line per request without passwords or tokens', async () => {
     const account = newAccount({ password: 'log-canary-password-7731' });
-    const session = (await api.post('/auth/register', account)).body;
+    const session = await registerAndSignIn(api, account);
     await api.post('/auth/login', { email: account.email, password: 'wrong-canary-password-7731' });
     await api.post('/auth/refresh', { refreshToken: session.refreshToken });
     const response = await api.send('GET', '/auth/me', { token: session.accessToken, headers: { 'x-request-id': 'req-abc-123' } });
@@ -121,18 +126,19 @@ describe('auth rate limits', () => {
   beforeAll(async () => {
     server = await startTestAuthServer(sqlite, {
       rateLimits: {
-        loginPerIp: { limit: 6, windowSeconds: 60 },
-        failuresPerAccount: { limit: 3, windowSeconds: 120 },
-        registerPerIp: { limit: 2, windowSeconds: 60 },
+        loginPerAddress: { limit: 8, windowSeconds: 60 },
+        failuresPerAddressAndAccount: { limit: 3, windowSeconds: 120 },
+        strangerFailuresPerAccount: { limit: 100, windowSeconds: 120 },
+        registerPerAddress: { limit: 2, windowSeconds: 60 },
       },
     });
     api = authClient(server.url);
   });
   afterAll(async () => server?.dispose());
 
-  it('limits failed logins per account, then logins per IP, with Retry-After', async () => {
+  it('limits failed logins per account and address, then logins per address, with Retry-After', async () => {
     const account = newAccount();
-    await api.post('/auth/register', account);
+    await registerAndSignIn(api, account);
     for (let i = 0; i < 3; i += 1) expect((await api.post('/auth/login', { ...account, password: 'wrong password' })).status).toBe(401);
     const locked = await api.post('/auth/login', account);
     expect(locked.status).toBe(429);
@@ -140,48 +146,82 @@ describe('auth rate limits', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(120);
 
-    // Other accounts are unaffected until the IP's own budget (6) runs out.
+    // Other accounts are unaffected until the address's own budget (8 logins) runs out.
     const other = newAccount();
-    expect((await api.post('/auth/login', other)).status).toBe(401);
-    expect((await api.post('/auth/login', other)).status).toBe(401);
-    const byIp = await api.post('/auth/login', other);
-    expect(byIp.status).toBe(429);
-    expect(Number(byIp.headers.get('retry-after'))).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i += 1) expect((await api.post('/auth/login', other)).status).toBe(401);
+    const byAddress = await api.post('/auth/login', other);
+    expect(byAddress.status).toBe(429);
+    expect(Number(byAddress.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('limits registrations per IP', async () => {
+  it('limits registrations per address', async () => {
     // One registration happened above; the budget is two.
-    expect((await api.post('/auth/register', newAccount())).status).toBe(201);
+    expect((await api.post('/auth/register', newAccount())).status).toBe(202);
     const refused = await api.post('/auth/register', newAccount());
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
+describe('wrong current passwords', () => {
+  let server: TestAuthServer;
+  let api: ReturnType<typeof authClient>;
+
+  beforeAll(async () => {
+    server = await startTestAuthServer(sqlite, { rateLimits: { wrongPasswordsPerUser: { limit: 2, windowSeconds: 120 } } });
+    api = authClient(server.url);
+  });
+  afterAll(async () => server?.dispose());
+
+  it('are limited per user, counted before the check, and right ones never count', async () => {
+    const account = newAccount();
+    const { accessToken } = await registerAndSignIn(api, account);
+    const newPassword = 'another long unusual passphrase';
+    for (const [currentPassword, next] of [[account.password, newPassword], [newPassword, account.password], [account.password, newPassword]]) {
+      expect((await api.post('/auth/password', { currentPassword, newPassword: next }, accessToken)).status).toBe(204);
+    }
+
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => api.post('/auth/password', { currentPassword: 'not it at all', newPassword: account.password }, accessToken)));
+    expect(parallel.map((response) => response.status).sort()).toEqual([403, 403, ...Array.from({ length: 8 }, () => 429)]);
+    const refused = await api.delete('/auth/me', { password: newPassword }, accessToken);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+  });
+});
+
 describe('auth failures of its dependencies', () => {
   let http: Server;
   let dir: string;
+  let store: AuthDatabaseHandle;
   const logs: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-auth-'));
+    // Only the users' repository fails; the counters live in a database of their own here.
+    store = openAuthDatabase('sqlite::memory:');
+    await migrateAuthDatabase(store.db, store.dialect);
     const keys = await openKeyStore(join(dir, 'keys.json'));
     const broken = () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:3306 at Pool.query (mysql2/lib/pool.js:42)'));
     const repository = new Proxy({}, { get: () => broken }) as AuthRepository;
     const app = createAuthApp({
       repository,
       keys,
-      passwords: createPasswordHasher(TEST_SCRYPT),
+      passwords: createPasswordHasher({ argon2: TEST_ARGON2 }),
+      limiters: createLimiters(store.driver, DEFAULT_RATE_LIMITS),
+      signInHistory: createKyselySignInHistory(store.db, store.dialect),
       accessTokens: createAccessTokens({ keys, issuer: 'http://auth.test', audience: 'alktunes-api' }),
       issuer: 'http://auth.test',
       audience: 'alktunes-api',
       log: (entry) => logs.push(entry),
+      revocations: new MemoryRevocations(),
+      registration: 'open',
     });
     http = createServer(app.callback());
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
     await new Promise((resolve) => http?.close(resolve));
+    await store?.db.destroy();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVer
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredKey } from '../../backend/auth/signing-keys';
 import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
-import { authClient, newAccount } from '../../backend/auth/testing/http-client';
+import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -17,16 +17,17 @@ describe.each(databaseTargets())('access tokens on $name', (target) => {
     if (!target.enabled) return;
     server = await startTestAuthServer(target);
     api = authClient(server.url);
-    session = (await api.post('/auth/register', newAccount())).body;
+    session = await registerAndSignIn(api, newAccount());
     signingKey = (JSON.parse(await readFile(server.keysFile, 'utf8')) as { keys: StoredKey[] }).keys[0]!;
   });
   afterAll(async () => server?.dispose());
 
-  /** Signs claims with the server's real private key, to test claim checks in isolation. */
+  /** Signs claims with the server's real private key, to test claim checks in isolation (of the live session by default). */
   async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
     const key = await importJWK(signingKey.privateJwk, signingKey.alg);
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: server.issuer, aud: 'alktunes-api', sub: session.user.id, iat: now, exp: now + 600, ...claims })
+    const { sid } = decodeJwt(session.accessToken);
+    return new SignJWT({ iss: server.issuer, aud: 'alktunes-api', sub: session.user.id, sid, iat: now, exp: now + 600, ...claims })
       .setProtectedHeader({ alg: signingKey.alg, kid: signingKey.kid, ...header })
       .sign(key);
   }
@@ -41,6 +42,9 @@ describe.each(databaseTargets())('access tokens on $name', (target) => {
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(await status(session.accessToken)).toBe(200);
     expect(await status(await forge({}))).toBe(200);
+    // A valid signature is not enough: the token must belong to a live session of its user.
+    expect(await status(await forge({ sid: undefined }))).toBe(401);
+    expect(await status(await forge({ sid: 'ses_never_started' }))).toBe(401);
   });
 
   it.runIf(target.enabled)('publishes keys that verify issued tokens through the discovery document', async () => {
@@ -87,7 +91,7 @@ describe.each(databaseTargets())('access tokens on $name', (target) => {
   it.runIf(target.enabled)('rejects a token whose payload was changed after signing', async () => {
     const [header, payload, signature] = session.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    const other = (await api.post('/auth/register', newAccount())).body.user.id;
+    const other = (await registerAndSignIn(api, newAccount())).user.id;
     expect(await status(`${header}.${b64({ ...claims, sub: other })}.${signature}`)).toBe(401);
     expect(await status(`${header}.${payload}.${signature!.slice(0, -4)}AAAA`)).toBe(401);
   });

@@ -1,32 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** Runs `npm start`'s entry as a tool would: no terminal, output captured, stopped by a signal. */
-function startCommand(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/local/start.ts'], {
-    env: { ...process.env, ALKTUNES_BUILD_EXTENSION: '0', ALKTUNES_OPEN_BROWSER: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (text: string, timeoutMs = 90_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!output.includes(text)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}"; output so far:\n${output}`);
-      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} before "${text}":\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { child, exited, waitFor, output: () => output };
-}
-
-const zeroPorts = { AUTH_PORT: '0', API_PORT: '0', S3_PORT: '0', DYNAMODB_PORT: '0' };
+import { freePortsEnv, startCommand } from '../support/start-command';
 
 describe('npm start', () => {
   let dataDir: string;
@@ -41,7 +19,7 @@ describe('npm start', () => {
   });
 
   it('comes up without a terminal, prints the demo account, and stops cleanly on SIGINT', async () => {
-    const run = startCommand({ ...zeroPorts, ALKTUNES_DATA_DIR: dataDir });
+    const run = startCommand({ ...freePortsEnv, ALKTUNES_DATA_DIR: dataDir });
     running = run.child;
     await run.waitFor('Alktunes is up');
     const stack = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8'));
@@ -59,7 +37,7 @@ describe('npm start', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = startCommand({ ...zeroPorts, DYNAMODB_PORT: String(port), ALKTUNES_DATA_DIR: dataDir });
+      const run = startCommand({ ...freePortsEnv, DYNAMODB_PORT: String(port), ALKTUNES_DATA_DIR: dataDir });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`Port ${port} (dynamodb) is already in use`);
       expect(run.output()).toContain('DYNAMODB_PORT');

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiRoutes } from '../../backend/api/routes';
+import { DEFAULT_RATE_LIMITS } from '../../backend/auth/rate-limits';
 import { startAuthServer, type RunningAuthServer } from '../../backend/auth/server';
+import { TEST_ARGON2 } from '../../backend/auth/testing/auth-test-server';
 import { apiAudience } from '../../backend/local/config';
 import { ApiClient, appendEntries, catalogTrackIds, signUp, type Account } from '../../bench/lib/api-client';
 import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
@@ -39,8 +41,8 @@ beforeAll(async () => {
     audience: apiAudience,
     databaseUrl: `sqlite:${join(authDir, 'auth.sqlite')}`,
     keysFile: join(authDir, 'keys.json'),
-    scrypt: { N: 2 ** 10, r: 8, p: 1 },
-    rateLimits: { loginPerIp: { limit: 1e6, windowSeconds: 1 }, registerPerIp: { limit: 1e6, windowSeconds: 1 }, failuresPerAccount: { limit: 1e6, windowSeconds: 1 } },
+    argon2: TEST_ARGON2,
+    rateLimits: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((name) => [name, { limit: 1e6, windowSeconds: 1 }])),
     log: () => {},
   });
 });

@@ -22,6 +22,7 @@ export async function startApiStack() {
     PLAYLISTS_TABLE: 'test-playlists',
     TRACKS_TABLE: 'test-tracks',
     HOME_TABLE: 'test-home',
+    REVOCATIONS_TABLE: 'test-revocations',
     MEDIA_BUCKET: 'test-media',
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,

@@ -4,6 +4,8 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages';
 import type { Artist, Page, PageRequest, TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
 import { batchGetAll } from './batch';
@@ -20,10 +22,22 @@ import {
   trackKey,
   type StoredAlbum,
 } from './catalog-items';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorOf, prefixedId, sortKeyText, startKeyOf } from './cursor';
 
 type Item = Record<string, unknown>;
-const GSI2_KEYS = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
+type Kind = (typeof KIND_PARTITION)[keyof typeof KIND_PARTITION];
+const ITEM_OF_KIND = { tracks: 'track', albums: 'album', artists: 'artist' } as const satisfies Record<Kind, string>;
+
+/**
+ * Start key of a page of one kind on gsi2: an item of that kind (pk `<item>#<id>`, sk `<item>`),
+ * whose gsi2 sort key ends in that same id, as every gsi2 sort key does.
+ */
+function kindStartKey(kind: Kind) {
+  const item = ITEM_OF_KIND[kind];
+  return z
+    .strictObject({ pk: prefixedId(`${item}#`), sk: z.literal(item), gsi2pk: z.literal(kind), gsi2sk: sortKeyText })
+    .check(z.refine((key) => key.gsi2sk.endsWith(`#${key.pk.slice(item.length + 1)}`)));
+}
 
 /** The catalog in the tracks table (see `catalog-items.ts` for the item shapes). */
 export class DynamoCatalogRepository implements CatalogRepository {
@@ -110,7 +124,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
     return items.map(toAlbum);
   }
 
-  private async pageOfKind<T>(kind: string, page: PageRequest, map: (item: Item) => T): Promise<Page<T>> {
+  private async pageOfKind<T>(kind: Kind, page: PageRequest, map: (item: Item) => T): Promise<Page<T>> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -118,10 +132,10 @@ export class DynamoCatalogRepository implements CatalogRepository {
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': kind },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { keys: GSI2_KEYS, partition: { name: 'gsi2pk', value: kind } }),
+        ExclusiveStartKey: startKeyOf(page.cursor, kindStartKey(kind)),
       }),
     );
-    return { items: (out.Items ?? []).map(map), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map(map), cursor: cursorOf(out.LastEvaluatedKey) };
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {

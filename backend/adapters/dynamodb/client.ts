@@ -1,11 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient, type DynamoClientOptions } from './low-level-client';
 
-export interface DynamoClientOptions {
-  region: string;
-  /** A local stand-in such as dynalite; absent in the cloud. */
-  endpoint?: string;
-}
+export type { DynamoClientOptions } from './low-level-client';
 
 export interface DynamoClients {
   client: DynamoDBClient;
@@ -13,14 +10,8 @@ export interface DynamoClients {
 }
 
 /** Builds the low-level and document clients; call once per process (cold start). */
-export function createDynamoClients({ region, endpoint }: DynamoClientOptions): DynamoClients {
-  const client = new DynamoDBClient({
-    region,
-    ...(endpoint
-      ? // Local emulators accept any credentials; fixed ones avoid a credential-chain lookup.
-        { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  });
+export function createDynamoClients(options: DynamoClientOptions): DynamoClients {
+  const client = createDynamoClient(options);
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -1,38 +1,33 @@
-import { invalidInput } from '../../domain/errors';
+import type { $ZodType } from 'zod/v4/core';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages';
+import { decodeCursor, encodeCursor } from '../../domain/cursor';
+import { ID_PATTERN } from '../../domain/ids';
 
 type Key = Record<string, unknown>;
 
-/** Turns DynamoDB's LastEvaluatedKey into an opaque, URL-safe cursor. */
-export function encodeCursor(key: Key | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
-}
+/** Turns DynamoDB's LastEvaluatedKey into the opaque cursor of the next page. */
+export const cursorOf = (lastEvaluatedKey: Key | undefined): string | undefined =>
+  lastEvaluatedKey ? encodeCursor(lastEvaluatedKey) : undefined;
 
 /**
- * Reads a cursor back into an ExclusiveStartKey. Only flat string keys are accepted, and the
- * partition key must match the one being queried, so a cursor cannot page through another
- * user's partition or make DynamoDB reject the request with a raw error.
+ * Reads a client's cursor back into an ExclusiveStartKey of exactly `shape` (a strict object
+ * whose partition key is a literal: the partition being queried). DynamoDB answers a start key
+ * it dislikes (empty, oversized, outside the query's range) with a raw ValidationException, and
+ * a start key in another partition would page through someone else's items, so both stop here.
  */
-export function decodeCursor(
-  cursor: string | undefined,
-  expected: { keys: readonly string[]; partition?: { name: string; value: string } },
-): Key | undefined {
-  if (!cursor) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidInput('cursor is not valid', 'cursor');
-  }
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    !Array.isArray(key) &&
-    Object.keys(key).length === expected.keys.length &&
-    expected.keys.every((name) => typeof (key as Key)[name] === 'string') &&
-    (!expected.partition || (key as Key)[expected.partition.name] === expected.partition.value);
-  if (!valid) throw invalidInput('cursor is not valid', 'cursor');
-  return key as Key;
-}
+export const startKeyOf = <S extends $ZodType>(cursor: string | undefined, shape: S): z.output<S> | undefined =>
+  cursor ? decodeCursor(cursor, shape) : undefined;
+
+/** A key attribute of the form `<prefix><id>`, with ids as the API accepts them. */
+export const prefixedId = (prefix: string) =>
+  z.string().check(z.refine((value) => value.startsWith(prefix) && ID_PATTERN.test(value.slice(prefix.length))));
+
+/** Any non-empty string key within DynamoDB's 1024-byte limit for sort keys. */
+export const sortKeyText = z.string().check(
+  z.minLength(1),
+  z.refine((value) => Buffer.byteLength(value, 'utf8') <= 1024),
+);
 
 /** Splits `items` into chunks of at most `size` (DynamoDB batch limits). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -7,12 +7,15 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../../domain/zod-messages';
 import type { Page, PageRequest } from '../../domain/catalog';
 import { conflict, notFound } from '../../domain/errors';
 import type { EntryPosition, Playlist, PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
-import type { RankedEntry, RankRewrite, RankWindow } from '../../domain/rank';
+import type { UserDataStore } from '../../domain/account-purge';
+import { isValidRank, type RankedEntry, type RankRewrite, type RankWindow } from '../../domain/rank';
 import { batchDeleteAll, batchPutAll } from './batch';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorOf, prefixedId, startKeyOf } from './cursor';
 
 /**
  * Item shapes of the playlists table (private to this adapter):
@@ -24,6 +27,11 @@ const userPk = (userId: string) => `user#${userId}`;
 const playlistKey = (userId: string, id: string) => ({ pk: userPk(userId), sk: `playlist#${id}` });
 const entriesPk = (playlistId: string) => `playlist#${playlistId}`;
 const entryKey = (playlistId: string, entryId: string) => ({ pk: entriesPk(playlistId), sk: `entry#${entryId}` });
+
+/** Start keys a page of the user's playlists, or of one playlist's entries (byRank), may carry. */
+const playlistsStartKey = (pk: string) => z.strictObject({ pk: z.literal(pk), sk: prefixedId('playlist#') });
+const entriesStartKey = (pk: string) =>
+  z.strictObject({ pk: z.literal(pk), sk: prefixedId('entry#'), rank: z.string().check(z.maxLength(1024), z.refine(isValidRank)) });
 
 const toPlaylist = (item: Item): Playlist => ({
   id: item.id as string,
@@ -44,7 +52,9 @@ const toEntry = (item: Item): PlaylistEntry => ({
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-export class DynamoPlaylistRepository implements PlaylistRepository {
+export class DynamoPlaylistRepository implements PlaylistRepository, UserDataStore {
+  readonly name = 'playlists';
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -58,10 +68,10 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': 'playlist#' },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { keys: ['pk', 'sk'], partition: { name: 'pk', value: pk } }),
+        ExclusiveStartKey: startKeyOf(page.cursor, playlistsStartKey(pk)),
       }),
     );
-    return { items: (out.Items ?? []).map(toPlaylist), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map(toPlaylist), cursor: cursorOf(out.LastEvaluatedKey) };
   }
 
   async getPlaylist(userId: string, playlistId: string): Promise<Playlist | undefined> {
@@ -120,22 +130,53 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
       if (isConditionFailure(error)) return false;
       throw error;
     }
-    // The playlist is gone for readers already; its entries follow, page by page.
+    // The playlist is gone for readers already; its entries follow.
+    await this.deleteEntries(playlistId);
+    return true;
+  }
+
+  /**
+   * Erases everything in the user's partition, each playlist with its entries (the account
+   * purge). Entries go before their playlist, so a run cut short finds them again through it.
+   */
+  async eraseUser(userId: string): Promise<number> {
+    let erased = 0;
+    for await (const items of this.keyPages(userPk(userId))) {
+      for (const { sk } of items) {
+        if (typeof sk === 'string' && sk.startsWith('playlist#')) erased += await this.deleteEntries(sk.slice('playlist#'.length));
+      }
+      await batchDeleteAll(this.doc, this.table, items);
+      erased += items.length;
+    }
+    return erased;
+  }
+
+  /** Deletes every entry of a playlist, page by page; returns how many there were. */
+  private async deleteEntries(playlistId: string): Promise<number> {
+    let deleted = 0;
+    for await (const entries of this.keyPages(entriesPk(playlistId))) {
+      await batchDeleteAll(this.doc, this.table, entries);
+      deleted += entries.length;
+    }
+    return deleted;
+  }
+
+  /** The keys of every item in a partition, a page at a time. */
+  private async *keyPages(pk: string): AsyncGenerator<Item[]> {
     let start: Item | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': entriesPk(playlistId) },
+          ExpressionAttributeValues: { ':pk': pk },
           ProjectionExpression: 'pk, sk',
           ExclusiveStartKey: start,
         }),
       );
-      await batchDeleteAll(this.doc, this.table, out.Items ?? []);
+      if (out.Items?.length) yield out.Items;
       start = out.LastEvaluatedKey;
     } while (start);
-    return true;
   }
 
   async listEntries(playlistId: string, page: PageRequest): Promise<Page<PlaylistEntry>> {
@@ -147,10 +188,10 @@ export class DynamoPlaylistRepository implements PlaylistRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { keys: ['pk', 'sk', 'rank'], partition: { name: 'pk', value: pk } }),
+        ExclusiveStartKey: startKeyOf(page.cursor, entriesStartKey(pk)),
       }),
     );
-    return { items: (out.Items ?? []).map(toEntry), cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map(toEntry), cursor: cursorOf(out.LastEvaluatedKey) };
   }
 
   async getEntry(playlistId: string, entryId: string): Promise<PlaylistEntry | undefined> {

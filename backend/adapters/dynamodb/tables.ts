@@ -23,13 +23,18 @@ export interface LocalIndexDefinition {
 
 export interface TableDefinition {
   /** Logical name, also the suffix of the physical table name. */
-  id: 'playlists' | 'tracks' | 'home';
-  /** Environment variable that carries the physical table name into the Lambdas. */
-  envVar: 'PLAYLISTS_TABLE' | 'TRACKS_TABLE' | 'HOME_TABLE';
+  id: 'playlists' | 'tracks' | 'home' | 'revocations';
+  /** Environment variable that carries the physical table name into the Lambdas (and the auth server). */
+  envVar: 'PLAYLISTS_TABLE' | 'TRACKS_TABLE' | 'HOME_TABLE' | 'REVOCATIONS_TABLE';
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
   globalIndexes: GlobalIndexDefinition[];
   localIndexes: LocalIndexDefinition[];
+  /**
+   * Number attribute holding an epoch-seconds expiry; DynamoDB deletes expired items itself (TTL,
+   * within days). The local stack's emulator has no TTL: there, expired items simply stay.
+   */
+  timeToLiveAttribute?: string;
 }
 
 const S = (name: string): KeyAttribute => ({ name, type: 'S' });
@@ -81,7 +86,26 @@ export const homeTable: TableDefinition = {
   localIndexes: [],
 };
 
-export const tables = [playlistsTable, tracksTable, homeTable] as const;
+/**
+ * Access tokens that stopped being valid before they expire, and accounts whose data is still to
+ * be erased. The auth server writes; every API function reads one user's and one session's item
+ * per request; the account purge reads the requests and clears them.
+ * - ended session: pk `session#<sid>`, sk `ended` (every token of that session is refused)
+ * - revoked user:  pk `user#<sub>`, sk `revoked`, `revokedBefore` (tokens with `iat` ≤ it are refused)
+ * - purge request: pk `purge`, sk `user#<sub>` (one Query lists the accounts still to be erased)
+ * Revocations carry `expiresAt`: once every token they refuse has expired, DynamoDB drops them.
+ */
+export const revocationsTable: TableDefinition = {
+  id: 'revocations',
+  envVar: 'REVOCATIONS_TABLE',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalIndexes: [],
+  localIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+export const tables = [playlistsTable, tracksTable, homeTable, revocationsTable] as const;
 
 /** Physical name of a table in the local stack, e.g. `alktunes-playlists` (CloudFormation names the deployed ones). */
 export const tableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;

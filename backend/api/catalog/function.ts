@@ -3,12 +3,13 @@ import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-reposit
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
+import { accessCheckFor } from '../revocations';
 import type { ApiHandler } from '../types';
 import { catalogRoutes } from './handlers';
 
 /** The catalog Lambda: DynamoDB for the catalog, S3 to presign stream and cover URLs. */
 export function createCatalogFunction(config: ApiConfig): ApiHandler {
-  const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const { client, doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
   return dispatch(
     catalogRoutes({
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
@@ -16,5 +17,6 @@ export function createCatalogFunction(config: ApiConfig): ApiHandler {
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),
+    accessCheckFor(config, client),
   );
 }

@@ -4,12 +4,13 @@ import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dy
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
+import { accessCheckFor } from '../revocations';
 import type { ApiHandler } from '../types';
 import { homeRoutes } from './handlers';
 
 /** The home Lambda: the feed and its tracks from DynamoDB, S3 to presign cover URLs. */
 export function createHomeFunction(config: ApiConfig): ApiHandler {
-  const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const { client, doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
   return dispatch(
     homeRoutes({
       catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
@@ -18,5 +19,6 @@ export function createHomeFunction(config: ApiConfig): ApiHandler {
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),
+    accessCheckFor(config, client),
   );
 }

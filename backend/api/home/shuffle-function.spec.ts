@@ -11,6 +11,7 @@ describe('the shuffle function', () => {
       PLAYLISTS_TABLE: 'p',
       TRACKS_TABLE: 't',
       HOME_TABLE: 'h',
+      REVOCATIONS_TABLE: 'r',
       MEDIA_BUCKET: 'm',
       // Nothing listens there: every DynamoDB call fails to connect.
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`,

@@ -1,6 +1,6 @@
 import { loadApiConfig } from '../config';
 import { createPlaylistsFunction } from '../playlists/function';
-import { mapStackTracesOnDemand } from './stack-traces';
+import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 

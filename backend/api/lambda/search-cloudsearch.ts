@@ -1,7 +1,7 @@
 import { CloudSearchTrackSearch } from '../../adapters/search/cloudsearch/track-search.cloudsearch';
 import { loadApiConfig } from '../config';
 import { createSearchFunction } from '../search/function';
-import { mapStackTracesOnDemand } from './stack-traces';
+import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 

@@ -3,7 +3,7 @@ import { EmbeddedTrackSearch } from '../../adapters/search/embedded/track-search
 import { S3SnapshotStore } from '../../adapters/search/embedded/snapshot-store.s3';
 import { loadApiConfig } from '../config';
 import { createSearchFunction } from '../search/function';
-import { mapStackTracesOnDemand } from './stack-traces';
+import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 

@@ -1,6 +1,6 @@
 import { loadApiConfig } from '../config';
 import { createShuffleFunction } from '../home/shuffle-function';
-import { mapStackTracesOnDemand } from './stack-traces';
+import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 

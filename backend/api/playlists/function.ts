@@ -4,6 +4,7 @@ import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repos
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
+import { accessCheckFor } from '../revocations';
 import type { ApiHandler } from '../types';
 import { playlistRoutes } from './handlers';
 
@@ -12,7 +13,7 @@ import { playlistRoutes } from './handlers';
  * cover URLs. Clients are built once per cold start.
  */
 export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
-  const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const { client, doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
   return dispatch(
     playlistRoutes({
       playlists: new DynamoPlaylistRepository(doc, config.tables.playlists),
@@ -21,5 +22,6 @@ export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
       urlTtlSeconds: config.streamUrlTtlSeconds,
       now: () => new Date(),
     }),
+    accessCheckFor(config, client),
   );
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../../domain/zod-messages';
 import { searchFields } from '../../domain/search';
 import { checkQueryText } from '../../domain/search-text';
-import { invalidInput } from '../../domain/errors';
+import { decodeCursor, encodeCursor } from '../../domain/cursor';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
@@ -33,15 +33,9 @@ export const suggestQuerySchema = z.object({
 });
 
 /** Search pages are offsets; the cursor hides that so it can change without breaking clients. */
-export const encodeSearchCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+const searchCursor = z.strictObject({ o: z.number().check(z.int(), z.minimum(0), z.maximum(10_000)) });
 
-export function decodeSearchCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  try {
-    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (Number.isInteger(o) && (o as number) >= 0 && (o as number) <= 10_000) return o as number;
-  } catch {
-    // fall through to the 400 below
-  }
-  throw invalidInput('cursor: not a cursor this API returned', 'cursor');
-}
+export const encodeSearchCursor = (offset: number) => encodeCursor({ o: offset });
+
+export const decodeSearchCursor = (cursor: string | undefined): number =>
+  cursor === undefined ? 0 : decodeCursor(cursor, searchCursor).o;

@@ -1,20 +1,30 @@
 import type { Middleware } from 'koa';
 import { unauthorized } from '../../domain/errors';
-import type { AccessTokens } from '../access-tokens';
-import type { AuthState } from '../deps';
+import type { AuthDeps, AuthState } from '../deps';
 
-/** Requires a valid `Authorization: Bearer <jwt>`; sets `ctx.state.userId` from the verified `sub`. */
-export function authenticate(accessTokens: AccessTokens): Middleware<AuthState> {
+/**
+ * Requires a valid `Authorization: Bearer <jwt>` of a live session: sets `ctx.state.userId` from
+ * the verified `sub` and `ctx.state.sessionId` from `sid`. Unlike the API, which learns of
+ * revocations through the revocations table, the auth server asks its own database, so a token
+ * is refused here the moment its session ends or its account is disabled or deleted.
+ */
+export function authenticate(deps: Pick<AuthDeps, 'accessTokens' | 'repository' | 'now'>): Middleware<AuthState> {
   return async (ctx, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'));
     if (!match) throw unauthorized();
+    let token;
     try {
-      const { userId, sessionId } = await accessTokens.verify(match[1]!);
-      ctx.state.userId = userId;
-      ctx.state.sessionId = sessionId;
+      token = await deps.accessTokens.verify(match[1]!);
     } catch {
       throw unauthorized();
     }
+    const { userId, sessionId } = token;
+    const user = await deps.repository.findUserById(userId);
+    if (!user || user.disabledAt !== null || !sessionId) throw unauthorized();
+    const live = await deps.repository.listLiveSessions(userId, (deps.now ?? Date.now)());
+    if (!live.includes(sessionId)) throw unauthorized();
+    ctx.state.userId = userId;
+    ctx.state.sessionId = sessionId;
     return next();
   };
 }

@@ -1,39 +1,34 @@
 import type { Middleware } from 'koa';
-import { normalizeEmail } from '../auth-repository';
+import { addressKey } from '../client-address';
 import type { AuthState } from '../deps';
-import { AuthError, rateLimited } from '../errors';
-import type { SlidingWindowLimiter } from '../rate-limits';
+import { AuthError } from '../errors';
+import { consume, giveBack, type Limiter } from '../rate-limits';
 
-/** Counts every request from the client IP; 429 with Retry-After over the limit. */
-export function limitByIp(limiter: SlidingWindowLimiter, scope: string): Middleware<AuthState> {
+/** Counts every request from the client address (IPv6: its /64); 429 with Retry-After over the limit. */
+export function limitByAddress(limiter: Limiter): Middleware<AuthState> {
   return async (ctx, next) => {
-    const key = `${scope}:${ctx.ip}`;
-    const retryAfter = limiter.retryAfterSeconds(key);
-    if (retryAfter > 0) throw rateLimited(retryAfter);
-    limiter.hit(key);
+    await consume(limiter, addressKey(ctx.ip));
     return next();
   };
 }
 
-const isPasswordFailure = (error: unknown) =>
-  error instanceof AuthError && (error.publicCode === 'invalid_credentials' || error.publicCode === 'wrong_password');
+const isWrongPassword = (error: unknown) => error instanceof AuthError && error.publicCode === 'wrong_password';
 
 /**
- * Counts failed password checks per account (the email being tried, or the signed-in user),
- * so guessing one account's password is slow even from many IPs. Successful attempts don't count,
- * which keeps a stranger from locking a user out by merely trying.
+ * Limits wrong current passwords of the signed-in user (password change, account deletion).
+ * Each request is counted before the password is checked, so parallel requests can't overrun
+ * the limit, and given back unless the password was wrong.
  */
-export function limitFailuresByAccount(limiter: SlidingWindowLimiter): Middleware<AuthState> {
+export function limitWrongPasswords(limiter: Limiter): Middleware<AuthState> {
   return async (ctx, next) => {
-    const email = (ctx.state.input as { email?: unknown } | undefined)?.email;
-    const key = typeof email === 'string' ? `email:${normalizeEmail(email)}` : `user:${ctx.state.userId ?? ''}`;
-    const retryAfter = limiter.retryAfterSeconds(key);
-    if (retryAfter > 0) throw rateLimited(retryAfter);
+    const key = ctx.state.userId!;
+    await consume(limiter, key);
     try {
       await next();
     } catch (error) {
-      if (isPasswordFailure(error)) limiter.hit(key);
+      if (!isWrongPassword(error)) await giveBack(limiter, key);
       throw error;
     }
+    await giveBack(limiter, key);
   };
 }

@@ -5,10 +5,9 @@ import { authenticateUser, changePassword, deleteAccount, registerUser } from '.
 import { endSession, rotateSession, startSession } from '../commands/sessions';
 import type { AuthDeps, AuthState } from '../deps';
 import { authenticate } from '../middlewares/authenticate';
-import { limitByIp, limitFailuresByAccount } from '../middlewares/rate-limit';
+import { limitByAddress, limitWrongPasswords } from '../middlewares/rate-limit';
 import { inputOf, validate } from '../middlewares/validate';
 import { presentSession, presentSignIn, presentUser } from '../presenters';
-import { DEFAULT_RATE_LIMITS, SlidingWindowLimiter } from '../rate-limits';
 import {
   ChangePasswordSchema,
   DeleteAccountSchema,
@@ -27,32 +26,29 @@ const noStore: Middleware<AuthState> = async (ctx, next) => {
 
 /** `/auth/*`: each route is rate limit → authenticate → validate → command → presenter. */
 export function authRoutes(deps: AuthDeps): Router<AuthState> {
-  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
-  const loginByIp = new SlidingWindowLimiter(limits.loginPerIp, deps.now);
-  const registerByIp = new SlidingWindowLimiter(limits.registerPerIp, deps.now);
-  const failuresByAccount = new SlidingWindowLimiter(limits.failuresPerAccount, deps.now);
-  const requireUser = authenticate(deps.accessTokens);
+  const { limiters } = deps;
+  const requireUser = authenticate(deps);
 
   const router = new Router<AuthState>({ prefix: '/auth' });
   router.use(noStore);
 
-  router.post('/register', limitByIp(registerByIp, 'register'), validate(RegisterSchema), async (ctx) => {
-    const user = await registerUser(deps, inputOf(ctx.state, RegisterSchema));
-    const session = await startSession(deps, user);
-    ctx.status = 201;
-    ctx.body = presentSignIn(session, user);
+  router.get('/registration', (ctx) => {
+    ctx.body = { policy: deps.registration };
   });
 
-  router.post(
-    '/login',
-    limitByIp(loginByIp, 'login'),
-    validate(LoginSchema),
-    limitFailuresByAccount(failuresByAccount),
-    async (ctx) => {
-      const user = await authenticateUser(deps, inputOf(ctx.state, LoginSchema));
-      ctx.body = presentSignIn(await startSession(deps, user), user);
-    },
-  );
+  // No tokens and no user: the answer must not depend on whether the email had an account.
+  // The client signs in with /auth/login next.
+  router.post('/register', limitByAddress(limiters.registerPerAddress), validate(RegisterSchema), async (ctx) => {
+    await registerUser(deps, inputOf(ctx.state, RegisterSchema));
+    ctx.status = 202;
+    ctx.body = { status: 'accepted' };
+  });
+
+  // Failures per account and per (account, address) are counted inside, where the account is known.
+  router.post('/login', limitByAddress(limiters.loginPerAddress), validate(LoginSchema), async (ctx) => {
+    const user = await authenticateUser(deps, inputOf(ctx.state, LoginSchema), ctx.ip);
+    ctx.body = presentSignIn(await startSession(deps, user), user);
+  });
 
   router.post('/refresh', validate(RefreshSchema), async (ctx) => {
     ctx.body = presentSession(await rotateSession(deps, inputOf(ctx.state, RefreshSchema).refreshToken));
@@ -73,7 +69,7 @@ export function authRoutes(deps: AuthDeps): Router<AuthState> {
   router.post(
     '/password',
     requireUser,
-    limitFailuresByAccount(failuresByAccount),
+    limitWrongPasswords(limiters.wrongPasswordsPerUser),
     validate(ChangePasswordSchema),
     async (ctx) => {
       await changePassword(deps, ctx.state.userId!, ctx.state.sessionId, inputOf(ctx.state, ChangePasswordSchema));
@@ -84,7 +80,7 @@ export function authRoutes(deps: AuthDeps): Router<AuthState> {
   router.delete(
     '/me',
     requireUser,
-    limitFailuresByAccount(failuresByAccount),
+    limitWrongPasswords(limiters.wrongPasswordsPerUser),
     validate(DeleteAccountSchema),
     async (ctx) => {
       await deleteAccount(deps, ctx.state.userId!, inputOf(ctx.state, DeleteAccountSchema).password);

@@ -4,16 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { requirement } from '../../../test/support/requirements';
+import type { Argon2Params } from '../password-hasher';
+import type { RateLimitSettings } from '../rate-limits';
 import { type AuthServerOptions, type RunningAuthServer, startAuthServer } from '../server';
 
-/** Fast enough for suites that hash hundreds of passwords; production uses OWASP_SCRYPT. */
-export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+/** Fast enough for suites that hash hundreds of passwords (well under a millisecond); production uses OWASP_ARGON2ID. */
+export const TEST_ARGON2: Argon2Params = { memoryKiB: 256, passes: 1, parallelism: 1 };
 
-/** Generous limits so suites don't trip them; the rate-limit test sets its own. */
-const RELAXED_LIMITS = {
-  loginPerIp: { limit: 10_000, windowSeconds: 60 },
-  registerPerIp: { limit: 10_000, windowSeconds: 60 },
-  failuresPerAccount: { limit: 10_000, windowSeconds: 60 },
+const relaxed = { limit: 10_000, windowSeconds: 60 };
+/** Generous limits so suites don't trip them; the rate-limit tests set their own. */
+const RELAXED_LIMITS: RateLimitSettings = {
+  loginPerAddress: relaxed,
+  registerPerAddress: relaxed,
+  failuresPerAddressAndAccount: relaxed,
+  strangerFailuresPerAccount: relaxed,
+  wrongPasswordsPerUser: relaxed,
 };
 
 /** A database the suite can own: a SQLite file in a temp dir, or a throwaway MySQL schema. */
@@ -71,20 +76,31 @@ export async function startTestAuthServer(
   overrides: Partial<AuthServerOptions> = {},
 ): Promise<TestAuthServer> {
   const dir = await mkdtemp(join(tmpdir(), 'alktunes-auth-'));
-  const database = await target.create(dir);
   const keysFile = join(dir, 'keys', 'signing-keys.json');
   const logs: Record<string, unknown>[] = [];
-  const server = await startAuthServer({
-    host: '127.0.0.1',
-    port: 0,
-    audience: 'alktunes-api',
-    databaseUrl: database.databaseUrl,
-    keysFile,
-    scrypt: TEST_SCRYPT,
-    rateLimits: RELAXED_LIMITS,
-    log: (entry) => logs.push(entry),
-    ...overrides,
-  });
+  let database: Awaited<ReturnType<DatabaseTarget['create']>> | undefined;
+  let server: RunningAuthServer;
+  try {
+    database = await target.create(dir);
+    server = await startAuthServer({
+      host: '127.0.0.1',
+      port: 0,
+      audience: 'alktunes-api',
+      databaseUrl: database.databaseUrl,
+      keysFile,
+      argon2: TEST_ARGON2,
+      rateLimits: RELAXED_LIMITS,
+      // Suites register freely; the registration suite sets each policy itself.
+      registration: 'open',
+      log: (entry) => logs.push(entry),
+      ...overrides,
+    });
+  } catch (error) {
+    // Nothing else would remove them: the caller never gets a server to dispose.
+    await database?.drop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...server,
     databaseUrl: database.databaseUrl,

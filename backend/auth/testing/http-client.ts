@@ -31,6 +31,20 @@ export function authClient(baseUrl: string) {
   };
 }
 
+type AuthClient = ReturnType<typeof authClient>;
+
+/**
+ * Registers `account` (202, no tokens: registration never says whether the email was new) and
+ * signs in with it, as clients do; fails with the server's answer when either step does.
+ */
+export async function registerAndSignIn(api: AuthClient, account: { email: string; password: string; name: string; inviteCode?: string }) {
+  const registered = await api.post('/auth/register', account);
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status} ${JSON.stringify(registered.body)}`);
+  const login = await api.post('/auth/login', { email: account.email, password: account.password });
+  if (login.status !== 200) throw new Error(`login after register answered ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body as { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; email: string; name: string } };
+}
+
 let counter = 0;
 /** A fresh, valid registration; unique per call. */
 export function newAccount(overrides: Partial<{ email: string; password: string; name: string }> = {}) {

@@ -21,7 +21,7 @@ export async function startImportTarget(dir: string) {
   const clients = createDynamoClients({ region: target.region, endpoint: dynamodb.url });
   const s3Client = createS3Client({ region: target.region, endpoint: s3.url });
   const homeTable = 'import-home';
-  await ensureTables(clients.client, { playlists: 'import-playlists', tracks: target.tracksTable, home: homeTable });
+  await ensureTables(clients.client, { playlists: 'import-playlists', tracks: target.tracksTable, home: homeTable, revocations: 'import-revocations' });
   await ensureBucket(s3Client, target.bucket);
   return {
     target,

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { openAdminDeps, type OpenAdminDepsOptions } from '../../auth/admin/deps';
+import { createUser } from '../../auth/commands/admin';
 import type { TrackRecord } from '../../domain/catalog';
 import { albumIdFor, artistIdFor, trackIdFor } from '../../domain/ids';
 import type { CatalogRepository, MediaStore } from '../../domain/ports';
@@ -96,22 +98,26 @@ export interface DemoAccount {
 }
 
 /**
- * Makes sure the demo listener exists on the auth server. The password is generated on the
- * first start and kept in `file`, so it stays the same across restarts.
+ * Makes sure the demo listener exists, created as an admin would (so whatever the registration
+ * policy), with the password generated on the first start and kept in `file`, so it stays the
+ * same across restarts.
  */
-export async function ensureDemoAccount(authUrl: string, file: string): Promise<DemoAccount> {
+export async function ensureDemoAccount(userDatabase: OpenAdminDepsOptions, file: string): Promise<DemoAccount> {
   let account = await readJson<DemoAccount>(file);
   if (!account) {
     account = { email: 'demo@alktunes.local', password: `demo-${randomBytes(9).toString('base64url')}`, name: 'Demo Listener' };
     await writeFile(file, JSON.stringify(account, null, 2), { mode: 0o600 });
   }
-  const response = await fetch(new URL('/auth/register', authUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(account),
-  });
-  if (response.status !== 201 && response.status !== 409) {
-    throw new Error(`could not create the demo account: the auth server answered ${response.status} ${await response.text()}`);
+  const accounts = await openAdminDeps(userDatabase);
+  try {
+    const existing = await accounts.repository.findUserByEmail(account.email);
+    if (!existing) await createUser(accounts, account);
+    else if (!(await accounts.passwords.verify(account.password, existing.passwordHash))) {
+      // The kept file is what the start banner and stack.json show: make it true again (e.g. after the file was deleted).
+      await accounts.repository.updatePasswordHash(existing.id, await accounts.passwords.hash(account.password), Date.now());
+    }
+  } finally {
+    await accounts.close();
   }
   return account;
 }

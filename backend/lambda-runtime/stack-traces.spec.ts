@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING } from '../../../infra/constructs/api-function';
+import { LAMBDA_BUNDLING } from '../../infra/constructs/api-function';
 
 const stackTraces = fileURLToPath(new URL('./stack-traces.ts', import.meta.url));
 

@@ -1,0 +1,34 @@
+import { createDynamoClients } from '../../adapters/dynamodb/client';
+import { DynamoPurgeQueue } from '../../adapters/dynamodb/revocations.dynamodb';
+import type { ApiConfig } from '../config';
+import type { ScheduleEvent } from '../types';
+import { purgeDeletedAccounts, type PurgeSummary } from './purge-accounts';
+import { userDataStores } from './user-data-stores';
+
+/** The scheduled account purge: erases the data of deleted accounts (DynamoDB only). */
+export function createPurgeFunction(config: ApiConfig): (event: ScheduleEvent) => Promise<PurgeSummary> {
+  const { client, doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const deps = {
+    queue: new DynamoPurgeQueue(client, config.tables.revocations),
+    stores: userDataStores(config, doc),
+    now: () => new Date(),
+  };
+  return async () => {
+    try {
+      const summary = await purgeDeletedAccounts(deps);
+      if (summary.accounts) console.info(JSON.stringify({ level: 'info', message: 'deleted accounts purged', ...summary }));
+      return summary;
+    } catch (error) {
+      // Rethrown: the run counts as a Lambda error (alarm); the requests stay pending for the next run.
+      const errors = error instanceof AggregateError ? error.errors : [error];
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          causes: errors.map((e: unknown) => (e instanceof Error ? { errorType: e.name, errorMessage: e.message } : { errorMessage: String(e) })),
+        }),
+      );
+      throw error;
+    }
+  };
+}

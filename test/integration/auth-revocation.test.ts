@@ -1,0 +1,99 @@
+/*
+ * What the auth server tells the API, and what it does when it cannot: a revocation that can't
+ * be written fails the request with 503 (logged with the ids), and the request, repeated, does
+ * it all. The API side of the same revocations runs in revocation.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Revocations } from '../../backend/auth/revocations';
+import { MemoryRevocations } from '../../backend/auth/revocations.memory';
+import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
+import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
+
+/** Revocations that can be made to fail, as DynamoDB out of reach would. */
+class SwitchableRevocations implements Revocations {
+  readonly recorded = new MemoryRevocations();
+  down = false;
+
+  async sessionsEnded(userId: string, sessionIds: string[]) {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    await this.recorded.sessionsEnded(userId, sessionIds);
+  }
+
+  async userRevoked(userId: string, reason: 'disabled' | 'deleted') {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    await this.recorded.userRevoked(userId, reason);
+  }
+}
+
+/** The session id (`sid`) of an access token. */
+const sessionOf = (accessToken: string) => (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+
+describe.each(databaseTargets())('revocations from the auth server on $name', (target) => {
+  let server: TestAuthServer;
+  let api: ReturnType<typeof authClient>;
+  const revocations = new SwitchableRevocations();
+
+  beforeAll(async () => {
+    if (!target.enabled) return;
+    server = await startTestAuthServer(target, { revocations });
+    api = authClient(server.url);
+  });
+  afterAll(async () => server?.dispose());
+
+  const notWritten = () => server.logs.filter((entry) => String(entry.msg).startsWith('revocation not written'));
+  const unavailable = { status: 503, body: { error: { code: 'unavailable', message: expect.any(String) } } };
+
+  it.runIf(target.enabled)('ends the session for the API on logout; when that fails, answers 503 and a repeated logout completes it', async () => {
+    const session = await registerAndSignIn(api, newAccount());
+    const sessionId = sessionOf(session.accessToken);
+
+    revocations.down = true;
+    expect(await api.post('/auth/logout', { refreshToken: session.refreshToken })).toMatchObject(unavailable);
+    expect(notWritten().at(-1)).toMatchObject({ level: 'error', userId: session.user.id, sessionIds: [sessionId] });
+    // Its refresh tokens stopped working all the same, and so did its access token here.
+    expect((await api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    expect((await api.get('/auth/me', session.accessToken)).status).toBe(401);
+    expect(revocations.recorded.endedSessions.has(sessionId)).toBe(false);
+
+    revocations.down = false;
+    expect((await api.post('/auth/logout', { refreshToken: session.refreshToken })).status).toBe(204);
+    expect(revocations.recorded.endedSessions.get(sessionId)).toBe(session.user.id);
+  });
+
+  it.runIf(target.enabled)("ends the user's other sessions on a password change; when that fails, changes nothing and the request can be repeated", async () => {
+    const account = newAccount();
+    const current = await registerAndSignIn(api, account);
+    const other = (await api.post('/auth/login', { email: account.email, password: account.password })).body as { accessToken: string; refreshToken: string };
+    const change = { currentPassword: account.password, newPassword: 'another long passphrase' };
+
+    revocations.down = true;
+    expect(await api.post('/auth/password', change, current.accessToken)).toMatchObject(unavailable);
+    expect(notWritten().at(-1)).toMatchObject({ userId: current.user.id, sessionIds: [sessionOf(other.accessToken)] });
+    expect((await api.get('/auth/me', other.accessToken)).status).toBe(200);
+    expect((await api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(200);
+
+    revocations.down = false;
+    expect((await api.post('/auth/password', change, current.accessToken)).status).toBe(204);
+    expect(revocations.recorded.endedSessions.has(sessionOf(other.accessToken))).toBe(true);
+    expect(revocations.recorded.endedSessions.has(sessionOf(current.accessToken))).toBe(false);
+    expect((await api.get('/auth/me', other.accessToken)).status).toBe(401);
+    expect((await api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
+    expect((await api.get('/auth/me', current.accessToken)).status).toBe(200);
+  });
+
+  it.runIf(target.enabled)('revokes a deleted user and queues their data for erasure; when that fails, keeps the account and the request can be repeated', async () => {
+    const account = newAccount();
+    const session = await registerAndSignIn(api, account);
+
+    revocations.down = true;
+    expect(await api.delete('/auth/me', { password: account.password }, session.accessToken)).toMatchObject(unavailable);
+    expect(notWritten().at(-1)).toMatchObject({ userId: session.user.id, reason: 'deleted' });
+    expect((await api.get('/auth/me', session.accessToken)).status).toBe(200);
+
+    revocations.down = false;
+    expect((await api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(204);
+    expect(revocations.recorded.revokedUsers).toContainEqual({ userId: session.user.id, reason: 'deleted' });
+    expect((await api.get('/auth/me', session.accessToken)).status).toBe(401);
+    expect((await api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
+  });
+});
