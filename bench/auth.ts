@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuthDatabase } from '../backend/auth/database';
 import { DEFAULT_RATE_LIMITS } from '../backend/auth/rate-limits';
+import { MemoryRevocations } from '../backend/auth/revocations.memory';
 import { startAuthServer } from '../backend/auth/server';
 import { apiAudience } from '../backend/local/config';
 import { createJwtAuthorizer, type JwtAuthorizer } from '../backend/local/jwt-authorizer';
@@ -135,6 +136,7 @@ async function runOnce(run: number): Promise<AuthRun> {
     keysFile: join(dataDir, 'auth-keys.json'),
     log: () => {},
     registration: 'open',
+    revocations: new MemoryRevocations(),
     // Production password cost (OWASP argon2id) and hash gate; only the per-address limits are
     // lifted, since every request comes from 127.0.0.1.
     rateLimits: { loginPerAddress: { limit: 1_000_000, windowSeconds: 600 }, registerPerAddress: { limit: 1_000_000, windowSeconds: 600 } },

@@ -1,5 +1,9 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../adapters/dynamodb/low-level-client';
+import { DynamoRevocationLookup } from '../adapters/dynamodb/revocations.dynamodb';
 import { unauthorized } from '../domain/errors';
 import { isRevoked, type RevocationLookup, type RevocationState, type TokenIdentity } from '../domain/revocations';
+import type { ApiConfig } from './config';
 import type { ApiEvent } from './types';
 
 /** Refuses (throws a 401) a request whose access token has been revoked since it was issued. */
@@ -66,4 +70,13 @@ export function createAccessCheck(lookup: RevocationLookup, options: AccessCheck
     if (!token) throw unauthorized();
     if (isRevoked(await stateOf(token), token)) throw unauthorized('Access token revoked; sign in again');
   };
+}
+
+/**
+ * The check every API function runs before its handlers, as they all build it: on the function's
+ * own DynamoDB client when it has one, else on a client of its own.
+ */
+export function accessCheckFor(config: ApiConfig, client?: DynamoDBClient): AccessCheck {
+  const dynamodb = client ?? createDynamoClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  return createAccessCheck(new DynamoRevocationLookup(dynamodb, config.tables.revocations), { cacheSeconds: config.revocationCacheSeconds });
 }

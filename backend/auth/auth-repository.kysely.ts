@@ -190,6 +190,18 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
         .where('revoked_at', 'is', null);
       if (keepFamilyId) query = query.where('family_id', '!=', keepFamilyId);
       await query.execute();
+      // MySQL has no UPDATE … RETURNING: the tokens this update revoked are those revoked at `now`.
+      // Another revocation of the same user in the same millisecond may add its sessions, which
+      // are ended all the same; a session that starts meanwhile is in neither.
+      let ended = db
+        .selectFrom('refresh_tokens')
+        .select('family_id')
+        .distinct()
+        .where('user_id', '=', userId)
+        .where('revoked_at', '=', now)
+        .where('expires_at', '>', now);
+      if (keepFamilyId) ended = ended.where('family_id', '!=', keepFamilyId);
+      return (await ended.execute()).map((row) => row.family_id);
     },
 
     async listLiveSessions(userId, now) {
@@ -202,6 +214,19 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
         .where('expires_at', '>', now)
         .execute();
       return rows.map((row) => row.family_id);
+    },
+
+    async isSessionLive(userId, familyId, now) {
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .select('token_hash')
+        .where('family_id', '=', familyId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
     },
 
     async createInvite(invite) {

@@ -71,10 +71,15 @@ export interface AuthRepository {
    */
   rotateRefreshToken(rotation: RefreshTokenRotation): Promise<boolean>;
   revokeFamily(familyId: string, now: number): Promise<void>;
-  /** Revokes every live token of the user except those in `keepFamilyId`. */
-  revokeUserSessions(userId: string, now: number, keepFamilyId?: string): Promise<void>;
+  /**
+   * Revokes every token of the user except those in `keepFamilyId`; returns the sessions it
+   * ended (families that had a token neither revoked nor expired at `now`).
+   */
+  revokeUserSessions(userId: string, now: number, keepFamilyId?: string): Promise<string[]>;
   /** The user's live sessions: families with a token that is neither revoked nor expired at `now`. */
   listLiveSessions(userId: string, now: number): Promise<string[]>;
+  /** Whether the user's session `familyId` has a token that is neither revoked nor expired at `now`. */
+  isSessionLive(userId: string, familyId: string, now: number): Promise<boolean>;
 
   createInvite(invite: InviteRecord): Promise<void>;
 

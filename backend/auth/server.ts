@@ -11,7 +11,6 @@ import { type Argon2Params, createPasswordHasher } from './password-hasher';
 import { createLimiters, DEFAULT_RATE_LIMITS, type RateLimitSettings, sweepExpiredCounters } from './rate-limits';
 import { DEFAULT_REGISTRATION_POLICY, type RegistrationPolicy } from './registration-policy';
 import type { Revocations } from './revocations';
-import { MemoryRevocations } from './revocations.memory';
 import { SIGN_IN_HISTORY_DAYS } from './sign-in-history';
 import { createKyselySignInHistory } from './sign-in-history.kysely';
 import { openKeyStore } from './signing-keys';
@@ -45,11 +44,10 @@ export interface AuthServerOptions {
   /** Overrides of the sign-in, registration and password limits (DEFAULT_RATE_LIMITS). */
   rateLimits?: Partial<RateLimitSettings>;
   /**
-   * Where the API learns of ended sessions and revoked users (`createDynamoRevocations`). By
-   * default they are kept in this process only, for a server with no API behind it (tests,
-   * benchmarks); it says so in its start log.
+   * Where the API learns of ended sessions and revoked users (`createDynamoRevocations`); a
+   * server with no API behind it (tests, benchmarks) passes `MemoryRevocations`.
    */
-  revocations?: Revocations;
+  revocations: Revocations;
   /** Who may register (`open` | `invite` | `closed`); `invite` by default. */
   registration?: RegistrationPolicy;
   /**
@@ -113,7 +111,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
       issuer,
       audience: options.audience,
       log,
-      revocations: options.revocations ?? new MemoryRevocations(),
+      revocations: options.revocations,
       corsOrigins: options.corsOrigins,
       limiters: createLimiters(driver, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
       signInHistory: createKyselySignInHistory(db, dialect),
@@ -129,7 +127,6 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
     }, SWEEP_MS);
     sweep.unref();
     log({ level: 'info', msg: 'auth server listening', url, issuer, database: dialect, registration: deps.registration });
-    if (!options.revocations) log({ level: 'warn', msg: 'revocations are kept in this process only: no API will refuse revoked access tokens' });
 
     let closing: Promise<void> | undefined;
     return {

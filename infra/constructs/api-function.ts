@@ -10,19 +10,36 @@ import { Construct } from 'constructs';
 import { repoRoot } from '../paths';
 import type { AppTable } from './app-table';
 import { ESM_REQUIRE_BANNER } from './esm-require-banner';
+import { PURGE_QUEUE_PARTITIONS } from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
 
 /** Item reads, as `grantReadData` minus the stream actions these tables don't have. */
 const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
+interface TableGrant {
+  actions: readonly string[];
+  /** Whether the grant covers the table's indexes too. */
+  indexes: boolean;
+  /** The only partition key values (IAM patterns) the actions may touch (`dynamodb:LeadingKeys`). */
+  leadingKeys?: readonly string[];
+}
+
 /** The actions of each access level, indexes included unless the level only writes or looks up keys. */
-const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, { actions: readonly string[]; indexes: boolean }> = {
+const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, TableGrant> = {
   read: { actions: READ_ACTIONS, indexes: true },
   write: { actions: WRITE_ACTIONS, indexes: false },
   readWrite: { actions: [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], indexes: true },
   lookup: { actions: ['dynamodb:BatchGetItem'], indexes: false },
+  // IAM can't limit BatchWriteItem to deletes (a put is the same action), so this also lets the
+  // purge write items in the tables it is given; deleting one key per DeleteItem would close
+  // that at 25 times the requests for a large account.
   purge: { actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], indexes: false },
+  // Single deletes, which IAM checks against each key: with the LeadingKeys condition the purge
+  // can neither delete an ended session (accepting its tokens again) nor touch anything but the
+  // purge requests and the revoked users. Both actions always carry a leading key, so the
+  // condition can't pass on a missing one (ForAllValues holds for a request without the key).
+  purgeQueue: { actions: ['dynamodb:DeleteItem', 'dynamodb:Query'], indexes: false, leadingKeys: PURGE_QUEUE_PARTITIONS },
 };
 
 /** How every backend Lambda is bundled; `bench/cold-start.ts` builds its floor bundles the same way. */
@@ -56,8 +73,10 @@ export type TableAccess =
   | 'readWrite'
   /** Items by key only, in batches: the revocation check of every API function. */
   | 'lookup'
-  /** Lists a partition and deletes what it finds, in batches: the account purge. */
-  | 'purge';
+  /** Lists a partition and deletes what it finds, in batches: the account purge on the per-user stores. */
+  | 'purge'
+  /** Lists the purge requests and deletes finished ones with their revocations, one key at a time. */
+  | 'purgeQueue';
 /** Which media a function presigns GET URLs for: covers only, or audio and covers. */
 export type BucketAccess = 'none' | 'covers' | 'audioAndCovers';
 
@@ -113,12 +132,13 @@ export class ApiFunction extends Construct {
   useTable(table: AppTable, access: TableAccess): this {
     this.fn.addEnvironment(table.definition.envVar, table.table.tableName);
     if (access === 'none') return this;
-    const { actions, indexes } = TABLE_ACCESS[access];
+    const { actions, indexes, leadingKeys } = TABLE_ACCESS[access];
     const indexNames = indexes ? [...table.definition.globalIndexes, ...table.definition.localIndexes].map((index) => index.indexName) : [];
     iam.Grant.addToPrincipal({
       grantee: this.fn,
       actions: [...actions].sort(),
       resourceArns: [table.table.tableArn, ...indexNames.map((name) => `${table.table.tableArn}/index/${name}`)],
+      ...(leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } } } : {}),
     });
     return this;
   }

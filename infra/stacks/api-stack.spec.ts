@@ -283,7 +283,7 @@ describe('ApiStack', () => {
     expect(grantsOf('shuffle').actionsOn('RevocationsTable')).toEqual([]);
   });
 
-  it('erases deleted accounts every 10 minutes, listing and batch-deleting only the per-user stores and the purge requests', () => {
+  it('erases deleted accounts every 10 minutes, listing and deleting only the per-user stores and the purge requests', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(10 minutes)',
       State: 'ENABLED',
@@ -294,7 +294,15 @@ describe('ApiStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Events', MetricName: 'FailedInvocations', AlarmActions: [alarmTopic()] });
     const purge = grantsOf('purge');
     expect(purge.actionsOn('PlaylistsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
-    expect(purge.actionsOn('RevocationsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    // Single deletes and queries, only in the purge requests' and the revoked users' partitions:
+    // no ended session can be deleted (its tokens accepted again) nor a purge request written.
+    const onRevocations = purge.statements.filter((s) => JSON.stringify(s.Resource).includes('RevocationsTable'));
+    expect(onRevocations).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['purge', 'user#*'] } },
+      }),
+    ]);
     // Not the playlists' order index: the purge lists partitions by key.
     expect(purge.actionsOn('/index/')).toEqual([]);
     expect(purge.actionsOn('TracksTable')).toEqual([]);

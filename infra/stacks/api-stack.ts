@@ -101,7 +101,7 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     description: `Erases the data of deleted accounts every ${PURGE_PERIOD_MINUTES} minutes`,
     // Every per-user store of `userDataStores`, listed and deleted by key; the purge requests and
     // revocation records it clears. The media bucket holds nothing per user.
-    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purge' },
+    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purgeQueue' },
     media: 'none',
     // One Query and a few batch deletes per playlist; shorter than the period, so runs never overlap.
     timeout: Duration.minutes(5),

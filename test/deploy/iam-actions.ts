@@ -1,3 +1,4 @@
+import { tables } from '../../backend/adapters/dynamodb/tables';
 import type { IamRequest } from './iam-policy';
 import type { PseudoParameters } from './template-resolver';
 
@@ -54,12 +55,57 @@ const transactionActions: Record<string, string> = {
   ConditionCheck: 'dynamodb:ConditionCheckItem',
 };
 
+type Item = Record<string, { S?: string; N?: string; B?: string }>;
+
 interface DynamoBody {
   TableName?: string;
   IndexName?: string;
-  RequestItems?: Record<string, unknown>;
+  Key?: Item;
+  Item?: Item;
+  KeyConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
+  RequestItems?: Record<string, { Keys?: Item[] } | { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>;
   TransactItems?: Record<string, { TableName: string }>[];
 }
+
+/** The partition key every table has (tables.ts): `dynamodb:LeadingKeys` are its values in a request. */
+const PARTITION_KEY = (() => {
+  const names = new Set(tables.map((table) => table.partitionKey.name));
+  if (names.size !== 1) throw new Error('tables with different partition keys: map dynamodb:LeadingKeys per table');
+  return [...names][0]!;
+})();
+
+const keyValue = (item: Item | undefined) => {
+  const value = item?.[PARTITION_KEY];
+  return value?.S ?? value?.N ?? value?.B;
+};
+
+/**
+ * The partition key values a single-table request touches, as IAM fills `dynamodb:LeadingKeys`:
+ * its Key or Item, the equality on the partition key of a Query's key condition, none for a
+ * Scan. Undefined where it can't be read (a Query on an index, whose partition key is another).
+ */
+function leadingKeysOf(operation: string, body: DynamoBody): string[] | undefined {
+  if (operation === 'Scan') return [];
+  if (operation === 'Query') {
+    if (body.IndexName || !body.KeyConditionExpression) return undefined;
+    const name = (token: string) => (token.startsWith('#') ? body.ExpressionAttributeNames?.[token] : token);
+    for (const [, left, right] of body.KeyConditionExpression.matchAll(/([#:\w]+)\s*=\s*([#:\w]+)/g)) {
+      const [attribute, placeholder] = left!.startsWith(':') ? [right!, left!] : [left!, right!];
+      if (name(attribute) !== PARTITION_KEY || !placeholder.startsWith(':')) continue;
+      const value = keyValue({ [PARTITION_KEY]: body.ExpressionAttributeValues?.[placeholder] ?? {} });
+      return value === undefined ? undefined : [value];
+    }
+    return undefined;
+  }
+  const value = keyValue(body.Key ?? body.Item);
+  return value === undefined ? undefined : [value];
+}
+
+/** `{ 'dynamodb:LeadingKeys': keys }`, or nothing when the keys are unknown. */
+const leadingKeysContext = (keys: (string | undefined)[] | undefined): Pick<IamRequest, 'context'> =>
+  keys && keys.every((key) => key !== undefined) ? { context: { 'dynamodb:LeadingKeys': [...new Set(keys as string[])] } } : {};
 
 function parseJson(call: RecordedCall): DynamoBody {
   return call.body.length ? (JSON.parse(call.body.toString('utf8')) as DynamoBody) : {};
@@ -76,10 +122,15 @@ function dynamoRequests(call: RecordedCall, { region, account, partition }: Pseu
   if (singleTableOperations.has(operation)) {
     if (!body.TableName) throw new Error(`DynamoDB ${operation} without TableName`);
     const resource = body.IndexName ? `${tableArn(body.TableName)}/index/${body.IndexName}` : tableArn(body.TableName);
-    return [{ action: `dynamodb:${operation}`, resource }];
+    return [{ action: `dynamodb:${operation}`, resource, ...leadingKeysContext(leadingKeysOf(operation, body)) }];
   }
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
-    return Object.keys(body.RequestItems ?? {}).map((table) => ({ action: `dynamodb:${operation}`, resource: tableArn(table) }));
+    return Object.entries(body.RequestItems ?? {}).map(([table, requests]) => {
+      const keys = Array.isArray(requests)
+        ? requests.map((request) => keyValue(request.DeleteRequest?.Key ?? request.PutRequest?.Item))
+        : requests.Keys?.map(keyValue);
+      return { action: `dynamodb:${operation}`, resource: tableArn(table), ...leadingKeysContext(keys) };
+    });
   }
   if (operation === 'TransactGetItems' || operation === 'TransactWriteItems') {
     return (body.TransactItems ?? []).flatMap((item) =>

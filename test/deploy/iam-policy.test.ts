@@ -56,6 +56,32 @@ describe('policy evaluator', () => {
     expect(evaluate([readTracks, { ...conditional, Effect: 'Deny' }], { action: 'dynamodb:GetItem', resource: table('tracks') })).toBe('explicit-deny');
   });
 
+  it('evaluates string conditions over a multivalued key as IAM does: every value (ForAllValues) or any (ForAnyValue) must match', () => {
+    const leading = (operator: string, patterns: string[]): PolicyStatement => ({
+      ...allow(['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'], table('revocations')),
+      Condition: { [operator]: { 'dynamodb:LeadingKeys': patterns } },
+    });
+    const request = (action: string, keys: string[]) => ({ action, resource: table('revocations'), context: { 'dynamodb:LeadingKeys': keys } });
+    const purgeOnly = leading('ForAllValues:StringLike', ['purge', 'user#*']);
+    expect(evaluate([purgeOnly], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe('allow');
+    expect(evaluate([purgeOnly], request('dynamodb:Query', ['purge']))).toBe('allow');
+    expect(evaluate([purgeOnly], request('dynamodb:DeleteItem', ['session#ses_a']))).toBe('implicit-deny');
+    expect(evaluate([purgeOnly], request('dynamodb:DeleteItem', ['user#usr_a', 'session#ses_a']))).toBe('implicit-deny');
+    // Like is case-sensitive and whole-value: `purge` does not match `purges` or `Purge`.
+    expect(evaluate([purgeOnly], request('dynamodb:Query', ['purges']))).toBe('implicit-deny');
+    expect(evaluate([purgeOnly], request('dynamodb:Query', ['Purge']))).toBe('implicit-deny');
+    // IAM's known trap, kept: ForAllValues holds for a request without the key (a Scan has no leading key).
+    expect(evaluate([purgeOnly], request('dynamodb:Scan', []))).toBe('allow');
+    expect(evaluate([leading('ForAllValues:StringEquals', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe('implicit-deny');
+    expect(evaluate([leading('ForAnyValue:StringLike', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a', 'session#ses_a']))).toBe('allow');
+    expect(evaluate([leading('ForAnyValue:StringLike', ['user#*'])], request('dynamodb:Scan', []))).toBe('implicit-deny');
+    // A key the mapper could not know leaves the condition unknown: no Allow.
+    expect(evaluate([purgeOnly], { action: 'dynamodb:DeleteItem', resource: table('revocations') })).toBe('implicit-deny');
+    // Every operator and every key of a Condition must hold.
+    const both = { ...purgeOnly, Condition: { ...purgeOnly.Condition, Bool: { 'aws:SecureTransport': 'true' } } };
+    expect(evaluate([both], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe('implicit-deny');
+  });
+
   it('reviews which grants, actions and resources no request used', () => {
     const unusedTable = allow('dynamodb:GetItem', table('home'));
     const [tracks, home] = reviewGrants([readTracks, unusedTable], [{ action: 'dynamodb:GetItem', resource: table('tracks') }]);
@@ -85,6 +111,31 @@ describe('recorded call → IAM checks', () => {
       { action: 'dynamodb:ConditionCheckItem', resource: table('tracks') },
     ]);
     expect(() => map(dynamo('ExecuteStatement', { Statement: 'SELECT 1' }))).toThrow(/no IAM mapping/);
+  });
+
+  it('gives each DynamoDB check the partition key values it touches (dynamodb:LeadingKeys)', () => {
+    const leadingKeys = (call: RecordedCall) => map(call).map((r) => r.context?.['dynamodb:LeadingKeys']);
+    expect(leadingKeys(dynamo('DeleteItem', { TableName: 'r', Key: { pk: { S: 'user#u1' }, sk: { S: 'revoked' } } }))).toEqual([['user#u1']]);
+    expect(leadingKeys(dynamo('GetItem', { TableName: 'r', Key: { pk: { S: 'feed' }, sk: { S: 'current' } } }))).toEqual([['feed']]);
+    expect(leadingKeys(dynamo('PutItem', { TableName: 'r', Item: { pk: { S: 'session#s1' }, sk: { S: 'ended' } } }))).toEqual([['session#s1']]);
+    const query = (KeyConditionExpression: string, names?: Record<string, string>) =>
+      dynamo('Query', { TableName: 'r', KeyConditionExpression, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':p': { S: 'purge' }, ':s': { S: 'user#' } } });
+    expect(leadingKeys(query('pk = :p'))).toEqual([['purge']]);
+    expect(leadingKeys(query('begins_with(sk, :s) AND #k=:p', { '#k': 'pk' }))).toEqual([['purge']]);
+    expect(leadingKeys(query('(:p = pk) and sk > :s'))).toEqual([['purge']]);
+    // An index's partition key is not the table's: unknown, so a LeadingKeys condition can't allow it.
+    expect(leadingKeys(dynamo('Query', { TableName: 'r', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'x' } } }))).toEqual([undefined]);
+    expect(leadingKeys(dynamo('Scan', { TableName: 'r' }))).toEqual([[]]);
+    const batch = dynamo('BatchWriteItem', {
+      RequestItems: {
+        a: [{ DeleteRequest: { Key: { pk: { S: 'user#u1' }, sk: { S: 'x' } } } }, { PutRequest: { Item: { pk: { S: 'purge' }, sk: { S: 'y' } } } }],
+        b: [{ DeleteRequest: { Key: { pk: { S: 'user#u1' }, sk: { S: 'z' } } } }],
+      },
+    });
+    expect(leadingKeys(batch)).toEqual([['user#u1', 'purge'], ['user#u1']]);
+    expect(leadingKeys(dynamo('BatchGetItem', { RequestItems: { a: { Keys: [{ pk: { S: 'user#u2' }, sk: { S: 'revoked' } }, { pk: { S: 'session#s2' }, sk: { S: 'ended' } }] } } }))).toEqual([
+      ['user#u2', 'session#s2'],
+    ]);
   });
 
   it('maps Secrets Manager operations to their action on the secret the request names by ARN', () => {

@@ -16,6 +16,12 @@ export interface PolicyStatement {
 export interface IamRequest {
   action: string;
   resource: string;
+  /**
+   * The request's condition keys and their values, as far as they can be read off the call
+   * (e.g. `dynamodb:LeadingKeys`). An empty list is a key the request does not carry; a key
+   * missing here is unknown.
+   */
+  context?: Record<string, readonly string[]>;
 }
 
 export type Decision = 'allow' | 'implicit-deny' | 'explicit-deny';
@@ -59,15 +65,49 @@ function statementApplies(statement: PolicyStatement, request: IamRequest): bool
   return action && resource;
 }
 
+/** The string operators the evaluator knows, optionally qualified for multivalued keys. */
+const STRING_OPERATOR = /^(?:(ForAllValues|ForAnyValue):)?(StringEquals|StringLike)$/;
+
+/**
+ * Whether a statement's Condition holds for the request: every operator and every key in it
+ * must (values listed for one key are alternatives). `undefined` when that can't be known
+ * offline: an operator the evaluator does not model, or a key the request's context lacks.
+ * ForAllValues holds for a request without the key at all, as in IAM (the reason such a
+ * condition belongs only beside actions that always carry the key).
+ */
+function conditionHolds(condition: Record<string, unknown>, request: IamRequest): boolean | undefined {
+  let unknown = false;
+  for (const [operator, keys] of Object.entries(condition)) {
+    const parsed = STRING_OPERATOR.exec(operator);
+    for (const [key, expected] of Object.entries(keys as Record<string, string | string[]>)) {
+      const values = request.context?.[key];
+      if (!parsed || values === undefined) {
+        unknown = true;
+        continue;
+      }
+      const [, qualifier, comparison] = parsed;
+      const matches = (value: string) => list(expected).some((p) => (comparison === 'StringLike' ? glob(p, value, false) : p === value));
+      let holds: boolean | undefined;
+      if (qualifier === 'ForAllValues') holds = values.every(matches);
+      else if (qualifier === 'ForAnyValue') holds = values.some(matches);
+      else holds = values.length === 1 ? matches(values[0]!) : undefined;
+      if (holds === false) return false;
+      if (holds === undefined) unknown = true;
+    }
+  }
+  return unknown ? undefined : true;
+}
+
 /**
  * IAM's identity-policy logic: an explicit Deny wins, then any Allow, else the implicit deny.
- * Condition keys can't be known offline, so a conditional Allow is not counted and a
- * conditional Deny is: the evaluator errs towards red.
+ * A condition that can't be decided offline (see `conditionHolds`) leaves its Allow uncounted
+ * and its Deny counted: the evaluator errs towards red.
  */
 export function evaluate(statements: readonly PolicyStatement[], request: IamRequest): Decision {
   const applying = statements.filter((s) => statementApplies(s, request));
-  if (applying.some((s) => s.Effect === 'Deny')) return 'explicit-deny';
-  return applying.some((s) => s.Effect === 'Allow' && !s.Condition) ? 'allow' : 'implicit-deny';
+  const holds = (s: PolicyStatement) => (s.Condition ? conditionHolds(s.Condition, request) : true);
+  if (applying.some((s) => s.Effect === 'Deny' && holds(s) !== false)) return 'explicit-deny';
+  return applying.some((s) => s.Effect === 'Allow' && holds(s) === true) ? 'allow' : 'implicit-deny';
 }
 
 /** How much of one Allow statement the observed requests used. */

@@ -212,6 +212,9 @@ describe.each(databaseTargets())('registration on $name', (target) => {
       const refresh = await api.post('/auth/refresh', { refreshToken: session.refreshToken });
       expect(refresh.status).toBe(401);
       expect(refresh.body.error.code).toBe('invalid_refresh_token');
+      expect((await api.get('/auth/me', session.accessToken)).status).toBe(401);
+      // Its sessions ended, so not even the route that lets a half-deleted account finish its deletion takes the token.
+      expect((await api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(401);
       expect(admin.revocations.revokedUsers).toContainEqual({ userId: user.id, reason: 'disabled' });
 
       await enableUser(admin.deps, account.email);

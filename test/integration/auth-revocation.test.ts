@@ -9,19 +9,28 @@ import { MemoryRevocations } from '../../backend/auth/revocations.memory';
 import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
 import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 
-/** Revocations that can be made to fail, as DynamoDB out of reach would. */
+/** Revocations that can be made to fail, as DynamoDB out of reach would, or slow, with requests arriving meanwhile. */
 class SwitchableRevocations implements Revocations {
   readonly recorded = new MemoryRevocations();
   down = false;
+  /** Runs once, inside the next write, before it lands: what other requests do while it is on its way. */
+  whileWriting?: () => Promise<void>;
 
   async sessionsEnded(userId: string, sessionIds: string[]) {
-    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    await this.write();
     await this.recorded.sessionsEnded(userId, sessionIds);
   }
 
   async userRevoked(userId: string, reason: 'disabled' | 'deleted') {
-    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    await this.write();
     await this.recorded.userRevoked(userId, reason);
+  }
+
+  private async write() {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    const meanwhile = this.whileWriting;
+    this.whileWriting = undefined;
+    await meanwhile?.();
   }
 }
 
@@ -81,14 +90,65 @@ describe.each(databaseTargets())('revocations from the auth server on $name', (t
     expect((await api.get('/auth/me', current.accessToken)).status).toBe(200);
   });
 
-  it.runIf(target.enabled)('revokes a deleted user and queues their data for erasure; when that fails, keeps the account and the request can be repeated', async () => {
+  it.runIf(target.enabled)('tells the API of a session that signed in while a password change was being written', async () => {
+    const account = newAccount();
+    const current = await registerAndSignIn(api, account);
+    await api.post('/auth/login', { email: account.email, password: account.password });
+    let late: { accessToken: string; refreshToken: string } | undefined;
+    revocations.whileWriting = async () => {
+      late = (await api.post('/auth/login', { email: account.email, password: account.password })).body;
+    };
+
+    expect((await api.post('/auth/password', { currentPassword: account.password, newPassword: 'another long passphrase' }, current.accessToken)).status).toBe(204);
+    expect(revocations.recorded.endedSessions.get(sessionOf(late!.accessToken))).toBe(current.user.id);
+    expect((await api.post('/auth/refresh', { refreshToken: late!.refreshToken })).status).toBe(401);
+    expect((await api.get('/auth/me', current.accessToken)).status).toBe(200);
+  });
+
+  it.runIf(target.enabled)('ends a reused refresh token\'s session for the API too; when that fails, still answers 401', async () => {
+    const reused = async () => {
+      const session = await registerAndSignIn(api, newAccount());
+      const second = (await api.post('/auth/refresh', { refreshToken: session.refreshToken })).body as { refreshToken: string };
+      // The successor is spent too, so the first token is past any grace: it leaked.
+      expect((await api.post('/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(200);
+      return { session, reuse: await api.post('/auth/refresh', { refreshToken: session.refreshToken }) };
+    };
+
+    const { session, reuse } = await reused();
+    expect(reuse.status).toBe(401);
+    expect(revocations.recorded.endedSessions.get(sessionOf(session.accessToken))).toBe(session.user.id);
+
+    revocations.down = true;
+    const failed = await reused();
+    revocations.down = false;
+    expect(failed.reuse).toMatchObject({ status: 401, body: { error: { code: 'invalid_refresh_token' } } });
+    expect(notWritten().at(-1)).toMatchObject({ level: 'error', userId: failed.session.user.id, sessionIds: [sessionOf(failed.session.accessToken)] });
+    expect(revocations.recorded.endedSessions.has(sessionOf(failed.session.accessToken))).toBe(false);
+  });
+
+  it.runIf(target.enabled)('refuses a refresh that comes while the deletion is being written', async () => {
+    const account = newAccount();
+    const session = await registerAndSignIn(api, account);
+    let refreshed: { status: number } | undefined;
+    revocations.whileWriting = async () => {
+      refreshed = await api.post('/auth/refresh', { refreshToken: session.refreshToken });
+    };
+
+    expect((await api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(204);
+    expect(refreshed?.status).toBe(401);
+  });
+
+  it.runIf(target.enabled)('revokes a deleted user and queues their data for erasure; when that fails, the account is unusable and the request can be repeated', async () => {
     const account = newAccount();
     const session = await registerAndSignIn(api, account);
 
     revocations.down = true;
     expect(await api.delete('/auth/me', { password: account.password }, session.accessToken)).toMatchObject(unavailable);
     expect(notWritten().at(-1)).toMatchObject({ userId: session.user.id, reason: 'deleted' });
-    expect((await api.get('/auth/me', session.accessToken)).status).toBe(200);
+    // Disabled before the API was told: nothing of it works here any more, so it cannot be given tokens the API would accept.
+    expect((await api.get('/auth/me', session.accessToken)).status).toBe(401);
+    expect((await api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    expect((await api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
 
     revocations.down = false;
     expect((await api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(204);

@@ -13,6 +13,7 @@ import { createS3Client } from '../../backend/adapters/s3/client';
 import { purgeDeletedAccounts } from '../../backend/api/accounts/purge-accounts';
 import { userDataStores } from '../../backend/api/accounts/user-data-stores';
 import { loadApiConfig } from '../../backend/api/config';
+import { apiRoutes } from '../../backend/api/routes';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 import { ApiClient, catalogTrackIds, expectStatus } from '../../bench/lib/api-client';
@@ -53,24 +54,54 @@ async function signIn() {
 async function apiAccess(accessToken: string) {
   const read = await api(accessToken).get('/playlists');
   const write = await api(accessToken).post('/playlists', { name: 'after the end' });
-  return { read: read.status, write: write.status, bodies: [read.body, write.body] };
+  return { read: read.status, write: write.status };
 }
 
 /** Waits out the API's revocation cache, as a client would wait at most this long. */
 const afterCacheWindow = () => new Promise((resolve) => setTimeout(resolve, CACHE_SECONDS * 1000 + 200));
 
-const refused = { read: 401, write: 401, bodies: Array(2).fill({ error: { code: 'unauthorized', message: 'Access token revoked; sign in again' } }) };
+/**
+ * Every route of the API (the table the local gateway serves), its path parameters filled in
+ * and writes with an empty body: the revocation check comes before anything looks at either.
+ */
+const everyRoute = apiRoutes.map(({ routeKey }) => {
+  const [method, template] = routeKey.split(' ') as [string, string];
+  return { routeKey, method, path: template.replace(/\{\w+\}/g, 'unknown1'), body: method === 'POST' || method === 'PATCH' ? {} : undefined };
+});
+
+/** Each route's status and body with `accessToken`, by route key. */
+async function answersOnEveryRoute(accessToken: string) {
+  const answers = await Promise.all(
+    everyRoute.map(async (route) => [route.routeKey, await api(accessToken).request(route.method, route.path, route.body)] as const),
+  );
+  return new Map(answers);
+}
+
+/** Before: no route refuses the token, so a 401 after can only be the revocation. */
+async function expectAcceptedOnEveryRoute(accessToken: string) {
+  const refusing = [...(await answersOnEveryRoute(accessToken))].filter(([, answer]) => answer.status === 401).map(([routeKey]) => routeKey);
+  expect(refusing).toEqual([]);
+}
+
+async function expectRefusedOnEveryRoute(accessToken: string) {
+  const answers = await answersOnEveryRoute(accessToken);
+  const revoked = { status: 401, body: { error: { code: 'unauthorized', message: 'Access token revoked; sign in again' } } };
+  expect(Object.fromEntries([...answers].map(([routeKey, { status, body }]) => [routeKey, { status, body }]))).toEqual(
+    Object.fromEntries(everyRoute.map(({ routeKey }) => [routeKey, revoked])),
+  );
+}
 
 describe('revoked access tokens at the API', () => {
   it('refuses the access token of a logged-out session within the cache window, and the auth server at once', async () => {
     const session = await signIn();
-    // Read once before: the function has the session in its cache when the logout happens.
-    expect((await apiAccess(session.accessToken)).read).toBe(200);
+    // Every function once before: each has the session in its cache when the logout happens.
+    expect(await apiAccess(session.accessToken)).toMatchObject({ read: 200, write: 201 });
+    await expectAcceptedOnEveryRoute(session.accessToken);
 
     expect((await auth().post('/auth/logout', { refreshToken: session.refreshToken })).status).toBe(204);
     expect((await auth().get('/auth/me', session.accessToken)).status).toBe(401);
     await afterCacheWindow();
-    expect(await apiAccess(session.accessToken)).toEqual(refused);
+    await expectRefusedOnEveryRoute(session.accessToken);
   });
 
   it("refuses the other sessions' tokens after a password change, and keeps the session that changed it", async () => {
@@ -82,8 +113,9 @@ describe('revoked access tokens at the API', () => {
     expect(changed.status).toBe(204);
     expect((await auth().get('/auth/me', second.accessToken)).status).toBe(401);
     await afterCacheWindow();
-    expect(await apiAccess(second.accessToken)).toEqual(refused);
+    await expectRefusedOnEveryRoute(second.accessToken);
     expect(await apiAccess(first.accessToken)).toMatchObject({ read: 200, write: 201 });
+    await expectAcceptedOnEveryRoute(first.accessToken);
   });
 
   it('refuses the access token of a deleted account within the cache window', async () => {
@@ -92,7 +124,7 @@ describe('revoked access tokens at the API', () => {
 
     expect((await auth().delete('/auth/me', { password: session.password }, session.accessToken)).status).toBe(204);
     await afterCacheWindow();
-    expect(await apiAccess(session.accessToken)).toEqual(refused);
+    await expectRefusedOnEveryRoute(session.accessToken);
   });
 });
 

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiRoutes } from '../../backend/api/routes';
 import { DEFAULT_RATE_LIMITS } from '../../backend/auth/rate-limits';
+import { MemoryRevocations } from '../../backend/auth/revocations.memory';
 import { startAuthServer, type RunningAuthServer } from '../../backend/auth/server';
 import { TEST_ARGON2 } from '../../backend/auth/testing/auth-test-server';
 import { apiAudience } from '../../backend/local/config';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     keysFile: join(authDir, 'keys.json'),
     argon2: TEST_ARGON2,
     rateLimits: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((name) => [name, { limit: 1e6, windowSeconds: 1 }])),
+    revocations: new MemoryRevocations(),
     log: () => {},
   });
 });

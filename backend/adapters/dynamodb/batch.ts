@@ -1,23 +1,23 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unavailable } from '../../domain/errors';
-import { backoff, chunks } from './cursor';
+import { sendUntilProcessed } from './batch-retry';
+import { chunks } from './cursor';
 
 type Key = Record<string, unknown>;
-const MAX_ATTEMPTS = 8;
 
 /** BatchGetItem in chunks of 100, retrying unprocessed keys with backoff. Order is not kept. */
 export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: readonly Key[]): Promise<Key[]> {
   const pages = await Promise.all(
     chunks(keys, 100).map(async (chunk) => {
       const found: Key[] = [];
-      let pending: Key[] = chunk;
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt === MAX_ATTEMPTS) throw unavailable('The catalog is busy, try again shortly');
-        if (attempt > 0) await backoff(attempt);
-        const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-        found.push(...(out.Responses?.[table] ?? []));
-        pending = (out.UnprocessedKeys?.[table]?.Keys as Key[] | undefined) ?? [];
-      }
+      await sendUntilProcessed(
+        chunk,
+        async (pending) => {
+          const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+          found.push(...(out.Responses?.[table] ?? []));
+          return (out.UnprocessedKeys?.[table]?.Keys as Key[] | undefined) ?? [];
+        },
+        'The catalog is busy, try again shortly',
+      );
       return found;
     }),
   );
@@ -36,12 +36,9 @@ export const batchPutAll = (doc: DynamoDBDocumentClient, table: string, items: r
 
 async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
   for (const chunk of chunks(requests, 25)) {
-    let pending = chunk;
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt === MAX_ATTEMPTS) throw unavailable();
-      if (attempt > 0) await backoff(attempt);
+    await sendUntilProcessed(chunk, async (pending) => {
       const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (out.UnprocessedItems?.[table] as typeof pending | undefined) ?? [];
-    }
+      return (out.UnprocessedItems?.[table] as WriteRequest[] | undefined) ?? [];
+    });
   }
 }

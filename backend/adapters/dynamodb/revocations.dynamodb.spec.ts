@@ -1,10 +1,19 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDb, type RunningEmulator } from '../../local/emulators';
 import { createDynamoClients } from './client';
 import { ensureTables } from './create-tables';
+import { createDynamoClient } from './low-level-client';
 import { DynamoPlaylistRepository } from './playlist-repository.dynamodb';
-import { DynamoPurgeQueue, DynamoRevocationLookup, DynamoRevocations, REVOCATION_MARGIN_SECONDS } from './revocations.dynamodb';
+import {
+  createDynamoRevocations,
+  DynamoPurgeQueue,
+  DynamoRevocationLookup,
+  DynamoRevocations,
+  REVOCATION_MARGIN_SECONDS,
+} from './revocations.dynamodb';
 
 const names = { playlists: 'spec-playlists', tracks: 'spec-tracks', home: 'spec-home', revocations: 'spec-revocations' };
 const LIFETIME = 900;
@@ -78,6 +87,41 @@ describe('revocations in DynamoDB', () => {
     expect(await lookup().lookup('usr_d', 'ses_d1')).toEqual({ sessionEnded: false, userRevokedBefore: undefined });
     expect(JSON.stringify(await scan(names.revocations))).not.toContain('usr_d');
   });
+});
+
+describe('a DynamoDB that accepts connections but never answers', () => {
+  let silent: Server;
+  const held: Socket[] = [];
+  let endpoint: string;
+
+  beforeAll(async () => {
+    silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent?.close(resolve));
+  });
+
+  /** How long `call` took to fail; a call still pending after 15 s counts as hung. */
+  async function secondsToFail(call: () => Promise<unknown>) {
+    const started = performance.now();
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+    const outcome = await Promise.race([call().then(() => 'answered', (error: unknown) => error), hung]);
+    expect(outcome).toBeInstanceOf(Error);
+    return (performance.now() - started) / 1000;
+  }
+
+  // Under the API functions' 10 s timeout, so they answer 503 themselves; the auth server's
+  // logout, password change and deletion fail as quickly.
+  it('fails the auth server\'s writes and the API\'s lookups within a few seconds', async () => {
+    const writer = createDynamoRevocations({ table: 'silent', region: 'us-east-1', endpoint, tokenLifetimeSeconds: LIFETIME });
+    const reader = new DynamoRevocationLookup(createDynamoClient({ region: 'us-east-1', endpoint }), 'silent');
+    const [write, read] = await Promise.all([secondsToFail(() => writer.sessionsEnded('usr_s', ['ses_s'])), secondsToFail(() => reader.lookup('usr_s', 'ses_s'))]);
+    expect(write).toBeLessThan(8);
+    expect(read).toBeLessThan(8);
+  }, 20_000);
 });
 
 describe("erasing a user's playlists", () => {

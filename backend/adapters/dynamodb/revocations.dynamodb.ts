@@ -1,40 +1,41 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  BatchWriteItemCommand,
+  DeleteItemCommand,
   type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Revocations } from '../../auth/revocations';
 import type { PurgeQueue, PurgeRequest } from '../../domain/account-purge';
-import { unavailable } from '../../domain/errors';
 import type { RevocationLookup, RevocationState } from '../../domain/revocations';
+import { sendUntilProcessed } from './batch-retry';
 import { createDynamoClient } from './low-level-client';
-import { backoff } from './cursor';
 
 /*
- * Item shapes of the revocations table (private to this adapter; see `revocationsTable`):
- * - ended session: pk `session#<sid>`, sk `ended`, expiresAt
- * - revoked user:  pk `user#<sub>`, sk `revoked`, revokedBefore, reason, expiresAt
- * - purge request: pk `purge`, sk `user#<sub>`, userId, deletedAt, settlesAt (no expiry)
- * Times are whole seconds since the epoch, as `iat` and DynamoDB's TTL count them. The clients
- * are the low-level ones: the API functions read this table on every request, and the document
- * client would add its import time to every cold start for four attributes.
+ * The item shapes are described with `revocationsTable` (tables.ts). The clients are the
+ * low-level ones: the API functions read this table on every request, and the document client
+ * would add its import time to every cold start for four attributes.
  */
 type Key = Record<string, AttributeValue>;
-const sessionKey = (sessionId: string): Key => ({ pk: { S: `session#${sessionId}` }, sk: { S: 'ended' } });
-const userKey = (userId: string): Key => ({ pk: { S: `user#${userId}` }, sk: { S: 'revoked' } });
+const USER_PREFIX = 'user#';
 const PURGE_PK = 'purge';
-const purgeKey = (userId: string): Key => ({ pk: { S: PURGE_PK }, sk: { S: `user#${userId}` } });
+const sessionKey = (sessionId: string): Key => ({ pk: { S: `session#${sessionId}` }, sk: { S: 'ended' } });
+const userKey = (userId: string): Key => ({ pk: { S: `${USER_PREFIX}${userId}` }, sk: { S: 'revoked' } });
+const purgeKey = (userId: string): Key => ({ pk: { S: PURGE_PK }, sk: { S: `${USER_PREFIX}${userId}` } });
 const num = (value: number): AttributeValue => ({ N: String(value) });
+
+/**
+ * The partitions `DynamoPurgeQueue` reads and deletes in, as IAM patterns: the purge function's
+ * grant is limited to them, so it can't touch an ended session.
+ */
+export const PURGE_QUEUE_PARTITIONS = [PURGE_PK, `${USER_PREFIX}*`] as const;
 
 /**
  * How long past the access-token lifetime a revocation is kept: room for clocks that disagree
  * and for requests already past the check when it was written.
  */
 export const REVOCATION_MARGIN_SECONDS = 60;
-const MAX_ATTEMPTS = 8;
 
 export interface RevocationTableOptions {
   /** Lifetime of the access tokens the revocations refuse (ACCESS_TOKEN_TTL_SECONDS). */
@@ -96,17 +97,14 @@ export class DynamoRevocationLookup implements RevocationLookup {
   ) {}
 
   async lookup(userId: string, sessionId?: string): Promise<RevocationState> {
-    let pending: Key[] = [userKey(userId), ...(sessionId ? [sessionKey(sessionId)] : [])];
     const found: Key[] = [];
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt === MAX_ATTEMPTS) throw unavailable();
-      if (attempt > 0) await backoff(attempt);
+    await sendUntilProcessed([userKey(userId), ...(sessionId ? [sessionKey(sessionId)] : [])], async (pending) => {
       const out = await this.client.send(
         new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'pk, revokedBefore' } } }),
       );
       found.push(...(out.Responses?.[this.table] ?? []));
-      pending = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
-    }
+      return out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    });
     const user = found.find((item) => item.pk?.S === userKey(userId).pk!.S);
     const revokedBefore = user?.revokedBefore?.N;
     return {
@@ -116,7 +114,10 @@ export class DynamoRevocationLookup implements RevocationLookup {
   }
 }
 
-/** The purge's side: lists the requests with a Query on their partition and clears finished ones. */
+/**
+ * The purge's side: lists the requests with a Query on their partition and clears finished ones
+ * with single DeleteItems, which its grant limits to `PURGE_QUEUE_PARTITIONS`.
+ */
 export class DynamoPurgeQueue implements PurgeQueue {
   constructor(
     private readonly client: DynamoDBClient,
@@ -145,13 +146,10 @@ export class DynamoPurgeQueue implements PurgeQueue {
   }
 
   async complete(request: PurgeRequest): Promise<void> {
-    // The revocation goes too: every token it refused has expired (settlesAt is its expiry).
-    let pending = [userKey(request.userId), purgeKey(request.userId)].map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt === MAX_ATTEMPTS) throw unavailable();
-      if (attempt > 0) await backoff(attempt);
-      const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
-      pending = (out.UnprocessedItems?.[this.table] as typeof pending | undefined) ?? [];
+    // The revocation goes too: every token it refused has expired (settlesAt is its expiry). The
+    // request last, so a failure in between leaves it for the next run to finish.
+    for (const key of [userKey(request.userId), purgeKey(request.userId)]) {
+      await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: key }));
     }
   }
 }

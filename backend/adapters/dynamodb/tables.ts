@@ -90,10 +90,13 @@ export const homeTable: TableDefinition = {
  * Access tokens that stopped being valid before they expire, and accounts whose data is still to
  * be erased. The auth server writes; every API function reads one user's and one session's item
  * per request; the account purge reads the requests and clears them.
- * - ended session: pk `session#<sid>`, sk `ended` (every token of that session is refused)
- * - revoked user:  pk `user#<sub>`, sk `revoked`, `revokedBefore` (tokens with `iat` ≤ it are refused)
- * - purge request: pk `purge`, sk `user#<sub>` (one Query lists the accounts still to be erased)
- * Revocations carry `expiresAt`: once every token they refuse has expired, DynamoDB drops them.
+ * - ended session: pk `session#<sid>`, sk `ended`, `expiresAt` (every token of that session is refused)
+ * - revoked user:  pk `user#<sub>`, sk `revoked`, `revokedBefore` (tokens with `iat` ≤ it are refused),
+ *   `reason` (`disabled` | `deleted`), `expiresAt`
+ * - purge request: pk `purge`, sk `user#<sub>`, `userId`, `deletedAt`, `settlesAt` (one Query lists the
+ *   accounts still to be erased; no expiry: the purge deletes it)
+ * Times are whole seconds since the epoch, as `iat` and TTL count them. Revocations carry
+ * `expiresAt`: once every token they refuse has expired, DynamoDB drops them.
  */
 export const revocationsTable: TableDefinition = {
   id: 'revocations',

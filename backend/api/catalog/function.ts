@@ -3,7 +3,7 @@ import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-reposit
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
-import { accessCheckFor } from '../revocations';
+import { accessCheckFor } from '../access-check';
 import type { ApiHandler } from '../types';
 import { catalogRoutes } from './handlers';
 

@@ -4,7 +4,7 @@ import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dy
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
-import { accessCheckFor } from '../revocations';
+import { accessCheckFor } from '../access-check';
 import type { ApiHandler } from '../types';
 import { homeRoutes } from './handlers';
 

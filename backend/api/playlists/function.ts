@@ -4,7 +4,7 @@ import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repos
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
-import { accessCheckFor } from '../revocations';
+import { accessCheckFor } from '../access-check';
 import type { ApiHandler } from '../types';
 import { playlistRoutes } from './handlers';
 

@@ -2,7 +2,7 @@ import type { TrackSearch } from '../../domain/search';
 import type { ApiConfig } from '../config';
 import { dispatch } from '../http';
 import { urlSignerFor } from '../media-url-signer';
-import { accessCheckFor } from '../revocations';
+import { accessCheckFor } from '../access-check';
 import type { ApiHandler } from '../types';
 import { searchRoutes } from './handlers';
 

@@ -8,10 +8,22 @@ import { adminCommand, runAdminRequest } from './command';
 import { openAdminDeps } from './deps';
 import { newSealingKeys } from './sealed-secrets';
 
+/** Revocations that run `whileWriting` inside the next write, as other requests would arrive during a slow one. */
+class SlowRevocations extends MemoryRevocations {
+  whileWriting?: () => Promise<void>;
+
+  override async userRevoked(userId: string, reason: 'disabled' | 'deleted') {
+    const meanwhile = this.whileWriting;
+    this.whileWriting = undefined;
+    await meanwhile?.();
+    await super.userRevoked(userId, reason);
+  }
+}
+
 describe('the admin command on a SQLite user database', () => {
   let dir: string;
   let deps: Awaited<ReturnType<typeof openAdminDeps>>;
-  let revocations: MemoryRevocations;
+  let revocations: SlowRevocations;
   let out: string;
   let err: string;
   let stdin: string;
@@ -25,7 +37,7 @@ describe('the admin command on a SQLite user database', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-admin-'));
-    revocations = new MemoryRevocations();
+    revocations = new SlowRevocations();
     deps = await openAdminDeps({ databaseUrl: `sqlite:${join(dir, 'auth.sqlite')}`, revocations });
   });
   afterAll(async () => {
@@ -124,5 +136,27 @@ describe('the admin command on a SQLite user database', () => {
 
     expect(await admin('enable', 'ada@example.com')).toBe(1);
     expect(err).toBe('admin: no user has the email ada@example.com\n');
+  });
+
+  it('disables the account before the API hears of a disable or a deletion, so no sign-in or refresh slips in between', async () => {
+    stdin = 'a password typed by the admin\n';
+    expect(await admin('create-user', '--email', 'mo@example.com', '--name', 'Mo', '--password-stdin')).toBe(0);
+    const mo = (await deps.repository.findUserByEmail('mo@example.com'))!;
+    const disabledWhileWriting = () => {
+      let disabledAt: number | null | undefined;
+      revocations.whileWriting = async () => {
+        disabledAt = (await deps.repository.findUserById(mo.id))?.disabledAt;
+      };
+      return () => disabledAt;
+    };
+
+    const duringDisable = disabledWhileWriting();
+    expect(await admin('disable', 'mo@example.com')).toBe(0);
+    expect(duringDisable()).toEqual(expect.any(Number));
+
+    expect(await admin('enable', 'mo@example.com')).toBe(0);
+    const duringDelete = disabledWhileWriting();
+    expect(await admin('delete', 'mo@example.com', '--yes')).toBe(0);
+    expect(duringDelete()).toEqual(expect.any(Number));
   });
 });

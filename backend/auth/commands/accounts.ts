@@ -88,7 +88,8 @@ async function requireUser(deps: AccountDeps, userId: string) {
 /**
  * Sets a new password and ends every other session of the user (the calling one stays), for the
  * API too. The API hears of it first: if that fails nothing has changed, and the same request
- * (with the same current password) can simply be repeated.
+ * (with the same current password) can simply be repeated. A session that signed in while it
+ * was being told is ended too, and the API told of it after.
  */
 export async function changePassword(
   deps: AccountDeps & RevokeDeps,
@@ -103,18 +104,26 @@ export async function changePassword(
   const others = (await deps.repository.listLiveSessions(user.id, now)).filter((sessionId) => sessionId !== currentSessionId);
   if (others.length) await revoke(deps, { userId: user.id, sessionIds: others }, (revocations) => revocations.sessionsEnded(user.id, others));
   await deps.repository.updatePasswordHash(user.id, passwordHash, now);
-  await deps.repository.revokeUserSessions(user.id, now, currentSessionId);
+  const ended = await deps.repository.revokeUserSessions(user.id, now, currentSessionId);
+  const late = ended.filter((sessionId) => !others.includes(sessionId));
+  if (late.length) await revoke(deps, { userId: user.id, sessionIds: late }, (revocations) => revocations.sessionsEnded(user.id, late));
 }
 
 /**
- * Deletes the account and all its sessions after re-checking the password. The API hears of it
- * first (its tokens stop working, and its data is queued for erasure): if that fails the
- * account is still there and the request can be repeated; a deleted account whose tokens
- * still work, or whose data is never erased, cannot happen.
+ * Deletes the account and all its sessions after re-checking the password. The account is
+ * disabled first, so no sign-in or refresh issues a token after the API's revocation is taken.
+ * Then the API hears of it (its tokens stop working, and its data is queued for erasure), and
+ * only then is the account deleted. When a step fails, what is left is an account nobody can
+ * use, whose deletion the same request (with the same, still live session) completes: never a
+ * deleted account whose tokens still work, nor a usable one whose data is being erased.
  */
 export async function deleteAccount(deps: AccountDeps & RevokeDeps, userId: string, password: string): Promise<void> {
   const user = await requireUser(deps, userId);
   if (!(await deps.passwords.verify(password, user.passwordHash))) throw wrongPassword('password');
+  if (user.disabledAt === null) {
+    const now = (deps.now ?? Date.now)();
+    await deps.repository.setUserDisabled(user.id, now, now);
+  }
   await revoke(deps, { userId: user.id, reason: 'deleted' }, (revocations) => revocations.userRevoked(user.id, 'deleted'));
   await deps.repository.deleteUser(user.id);
 }

@@ -80,12 +80,17 @@ export async function enableUser(deps: AdminDeps, email: string): Promise<UserRe
 }
 
 /**
- * Deletes the account as its owner would, without the password: the API is told first (its
- * tokens stop working and its data is removed), so a failure leaves an account that a retry
- * deletes rather than a deleted one whose tokens still work.
+ * Deletes the account as its owner would, without the password, and in the same order: disabled
+ * first (no sign-in or refresh after the API's revocation is taken), then the API told (its
+ * tokens stop working and its data is removed), then deleted. A failure leaves a disabled
+ * account that a retry deletes, never a deleted one whose tokens still work.
  */
 export async function deleteUser(deps: AdminDeps, email: string): Promise<UserRecord> {
   const user = await userByEmail(deps, email);
+  if (user.disabledAt === null) {
+    const now = (deps.now ?? Date.now)();
+    await deps.repository.setUserDisabled(user.id, now, now);
+  }
   await deps.revocations.userRevoked(user.id, 'deleted');
   await deps.repository.deleteUser(user.id);
   return user;

@@ -52,12 +52,12 @@ export async function startSession(deps: SessionDeps, user: UserRecord): Promise
 
 /**
  * Exchanges a refresh token for a new pair. Each token works once: presenting a used one
- * means it leaked, so the whole family is revoked. Except within the grace window right after
- * the exchange, while its successor is still unused: then it was the same client twice (two
- * of its parts at once, or a retry after a lost response), which gets that same successor and
- * a fresh access token.
+ * means it leaked, so the whole family is revoked, for the API too. Except within the grace
+ * window right after the exchange, while its successor is still unused: then it was the same
+ * client twice (two of its parts at once, or a retry after a lost response), which gets that
+ * same successor and a fresh access token.
  */
-export async function rotateSession(deps: SessionDeps, refreshToken: string): Promise<Session> {
+export async function rotateSession(deps: SessionDeps & RevokeDeps, refreshToken: string): Promise<Session> {
   const now = (deps.now ?? Date.now)();
   const tokenHash = hashRefreshToken(refreshToken);
   const stored = await deps.repository.findRefreshToken(tokenHash);
@@ -86,6 +86,12 @@ export async function rotateSession(deps: SessionDeps, refreshToken: string): Pr
   }
   await deps.repository.revokeFamily(stored.familyId, now);
   deps.log({ level: 'warn', msg: 'refresh token reuse; session family revoked', userId: stored.userId, sessionId: stored.familyId });
+  const { userId, familyId } = stored;
+  try {
+    await revoke(deps, { userId, sessionIds: [familyId] }, (revocations) => revocations.sessionsEnded(userId, [familyId]));
+  } catch {
+    // Logged by `revoke`. The presenter of a leaked token gets 401 all the same, not a 503 inviting a retry.
+  }
   throw invalidRefreshToken();
 }
 

@@ -77,9 +77,10 @@ export function authRoutes(deps: AuthDeps): Router<AuthState> {
     },
   );
 
+  // A deletion that failed half-way leaves the account disabled with this session live: repeating it completes it.
   router.delete(
     '/me',
-    requireUser,
+    authenticate(deps, { admitDisabled: true }),
     limitWrongPasswords(limiters.wrongPasswordsPerUser),
     validate(DeleteAccountSchema),
     async (ctx) => {

@@ -6,6 +6,7 @@ import { createConnection } from 'mysql2/promise';
 import { requirement } from '../../../test/support/requirements';
 import type { Argon2Params } from '../password-hasher';
 import type { RateLimitSettings } from '../rate-limits';
+import { MemoryRevocations } from '../revocations.memory';
 import { type AuthServerOptions, type RunningAuthServer, startAuthServer } from '../server';
 
 /** Fast enough for suites that hash hundreds of passwords (well under a millisecond); production uses OWASP_ARGON2ID. */
@@ -93,6 +94,8 @@ export async function startTestAuthServer(
       // Suites register freely; the registration suite sets each policy itself.
       registration: 'open',
       log: (entry) => logs.push(entry),
+      // No API behind it: what it would be told stays in this process (suites that check it pass their own).
+      revocations: new MemoryRevocations(),
       ...overrides,
     });
   } catch (error) {
