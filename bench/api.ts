@@ -10,7 +10,7 @@ import { runLoad, type LoadScenario } from './lib/load';
 import { startFreshStack } from './lib/local-stack';
 import { numberOption } from './lib/options';
 import { emitFigures, figure, loadNote, machineNote, markdownTable, median, round, saveResults, withSpread, type Figure } from './lib/report';
-import { countServerRequests, dynamoOperation, settled, type RequestCounts } from './lib/request-counter';
+import { countClientRequests, countServerRequests, dynamoOperation, settled, type RequestCounts } from './lib/request-counter';
 
 const options = {
   runs: numberOption('runs', 3),
@@ -82,7 +82,7 @@ async function probe(api: ApiClient, scenario: LoadScenario, count: number): Pro
 async function runOnce(run: number): Promise<EndpointRun[]> {
   const fresh = await startFreshStack('bench-api');
   const { stack } = fresh;
-  const dynamo = countServerRequests(stack.dynamodb, dynamoOperation);
+  const dynamo = countClientRequests(stack.dynamodb, dynamoOperation);
   const gateway = countServerRequests(stack.api, () => 'request');
   try {
     const fixtures = await createApiFixtures(stack, { playlistCount: 20, entryCount: options.entryCount });

@@ -23,7 +23,7 @@ const envSchema = z.object({
   HOME_TABLE: nonEmpty('HOME_TABLE'),
   REVOCATIONS_TABLE: nonEmpty('REVOCATIONS_TABLE'),
   MEDIA_BUCKET: nonEmpty('MEDIA_BUCKET'),
-  /** Set by the local stack to point the SDK at dynalite. */
+  /** Set by the local stack to point the SDK at DynamoDB Local. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
   /** Set by the local stack to point the SDK at s3rver. */
   AWS_ENDPOINT_URL_S3: optionalUrl,

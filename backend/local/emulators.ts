@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
+import { startDynamoDbLocal } from './dynamodb-local';
 import { listen, closeServer } from './net';
 
 /**
@@ -28,18 +28,13 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-/** DynamoDB stand-in: dynalite, persisted in LevelDB under `dir` (in memory when `dir` is undefined). */
+/**
+ * DynamoDB stand-in: AWS's DynamoDB Local (a Java process), persisted under `dir` (in memory
+ * when `dir` is undefined). Port 0 picks a free port.
+ */
 export async function startDynamoDb(host: string, port: number, dir?: string): Promise<RunningEmulator> {
   if (dir) await mkdir(dir, { recursive: true });
-  const server: Server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  addHealthRoute(server);
-  await listen(server, port, host, 'dynamodb');
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${actual}`,
-    // dynalite closes its LevelDB store when its server closes, so nothing written is lost.
-    stop: () => closeServer(server),
-  };
+  return startDynamoDbLocal({ host, port, dir: dir && resolve(dir) });
 }
 
 /** S3 stand-in: s3rver, objects stored as files under `dir`. */

@@ -106,7 +106,8 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
   // The extension is the only browser client; its origin is chrome-extension:// or moz-extension://.
   if (!origin || !/^(chrome|moz)-extension:\/\/[\w-]+$/.test(origin)) return {};
-  return { 'access-control-allow-origin': origin, vary: 'origin' };
+  // The extension reads Idempotent-Replayed; a cross-origin script sees only headers exposed to it.
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'idempotent-replayed', vary: 'origin' };
 }
 
 function sendPreflight(req: IncomingMessage, res: ServerResponse): number {
@@ -114,7 +115,7 @@ function sendPreflight(req: IncomingMessage, res: ServerResponse): number {
     .writeHead(204, {
       ...corsHeaders(req),
       'access-control-allow-methods': 'GET,POST,PATCH,DELETE,OPTIONS',
-      'access-control-allow-headers': 'authorization,content-type',
+      'access-control-allow-headers': 'authorization,content-type,idempotency-key',
       'access-control-max-age': '600',
     })
     .end();

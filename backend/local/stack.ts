@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PURGE_PERIOD_MINUTES, type PurgeSummary } from '../api/accounts/purge-accounts';
 import { createPurgeFunction } from '../api/accounts/purge-function';
 import { loadApiConfig } from '../api/config';
@@ -50,6 +51,13 @@ export interface LocalStackOptions {
    * nginx, or a registration policy other than `open`).
    */
   authServer?: Partial<Pick<AuthServerOptions, 'trustedProxies' | 'hashGate' | 'rateLimits' | 'registration'>>;
+  /**
+   * A DynamoDB Local already running (e.g. one shared by a test run, or one that outlives the
+   * application processes in a crash drill): the stack uses it and neither starts nor stops it.
+   */
+  dynamodbUrl?: string;
+  /** Prefix of the table and bucket names; `alktunes` by default. Stacks sharing one DynamoDB need their own. */
+  namePrefix?: string;
 }
 
 /** The address book written to `dataDir/stack.json` (API.md). */
@@ -102,16 +110,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const files = dataFolderFiles(options.dataDir);
     const dirs = emulatorDirs(options.dataDir);
 
-    let dynamodb = await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
+    const external = options.dynamodbUrl;
+    let dynamodb = external ? { url: external, stop: async () => {} } : await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
     stops.push(() => dynamodb.stop());
-    log(`✓ dynamodb  ${dynamodb.url}  (dynalite, data in ${dirs.dynamodb})`);
+    log(external ? `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, already running)` : `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, data in ${dirs.dynamodb})`);
 
     const s3 = await startS3(host, ports.s3, dirs.s3);
     stops.push(s3.stop);
     log(`✓ s3        ${s3.url}  (s3rver, data in ${dirs.s3})`);
 
-    const names = Object.fromEntries(tables.map((t) => [t.id, tableName(localPrefix, t)])) as StackInfo['tables'];
-    const bucket = `${localPrefix}-media`;
+    const prefix = options.namePrefix ?? localPrefix;
+    const names = Object.fromEntries(tables.map((t) => [t.id, tableName(prefix, t)])) as StackInfo['tables'];
+    const bucket = `${prefix}-media`;
     const apiConfig = loadApiConfig({
       AWS_REGION: localRegion,
       PLAYLISTS_TABLE: names.playlists,
@@ -155,10 +165,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       functions: options.functions ?? createApiFunctions(apiConfig),
       authorizer: createJwtAuthorizer({ issuer: auth.issuer, audience: apiAudience }),
       health: async () => {
-        for (const url of [dynamodb.url, s3.url]) {
-          const response = await fetch(`${url}/health`);
-          if (!response.ok) throw new Error(`${url} is unhealthy`);
-        }
+        await dynamoClients.client.send(new ListTablesCommand({ Limit: 1 }));
+        const response = await fetch(`${s3.url}/health`);
+        if (!response.ok) throw new Error(`${s3.url} is unhealthy`);
       },
       log: requestLog,
     });
@@ -224,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const restart = async (service: RestartableService, whileDown?: () => Promise<unknown>) => {
       // The same port (the gateway, the authorizer and the SDK clients keep their URLs) and data.
       const port = Number(new URL(service === 'auth' ? auth.url : dynamodb.url).port);
+      if (service === 'dynamodb' && external) throw new Error('This stack uses a DynamoDB it did not start; it cannot restart it');
       if (service === 'auth') await auth.close();
       else await dynamodb.stop();
       log(`↻ ${service} stopped`);

@@ -1,16 +1,4 @@
-// Minimal typings for the two emulators, which ship none.
-
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-  interface DynaliteOptions {
-    path?: string;
-    createTableMs?: number;
-    deleteTableMs?: number;
-    updateTableMs?: number;
-    maxItemSizeKb?: number;
-  }
-  export default function dynalite(options?: DynaliteOptions): Server;
-}
+// Minimal typings for s3rver, which ships none.
 
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -13,8 +13,10 @@ export interface FreshStack {
 }
 
 /**
- * Starts the whole local stack (dynalite, s3rver, auth server, gateway, demo catalog) in this
- * process, with its data in a new temporary directory and `options` changed from the defaults.
+ * Starts the whole local stack (DynamoDB Local, s3rver, auth server, gateway, demo catalog), all
+ * but DynamoDB Local in this process, with its data in a new temporary directory and `options`
+ * changed from the defaults. With `options.dynamodbUrl` (a test run's shared DynamoDB Local) it
+ * starts no DynamoDB and `stop()` leaves that one running.
  */
 export async function startFreshStack(label = 'bench', options: Omit<LocalStackOptions, 'dataDir' | 'ports'> = {}): Promise<FreshStack> {
   const dataDir = await mkdtemp(join(tmpdir(), `alktunes-${label}-`));

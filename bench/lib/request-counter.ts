@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 
 /** Requests per kind, e.g. `{ GetItem: 2, Query: 1 }`. */
 export type RequestCounts = Record<string, number>;
@@ -40,9 +40,39 @@ export function countServerRequests(endpoint: string, kindOf: (request: Incoming
   };
 }
 
+/**
+ * Counts the requests this process sends to `endpoint` (a server in another process, such as
+ * DynamoDB Local), grouped by `kindOf`, from Node's `http.client.request.start` diagnostics
+ * channel: each attempt of an SDK retry counts, and nothing in the SDK clients changes.
+ */
+export function countClientRequests(endpoint: string, kindOf: (request: OutgoingRequest) => string | undefined): RequestCounter {
+  const host = new URL(endpoint).host;
+  let counts: RequestCounts = {};
+
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.getHeader('host') !== host) return;
+    const kind = kindOf(request);
+    if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
+  };
+  subscribe('http.client.request.start', onRequest);
+
+  return {
+    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
+    byKind: () => ({ ...counts }),
+    reset: () => {
+      counts = {};
+    },
+    stop: () => unsubscribe('http.client.request.start', onRequest),
+  };
+}
+
+/** What `countClientRequests` hands its `kindOf` of a request this process sends. */
+export type OutgoingRequest = Pick<ClientRequest, 'getHeader'>;
+
 /** DynamoDB API calls by operation (`X-Amz-Target: DynamoDB_20120810.Query` → `Query`); health checks are skipped. */
-export const dynamoOperation = (request: IncomingMessage): string | undefined => {
-  const target = request.headers['x-amz-target'];
+export const dynamoOperation = (request: IncomingMessage | OutgoingRequest): string | undefined => {
+  const target = 'getHeader' in request ? request.getHeader('x-amz-target') : request.headers['x-amz-target'];
   return typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : undefined;
 };
 

@@ -29,6 +29,7 @@ import { startRecordingProxy, type RecordingProxy } from './iam-recorder';
 import { deployedFunctions, invokedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
 import { startLambdaHost, type LambdaHost } from './lambda-host';
 import { rehearsalAccount, TemplateResolver } from './template-resolver';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
 const stacks: Record<string, CfnTemplate> = assembly.stacks();
@@ -115,7 +116,7 @@ const scheduledFunction = (name: string) => {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'alktunes-lambda-rehearsal-'));
   const functions = Object.fromEntries(apiRoutes.map((r) => [r.function, byTemplateRoute])) as Record<FunctionName, ApiHandler>;
-  stack = await startLocalStack({ dataDir, ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 }, functions });
+  stack = await startLocalStack({ dataDir, ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 }, functions, ...sharedDynamoDb('rehearsal') });
 
   resolver = new TemplateResolver({ stacks, physicalNames: localPhysicalNames(stack) });
   // One at a time, so each init time is a cold start on an otherwise idle machine.

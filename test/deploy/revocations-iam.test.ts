@@ -1,6 +1,6 @@
 /*
  * The auth server's revocation writes against its instance role. The writer the artifact
- * bundles writes, through a recording proxy into dynalite, to the table the user data names in
+ * bundles writes, through a recording proxy into DynamoDB Local, to the table the user data names in
  * REVOCATIONS_TABLE; every call it made is then judged against the instance role's synthesized
  * policy. What differs from EC2: the endpoint (the proxy) and the credentials (IMDS's there).
  */
@@ -9,12 +9,12 @@ import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { ensureTables } from '../../backend/adapters/dynamodb/create-tables';
 import { createDynamoRevocations } from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
-import { startDynamoDb, type RunningEmulator } from '../../backend/local/emulators';
 import { CloudAssemblyReader, logicalIdsOf, onlyLogicalIdOf } from './cloud-assembly';
 import { judgeCalls } from './iam-contract';
 import { instancePolicy } from './iam-policy';
 import { startRecordingProxy, type RecordingProxy } from './iam-recorder';
 import { rehearsalAccount, TemplateResolver, tokenKey } from './template-resolver';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const assembly = new CloudAssemblyReader(inject('cloudAssemblyDir'));
 const stacks = assembly.stacks();
@@ -41,19 +41,18 @@ function envFileValue(name: string): string {
   return resolver.string('alktunes-auth', parts[at + 1]);
 }
 
-let dynamodb: RunningEmulator;
 let proxy: RecordingProxy;
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDb('127.0.0.1', 0);
-  const { client } = createDynamoClients({ region: rehearsalAccount.region, endpoint: dynamodb.url });
-  await ensureTables(client, { playlists: 'unused-playlists', tracks: 'unused-tracks', home: 'unused-home', revocations: envFileValue('REVOCATIONS_TABLE') });
+  const { dynamodbUrl, namePrefix } = sharedDynamoDb('iam');
+  const { client } = createDynamoClients({ region: rehearsalAccount.region, endpoint: dynamodbUrl });
+  const unused = { playlists: `${namePrefix}-playlists`, tracks: `${namePrefix}-tracks`, home: `${namePrefix}-home` };
+  await ensureTables(client, { ...unused, revocations: envFileValue('REVOCATIONS_TABLE') });
   client.destroy();
-  proxy = await startRecordingProxy({ dynamodb: dynamodb.url, s3: dynamodb.url });
+  proxy = await startRecordingProxy({ dynamodb: dynamodbUrl, s3: dynamodbUrl });
 });
 afterAll(async () => {
   await proxy?.close();
-  await dynamodb?.stop();
 });
 
 describe("the auth server's instance role", () => {

@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import type { MediaStatus } from '../../utils/messages';
 import type { PlayerState } from '../../utils/player/player-state';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 /** Debian's Chromium; override with CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
@@ -29,6 +30,7 @@ export class PlayerHarness {
       dataDir: path.join(this.dataDir, 'stack'),
       ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
       buildExtension: true,
+      ...sharedDynamoDb('player'),
     });
     await this.launch();
   }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 import { adminCli } from '../../backend/cli/admin/main';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const run = promisify(execFile);
 
@@ -30,6 +31,7 @@ describe('npm run admin on the local stack', () => {
     stack = await startLocalStack({
       dataDir,
       ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
+      ...sharedDynamoDb('admin'),
       // The deployed default, so the invite is what lets the listener in.
       authServer: { registration: 'invite' },
       revocationCacheSeconds: 0,

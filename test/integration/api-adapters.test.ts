@@ -1,9 +1,9 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiFunctions } from '../../backend/api/functions';
 import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { createTableInput, ensureTables } from '../../backend/adapters/dynamodb/create-tables';
-import { playlistsTable, tracksTable } from '../../backend/adapters/dynamodb/tables';
+import { playlistsTable, tables, tracksTable } from '../../backend/adapters/dynamodb/tables';
 import { createS3Client, ensureBucket } from '../../backend/adapters/s3/client';
 import { albumIdFor, artistIdFor } from '../../backend/domain/ids';
 import { apiEvent, bodyOf } from '../support/api-events';
@@ -35,6 +35,22 @@ describe('table and bucket bootstrap', () => {
     expect(table.Table?.TableStatus).toBe('ACTIVE');
     client.destroy();
     s3.destroy();
+  });
+
+  it('turns TTL on where a table defines an expiry attribute, as the deployed tables have it', async () => {
+    const { config } = stack;
+    const { client } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
+    // New tables, bootstrapped twice at once: the second must not trip over the first's TTL update.
+    const names = Object.fromEntries(tables.map((def) => [def.id, `${config.tables[def.id]}-ttl`])) as typeof config.tables;
+    await Promise.all([ensureTables(client, names), ensureTables(client, names)]);
+    for (const def of tables) {
+      const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: names[def.id] }));
+      expect(TimeToLiveDescription, def.id).toEqual(
+        def.timeToLiveAttribute ? { TimeToLiveStatus: 'ENABLED', AttributeName: def.timeToLiveAttribute } : { TimeToLiveStatus: 'DISABLED' },
+      );
+    }
+
+    client.destroy();
   });
 });
 

@@ -13,6 +13,7 @@ import { openAuthDatabase } from '../../backend/auth/database';
 import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
 import { newAccount } from '../../backend/auth/testing/http-client';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 interface Answer {
   status: number;
@@ -94,6 +95,7 @@ describe('signing in under attack, on the local stack', () => {
     stack = await startLocalStack({
       dataDir,
       ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
+      ...sharedDynamoDb('auth-attacks'),
       requestLog: (entry) => requestLogs.push(entry),
       // As on the instance: nginx on the loopback is the one proxy whose X-Forwarded-For counts.
       authServer: { trustedProxies: ['127.0.0.1'], rateLimits: limits, hashGate: { maxRunning: 2, maxWaiting: 8 } },

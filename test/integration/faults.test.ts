@@ -1,12 +1,13 @@
 /*
- * Faults in a running local stack: the auth server restarted under load, DynamoDB (dynalite)
- * down and back, and clients that hang up in the middle of a write.
+ * Faults in a running local stack: the auth server restarted under load, DynamoDB (DynamoDB Local,
+ * its own process here, as the test stops it) down and back, and clients that hang up in the
+ * middle of a write.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allEntries, ApiClient, catalogTrackIds, signUp, type Account, type EntryView, type Page } from '../../bench/lib/api-client';
 import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
-import { countServerRequests, dynamoOperation, settled } from '../../bench/lib/request-counter';
+import { countClientRequests, dynamoOperation, settled } from '../../bench/lib/request-counter';
 
 let fresh: FreshStack;
 let account: Account;
@@ -148,7 +149,7 @@ describe('faults', () => {
 
   it('(c) leaves no half-written playlist when clients hang up mid-request', async () => {
     const { stack } = fresh;
-    const dynamo = countServerRequests(stack.dynamodb, dynamoOperation);
+    const dynamo = countClientRequests(stack.dynamodb, dynamoOperation);
     const body = JSON.stringify({ trackIds: Array.from({ length: 100 }, (_, i) => trackIds[i % trackIds.length]) });
     const target = new URL(stack.api);
     const cases = await Promise.all(

@@ -2,11 +2,12 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
 import { describeCatalogContract } from '../support/gateway-catalog-contract';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 let fresh: FreshStack;
 
 beforeAll(async () => {
-  fresh = await startFreshStack('gateway-catalog');
+  fresh = await startFreshStack('gateway-catalog', sharedDynamoDb('gw-catalog'));
 });
 afterAll(() => fresh?.stop());
 

@@ -6,13 +6,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEntries, ApiClient, appendEntries, catalogTrackIds, signUp, type EntryView, type Page } from '../../bench/lib/api-client';
 import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 let fresh: FreshStack;
 let api: ApiClient;
 let trackIds: string[];
 
 beforeAll(async () => {
-  fresh = await startFreshStack('gateway-order');
+  fresh = await startFreshStack('gateway-order', sharedDynamoDb('gw-order'));
   api = new ApiClient(fresh.stack.api, (await signUp(fresh.stack.auth, 'orderly')).accessToken);
   trackIds = await catalogTrackIds(api);
 });

@@ -10,6 +10,7 @@ import { startImportTarget, writeLibrary } from '../../backend/cli/import/testin
 import { walkLibrary } from '../../backend/cli/import/walk';
 import type { TrackRecord } from '../../backend/domain/catalog';
 import { mp3File } from '../support/audio-fixtures';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const run = promisify(execFile);
 const song = (title: string, seed: number) => mp3File({ title, artists: ['Paths'], album: 'Odd' }, { seed, frames: 6 });
@@ -21,7 +22,7 @@ describe('import: untrusted paths', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-import-paths-'));
-    env = await startImportTarget(dir);
+    env = await startImportTarget(dir, sharedDynamoDb('import-paths'));
     root = await writeLibrary(join(dir, 'lib'), {
       'Odd/with spaces & ünïcödé ✓.mp3': song('spaces', 1),
       'Odd/line\nbreak.mp3': song('newline', 2),
@@ -85,7 +86,7 @@ describe('import: the command', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-import-cli-'));
-    target = await startImportTarget(dir);
+    target = await startImportTarget(dir, sharedDynamoDb('import-cli'));
   });
   afterAll(async () => {
     await target?.stop();
@@ -112,7 +113,7 @@ describe('import: the command', () => {
     expect(first.stdout).toMatch(/imported {2}A\/B\/01 One\.mp3/);
     expect(first.stdout).toMatch(/skipped {2}A\/B\/junk\.mp3: no audio stream/);
     expect(first.stdout).toMatch(/imported: 1\n\s+unchanged: 0\n\s+skipped: {3}1/);
-    expect(first.stdout).toMatch(/home feed: published with 1 tracks \(home table import-home\)/);
+    expect(first.stdout).toContain(`home feed: published with 1 tracks (home table ${target.homeTable})`);
     expect(first.code).toBe(0);
     const feed = await new DynamoHomeRepository(target.doc, target.homeTable).current();
     expect(feed?.trackIds).toHaveLength(1);

@@ -9,6 +9,7 @@ import type { TrackRecord } from '../../backend/domain/catalog';
 import { runImport, type ImportDeps } from '../../backend/cli/import/importer';
 import { startImportTarget, writeLibrary } from '../../backend/cli/import/testing';
 import { flacFile, mp3DurationMs, mp3File, pngImage, wavFile } from '../support/audio-fixtures';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const front = { mime: 'image/png', data: pngImage([200, 30, 30]) };
 const album = { album: 'Été à Tōkyō', albumArtist: 'Björk & Ørjan', year: 2001, genre: 'Électronique' };
@@ -38,7 +39,7 @@ describe('import command', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-import-'));
-    env = await startImportTarget(dir);
+    env = await startImportTarget(dir, sharedDynamoDb('import'));
   });
   afterAll(async () => {
     await env?.stop();

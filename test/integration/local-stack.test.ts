@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 
 const freePorts = { auth: 0, api: 0, s3: 0, dynamodb: 0 };
@@ -34,10 +36,15 @@ describe('local stack', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers /health on every service', async () => {
-    for (const url of [stack.auth, stack.api, stack.s3, stack.dynamodb]) {
+  it('answers /health on every service, and DynamoDB Local lists the tables', async () => {
+    for (const url of [stack.auth, stack.api, stack.s3]) {
       expect((await fetch(`${url}/health`)).status, url).toBe(200);
     }
+    // DynamoDB Local has no health route; a signed ListTables is the honest check.
+    const { client } = createDynamoClients({ region: stack.region, endpoint: stack.dynamodb });
+    const { TableNames } = await client.send(new ListTablesCommand({}));
+    client.destroy();
+    expect(TableNames).toEqual(expect.arrayContaining(Object.values(stack.tables)));
   });
 
   it('writes the address book', async () => {

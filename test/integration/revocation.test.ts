@@ -18,6 +18,7 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 import { ApiClient, catalogTrackIds, expectStatus } from '../../bench/lib/api-client';
 import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const CACHE_SECONDS = 1;
 
@@ -27,7 +28,7 @@ let s3: ReturnType<typeof createS3Client>;
 let trackIds: string[];
 
 beforeAll(async () => {
-  fresh = await startFreshStack('revocation', { revocationCacheSeconds: CACHE_SECONDS });
+  fresh = await startFreshStack('revocation', { ...sharedDynamoDb('revocation'), revocationCacheSeconds: CACHE_SECONDS });
   const { stack } = fresh;
   clients = createDynamoClients({ region: stack.region, endpoint: stack.dynamodb });
   s3 = createS3Client({ region: stack.region, endpoint: stack.s3 });

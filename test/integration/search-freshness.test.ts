@@ -8,6 +8,7 @@ import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../backend/adapters/dynamodb/catalog-repository.dynamodb';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import { generateCatalog } from '../support/search-catalog';
+import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const run = promisify(execFile);
 
@@ -18,7 +19,7 @@ describe('search freshness across processes (local stack)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'alktunes-search-fresh-'));
-    stack = await startLocalStack({ dataDir, ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 } });
+    stack = await startLocalStack({ dataDir, ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 }, ...sharedDynamoDb('freshness') });
     const login = await fetch(`${stack.auth}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -14,16 +14,17 @@ import type { TrackRecord } from '../../backend/domain/catalog';
 import { albumIdFor, artistIdFor, trackIdFor } from '../../backend/domain/ids';
 import { startEmulators } from './emulators';
 
-/** The API functions wired to fresh emulators, plus direct access to the catalog and media. */
+/** The API functions wired to fresh tables and bucket, plus direct access to the catalog and media. */
 export async function startApiStack() {
   const dir = await mkdtemp(join(tmpdir(), 'alktunes-api-'));
-  const emulators = await startEmulators(dir);
+  const emulators = await startEmulators(dir, 'api');
+  const prefix = emulators.namePrefix;
   const config: ApiConfig = loadApiConfig({
-    PLAYLISTS_TABLE: 'test-playlists',
-    TRACKS_TABLE: 'test-tracks',
-    HOME_TABLE: 'test-home',
-    REVOCATIONS_TABLE: 'test-revocations',
-    MEDIA_BUCKET: 'test-media',
+    PLAYLISTS_TABLE: `${prefix}-playlists`,
+    TRACKS_TABLE: `${prefix}-tracks`,
+    HOME_TABLE: `${prefix}-home`,
+    REVOCATIONS_TABLE: `${prefix}-revocations`,
+    MEDIA_BUCKET: `${prefix}-media`,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
   });

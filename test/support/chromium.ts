@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import { requirement } from './requirements';
+import { sharedDynamoDb } from './shared-dynamodb';
 
 /** Debian's Chromium (the binary, not the wrapper script); override with CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
@@ -69,6 +70,7 @@ export async function startExtensionStack(label: string): Promise<ExtensionStack
       dataDir: path.join(dataDir, 'stack'),
       ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
       buildExtension: true,
+      ...sharedDynamoDb('chromium'),
     });
     const extensionDir = stack.extension.chrome;
     if (!extensionDir) throw new Error('the local stack did not build the extension');

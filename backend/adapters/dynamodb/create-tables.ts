@@ -1,8 +1,10 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -66,9 +68,26 @@ async function tableExists(client: DynamoDBClient, name: string): Promise<boolea
   }
 }
 
+async function timeToLiveOn(client: DynamoDBClient, name: string, attribute: string): Promise<boolean> {
+  const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  return (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') && ttl.AttributeName === attribute;
+}
+
+/** Turns on TTL on `attribute` unless it is on already (DynamoDB refuses a second UpdateTimeToLive). */
+async function ensureTimeToLive(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
+  if (await timeToLiveOn(client, name, attribute)) return;
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  } catch (error) {
+    // Another process turned it on between our check and our update ("TimeToLive is already enabled").
+    if (!(await timeToLiveOn(client, name, attribute))) throw error;
+  }
+}
+
 /**
- * Creates whichever of the tables are missing and waits until all are ACTIVE. Safe to call on
- * every start and from several processes at once.
+ * Creates whichever of the tables are missing, waits until all are ACTIVE and turns TTL on where
+ * a table defines an expiry attribute (the deployed tables get it from CloudFormation). Safe to
+ * call on every start and from several processes at once.
  */
 export async function ensureTables(
   client: DynamoDBClient,
@@ -86,6 +105,7 @@ export async function ensureTables(
         }
       }
       await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: name });
+      if (def.timeToLiveAttribute) await ensureTimeToLive(client, name, def.timeToLiveAttribute);
     }),
   );
 }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export interface DynamoClientOptions {
   region: string;
-  /** A local stand-in such as dynalite; absent in the cloud. */
+  /** A local stand-in such as DynamoDB Local; absent in the cloud. */
   endpoint?: string;
 }
 
@@ -17,6 +17,7 @@ export interface DynamoClientOptions {
 const CONNECTION_TIMEOUT_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 3_000;
 const MAX_ATTEMPTS = 2;
+const LOCAL_MAX_SOCKETS = 512;
 
 /**
  * Builds the low-level client alone, once per process. Its own module, so code that needs no
@@ -27,7 +28,15 @@ export function createDynamoClient({ region, endpoint }: DynamoClientOptions): D
   return new DynamoDBClient({
     region,
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      // A Lambda sends one request's calls at a time; the local gateway runs every function in one
+      // process on one client, where the SDK's 50 sockets would queue a burst, and the wait for a
+      // free socket counts against the connection timeout.
+      ...(endpoint ? { httpAgent: { keepAlive: true, maxSockets: LOCAL_MAX_SOCKETS } } : {}),
+    },
     ...(endpoint
       ? // Local emulators accept any credentials; fixed ones avoid a credential-chain lookup.
         { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }

@@ -31,8 +31,13 @@ afterAll(async () => {
   await dynamodb?.stop();
 });
 
-/** A writer whose clock reads `at` (milliseconds). */
-const writerAt = (at: number) => new DynamoRevocations(clients.client, names.revocations, { tokenLifetimeSeconds: LIFETIME, now: () => at });
+// Clocks count from a whole second of today: DynamoDB Local honours TTL, and would delete within
+// seconds what a clock near 1970 wrote (it would have expired decades ago).
+const EPOCH_MS = Math.floor(Date.now() / 1000) * 1000;
+/** `seconds` after the clocks' start, in epoch seconds as the items hold them. */
+const at = (seconds: number) => EPOCH_MS / 1000 + seconds;
+/** A writer whose clock reads `ms` milliseconds after the clocks' start. */
+const writerAt = (ms: number) => new DynamoRevocations(clients.client, names.revocations, { tokenLifetimeSeconds: LIFETIME, now: () => EPOCH_MS + ms });
 const lookup = () => new DynamoRevocationLookup(clients.client, names.revocations);
 const queue = () => new DynamoPurgeQueue(clients.client, names.revocations);
 
@@ -51,8 +56,8 @@ describe('revocations in DynamoDB', () => {
       .filter((item) => String(item.pk).startsWith('session#ses_a'))
       .sort((x, y) => String(x.pk).localeCompare(String(y.pk)));
     expect(items).toEqual([
-      { pk: 'session#ses_a1', sk: 'ended', expiresAt: 1_000 + LIFETIME + REVOCATION_MARGIN_SECONDS },
-      { pk: 'session#ses_a2', sk: 'ended', expiresAt: 1_000 + LIFETIME + REVOCATION_MARGIN_SECONDS },
+      { pk: 'session#ses_a1', sk: 'ended', expiresAt: at(1_000) + LIFETIME + REVOCATION_MARGIN_SECONDS },
+      { pk: 'session#ses_a2', sk: 'ended', expiresAt: at(1_000) + LIFETIME + REVOCATION_MARGIN_SECONDS },
     ]);
     // Nothing in them names the user: they outlive the account by up to the token lifetime.
     expect(JSON.stringify(items)).not.toContain('usr_a');
@@ -60,15 +65,15 @@ describe('revocations in DynamoDB', () => {
 
   it('revokes a disabled user as of now, without asking for their data to be erased', async () => {
     await writerAt(2_000_500).userRevoked('usr_b', 'disabled');
-    expect(await lookup().lookup('usr_b', 'ses_b1')).toEqual({ sessionEnded: false, userRevokedBefore: 2_000 });
-    expect(await lookup().lookup('usr_b')).toEqual({ sessionEnded: false, userRevokedBefore: 2_000 });
+    expect(await lookup().lookup('usr_b', 'ses_b1')).toEqual({ sessionEnded: false, userRevokedBefore: at(2_000) });
+    expect(await lookup().lookup('usr_b')).toEqual({ sessionEnded: false, userRevokedBefore: at(2_000) });
     expect((await queue().pending()).map((request) => request.userId)).not.toContain('usr_b');
   });
 
   it('moves the revocation forward when a user is revoked again, keeping one item', async () => {
     await writerAt(3_000_000).userRevoked('usr_c', 'disabled');
     await writerAt(3_600_000).userRevoked('usr_c', 'disabled');
-    expect(await lookup().lookup('usr_c')).toMatchObject({ userRevokedBefore: 3_600 });
+    expect(await lookup().lookup('usr_c')).toMatchObject({ userRevokedBefore: at(3_600) });
     expect((await scan(names.revocations)).filter((item) => item.pk === 'user#usr_c')).toHaveLength(1);
   });
 
@@ -77,12 +82,12 @@ describe('revocations in DynamoDB', () => {
     await writerAt(4_100_000).userRevoked('usr_e', 'deleted');
     const settlesAt = (deletedAt: number) => deletedAt + LIFETIME + REVOCATION_MARGIN_SECONDS;
     expect(await queue().pending()).toEqual([
-      { userId: 'usr_d', deletedAt: 4_000, settlesAt: settlesAt(4_000) },
-      { userId: 'usr_e', deletedAt: 4_100, settlesAt: settlesAt(4_100) },
+      { userId: 'usr_d', deletedAt: at(4_000), settlesAt: settlesAt(at(4_000)) },
+      { userId: 'usr_e', deletedAt: at(4_100), settlesAt: settlesAt(at(4_100)) },
     ]);
-    expect(await lookup().lookup('usr_d', 'ses_d1')).toMatchObject({ userRevokedBefore: 4_000 });
+    expect(await lookup().lookup('usr_d', 'ses_d1')).toMatchObject({ userRevokedBefore: at(4_000) });
 
-    await queue().complete({ userId: 'usr_d', deletedAt: 4_000, settlesAt: settlesAt(4_000) });
+    await queue().complete({ userId: 'usr_d', deletedAt: at(4_000), settlesAt: settlesAt(at(4_000)) });
     expect((await queue().pending()).map((request) => request.userId)).toEqual(['usr_e']);
     expect(await lookup().lookup('usr_d', 'ses_d1')).toEqual({ sessionEnded: false, userRevokedBefore: undefined });
     expect(JSON.stringify(await scan(names.revocations))).not.toContain('usr_d');
@@ -135,7 +140,11 @@ describe("erasing a user's playlists", () => {
     await playlists.createPlaylist('usr_stays', playlist('pl_stays'));
     // Each entry holds ~20 KB, so the entries of one playlist take several 1 MB query pages.
     const big = 'x'.repeat(20_000);
-    await playlists.addEntries('usr_gone', 'pl_gone1', entries(120).map((e) => ({ ...e, trackId: `${e.trackId}${big}` })), 'now');
+    const bigEntries = entries(120).map((e) => ({ ...e, trackId: `${e.trackId}${big}` }));
+    // One add stores at most `entriesPerWrite` entries (one transaction).
+    for (let i = 0; i < bigEntries.length; i += playlists.entriesPerWrite) {
+      await playlists.addEntries('usr_gone', 'pl_gone1', bigEntries.slice(i, i + playlists.entriesPerWrite), 'now');
+    }
     await playlists.addEntries('usr_gone', 'pl_gone2', entries(3), 'now');
     await playlists.addEntries('usr_stays', 'pl_stays', entries(2), 'now');
 

@@ -158,7 +158,7 @@ export class DynamoPurgeQueue implements PurgeQueue {
 export interface RevocationsTarget {
   table: string;
   region: string;
-  /** A local stand-in such as dynalite; absent in the cloud. */
+  /** A local stand-in such as DynamoDB Local; absent in the cloud. */
   endpoint?: string;
   tokenLifetimeSeconds: number;
 }

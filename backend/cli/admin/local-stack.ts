@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { dynamoDbAnswers } from '../../adapters/dynamodb/answers';
 import { createDynamoRevocations } from '../../adapters/dynamodb/revocations.dynamodb';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../auth/access-tokens';
 import type { AdminRequest } from '../../auth/admin/args';
@@ -25,13 +26,6 @@ function jsonOrUndefined(text: string): unknown {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  return fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) }).then(
-    (response) => response.ok,
-    () => false,
-  );
-}
-
 /**
  * The local stack's user database and revocations table, as the stack in `dataDir` uses them:
  * its SQLite file (or `databaseUrl`, the DATABASE_URL it was started with) and the DynamoDB
@@ -53,7 +47,7 @@ export async function localStackAdminTarget(dataDir: string, databaseUrl: string
   if (!databaseUrl && !existsSync(files.authDatabase)) {
     throw new AdminCommandError(`no user database at ${files.authDatabase}; if the stack was started with DATABASE_URL, set it here too`);
   }
-  if (tellsTheApi.includes(request.command) && !(await answers(stack.dynamodb))) {
+  if (tellsTheApi.includes(request.command) && !(await dynamoDbAnswers(stack.dynamodb, stack.region))) {
     throw new AdminCommandError(`${request.command} tells the API, but the local stack is not running (nothing answers at ${stack.dynamodb}): start it with npm start`);
   }
   return {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { dynamoDbAnswers } from '../../adapters/dynamodb/answers';
 import { asStackOutputs, readStackOutputs, rethrowAs, stackOutput } from '../stack-outputs';
 
 export type SearchBackendName = 'embedded' | 'cloudsearch';
@@ -148,12 +149,14 @@ async function readStackInfo(file: string): Promise<unknown> {
 }
 
 async function assertLocalStackRunning(target: ImportTarget): Promise<void> {
-  for (const url of [target.endpoints.s3, target.endpoints.dynamodb]) {
-    const answered = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (!answered) throw new TargetError(`the local stack is not running (nothing answers at ${url}); start it with npm start`);
+  const { s3, dynamodb } = target.endpoints;
+  const s3Answers = await fetch(`${s3}/health`, { signal: AbortSignal.timeout(3000) }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (!s3Answers) throw new TargetError(`the local stack is not running (nothing answers at ${s3}); start it with npm start`);
+  if (!dynamodb || !(await dynamoDbAnswers(dynamodb, target.region))) {
+    throw new TargetError(`the local stack is not running (nothing answers at ${dynamodb}); start it with npm start`);
   }
 }
 

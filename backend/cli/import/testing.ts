@@ -1,4 +1,4 @@
-/** A fresh, empty import target on in-process emulators, for the import suites and benchmark. */
+/** A fresh, empty import target on local emulators, for the import suites and benchmark. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createDynamoClients } from '../../adapters/dynamodb/client';
@@ -8,20 +8,34 @@ import { startDynamoDb, startS3 } from '../../local/emulators';
 import { depsFor } from './main';
 import type { ImportTarget } from './target';
 
-export async function startImportTarget(dir: string) {
-  const [dynamodb, s3] = await Promise.all([startDynamoDb('127.0.0.1', 0), startS3('127.0.0.1', 0, join(dir, 's3'))]);
+/** A DynamoDB already running (a test run's shared one) and the prefix of this target's tables and bucket. */
+export interface SharedDynamoDbOption {
+  dynamodbUrl: string;
+  namePrefix: string;
+}
+
+/**
+ * Starts an s3rver under `dir` and, unless `shared` names one to use, an in-memory DynamoDB Local;
+ * `stop()` stops only what this call started.
+ */
+export async function startImportTarget(dir: string, shared?: SharedDynamoDbOption) {
+  const [dynamodb, s3] = await Promise.all([
+    shared ? { url: shared.dynamodbUrl, stop: async () => {} } : startDynamoDb('127.0.0.1', 0),
+    startS3('127.0.0.1', 0, join(dir, 's3')),
+  ]);
+  const prefix = shared?.namePrefix ?? 'import';
   const target: ImportTarget = {
     description: 'test emulators',
     region: 'us-east-1',
-    bucket: 'import-media',
-    tracksTable: 'import-tracks',
+    bucket: `${prefix}-media`,
+    tracksTable: `${prefix}-tracks`,
     endpoints: { s3: s3.url, dynamodb: dynamodb.url },
     search: { backend: 'embedded' },
   };
   const clients = createDynamoClients({ region: target.region, endpoint: dynamodb.url });
   const s3Client = createS3Client({ region: target.region, endpoint: s3.url });
-  const homeTable = 'import-home';
-  await ensureTables(clients.client, { playlists: 'import-playlists', tracks: target.tracksTable, home: homeTable, revocations: 'import-revocations' });
+  const homeTable = `${prefix}-home`;
+  await ensureTables(clients.client, { playlists: `${prefix}-playlists`, tracks: target.tracksTable, home: homeTable, revocations: `${prefix}-revocations` });
   await ensureBucket(s3Client, target.bucket);
   return {
     target,
