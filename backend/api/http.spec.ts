@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { conflict, notFound, unauthorized } from '../domain/errors';
+import { conflict, notFound, PartialWrite, unauthorized } from '../domain/errors';
 import { apiEvent } from '../../test/support/api-events';
-import { dispatch, errorResult, jsonBody, ok, parse, userIdOf } from './http';
+import { RETRY_BUDGET_MS, retryDeadline } from '../lambda-runtime/retry-deadline';
+import { created, dispatch, errorResult, idempotencyKeyOf, jsonBody, ok, parse, userIdOf } from './http';
 
 afterEach(() => vi.restoreAllMocks());
 const bodyOf = (r: { body?: string }) => JSON.parse(r.body ?? 'null');
@@ -27,6 +28,17 @@ describe('errorResult', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(errorResult(refused).statusCode).toBe(503);
     expect(errorResult(Object.assign(new Error('x'), { name: 'ThrottlingException' })).statusCode).toBe(503);
+  });
+
+  it('answers a write that stopped part way as what stopped it, with how far it got', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const busy = errorResult(new PartialWrite(conflict('busy', { retryable: true }), { added: 50, requested: 100 }));
+    expect(busy.statusCode).toBe(409);
+    expect(bodyOf(busy)).toEqual({ error: { code: 'conflict', message: 'busy', retryable: true, added: 50, requested: 100 } });
+    const down = errorResult(new PartialWrite(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), { added: 1, requested: 2 }));
+    expect(down.statusCode).toBe(503);
+    expect(down.headers?.['retry-after']).toBe('1');
+    expect(bodyOf(down).error).toMatchObject({ code: 'unavailable', added: 1, requested: 2 });
   });
 
   it('hides unexpected errors behind a 500 and logs them once', () => {
@@ -58,6 +70,16 @@ describe('request parsing', () => {
     );
   });
 
+  it('reads an Idempotency-Key, refusing a malformed one by the header’s name', () => {
+    expect(idempotencyKeyOf(apiEvent('POST /playlists'))).toBeUndefined();
+    expect(idempotencyKeyOf(apiEvent('POST /playlists', { headers: { 'idempotency-key': 'k-1' } }))).toBe('k-1');
+    expect(() => idempotencyKeyOf(apiEvent('POST /playlists', { headers: { 'idempotency-key': 'a b' } }))).toThrow(
+      expect.objectContaining({ code: 'invalid_input', field: 'Idempotency-Key' }),
+    );
+    expect(created({}, true).headers?.['idempotent-replayed']).toBe('true');
+    expect(created({}).headers?.['idempotent-replayed']).toBeUndefined();
+  });
+
   it('names the first invalid field', () => {
     expect(() => parse(z.object({ limit: z.number().max(5) }), { limit: 9 })).toThrow(
       expect.objectContaining({ field: 'limit', status: 400 }),
@@ -77,6 +99,26 @@ describe('request parsing', () => {
     expect((await handler(apiEvent('GET /a'))).statusCode).toBe(200);
     expect((await handler(apiEvent('GET /b'))).statusCode).toBe(404);
     expect((await handler(apiEvent('GET /nope'))).statusCode).toBe(404);
+  });
+
+  it('gives each request one retry budget, shared by everything it does', async () => {
+    const seen: number[] = [];
+    const handler = dispatch(
+      {
+        'GET /a': async () => {
+          seen.push(retryDeadline());
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          seen.push(retryDeadline());
+          return ok({});
+        },
+      },
+      async () => {},
+    );
+    const start = Date.now();
+    await handler(apiEvent('GET /a'));
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[0]).toBeGreaterThanOrEqual(start + RETRY_BUDGET_MS);
+    expect(seen[0]).toBeLessThanOrEqual(Date.now() + RETRY_BUDGET_MS);
   });
 
   it('runs a handler only once the access check accepts the token, answering 401 with the error body otherwise', async () => {

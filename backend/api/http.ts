@@ -1,7 +1,9 @@
 import { $ZodError, type $ZodType } from 'zod/v4/core';
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
-import { AppError, errorBody, invalidInput, unauthorized, unavailable } from '../domain/errors';
+import { AppError, errorBody, invalidInput, PartialWrite, unauthorized, unavailable, withDetails } from '../domain/errors';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema, REPLAYED_HEADER } from '../domain/idempotency';
+import { withRetryBudget } from '../lambda-runtime/retry-deadline';
 import type { AccessCheck } from './access-check';
 import type { ApiEvent, ApiHandler, ApiResult } from './types';
 
@@ -13,7 +15,12 @@ export function json(status: number, body: unknown): ApiResult {
 }
 
 export const ok = (body: unknown) => json(200, body);
-export const created = (body: unknown) => json(201, body);
+/** 201; `replayed` marks an answer stored by an earlier request with the same Idempotency-Key. */
+export const created = (body: unknown, replayed = false): ApiResult => {
+  const result = json(201, body);
+  if (replayed) result.headers = { ...result.headers, [REPLAYED_HEADER.toLowerCase()]: 'true' };
+  return result;
+};
 export const noContent = (): ApiResult => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
 
 /** The verified user: only ever the `sub` claim the JWT authorizer checked. */
@@ -47,6 +54,18 @@ export function jsonBody(event: ApiEvent): unknown {
   }
 }
 
+/**
+ * The request's Idempotency-Key (API.md), or undefined when it has none; a malformed key is a
+ * 400 naming the header, never silently ignored (the client counts on it).
+ */
+export function idempotencyKeyOf(event: ApiEvent): string | undefined {
+  const key = event.headers?.[IDEMPOTENCY_KEY_HEADER.toLowerCase()] ?? event.headers?.[IDEMPOTENCY_KEY_HEADER];
+  if (key === undefined) return undefined;
+  const result = z.safeParse(idempotencyKeySchema, key);
+  if (!result.success) throw invalidInput(`${IDEMPOTENCY_KEY_HEADER}: ${result.error.issues[0]?.message ?? 'invalid'}`, IDEMPOTENCY_KEY_HEADER);
+  return result.data;
+}
+
 const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
 const busyNames = new Set([
   'TimeoutError',
@@ -72,18 +91,22 @@ function isDependencyDown(error: unknown): boolean {
   return false;
 }
 
-/** Maps any error to a client-safe response; unexpected ones are logged once, without request data. */
-export function errorResult(error: unknown, event?: ApiEvent): ApiResult {
-  let appError: AppError;
-  if (error instanceof AppError) appError = error;
-  else if (error instanceof $ZodError) {
+/** The client-safe form of any error; a partial write answers as what stopped it, with its progress. */
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof PartialWrite) return withDetails(toAppError(error.cause), error.progress);
+  if (error instanceof $ZodError) {
     const issue = error.issues[0];
-    appError = invalidInput(issue?.message ?? 'invalid input', issue?.path.map(String).join('.') || undefined);
-  } else if (isDependencyDown(error)) {
-    appError = unavailable(undefined, error);
-  } else {
-    appError = new AppError('internal', 'Something went wrong on our side', { cause: error });
+    return invalidInput(issue?.message ?? 'invalid input', issue?.path.map(String).join('.') || undefined);
   }
+  if (isDependencyDown(error)) return unavailable(undefined, error);
+  return new AppError('internal', 'Something went wrong on our side', { cause: error });
+}
+
+/** Maps any error to a client-safe response; unexpected ones are logged once, without request data. */
+export function errorResult(thrown: unknown, event?: ApiEvent): ApiResult {
+  const appError = toAppError(thrown);
+  const error = thrown instanceof PartialWrite ? thrown.cause : thrown;
   if (appError.status >= 500) {
     const cause = appError.code === 'internal' ? error : appError.cause;
     console.error(
@@ -107,19 +130,21 @@ export type RouteHandler = (event: ApiEvent) => Promise<ApiResult>;
 /**
  * One Lambda serving several routes: dispatch on `event.routeKey` once `access` accepts the
  * request's token (API Gateway checked its signature and expiry, `access` that it was not
- * revoked since), map every error in one place.
+ * revoked since), map every error in one place. Each request's write retries share one budget
+ * (`withRetryBudget`), so it answers 409/503 itself before the function times out.
  */
 export function dispatch(handlers: Record<string, RouteHandler>, access: AccessCheck): ApiHandler {
-  return async (event) => {
-    try {
-      const handler = handlers[event.routeKey];
-      if (!handler) return json(404, { error: { code: 'not_found', message: `No route for ${event.routeKey}` } });
-      await access(event);
-      return await handler(event);
-    } catch (error) {
-      return errorResult(error, event);
-    }
-  };
+  return (event) =>
+    withRetryBudget(async () => {
+      try {
+        const handler = handlers[event.routeKey];
+        if (!handler) return json(404, { error: { code: 'not_found', message: `No route for ${event.routeKey}` } });
+        await access(event);
+        return await handler(event);
+      } catch (error) {
+        return errorResult(error, event);
+      }
+    });
 }
 
 /** A path parameter that the route key guarantees. */

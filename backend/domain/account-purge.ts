@@ -32,4 +32,9 @@ export interface UserDataStore {
   readonly name: string;
   /** Erases everything of the user; safe to repeat and to resume after a failure. Returns the items removed. */
   eraseUser(userId: string): Promise<number>;
+  /**
+   * Finishes deletes a failure cut short (e.g. the entries of a deleted playlist), whoever made
+   * them; the purge runs it first on every run. Returns the items removed.
+   */
+  finishDeletes?(): Promise<number>;
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'idempotency_key_reused'
   | 'too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
@@ -21,6 +22,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  idempotency_key_reused: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
@@ -58,6 +60,26 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('conflict', message, { details });
 export const unavailable = (message = 'A backing service is unavailable, try again shortly', cause?: unknown) =>
   new AppError('unavailable', message, { cause });
+export const idempotencyKeyReused = () =>
+  new AppError('idempotency_key_reused', 'This Idempotency-Key was used for a different request; send a new key for a new request');
+
+/** `error` with more client-safe details, e.g. how far a write got before it failed. */
+export const withDetails = (error: AppError, details: Record<string, unknown>) =>
+  new AppError(error.code, error.message, { field: error.field, details: { ...error.details, ...details }, cause: error.cause });
+
+/**
+ * A write that failed after part of it was stored: `cause` is what stopped it, `progress` how far
+ * it got (client-safe, e.g. `{ added, requested }`). The edge answers as for `cause`, with `progress` added.
+ */
+export class PartialWrite extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly progress: Record<string, unknown>,
+  ) {
+    super('A write failed part way', { cause });
+    this.name = 'PartialWrite';
+  }
+}
 
 /** The JSON body every service returns on error (API.md). */
 export function errorBody(error: AppError) {

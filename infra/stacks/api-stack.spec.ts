@@ -109,7 +109,10 @@ describe('ApiStack', () => {
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        ExposeHeaders: ['idempotent-replayed'],
+      }),
     });
     template.hasOutput('ApiUrl', { Value: Match.anyValue() });
   });

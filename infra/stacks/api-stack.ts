@@ -156,7 +156,10 @@ export class ApiStack extends Stack {
           apigw.CorsHttpMethod.PATCH,
           apigw.CorsHttpMethod.DELETE,
         ],
-        allowHeaders: ['authorization', 'content-type'],
+        // Idempotency-Key: the extension names each create and add, so its retries are safe (API.md).
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        // …and reads whether an answer was replayed from an earlier request with that key.
+        exposeHeaders: ['idempotent-replayed'],
         maxAge: Duration.hours(1),
       },
     });

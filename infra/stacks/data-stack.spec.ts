@@ -59,9 +59,12 @@ describe('DataStack', () => {
     });
   });
 
-  it('lets DynamoDB drop expired revocations itself, and expires nothing in the other tables', () => {
-    const withTtl = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).filter((table) => table.Properties.TimeToLiveSpecification);
-    expect(withTtl.map((table) => table.Properties.TimeToLiveSpecification)).toEqual([{ AttributeName: 'expiresAt', Enabled: true }]);
+  it('lets DynamoDB drop expired revocations and idempotency records itself, and expires nothing in the other tables', () => {
+    const withTtl = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).filter(([, table]) => table.Properties.TimeToLiveSpecification);
+    expect(Object.fromEntries(withTtl.map(([id, table]) => [id.replace(/[0-9A-F]{8}$/, ''), table.Properties.TimeToLiveSpecification]))).toEqual({
+      PlaylistsTable: { AttributeName: 'expiresAt', Enabled: true },
+      RevocationsTable: { AttributeName: 'expiresAt', Enabled: true },
+    });
     template.hasOutput('RevocationsTable', { Value: Match.anyValue() });
   });
 

@@ -122,6 +122,27 @@ export function describePlaylistsContract(target: () => GatewayTarget) {
       expect((await alice.get<PlaylistView>(`/playlists/${id}`)).body.entryCount).toBe(50);
     });
 
+    it('answers a retried create or add with the same Idempotency-Key as the first time, writing nothing', async () => {
+      const key = { 'idempotency-key': crypto.randomUUID() };
+      const first = await alice.request<PlaylistView>('POST', '/playlists', { name: 'Retried' }, key);
+      const again = await alice.request<PlaylistView>('POST', '/playlists', { name: 'Retried' }, key);
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.body.id).toBe(first.body.id);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect((await alice.request('POST', '/playlists', { name: 'Other' }, key)).status).toBe(422);
+
+      const path = `/playlists/${first.body.id}/entries`;
+      const addKey = { 'idempotency-key': crypto.randomUUID() };
+      const added = await alice.request<Page<EntryView>>('POST', path, { trackIds: trackIds.slice(0, 2) }, addKey);
+      const readded = await alice.request<Page<EntryView>>('POST', path, { trackIds: trackIds.slice(0, 2) }, addKey);
+      expect([added.status, readded.status]).toEqual([201, 201]);
+      expect(readded.body.items.map((e) => e.id)).toEqual(added.body.items.map((e) => e.id));
+      expect((await allEntries(alice, first.body.id)).map((e) => e.id)).toEqual(added.body.items.map((e) => e.id));
+      expect((await alice.get<PlaylistView>(`/playlists/${first.body.id}`)).body.entryCount).toBe(2);
+      const badKey = await alice.request('POST', path, { trackIds: trackIds.slice(0, 1) }, { 'idempotency-key': 'not a key' });
+      expect(badKey.body).toMatchObject({ error: { code: 'invalid_input', field: 'Idempotency-Key' } });
+    });
+
     it('shows another user’s playlist and entries as missing, and lets them change nothing', async () => {
       const { id } = await createPlaylist(alice, 'Private');
       const [entry, other] = await addEntries(alice, id, trackIds.slice(0, 2));

@@ -32,7 +32,8 @@ export interface TableDefinition {
   localIndexes: LocalIndexDefinition[];
   /**
    * Number attribute holding an epoch-seconds expiry; DynamoDB deletes expired items itself (TTL,
-   * within days). The local stack's emulator has no TTL: there, expired items simply stay.
+   * typically within days; DynamoDB Local, where `ensureTables` turns TTL on, on its own schedule).
+   * Until then an expired item is still read, so readers treat it as absent themselves.
    */
   timeToLiveAttribute?: string;
 }
@@ -44,6 +45,8 @@ const S = (name: string): KeyAttribute => ({ name, type: 'S' });
  * - playlist: pk `user#<sub>`, sk `playlist#<id>` (one Query lists a user's playlists)
  * - entry:    pk `playlist#<id>`, sk `entry#<entryId>`, `rank` = fractional order key
  *   (LSI `byRank` reads a playlist in order; moving an entry rewrites only its rank)
+ * - tombstone: pk `sweep`, sk `playlist#<id>` (a deleted playlist whose entries the sweep removes)
+ * - idempotency record: pk `user#<sub>`, sk `idempotency#<key>`, `expiresAt` (TTL)
  */
 export const playlistsTable: TableDefinition = {
   id: 'playlists',
@@ -52,6 +55,8 @@ export const playlistsTable: TableDefinition = {
   sortKey: S('sk'),
   globalIndexes: [],
   localIndexes: [{ indexName: 'byRank', sortKey: S('rank') }],
+  // Idempotency records (pk `user#<sub>`, sk `idempotency#<key>`) expire a day after their request.
+  timeToLiveAttribute: 'expiresAt',
 };
 
 /**

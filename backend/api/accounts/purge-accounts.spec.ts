@@ -70,6 +70,25 @@ describe('purgeDeletedAccounts', () => {
     expect(queue.requests.map((r) => r.userId)).toEqual(['usr_b']);
   });
 
+  it('finishes every store’s cut-short deletes on each run, and names a store whose sweep failed', async () => {
+    const playlists = { ...fakeStore('playlists', { usr_a: 2 }), finishDeletes: async () => 4 };
+    const queue = fakeQueue([{ userId: 'usr_a', deletedAt: 0, settlesAt: 0 }]);
+    expect(await purgeDeletedAccounts({ queue, stores: [playlists], now: at(10) })).toEqual({ accounts: 1, completed: 1, erased: { playlists: 6 } });
+
+    const failing = {
+      ...fakeStore('playlists', { usr_b: 1 }),
+      finishDeletes: async () => {
+        throw new Error('sweep unavailable');
+      },
+    };
+    const next = fakeQueue([{ userId: 'usr_b', deletedAt: 0, settlesAt: 0 }]);
+    await expect(purgeDeletedAccounts({ queue: next, stores: [failing], now: at(10) })).rejects.toThrow(
+      'Could not purge the unfinished deletes in playlists',
+    );
+    // The accounts are still erased.
+    expect(failing.items).toEqual({});
+  });
+
   it('does nothing when no account is waiting', async () => {
     expect(await purgeDeletedAccounts({ queue: fakeQueue([]), stores: [fakeStore('playlists', { usr_x: 1 })], now: at(0) })).toEqual({
       accounts: 0,

@@ -15,12 +15,13 @@ export interface PurgeSummary {
   accounts: number;
   /** Of those, the ones that are finished: their request and revocation are cleared. */
   completed: number;
-  /** Items removed, per store. */
+  /** Items removed, per store: deleted accounts' data, and what deletes cut short left behind. */
   erased: Record<string, number>;
 }
 
 /**
- * Erases the data of every deleted account from every per-user store. A request stays pending
+ * Finishes the deletes a failure cut short in every store, then erases the data of every deleted
+ * account from every per-user store. A request stays pending
  * until it settles (no token of the account can be accepted any more, so nothing can write for
  * it): until then each run erases again, catching a write that was in flight at the deletion;
  * the run after that clears it. Safe to repeat, and one account that fails does not hold up the
@@ -29,6 +30,14 @@ export interface PurgeSummary {
 export async function purgeDeletedAccounts(deps: PurgeDeps): Promise<PurgeSummary> {
   const summary: PurgeSummary = { accounts: 0, completed: 0, erased: Object.fromEntries(deps.stores.map((store) => [store.name, 0])) };
   const failed: { userId: string; error: unknown }[] = [];
+  const unfinished: { store: string; error: unknown }[] = [];
+  for (const store of deps.stores) {
+    try {
+      if (store.finishDeletes) summary.erased[store.name]! += await store.finishDeletes();
+    } catch (error) {
+      unfinished.push({ store: store.name, error });
+    }
+  }
   for (const request of await deps.queue.pending()) {
     try {
       for (const store of deps.stores) summary.erased[store.name]! += await store.eraseUser(request.userId);
@@ -41,11 +50,12 @@ export async function purgeDeletedAccounts(deps: PurgeDeps): Promise<PurgeSummar
       failed.push({ userId: request.userId, error });
     }
   }
-  if (failed.length) {
-    throw new AggregateError(
-      failed.map((f) => f.error),
-      `Could not purge the data of ${failed.length} deleted account(s): ${failed.map((f) => f.userId).join(', ')}`,
-    );
+  if (failed.length || unfinished.length) {
+    const what = [
+      ...(failed.length ? [`the data of ${failed.length} deleted account(s): ${failed.map((f) => f.userId).join(', ')}`] : []),
+      ...unfinished.map((u) => `the unfinished deletes in ${u.store}`),
+    ];
+    throw new AggregateError([...failed, ...unfinished].map((f) => f.error), `Could not purge ${what.join('; ')}`);
   }
   return summary;
 }

@@ -16,7 +16,10 @@ export function createPurgeFunction(config: ApiConfig): (event: ScheduleEvent) =
   return async () => {
     try {
       const summary = await purgeDeletedAccounts(deps);
-      if (summary.accounts) console.info(JSON.stringify({ level: 'info', message: 'deleted accounts purged', ...summary }));
+      // Quiet when there was nothing to do; a run that only finished left-over deletes is logged too.
+      if (summary.accounts || Object.values(summary.erased).some(Boolean)) {
+        console.info(JSON.stringify({ level: 'info', message: 'deleted data purged', ...summary }));
+      }
       return summary;
     } catch (error) {
       // Rethrown: the run counts as a Lambda error (alarm); the requests stay pending for the next run.

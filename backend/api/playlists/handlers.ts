@@ -1,4 +1,5 @@
 import type { TrackRecord } from '../../domain/catalog';
+import { requestFingerprint } from '../../domain/idempotency';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import {
   addEntriesSchema,
@@ -11,10 +12,10 @@ import {
   type PlaylistRepository,
 } from '../../domain/playlists';
 import * as z from 'zod/mini';
-import { created, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
+import { created, idempotencyKeyOf, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
 import { pageQuerySchema } from '../schemas';
-import { playlistCommands } from './commands';
+import { playlistCommands, type KeyedRequest } from './commands';
 
 export interface PlaylistDeps {
   playlists: PlaylistRepository;
@@ -46,6 +47,11 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
   const playlistId = (event: Event) => parse(playlistParams, { id: pathParam(event, 'id') }).id;
   const entryPath = (event: Event) =>
     parse(entryParams, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
+  /** The request's Idempotency-Key, if it sent one, with what makes a repeat the same request. */
+  const keyedRequest = (event: Event, path: string, input: unknown): KeyedRequest | undefined => {
+    const key = idempotencyKeyOf(event);
+    return key === undefined ? undefined : { key, fingerprint: requestFingerprint('POST', path, input) };
+  };
 
   /** Entries with their tracks, loaded in one batch for the whole page unless the caller has them. */
   async function presentEntries(entries: PlaylistEntry[], loaded?: readonly TrackRecord[]) {
@@ -65,7 +71,8 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
     'POST /playlists': async (event) => {
       const userId = userIdOf(event);
       const input = parse(createPlaylistSchema, jsonBody(event));
-      return created(presentPlaylist(await commands.createPlaylist(userId, input)));
+      const { value, replayed } = await commands.createPlaylist(userId, input, keyedRequest(event, '/playlists', input));
+      return created(presentPlaylist(value), replayed);
     },
 
     'GET /playlists/{id}': async (event) => {
@@ -99,8 +106,8 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       const userId = userIdOf(event);
       const id = playlistId(event);
       const input = parse(addEntriesSchema, jsonBody(event));
-      const { entries, tracks } = await commands.addEntries(userId, id, input);
-      return created({ items: await presentEntries(entries, tracks) });
+      const { value, tracks, replayed } = await commands.addEntries(userId, id, input, keyedRequest(event, `/playlists/${id}/entries`, input));
+      return created({ items: await presentEntries(value, tracks) }, replayed);
     },
 
     'PATCH /playlists/{id}/entries/{entryId}': async (event) => {
