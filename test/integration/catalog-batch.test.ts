@@ -30,7 +30,7 @@ async function counts(artist: string, albums: string[]) {
 }
 
 describe('CatalogRepository.saveTracks', () => {
-  it('counts a batch of several albums and artists (more than one BatchWriteItem)', async () => {
+  it('counts a batch of several albums and artists', async () => {
     const batch = [...tracksOf(2000, 30, 'Batch A', 'One'), ...tracksOf(2100, 12, 'Batch A', 'Two'), ...tracksOf(2200, 5, 'Batch B', 'Solo')];
     await stack.catalog.saveTracks(batch);
 

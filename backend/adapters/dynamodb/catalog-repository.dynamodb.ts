@@ -52,9 +52,9 @@ export class DynamoCatalogRepository implements CatalogRepository {
   }
 
   /**
-   * Writes the tracks with batch writes, then recomputes the counts of every album and artist
-   * they join or leave, once per batch. Idempotent and safe for concurrent writers; the design
-   * is described in `catalog-batch-save.ts`.
+   * Writes the tracks in transactions that also carry the count changes of every album and
+   * artist they join or leave, so a crash never leaves counts that disagree with the tracks.
+   * Idempotent and safe for concurrent writers; the design is described in `catalog-batch-save.ts`.
    */
   saveTracks(tracks: readonly TrackRecord[]): Promise<void> {
     return saveTrackBatch(this.doc, this.table, tracks);
