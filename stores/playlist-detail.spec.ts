@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { errorBody, jsonResponse, makeTracks } from '@/test/extension/factories';
 import { fakeApi, makeEntries, signIn, type SeenRequest } from '@/test/extension/popup-fakes';
+import { MAX_ATTEMPTS } from '@/utils/write-retry';
 import { usePlaylistDetailStore } from './playlist-detail';
 
 describe('playlist detail store', () => {
@@ -14,7 +15,10 @@ describe('playlist detail store', () => {
     setActivePinia(createPinia());
     await signIn();
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
 
   it('loads every page in order', async () => {
     fakeApi({
@@ -44,8 +48,8 @@ describe('playlist detail store', () => {
     expect(seen.at(-1)!.body).toEqual({ before: null });
   });
 
-  it('reloads the server order after a refused move or removal and says why', async () => {
-    fakeApi({
+  it('reloads the server order after a refused move or a removal that kept failing, and says why', async () => {
+    const seen = fakeApi({
       'GET /playlists/pl_1/entries': { items: entries },
       [`PATCH /playlists/pl_1/entries/${entries[0]!.id}`]: () => jsonResponse(404, errorBody('not_found', 'That entry is gone.')),
       [`DELETE /playlists/pl_1/entries/${entries[1]!.id}`]: () => jsonResponse(503, errorBody('unavailable', 'Try later.')),
@@ -57,7 +61,11 @@ describe('playlist detail store', () => {
     expect(ids(store)).toEqual(entries.map((e) => e.id));
     expect(store.error).toBe('That entry is gone.');
 
-    await store.removeAt(1);
+    vi.useFakeTimers();
+    const removing = store.removeAt(1);
+    await vi.runAllTimersAsync();
+    await removing;
+    expect(seen.filter((r) => r.method === 'DELETE')).toHaveLength(MAX_ATTEMPTS);
     expect(ids(store)).toEqual(entries.map((e) => e.id));
     expect(store.error).toBe('Try later.');
   });

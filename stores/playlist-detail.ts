@@ -4,6 +4,7 @@ import type { Track } from '@/backend/domain/catalog';
 import { describeError } from '@/utils/describe-error';
 import { beforeIdAfterMove, moveItem } from '@/utils/list-order';
 import { createPlaylistsService, type PlaylistEntry } from '@/utils/playlists-service';
+import { releasePlaylistKeys } from '@/utils/unfinished-actions';
 import { usePlaylistsStore } from './playlists';
 
 /** The playlist open in the detail view: its entries, reordered and pruned optimistically. */
@@ -80,7 +81,10 @@ export const usePlaylistDetailStore = defineStore('playlist-detail', () => {
     entries.value = entries.value.filter((e) => e.id !== entry.id);
     announcement.value = `Removed ${entry.track?.title ?? 'entry'}.`;
     const removed = await write(playlistId, () => service().removeEntry(playlistId, entry.id), "Couldn't remove the track.");
-    if (removed) usePlaylistsStore().setEntryCount(playlistId, entries.value.length);
+    if (!removed) return;
+    usePlaylistsStore().setEntryCount(playlistId, entries.value.length);
+    // Adding the same tracks after this is a new action: a held key would replay the old one.
+    await releasePlaylistKeys(playlistId);
   }
 
   function close(): void {

@@ -36,7 +36,7 @@ export const usePopupStore = defineStore('popup', () => {
 
   async function signedOut(): Promise<void> {
     useHomeStore().clear();
-    usePlaylistsStore().clear();
+    await usePlaylistsStore().clear();
     usePlaylistDetailStore().close();
     useSearchStore().clear();
     useViewStore().reset();

@@ -87,6 +87,39 @@ describe('api client', () => {
     expect(error).toMatchObject({ status: 400, code: 'invalid_input', message: 'Enter a valid email.', field: 'email' });
   });
 
+  it('keeps the other fields of an error body as details', async () => {
+    await signedIn();
+    const body = { error: { code: 'unavailable', message: 'Try later', added: 40, requested: 100 } };
+    const { client } = setup([jsonResponse(503, body)]);
+    await expect(client.send('POST', '/playlists/pl_1/entries', { trackIds: ['trk_1'] })).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+      details: { added: 40, requested: 100 },
+    });
+  });
+
+  it('sends an Idempotency-Key when given one', async () => {
+    await signedIn();
+    const { client, fetch } = setup([jsonResponse(201, { id: 'pl_1' })]);
+    await client.send('POST', '/playlists', { name: 'Road trip' }, { idempotencyKey: 'key-1' });
+    expect((fetch.mock.calls[0]![1]?.headers as Record<string, string>)['idempotency-key']).toBe('key-1');
+  });
+
+  it('tells a timed-out request (unanswered, may be sent again) from a cancelled one', async () => {
+    await signedIn();
+    const fetch = vi.fn<typeof globalThis.fetch>(async (_url, init) => {
+      throw init?.signal?.reason ?? new TypeError('Failed to fetch');
+    });
+    const client = createApiClient({ ...urls, fetch });
+    const timedOut = new AbortController();
+    timedOut.abort(new DOMException('The write timed out.', 'TimeoutError'));
+    const cancelled = new AbortController();
+    cancelled.abort();
+
+    await expect(client.send('DELETE', '/playlists/pl_1', undefined, { signal: timedOut.signal })).rejects.toMatchObject({ status: 0, code: 'timeout' });
+    await expect(client.get('/albums', {}, { signal: cancelled.signal })).rejects.toMatchObject({ status: 0, code: 'aborted' });
+  });
+
   it('reports an unreachable server in words', async () => {
     const fetch = vi.fn<typeof globalThis.fetch>().mockRejectedValue(new TypeError('Failed to fetch'));
     const client = createApiClient({ ...urls, fetch });

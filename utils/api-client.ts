@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     /** The input field the error is about, when the server names one. */
     readonly field?: string,
+    /** The error body's other fields, e.g. `retryable` on a 409, `added`/`requested` on a partial add. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -40,6 +42,13 @@ export interface ApiClientOptions {
 }
 
 export type Query = Record<string, string | number | undefined>;
+
+export interface SendOptions {
+  /** Aborts the request: it then rejects with code `aborted`, or `timeout` when the reason is a `TimeoutError`. */
+  signal?: AbortSignal;
+  /** Sent as `Idempotency-Key` (API.md): the server answers a repeat of the request with its first answer. */
+  idempotencyKey?: string;
+}
 
 /** A new account as the sign-up form collects it. */
 export interface Registration {
@@ -77,7 +86,13 @@ export function createApiClient(options: ApiClientOptions) {
     try {
       response = await doFetch(url, init);
     } catch {
-      if (init.signal?.aborted) throw new ApiError(0, 'aborted', 'The request was cancelled.');
+      if (init.signal?.aborted) {
+        // A timeout is a request that went unanswered (a caller may send it again); any other abort was wanted.
+        if ((init.signal.reason as Error | undefined)?.name === 'TimeoutError') {
+          throw new ApiError(0, 'timeout', 'Alktunes took too long to answer. Try again in a moment.');
+        }
+        throw new ApiError(0, 'aborted', 'The request was cancelled.');
+      }
       throw new ApiError(0, 'network_error', "Can't reach Alktunes. Check your connection and try again.");
     }
     if (!response.ok) throw await toApiError(response);
@@ -164,8 +179,12 @@ export function createApiClient(options: ApiClientOptions) {
     return new ApiError(401, 'unauthorized', 'Your session has ended. Please sign in again.');
   }
 
-  /** Calls the API with the bearer token, refreshing once on a 401 and signing out when the server refuses that. */
-  async function authed<T>(method: string, pathAndQuery: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  /**
+   * Calls the API with the bearer token, refreshing once on a 401 and signing out when the server
+   * refuses that. The call after a refresh carries the same headers (an `Idempotency-Key` included)
+   * with only the token changed.
+   */
+  async function authed<T>(method: string, pathAndQuery: string, body: unknown, { signal, idempotencyKey }: SendOptions = {}): Promise<T> {
     let session = await readSession();
     if (!session) throw notSignedIn();
     if (session.expiresAt - EXPIRY_MARGIN_MS <= now()) session = await refresh(session);
@@ -175,6 +194,7 @@ export function createApiClient(options: ApiClientOptions) {
     const call = (token: string) => {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
       if (body !== undefined) headers['content-type'] = 'application/json';
+      if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
       const init: RequestInit = { headers, ...(signal && { signal }) };
       if (method !== 'GET') init.method = method;
       if (body !== undefined) init.body = JSON.stringify(body);
@@ -245,12 +265,15 @@ export function createApiClient(options: ApiClientOptions) {
 
     /** An authenticated `GET` on the API; `signal` aborts it (rejecting with code `aborted`). */
     get<T>(path: string, query: Query = {}, options: { signal?: AbortSignal } = {}): Promise<T> {
-      return authed<T>('GET', `${path}${toSearch(query)}`, undefined, options.signal);
+      return authed<T>('GET', `${path}${toSearch(query)}`, undefined, options);
     },
 
-    /** An authenticated write on the API (`POST`, `PATCH`, `DELETE`) with an optional JSON body. */
-    send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-      return authed<T>(method, path, body);
+    /**
+     * An authenticated write on the API (`POST`, `PATCH`, `DELETE`) with an optional JSON body,
+     * sent once: whether and how a failed write is sent again is `withRetries`' business.
+     */
+    send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
+      return authed<T>(method, path, body, options);
     },
   };
 }
@@ -280,7 +303,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null;
   const error = body?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new ApiError(response.status, error.code, error.message, typeof error.field === 'string' ? error.field : undefined);
+    const { code, message, field, ...details } = error;
+    return new ApiError(response.status, code, message, typeof field === 'string' ? field : undefined, details);
   }
   return new ApiError(response.status, `http_${response.status}`, fallbackMessage(response.status));
 }

@@ -25,10 +25,11 @@ export function makeEntries(tracks: Track[]): PlaylistEntry[] {
   return tracks.map((track) => ({ id: `ent_${++sequence}`, trackId: track.id, track }));
 }
 
-/** A request `fetch` saw: method, path (with query) and JSON body. */
+/** A request `fetch` saw: method, path (with query), headers (names in lower case) and JSON body. */
 export interface SeenRequest {
   method: string;
   path: string;
+  headers: Record<string, string>;
   body: unknown;
 }
 
@@ -45,6 +46,7 @@ export function fakeApi(routes: Record<string, Route | unknown>): SeenRequest[] 
     const request: SeenRequest = {
       method: init?.method ?? 'GET',
       path: url.pathname + url.search,
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
       body: init?.body ? JSON.parse(String(init.body)) : undefined,
     };
     seen.push(request);
