@@ -20,24 +20,10 @@ export interface RequestCounter {
  */
 export function countServerRequests(endpoint: string, kindOf: (request: IncomingMessage) => string | undefined): RequestCounter {
   const port = Number(new URL(endpoint).port);
-  let counts: RequestCounts = {};
-
-  const onRequest = (message: unknown) => {
+  return countOnChannel('http.server.request.start', (message) => {
     const { request } = message as { request: IncomingMessage };
-    if (request.socket.localPort !== port) return;
-    const kind = kindOf(request);
-    if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
-  };
-  subscribe('http.server.request.start', onRequest);
-
-  return {
-    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
-    byKind: () => ({ ...counts }),
-    reset: () => {
-      counts = {};
-    },
-    stop: () => unsubscribe('http.server.request.start', onRequest),
-  };
+    return request.socket.localPort === port ? kindOf(request) : undefined;
+  });
 }
 
 /**
@@ -47,23 +33,27 @@ export function countServerRequests(endpoint: string, kindOf: (request: Incoming
  */
 export function countClientRequests(endpoint: string, kindOf: (request: OutgoingRequest) => string | undefined): RequestCounter {
   const host = new URL(endpoint).host;
-  let counts: RequestCounts = {};
-
-  const onRequest = (message: unknown) => {
+  return countOnChannel('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
-    if (request.getHeader('host') !== host) return;
-    const kind = kindOf(request);
+    return request.getHeader('host') === host ? kindOf(request) : undefined;
+  });
+}
+
+/** Counts the messages of a diagnostics channel by the kind `kindOf` gives them (undefined: not counted). */
+function countOnChannel(channel: string, kindOf: (message: unknown) => string | undefined): RequestCounter {
+  let counts: RequestCounts = {};
+  const onMessage = (message: unknown) => {
+    const kind = kindOf(message);
     if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
   };
-  subscribe('http.client.request.start', onRequest);
-
+  subscribe(channel, onMessage);
   return {
     total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     byKind: () => ({ ...counts }),
     reset: () => {
       counts = {};
     },
-    stop: () => unsubscribe('http.client.request.start', onRequest),
+    stop: () => unsubscribe(channel, onMessage),
   };
 }
 
