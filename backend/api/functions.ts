@@ -11,14 +11,15 @@ import type { ApiHandler, FunctionName } from './types';
  * Every API function, for hosts that run them all in one process (the local stack, the tests),
  * search on whichever backend the config names. Each builds its own clients, as on Lambda; a
  * Lambda entry (`lambda/*.ts`) imports only its own function, so its bundle holds only that
- * function's code and SDK clients.
+ * function's code and SDK clients. Aborting `signal` stops their background work (the search
+ * index's snapshot poll) when the host shuts down.
  */
-export function createApiFunctions(config: ApiConfig): Record<FunctionName, ApiHandler> {
+export function createApiFunctions(config: ApiConfig, { signal }: { signal?: AbortSignal } = {}): Record<FunctionName, ApiHandler> {
   const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
   return {
     playlists: createPlaylistsFunction(config),
     catalog: createCatalogFunction(config),
     home: createHomeFunction(config),
-    search: createSearchFunction(config, createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket })),
+    search: createSearchFunction(config, createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket, embedded: { signal } })),
   };
 }

@@ -62,7 +62,8 @@ export function queryTerms(text: string): string[] {
 
 /**
  * How closely a name matches the whole query: 2 equal, 1 starts with it, 0 otherwise (case and
- * accents ignored). Both adapters rank by this before relevance, so exact names come first.
+ * accents ignored). CloudSearch's type-ahead suggestions are ordered by it; search hits are
+ * ranked by `search-ranking.ts`.
  */
 export function nameMatch(name: string, query: string): number {
   const folded = foldName(name);

@@ -1,11 +1,15 @@
 import type { Album, Artist, TrackRecord } from './catalog';
+import type { SearchKind } from './search-ranking';
 
 /** Which text a query is matched against: everything, or one field (API.md `field`). */
 export type SearchField = 'all' | 'artist' | 'track' | 'album';
 export const searchFields = ['all', 'artist', 'track', 'album'] as const satisfies readonly SearchField[];
 
-/** What the index keeps of a track: the public fields plus the cover key (no audio details). */
-export type IndexedTrack = Omit<TrackRecord, 'audioKey' | 'contentType' | 'contentHash'>;
+/**
+ * What the index keeps of a track: the public fields plus the cover key (no audio details), and
+ * how often listeners played it, which ranks it among equal matches (absent until plays are recorded).
+ */
+export type IndexedTrack = Omit<TrackRecord, 'audioKey' | 'contentType' | 'contentHash'> & { playCount?: number };
 
 /** An album as search returns it; the cover key is signed by the presenter. */
 export type IndexedAlbum = Album & { coverKey?: string };
@@ -26,19 +30,21 @@ export interface SearchResults {
   albums: IndexedAlbum[];
   artists: Artist[];
   more: boolean;
+  /** First page only: the query in the catalog's words when the best hits needed corrections. */
+  didYouMean?: string;
+  /** First page only: the hit to show above the groups (the artist or album the query names, else the best track). */
+  top?: { kind: SearchKind; id: string };
 }
-
-export type SuggestionKind = 'artist' | 'album' | 'track';
 
 /** One type-ahead entry (API.md `suggestions`). */
 export interface Suggestion {
   text: string;
-  kind: SuggestionKind;
+  kind: SearchKind;
   id: string;
 }
 
 /**
- * The catalog search index. Adapters: embedded (MiniSearch, snapshot in S3) and CloudSearch.
+ * The catalog search index. Adapters: embedded (our own in-memory engine, snapshots in S3) and CloudSearch.
  * Writes replace whole tracks; albums and artists are derived from their tracks.
  */
 export interface TrackSearch {

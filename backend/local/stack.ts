@@ -160,9 +160,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => auth.close());
     log(`✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'}, registration ${authOptions.registration})`);
 
+    const shutdown = new AbortController();
+    stops.push(async () => shutdown.abort());
     const gateway = createGateway({
       routes: apiRoutes,
-      functions: options.functions ?? createApiFunctions(apiConfig),
+      functions: options.functions ?? createApiFunctions(apiConfig, { signal: shutdown.signal }),
       authorizer: createJwtAuthorizer({ issuer: auth.issuer, audience: apiAudience }),
       health: async () => {
         await dynamoClients.client.send(new ListTablesCommand({ Limit: 1 }));

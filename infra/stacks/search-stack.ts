@@ -13,7 +13,7 @@ export interface SearchStackProps extends StackProps {
 /**
  * The catalog search index. `cloudsearch` creates an Amazon CloudSearch domain (closed to new
  * AWS customers since July 2024), deleted with the stack unless deletion protection is on;
- * `embedded` keeps a MiniSearch snapshot in the media bucket and needs no resources of its own.
+ * `embedded` keeps a snapshot of its own in-memory index in the media bucket and needs no resources of its own.
  */
 export class SearchStack extends Stack {
   readonly domain?: CloudSearchDomain;

@@ -29,7 +29,6 @@ const watched = [
   '@aws-sdk/client-s3',
   '@aws-sdk/lib-dynamodb',
   '@aws-sdk/s3-request-presigner',
-  'minisearch',
 ];
 const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const cloudsearch = ['@aws-sdk/client-cloudsearch', '@aws-sdk/client-cloudsearch-domain'];
@@ -48,7 +47,7 @@ const expected: Record<string, { libraries: string[]; routes: string[]; maxKb: n
   playlists: { libraries: [...dynamo, ...presigner], routes: ['playlists'], maxKb: 470, timeout: 10 },
   catalog: { libraries: [...dynamo, ...presigner], routes: ['catalog'], maxKb: 460, timeout: 10 },
   home: { libraries: [...dynamo, ...presigner], routes: ['home'], maxKb: 460, timeout: 10 },
-  search: { libraries: ['@aws-sdk/client-dynamodb', ...s3, 'minisearch'], routes: ['search'], maxKb: 620, timeout: 30 },
+  search: { libraries: ['@aws-sdk/client-dynamodb', ...s3], routes: ['search'], maxKb: 620, timeout: 30 },
   shuffle: { libraries: dynamo, routes: [], maxKb: 460, timeout: 300 },
   purge: { libraries: dynamo, routes: [], maxKb: 460, timeout: 300 },
 };
@@ -129,7 +128,7 @@ describe('Lambda bundles', () => {
     }, 120_000);
     afterAll(() => rm(outdir, { recursive: true, force: true }));
 
-    it('bundles the CloudSearch clients, the presigner and the low-level DynamoDB client, without MiniSearch or the S3 client', () => {
+    it('bundles the CloudSearch clients, the presigner and the low-level DynamoDB client, without the embedded index or the S3 client', () => {
       expect(watchedLibraries(bundle)).toEqual([...cloudsearchSearch.libraries].sort());
       expect(routeFolders(bundle)).toEqual(cloudsearchSearch.routes);
     });

@@ -35,7 +35,7 @@ describe('search freshness across processes (local stack)', () => {
   const search = async (q: string) => {
     const response = await fetch(`${stack.api}/search?q=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    return (await response.json()) as { tracks: { id: string; title: string }[]; artists: { name: string }[] };
+    return (await response.json()) as { tracks: { id: string; title: string }[]; artists: { name: string }[]; didYouMean?: string };
   };
 
   it('finds the demo catalog through the gateway', async () => {
@@ -67,5 +67,10 @@ describe('search freshness across processes (local stack)', () => {
     }
     expect(titles).toEqual(['Zyzzogeton Lullaby']);
     expect(Date.now() - published).toBeLessThan(5000);
+
+    // The published index forgives a slip, and says how the catalog spells it.
+    const slipped = await search('Zyzzoegton Lullaby');
+    expect(slipped.tracks.map((t) => t.title)).toEqual(['Zyzzogeton Lullaby']);
+    expect(slipped.didYouMean).toBe('Zyzzogeton Lullaby');
   });
 });

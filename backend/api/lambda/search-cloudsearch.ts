@@ -12,7 +12,7 @@ if (config.search.backend !== 'cloudsearch') {
 
 /**
  * Lambda entry of the search function on CloudSearch (`-c searchBackend=cloudsearch`): no
- * embedded index, MiniSearch or S3 client in the bundle. The domain's endpoints are looked up
+ * embedded index or S3 client in the bundle. The domain's endpoints are looked up
  * during the cold start.
  */
 export const handler = createSearchFunction(config, new CloudSearchTrackSearch({ region: config.region, domainName: config.search.domainName }));

@@ -7,7 +7,7 @@ import { TargetError, type ImportTarget } from './target';
 
 /** Writes imported tracks to the catalog search index, one batch at a time. */
 export interface SearchIndexStep {
-  /** Shown at the start of a run, e.g. `embedded (MiniSearch snapshot in the media bucket)`. */
+  /** Shown at the start of a run, e.g. `embedded (index snapshot in the media bucket)`. */
   description: string;
   /** Adds or replaces `records` in the index; idempotent (a batch may be sent again after an interruption). */
   updateSearchIndex(records: readonly TrackRecord[]): Promise<void>;
@@ -26,7 +26,7 @@ export function searchBackendConfig(target: ImportTarget): SearchBackendConfig {
 }
 
 function describe(config: SearchBackendConfig): string {
-  if (config.backend === 'embedded') return 'embedded (MiniSearch snapshot in the media bucket)';
+  if (config.backend === 'embedded') return 'embedded (index snapshot in the media bucket)';
   return `CloudSearch (domain ${config.domainName})`;
 }
 

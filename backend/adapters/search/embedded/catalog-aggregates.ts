@@ -51,20 +51,13 @@ export class CatalogAggregates {
     Object.assign(artist.artist, { name: track.artist, trackCount: artist.trackIds.size, albumCount: artist.albumIds.size });
   }
 
-  /**
-   * Forgets a track. Returns the album and artist ids that no longer have any track, so the
-   * caller can drop them from its text indexes.
-   */
-  remove(track: IndexedTrack): { albumId?: string; artistId?: string } {
-    const gone: { albumId?: string; artistId?: string } = {};
+  /** Forgets a track; an album or artist left without tracks goes too. */
+  remove(track: IndexedTrack): void {
     const album = this.albums.get(track.albumId);
     if (album) {
       album.trackIds.delete(track.id);
       album.album.trackCount = album.trackIds.size;
-      if (album.trackIds.size === 0) {
-        this.albums.delete(track.albumId);
-        gone.albumId = track.albumId;
-      }
+      if (album.trackIds.size === 0) this.albums.delete(track.albumId);
     }
     const artist = this.artists.get(track.artistId);
     if (artist) {
@@ -72,11 +65,7 @@ export class CatalogAggregates {
       const stillOnAlbum = [...(album?.trackIds ?? [])].some((id) => this.tracks.get(id)?.artistId === track.artistId);
       if (!stillOnAlbum) artist.albumIds.delete(track.albumId);
       Object.assign(artist.artist, { trackCount: artist.trackIds.size, albumCount: artist.albumIds.size });
-      if (artist.trackIds.size === 0) {
-        this.artists.delete(track.artistId);
-        gone.artistId = track.artistId;
-      }
+      if (artist.trackIds.size === 0) this.artists.delete(track.artistId);
     }
-    return gone;
   }
 }

@@ -1,157 +1,162 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
-import type { IndexedTrack, SearchQuery, SearchResults, Suggestion, SuggestionKind } from '../../../domain/search';
-import { foldName, nameMatch as exactness, queryTerms } from '../../../domain/search-text';
-import { CatalogAggregates } from './catalog-aggregates';
-import { boostsFor, indexOptions, searchOptions, type IndexKind, type TextDoc } from './index-options';
+import { emptyResults, type IndexedTrack, type SearchQuery, type SearchResults, type Suggestion } from '../../../domain/search';
+import {
+  compareMatches,
+  nameFields,
+  parseSearchQuery,
+  searchedFields,
+  searchGuidance,
+  type BestHit,
+  type QueryTerm,
+  type SearchKind,
+} from '../../../domain/search-ranking';
+import { CatalogTables } from './catalog-tables';
+import { EditableCatalog } from './editable-catalog';
+import { decodeSnapshot, encodeSnapshot, type IndexSnapshot } from './snapshot-format';
+import { TextIndex, type KindQuery, type RankedKind, type RankedRow } from './text-index';
+
+export type { IndexSnapshot } from './snapshot-format';
+
+const kinds: SearchKind[] = ['track', 'album', 'artist'];
+
+/** Type-ahead looks at names only: artists, then albums, then titles on equal matches. */
+const suggestionSources: KindQuery[] = [
+  { kind: 'artist', fields: { artist: 1 }, names: ['artist'] },
+  { kind: 'album', fields: { album: 1 }, names: ['album'] },
+  { kind: 'track', fields: { title: 1 }, names: ['title'] },
+];
 
 /**
- * What a snapshot holds: just the tracks. Re-indexing them on load is faster than MiniSearch's
- * own `loadJS` (measured on 100,000 tracks) and keeps the object less than half the size.
- */
-export interface IndexSnapshot {
-  format: 1;
-  tracks: IndexedTrack[];
-}
-
-/** Only the best hits by text score are re-ranked for exact matches; the rest cannot reach page one. */
-const RERANK_WINDOW = 200;
-const suggestionWeight: Record<SuggestionKind, number> = { artist: 3, album: 2, track: 1 };
-
-/**
- * The whole catalog search in memory: one MiniSearch index per kind (tracks, albums, artists)
- * plus the records to answer with. Ranking is MiniSearch's BM25 with field boosts, then names
- * that equal the query come first, then names that start with it.
+ * The whole catalog search in memory, typo tolerant: tracks, albums and artists as columns
+ * (loaded from a snapshot as they are), an inverted index over their words, and the domain's
+ * ranking (search-ranking.ts). A writer's changes go to an editable copy; the columns and the
+ * index are rebuilt from it when next searched or published.
  */
 export class CatalogIndex {
-  private readonly tracks = new Map<string, IndexedTrack>();
-  private readonly aggregates = new CatalogAggregates(this.tracks);
-  private readonly text: Record<IndexKind, MiniSearch<TextDoc>>;
+  private editable: EditableCatalog | undefined;
+  private tables: CatalogTables | undefined;
+  private text: TextIndex | undefined;
 
-  private constructor() {
-    this.text = {
-      tracks: new MiniSearch(indexOptions('tracks')),
-      albums: new MiniSearch(indexOptions('albums')),
-      artists: new MiniSearch(indexOptions('artists')),
-    };
-  }
+  private constructor() {}
 
   static empty(): CatalogIndex {
-    return new CatalogIndex();
+    const index = new CatalogIndex();
+    index.editable = new EditableCatalog();
+    return index;
   }
 
+  /** The index of a parsed snapshot, checked first: a damaged one throws a "search snapshot: …" error. */
   static fromSnapshot(snapshot: IndexSnapshot): CatalogIndex {
-    if (snapshot.format !== 1) throw new Error(`unsupported search snapshot format ${String(snapshot.format)}`);
+    const decoded = decodeSnapshot(snapshot);
+    if ('tracks' in decoded) {
+      const index = CatalogIndex.empty();
+      index.upsert(decoded.tracks);
+      return index;
+    }
     const index = new CatalogIndex();
-    index.upsert(snapshot.tracks);
+    index.tables = new CatalogTables(decoded.columns);
     return index;
   }
 
   get size(): number {
-    return this.tracks.size;
+    return this.editable?.tracks.size ?? this.tables!.trackCount;
   }
 
   toSnapshot(): IndexSnapshot {
-    return { format: 1, tracks: [...this.tracks.values()] };
+    return encodeSnapshot(this.current().columns);
   }
 
   upsert(tracks: readonly IndexedTrack[]): void {
-    const albums = new Set<string>();
-    const artists = new Set<string>();
-    for (const track of tracks) {
-      const old = this.tracks.get(track.id);
-      if (old) this.forget(old, albums, artists);
-      this.tracks.set(track.id, track);
-      this.aggregates.add(track);
-      this.text.tracks.add({ id: track.id, title: track.title, artist: track.artist, album: track.album });
-      albums.add(track.albumId);
-      artists.add(track.artistId);
-    }
-    this.reindexGroups(albums, artists);
+    if (tracks.length > 0) this.edit().upsert(tracks);
   }
 
   remove(trackIds: readonly string[]): void {
-    const albums = new Set<string>();
-    const artists = new Set<string>();
-    for (const id of trackIds) {
-      const old = this.tracks.get(id);
-      if (old) this.forget(old, albums, artists);
-    }
-    this.reindexGroups(albums, artists);
+    if (trackIds.length > 0) this.edit().remove(trackIds);
   }
 
   search(query: SearchQuery): SearchResults {
+    const terms = parseSearchQuery(query.text);
+    if (terms.length === 0) return emptyResults();
+    const tables = this.current();
+    const index = this.index();
+    const expansions = index.expand(terms);
     const end = query.offset + query.limit;
-    const page = <T>(kind: IndexKind, get: (id: string) => T | undefined, name: (item: T) => string[]) => {
-      const boost = boostsFor(query.field, kind);
-      if (!boost) return { items: [] as T[], more: false };
-      const ranked = this.rank(kind, query.text, boost, get, name, end + 1);
-      return { items: ranked.slice(query.offset, end), more: ranked.length > end };
+    const ranked: Partial<Record<SearchKind, RankedKind>> = {};
+    for (const kind of kinds) {
+      const fields = searchedFields(query.field, kind);
+      if (fields) ranked[kind] = index.rank({ kind, fields, names: nameFields(query.field, kind) }, terms, expansions, end + 1);
+    }
+    // Across kinds too, only the best-covered hits show: a kind matching fewer query words than another shows nothing.
+    const coverage = Math.max(0, ...kinds.map((kind) => ranked[kind]?.coverage ?? 0));
+    for (const kind of kinds) if (ranked[kind] && ranked[kind].coverage < coverage) delete ranked[kind];
+    const page = (kind: SearchKind) => ranked[kind]?.rows.slice(query.offset, end).map((hit) => hit.row) ?? [];
+    const results: SearchResults = {
+      tracks: page('track').map((row) => tables.track(row)),
+      albums: page('album').map((row) => tables.album(row)),
+      artists: page('artist').map((row) => tables.artist(row)),
+      more: kinds.some((kind) => (ranked[kind]?.total ?? 0) > end),
     };
-    const tracks = page('tracks', (id) => this.tracks.get(id), (t) => namesFor(query.field, [t.title, t.artist], [t.album]));
-    const albums = page('albums', (id) => this.aggregates.albums.get(id)?.album, (a) => [a.name, a.artist]);
-    const artists = page('artists', (id) => this.aggregates.artists.get(id)?.artist, (a) => [a.name]);
-    return { tracks: tracks.items, albums: albums.items, artists: artists.items, more: tracks.more || albums.more || artists.more };
+    return query.offset === 0 ? { ...results, ...this.guidance(query, terms, ranked) } : results;
   }
 
   suggest(text: string, limit: number): Suggestion[] {
-    const scored: (Suggestion & { score: number })[] = [];
-    const collect = (kind: SuggestionKind, index: IndexKind, field: keyof TextDoc, nameOf: (id: string) => string | undefined) => {
-      for (const hit of this.text[index].search(queryTerms(text).join(' '), searchOptions({ [field]: 1 })).slice(0, limit)) {
-        const name = nameOf(hit.id as string);
-        if (name !== undefined) scored.push({ text: name, kind, id: hit.id as string, score: (hit.score + exactness(name, text)) * suggestionWeight[kind] });
+    const terms = parseSearchQuery(text);
+    if (terms.length === 0 || limit <= 0) return [];
+    const tables = this.current();
+    const index = this.index();
+    const expansions = index.expand(terms);
+    const picks: { source: number; hit: RankedRow }[] = [];
+    for (const [source, query] of suggestionSources.entries()) {
+      // Twice the limit: titles repeat ("Intro"), and repeats are shown once.
+      for (const hit of index.rank(query, terms, expansions, limit * 2).rows) {
+        if (hit.match.coverage === terms.length) picks.push({ source, hit });
       }
-    };
-    collect('artist', 'artists', 'artist', (id) => this.aggregates.artists.get(id)?.artist.name);
-    collect('album', 'albums', 'album', (id) => this.aggregates.albums.get(id)?.album.name);
-    collect('track', 'tracks', 'title', (id) => this.tracks.get(id)?.title);
+    }
+    picks.sort(
+      (a, b) =>
+        a.hit.match.edits - b.hit.match.edits || b.hit.match.tier - a.hit.match.tier || a.source - b.source || compareMatches(a.hit, b.hit),
+    );
     const seen = new Set<string>();
-    return scored
-      .sort((a, b) => b.score - a.score)
-      .filter((s) => !seen.has(`${s.kind}\u0000${foldName(s.text)}`) && seen.add(`${s.kind}\u0000${foldName(s.text)}`))
-      .slice(0, limit)
-      .map(({ text: name, kind, id }) => ({ text: name, kind, id }));
-  }
-
-  private rank<T>(kind: IndexKind, text: string, boost: Partial<Record<keyof TextDoc, number>>, get: (id: string) => T | undefined, names: (item: T) => string[], want: number): T[] {
-    const terms = queryTerms(text);
-    if (terms.length === 0) return [];
-    const hits: SearchResult[] = this.text[kind].search(terms.join(' '), searchOptions(boost));
-    const window = hits.slice(0, Math.max(RERANK_WINDOW, want));
-    const ranked = window.flatMap((hit) => {
-      const item = get(hit.id as string);
-      return item === undefined ? [] : [{ item, tier: Math.max(...names(item).map((name) => exactness(name, text))), score: hit.score }];
-    });
-    ranked.sort((a, b) => b.tier - a.tier || b.score - a.score);
-    return ranked.slice(0, want).map((r) => r.item);
-  }
-
-  private forget(track: IndexedTrack, albums: Set<string>, artists: Set<string>): void {
-    this.tracks.delete(track.id);
-    this.text.tracks.discard(track.id);
-    this.aggregates.remove(track);
-    albums.add(track.albumId);
-    artists.add(track.artistId);
-  }
-
-  /** Re-indexes the names of albums and artists whose tracks changed; drops those left empty. */
-  private reindexGroups(albumIds: Iterable<string>, artistIds: Iterable<string>): void {
-    for (const id of albumIds) {
-      if (this.text.albums.has(id)) this.text.albums.discard(id);
-      const entry = this.aggregates.albums.get(id);
-      if (entry) this.text.albums.add({ id, album: entry.album.name, artist: entry.album.artist });
+    const suggestions: Suggestion[] = [];
+    for (const { source, hit } of picks) {
+      const { kind, names } = suggestionSources[source]!;
+      const name = tables.fieldTexts(kind, names[0]!)![hit.row]!;
+      const key = `${kind}\u0000${tables.wordsOf(name).join(' ')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      suggestions.push({ text: tables.text(name), kind, id: hit.id });
+      if (suggestions.length === limit) break;
     }
-    for (const id of artistIds) {
-      if (this.text.artists.has(id)) this.text.artists.discard(id);
-      const entry = this.aggregates.artists.get(id);
-      if (entry) this.text.artists.add({ id, artist: entry.artist.name });
-    }
+    return suggestions;
   }
-}
 
-/** The names of a track that count for "exact match" ranking under a field filter. */
-function namesFor(field: SearchQuery['field'], primary: string[], album: string[]): string[] {
-  if (field === 'track') return primary.slice(0, 1);
-  if (field === 'artist') return primary.slice(1, 2);
-  if (field === 'album') return album;
-  return primary;
+  /** The first page's extras, from each kind's best hit: the hit to show on top, and the query as the catalog spells it when it needed help. */
+  private guidance(query: SearchQuery, terms: readonly QueryTerm[], ranked: Partial<Record<SearchKind, RankedKind>>) {
+    const tables = this.current();
+    const best: Partial<Record<SearchKind, BestHit>> = {};
+    for (const kind of kinds) {
+      const first = ranked[kind]?.rows[0];
+      if (!first) continue;
+      const names = nameFields(query.field, kind).map((field) => tables.text(tables.fieldTexts(kind, field)![first.row]!));
+      best[kind] = { ...first, names };
+    }
+    return searchGuidance(terms, best);
+  }
+
+  private current(): CatalogTables {
+    this.tables ??= this.editable!.build();
+    return this.tables;
+  }
+
+  private index(): TextIndex {
+    this.text ??= new TextIndex(this.current());
+    return this.text;
+  }
+
+  /** The editable copy, made on the first change after a load; the built columns are stale from now on. */
+  private edit(): EditableCatalog {
+    this.editable ??= EditableCatalog.from(this.tables!);
+    this.tables = undefined;
+    this.text = undefined;
+    return this.editable;
+  }
 }

@@ -10,7 +10,7 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IndexSnapshot } from './catalog-index';
+import { snapshotTrackCount, type IndexSnapshot } from './snapshot-format';
 
 /** Where the embedded index lives in the media bucket; the search Lambda may read only this prefix. */
 export const SEARCH_INDEX_PREFIX = 'search-index/';
@@ -20,6 +20,8 @@ export interface SnapshotPointer {
   version: string;
   /** Object key of the gzipped snapshot JSON. */
   key: string;
+  /** Snapshot format (snapshot-format.ts); pointers written before format 2 have none. */
+  format?: number;
   trackCount: number;
   /** Size of the snapshot object (gzipped). */
   bytes: number;
@@ -28,6 +30,13 @@ export interface SnapshotPointer {
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/**
+ * JSON with every non-ASCII character escaped: an all-ASCII document decodes to a one-byte
+ * string, which a cold reader turns into text and parses about twice as fast (100,000 tracks).
+ */
+const asciiJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Sortable and unique across writers: publish time, then random bits. */
 const newVersion = (now: Date) => `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
@@ -63,9 +72,16 @@ export class S3SnapshotStore {
   async publish(snapshot: IndexSnapshot, now = new Date()): Promise<SnapshotPointer> {
     const version = newVersion(now);
     const key = `${this.prefix}index-${version}.json.gz`;
-    const body = await gzipAsync(Buffer.from(JSON.stringify(snapshot)));
+    const body = await gzipAsync(Buffer.from(asciiJson(snapshot)));
     await this.put(key, body, 'application/gzip');
-    const pointer: SnapshotPointer = { version, key, trackCount: snapshot.tracks.length, bytes: body.byteLength, publishedAt: now.toISOString() };
+    const pointer: SnapshotPointer = {
+      version,
+      key,
+      format: snapshot.format,
+      trackCount: snapshotTrackCount(snapshot),
+      bytes: body.byteLength,
+      publishedAt: now.toISOString(),
+    };
     await this.put(this.pointerKey, Buffer.from(JSON.stringify(pointer)), 'application/json');
     return pointer;
   }

@@ -7,12 +7,14 @@ export interface EmbeddedSearchOptions {
   pollMs?: number;
   now?: () => number;
   log?: (entry: Record<string, unknown>) => void;
+  /** Aborted when the host shuts down: the background poll stops. */
+  signal?: AbortSignal;
 }
 
 type Change = { upsert: readonly IndexedTrack[] } | { remove: readonly string[] };
 
 /**
- * The embedded (MiniSearch) adapter: serves from memory, loaded from the published snapshot.
+ * The embedded adapter: serves from memory (CatalogIndex), loaded from the published snapshot.
  *
  * Readers stay fresh by checking the small pointer object at most every `pollMs` — on a timer
  * while the process runs and on each query (a frozen Lambda runs no timers) — and swap in the
@@ -36,6 +38,7 @@ export class EmbeddedTrackSearch implements TrackSearch {
   private readonly pollMs: number;
   private readonly now: () => number;
   private readonly log: (entry: Record<string, unknown>) => void;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     private readonly store: S3SnapshotStore,
@@ -44,6 +47,8 @@ export class EmbeddedTrackSearch implements TrackSearch {
     this.pollMs = options.pollMs ?? 2000;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((entry) => entry.level !== 'info' && console.warn(JSON.stringify(entry)));
+    this.signal = options.signal;
+    this.signal?.addEventListener('abort', () => this.close(), { once: true });
   }
 
   /** Version of the snapshot being served (undefined before the first publish). */
@@ -118,7 +123,7 @@ export class EmbeddedTrackSearch implements TrackSearch {
   private async ready(): Promise<CatalogIndex> {
     if (!this.loaded) {
       this.loaded = this.refresh().then(() => {
-        this.timer ??= setInterval(() => this.refreshInBackground(), this.pollMs).unref();
+        if (!this.signal?.aborted) this.timer ??= setInterval(() => this.refreshInBackground(), this.pollMs).unref();
       });
       // A failed first load (S3 unreachable) is retried by the next call.
       this.loaded.catch(() => (this.loaded = undefined));
