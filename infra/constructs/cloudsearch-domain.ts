@@ -13,11 +13,34 @@ export interface IndexField {
   LiteralOptions?: { SearchEnabled: boolean; FacetEnabled: boolean; ReturnEnabled: boolean; SortEnabled: boolean };
 }
 
-const text = (name: string): IndexField => ({
+/** One analysis scheme, in the shape of the `DefineAnalysisScheme` API. */
+export interface AnalysisScheme {
+  AnalysisSchemeName: string;
+  AnalysisSchemeLanguage: string;
+  AnalysisOptions?: { Stopwords?: string; AlgorithmicStemming?: 'none' | 'minimal' | 'light' | 'full' };
+}
+
+/**
+ * How the searched words are analysed: as they are. The documents already hold them folded
+ * (`searchTerms`), and the catalog speaks many languages: English stemming would index
+ * "beautiful" as "beauti", which `beautiful*` and `beautiful~2` never reach (CloudSearch does not
+ * analyse prefix and fuzzy terms), and English stopwords would drop "of" or "the" from names.
+ * `mul` has no algorithmic stemming; the empty list replaces its default stopwords.
+ */
+export const catalogWordsScheme: AnalysisScheme = {
+  AnalysisSchemeName: 'catalog_words',
+  AnalysisSchemeLanguage: 'mul',
+  AnalysisOptions: { Stopwords: '[]' },
+};
+
+const text = (name: string, scheme = '_en_default_', returned = true): IndexField => ({
   IndexFieldName: name,
   IndexFieldType: 'text',
-  TextOptions: { ReturnEnabled: true, HighlightEnabled: true, SortEnabled: false, AnalysisScheme: '_en_default_' },
+  TextOptions: { ReturnEnabled: returned, HighlightEnabled: returned, SortEnabled: false, AnalysisScheme: scheme },
 });
+
+/** A field searches match against: the folded words of a name, never returned. */
+const words = (name: string) => text(name, catalogWordsScheme.AnalysisSchemeName, false);
 
 const literal = (name: string, options: { sort?: boolean; facet?: boolean } = {}): IndexField => ({
   IndexFieldName: name,
@@ -33,15 +56,19 @@ const stored = (name: string): IndexField => ({
 });
 
 /**
- * The catalog search documents: free text on artist, title and album; ids of the hit and its
- * parents; `kind` to filter tracks/albums/artists; `sort_key` for name order; `doc`, the record
- * to answer with (JSON), so the search function needs no table reads. Documents are written by
+ * The catalog search documents: artist, title and album as shown (the suggesters' source) and
+ * as folded words (what searches match); ids of the hit and its parents; `kind` to filter
+ * tracks/albums/artists; `sort_key` for name order; `doc`, the record to answer with (JSON), so
+ * the search function needs no table reads. Documents are written by
  * `backend/adapters/search/cloudsearch/documents.ts`.
  */
 export const catalogIndexFields: IndexField[] = [
   text('artist'),
   text('title'),
   text('album'),
+  words('artist_words'),
+  words('title_words'),
+  words('album_words'),
   literal('kind', { facet: true }),
   literal('track_id'),
   literal('album_id'),
@@ -62,9 +89,11 @@ export interface CloudSearchDomainProps {
 }
 
 /**
- * An Amazon CloudSearch domain with the catalog's fields and suggesters. CloudFormation has no
- * CloudSearch resource, so each piece is an SDK call made by an `AwsCustomResource`; the last
- * one runs IndexDocuments whenever the field set changes.
+ * An Amazon CloudSearch domain with the catalog's analysis scheme, fields and suggesters.
+ * CloudFormation has no CloudSearch resource, so each piece is an SDK call made by an
+ * `AwsCustomResource`; the last one runs IndexDocuments whenever any of them changes. That
+ * rebuilds the index from the documents already stored: documents written before a field was
+ * added lack it until they are sent again (`npm run reindex`).
  */
 export class CloudSearchDomain extends Construct {
   readonly domainName: string;
@@ -99,17 +128,31 @@ export class CloudSearchDomain extends Construct {
       ['CreateDomain', 'DeleteDomain'],
     );
 
+    const schemeId = `${domainName}/${catalogWordsScheme.AnalysisSchemeName}`;
+    const scheme = resource(
+      'AnalysisScheme',
+      {
+        onUpdate: call('DefineAnalysisScheme', { AnalysisScheme: catalogWordsScheme }, schemeId),
+        onDelete: call('DeleteAnalysisScheme', { AnalysisSchemeName: catalogWordsScheme.AnalysisSchemeName }, schemeId),
+      },
+      ['DefineAnalysisScheme', 'DeleteAnalysisScheme'],
+    );
+    const fields = catalogIndexFields.map((field) => {
+      const part = resource(
+        `Field-${field.IndexFieldName}`,
+        {
+          onUpdate: call('DefineIndexField', { IndexField: field }, `${domainName}/${field.IndexFieldName}`),
+          onDelete: call('DeleteIndexField', { IndexFieldName: field.IndexFieldName }, `${domainName}/${field.IndexFieldName}`),
+        },
+        ['DefineIndexField', 'DeleteIndexField'],
+      );
+      // A field can name the scheme only once it exists; the scheme is deleted only after its fields.
+      if (field.TextOptions?.AnalysisScheme === catalogWordsScheme.AnalysisSchemeName) part.node.addDependency(scheme);
+      return part;
+    });
     const parts = [
-      ...catalogIndexFields.map((field) =>
-        resource(
-          `Field-${field.IndexFieldName}`,
-          {
-            onUpdate: call('DefineIndexField', { IndexField: field }, `${domainName}/${field.IndexFieldName}`),
-            onDelete: call('DeleteIndexField', { IndexFieldName: field.IndexFieldName }, `${domainName}/${field.IndexFieldName}`),
-          },
-          ['DefineIndexField', 'DeleteIndexField'],
-        ),
-      ),
+      scheme,
+      ...fields,
       ...catalogSuggesters.map((suggester) =>
         resource(
           `Suggester-${suggester.SuggesterName}`,
@@ -123,8 +166,8 @@ export class CloudSearchDomain extends Construct {
     ];
     for (const part of parts) part.node.addDependency(domain);
 
-    // A new physical id per field set makes CloudFormation re-run IndexDocuments after any change.
-    const schemaHash = createHash('sha256').update(JSON.stringify([catalogIndexFields, catalogSuggesters])).digest('hex').slice(0, 16);
+    // A new physical id per schema makes CloudFormation re-run IndexDocuments after any change.
+    const schemaHash = createHash('sha256').update(JSON.stringify([catalogWordsScheme, catalogIndexFields, catalogSuggesters])).digest('hex').slice(0, 16);
     const index = resource('IndexDocuments', { onUpdate: call('IndexDocuments', {}, `${domainName}/${schemaHash}`) }, ['IndexDocuments']);
     for (const part of parts) index.node.addDependency(part);
 

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { catalogIndexFields, catalogSuggesters } from '../constructs/cloudsearch-domain';
+import { catalogIndexFields, catalogSuggesters, catalogWordsScheme } from '../constructs/cloudsearch-domain';
 import { nagFindings, synthApp } from '../testing/synth';
 
 /** The SDK call an AwsCustomResource makes on create/update, decoded from its JSON property. */
@@ -42,9 +42,10 @@ describe('SearchStack (cloudsearch)', () => {
     template = Template.fromStack(stacks.search);
   });
 
-  it('creates the domain, every index field and suggester, then runs IndexDocuments', () => {
+  it('creates the domain, its analysis scheme, every index field and suggester, then runs IndexDocuments', () => {
     const calls = sdkCalls(template);
     expect(calls.filter((call) => call.includes('"action":"CreateDomain"'))).toHaveLength(1);
+    expect(calls.filter((call) => call.includes('"action":"DefineAnalysisScheme"') && call.includes(`"AnalysisSchemeName":"${catalogWordsScheme.AnalysisSchemeName}"`))).toHaveLength(1);
     for (const field of catalogIndexFields) {
       expect(calls.some((call) => call.includes('"DefineIndexField"') && call.includes(`"IndexFieldName":"${field.IndexFieldName}"`))).toBe(true);
     }
@@ -60,11 +61,23 @@ describe('SearchStack (cloudsearch)', () => {
     expect(types).toMatchObject({ artist: 'text', title: 'text', album: 'text', track_id: 'literal', album_id: 'literal', artist_id: 'literal', sort_key: 'literal' });
   });
 
-  it('runs IndexDocuments only after every field and suggester exists', () => {
+  it('searches folded words with neither stemming nor stopwords, and defines that scheme before the fields using it', () => {
+    expect(catalogWordsScheme).toMatchObject({ AnalysisSchemeLanguage: 'mul', AnalysisOptions: { Stopwords: '[]' } });
+    const searched = catalogIndexFields.filter((field) => field.IndexFieldName.endsWith('_words'));
+    expect(searched.map((field) => field.IndexFieldName).sort()).toEqual(['album_words', 'artist_words', 'title_words']);
+    for (const field of searched) expect(field.TextOptions?.AnalysisScheme).toBe(catalogWordsScheme.AnalysisSchemeName);
+    const resources = template.findResources('Custom::CloudSearch');
+    const [schemeId] = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.Create).includes('DefineAnalysisScheme'))!;
+    const users = Object.values(resources).filter((r) => JSON.stringify(r.Properties.Create).includes(catalogWordsScheme.AnalysisSchemeName) && !JSON.stringify(r.Properties.Create).includes('DefineAnalysisScheme'));
+    expect(users).toHaveLength(searched.length);
+    for (const user of users) expect(user.DependsOn).toContain(schemeId);
+  });
+
+  it('runs IndexDocuments only after the scheme, every field and suggester exist', () => {
     const resources = template.findResources('Custom::CloudSearch');
     const [indexId, index] = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.Create).includes('IndexDocuments'))!;
     const parts = Object.keys(resources).filter((id) => id !== indexId && !JSON.stringify(resources[id]!.Properties.Create).includes('CreateDomain'));
-    expect(parts).toHaveLength(catalogIndexFields.length + catalogSuggesters.length);
+    expect(parts).toHaveLength(1 + catalogIndexFields.length + catalogSuggesters.length);
     expect(index.DependsOn).toEqual(expect.arrayContaining(parts));
   });
 

@@ -11,10 +11,22 @@ import { answerConfigRequest, type StubDomain } from './cloudsearch-config-stub'
  * configuration service's `DescribeDomains` (`POST /`), which reports the stub as the domain.
  *
  * It is NOT a search engine. Matching is a naive scan that understands only what the adapter
- * sends: simple-parser terms `t`, `t*` and `t~1`, `(a | b)` groups, `q.options` fields with
+ * sends: simple-parser terms `t`, `t*` and `t~n`, `(a | b)` groups, `q.options` fields with
  * boosts and `defaultOperator`, and an `fq` of the form `kind:'…'`. Text is split like the
- * embedded adapter splits it (no stemming). Anything else is answered with a `SearchException`,
- * which is how a real domain answers malformed syntax.
+ * embedded adapter splits it, with neither stemming nor stopwords, as the domain's `*_words`
+ * fields are analysed (`catalog_words`: language `mul`, no stopwords). Anything else is answered
+ * with a `SearchException`: the stub refuses what it does not model, in the form a domain
+ * rejects malformed syntax. A GET over 8190 bytes is refused with a 413, as a domain refuses it.
+ *
+ * Where CloudSearch's behaviour matters to the adapter, the stub leans towards what makes the
+ * adapter's job harder. AWS documents `~n` only as matching terms that "differ by up to n
+ * characters"; the stub ASSUMES the Lucene fuzzy query underneath: Levenshtein distance (an
+ * adjacent swap costs 2), capped at 2. Scores are ASSUMED Lucene-like too, not measured on a
+ * domain: a matched term weighs more the rarer it is (idf, counted here over the documents of
+ * the kind asked for, where a domain counts over its whole index), shorter fields weigh more,
+ * and with `defaultOperator: 'or'` a score is scaled by the share of query terms matched
+ * (coordination). So a rare word that is only one edit from a mistyped word can crowd an OR
+ * request's first hits ahead of items matching more of the query, as it could on a domain.
  */
 export interface CloudSearchStub {
   url: string;
@@ -28,8 +40,12 @@ export interface CloudSearchStub {
 }
 
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+/** A search request sent with GET may have this many bytes, method, URI and protocol included. */
+const MAX_GET_REQUEST_BYTES = 8190;
+/** Lucene's simple parser caps `~n` here (its Levenshtein automata go no further). */
+const MAX_FUZZY_DISTANCE = 2;
 
-type Alternative = { word: string; mode: 'exact' | 'prefix' | 'fuzzy'; distance: number };
+export type Alternative = { word: string; mode: 'exact' | 'prefix' | 'fuzzy'; distance: number };
 
 class StubError extends Error {
   constructor(
@@ -41,14 +57,16 @@ class StubError extends Error {
   }
 }
 
-function parseQuery(q: string): Alternative[][] {
+/** The groups of a simple-parser query as the stub understands it: each group matches when any alternative does. */
+export function parseSimpleQuery(q: string): Alternative[][] {
   const groups: Alternative[][] = [];
   for (const match of q.matchAll(/\(([^()]*)\)|([^\s()]+)/g)) {
     const alternatives = (match[1] ?? match[2]!).split('|').map((part) => {
-      const term = /^([\p{L}\p{N}]+)(\*|~(\d))?$/u.exec(part.trim());
+      const term = /^([\p{L}\p{N}]+)(\*|~(\d+))?$/u.exec(part.trim());
       if (!term) throw new StubError(400, 'SearchException', `Syntax error in query: unexpected "${part.trim()}"`);
-      const mode = term[2] === '*' ? 'prefix' : term[2] ? 'fuzzy' : 'exact';
-      return { word: term[1]!, mode, distance: Number(term[3] ?? 0) } as Alternative;
+      const distance = Math.min(Number(term[3] ?? 0), MAX_FUZZY_DISTANCE);
+      const mode = term[2] === '*' ? 'prefix' : distance > 0 ? 'fuzzy' : 'exact';
+      return { word: term[1]!, mode, distance } as Alternative;
     });
     groups.push(alternatives);
   }
@@ -70,45 +88,75 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** Whether an indexed word answers one alternative: equal, starting with it (`t*`), or within `~n` Levenshtein edits. */
+export function alternativeMatches(alternative: Alternative, token: string): boolean {
+  if (token === alternative.word) return true;
+  if (alternative.mode === 'prefix') return token.startsWith(alternative.word);
+  return alternative.mode === 'fuzzy' && Math.abs(token.length - alternative.word.length) <= alternative.distance && editDistance(token, alternative.word) <= alternative.distance;
+}
+
+/** How well a field's tokens answer one alternative, before the term's rarity weighs in. */
 function termScore(alternative: Alternative, tokens: string[]): number {
   let best = 0;
   for (const token of tokens) {
     if (token === alternative.word) return 1;
-    if (alternative.mode === 'prefix' && token.startsWith(alternative.word)) best = Math.max(best, 0.6);
-    if (alternative.mode === 'fuzzy' && Math.abs(token.length - alternative.word.length) <= alternative.distance && editDistance(token, alternative.word) <= alternative.distance) {
-      best = Math.max(best, 0.5);
-    }
+    if (alternativeMatches(alternative, token)) best = Math.max(best, alternative.mode === 'prefix' ? 0.6 : 0.5);
   }
   return best;
+}
+
+/** A document's words per field, split once per stored version of the document (as a domain indexes it once). */
+const indexed = new WeakMap<Record<string, string>, Map<string, string[]>>();
+function tokensOf(doc: Record<string, string>, field: string): string[] {
+  let fields = indexed.get(doc);
+  if (!fields) indexed.set(doc, (fields = new Map()));
+  let tokens = fields.get(field);
+  if (!tokens) fields.set(field, (tokens = searchTerms(doc[field] ?? '')));
+  return tokens;
 }
 
 function search(docs: Map<string, Record<string, string>>, query: Record<string, string>) {
   if (query['q.parser'] !== 'simple') throw new StubError(400, 'SearchException', `the stub only speaks q.parser=simple, got ${query['q.parser']}`);
   const options = JSON.parse(query['q.options'] ?? '{}') as { fields?: string[]; defaultOperator?: string };
+  if (options.defaultOperator !== undefined && !['and', 'or'].includes(options.defaultOperator)) {
+    throw new StubError(400, 'SearchException', `q.options: defaultOperator must be 'and' or 'or' for the simple parser, got ${options.defaultOperator}`);
+  }
   const fields = (options.fields ?? ['title', 'artist', 'album']).map((f) => {
     const [name, boost] = f.split('^');
     return { name: name!, boost: Number(boost ?? 1) };
   });
   const filter = query.fq ? /^kind:'(\w+)'$/.exec(query.fq) : null;
   if (query.fq && !filter) throw new StubError(400, 'SearchException', `the stub only filters on kind, got ${query.fq}`);
-  const groups = parseQuery(query.q ?? '');
-  const scored: { id: string; score: number; sort: string }[] = [];
+  const groups = parseSimpleQuery(query.q ?? '');
+  // Each document's best score per group, then how many documents each group matches (its rarity).
+  const matches: { id: string; doc: Record<string, string>; best: number[] }[] = [];
+  const documentFrequency = groups.map(() => 0);
   for (const [id, doc] of docs) {
     if (filter && doc.kind !== filter[1]) continue;
-    let total = 0;
-    let all = true;
-    for (const group of groups) {
-      let best = 0;
-      for (const field of fields) {
-        const tokens = searchTerms(doc[field.name] ?? '');
-        // Shorter fields weigh more, a crude stand-in for the engine's length normalisation.
-        const norm = 1 / Math.sqrt(Math.max(1, tokens.length));
-        for (const alternative of group) best = Math.max(best, termScore(alternative, tokens) * field.boost * norm);
+    const texts = fields.map((field) => {
+      const tokens = tokensOf(doc, field.name);
+      // Shorter fields weigh more, a crude stand-in for the engine's length normalisation.
+      return { tokens, weight: field.boost / Math.sqrt(Math.max(1, tokens.length)) };
+    });
+    const best = groups.map((group, g) => {
+      let score = 0;
+      for (const { tokens, weight } of texts) {
+        if (tokens.length === 0) continue;
+        for (const alternative of group) score = Math.max(score, termScore(alternative, tokens) * weight);
       }
-      if (best === 0) all = false;
-      total += best;
-    }
-    if (groups.length > 0 && (options.defaultOperator === 'or' ? total > 0 : all)) scored.push({ id, score: total, sort: doc.sort_key ?? '' });
+      if (score > 0) documentFrequency[g]!++;
+      return score;
+    });
+    matches.push({ id, doc, best });
+  }
+  const idf = documentFrequency.map((count) => 1 + Math.log(matches.length / (count + 1)));
+  const or = options.defaultOperator === 'or';
+  const scored: { id: string; score: number; sort: string }[] = [];
+  for (const { id, doc, best } of matches) {
+    const matched = best.filter((score) => score > 0).length;
+    if (matched === 0 || (!or && matched < groups.length)) continue;
+    const total = best.reduce((sum, score, g) => sum + score * idf[g]!, 0);
+    scored.push({ id, score: or ? (total * matched) / groups.length : total, sort: doc.sort_key ?? '' });
   }
   scored.sort((a, b) => b.score - a.score || a.sort.localeCompare(b.sort));
   const start = Number(query.start ?? 0);
@@ -174,6 +222,10 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
     const url = new URL(req.url ?? '/', 'http://stub');
     const query = Object.fromEntries(url.searchParams);
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query });
+    if (req.method === 'GET' && Buffer.byteLength(`GET ${req.url} HTTP/1.1`) > MAX_GET_REQUEST_BYTES) {
+      res.writeHead(413, { 'content-type': 'text/plain' });
+      return res.end('Request Entity Too Large');
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const started = performance.now();

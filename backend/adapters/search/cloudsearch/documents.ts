@@ -1,13 +1,15 @@
 import type { Artist } from '../../../domain/catalog';
 import type { IndexedAlbum, IndexedTrack } from '../../../domain/search';
+import type { SearchKind, TextField } from '../../../domain/search-ranking';
 import { foldName } from '../../../domain/search-text';
 
-/**
+/*
  * The CloudSearch documents of the catalog, one per track, album and artist, with the fields of
- * `infra/constructs/cloudsearch-domain.ts`: text `title`/`artist`/`album`, literals `kind`,
- * `track_id`/`album_id`/`artist_id`, `sort_key`, and `doc` (the record to answer with, JSON).
+ * `infra/constructs/cloudsearch-domain.ts`: text `title`/`artist`/`album` (the names as shown,
+ * for the suggesters) and `title_words`/`artist_words`/`album_words` (the same names as the
+ * folded words both adapters match, for searches), literals `kind`, `track_id`/`album_id`/
+ * `artist_id`, `sort_key`, and `doc` (the record to answer with, JSON).
  */
-export type DocKind = 'track' | 'album' | 'artist';
 
 export interface AddOperation {
   type: 'add';
@@ -23,22 +25,38 @@ export interface DeleteOperation {
 export type BatchOperation = AddOperation | DeleteOperation;
 
 /** Document ids are `<kind>:<entity id>`; `:` is allowed in CloudSearch ids and never in ours. */
-export const documentId = (kind: DocKind, id: string) => `${kind}:${id}`;
+export const documentId = (kind: SearchKind, id: string) => `${kind}:${id}`;
 
-export function parseDocumentId(docId: string): { kind: DocKind; id: string } | undefined {
+export function parseDocumentId(docId: string): { kind: SearchKind; id: string } | undefined {
   const [kind, id] = docId.split(/:(.*)/s);
   return (kind === 'track' || kind === 'album' || kind === 'artist') && id ? { kind, id } : undefined;
 }
 
-const add = (kind: DocKind, id: string, fields: Record<string, string | undefined>, doc: unknown): AddOperation => ({
-  type: 'add',
-  id: documentId(kind, id),
-  fields: Object.fromEntries(
-    Object.entries({ ...fields, kind, sort_key: foldName(fields.title ?? fields.album ?? fields.artist ?? ''), doc: JSON.stringify(doc) }).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
+/**
+ * The searched field of a text field. It holds the words as `searchTerms` gives them, so the
+ * domain indexes exactly the words the shared ranking compares, whatever its own analysis
+ * would do with accents, apostrophes or punctuation.
+ */
+export const wordsField = (field: TextField) => `${field}_words`;
+
+type DocumentFields = Partial<Record<TextField | 'track_id' | 'album_id' | 'artist_id', string>>;
+
+const add = (kind: SearchKind, id: string, fields: DocumentFields, doc: unknown): AddOperation => {
+  const words = (['title', 'artist', 'album'] as const).flatMap((field) => (fields[field] === undefined ? [] : [[wordsField(field), foldName(fields[field])]]));
+  return {
+    type: 'add',
+    id: documentId(kind, id),
+    fields: Object.fromEntries(
+      [
+        ...Object.entries(fields),
+        ...words,
+        ['kind', kind],
+        ['sort_key', foldName(fields.title ?? fields.album ?? fields.artist ?? '')],
+        ['doc', JSON.stringify(doc)],
+      ].filter((entry): entry is [string, string] => entry[1] !== undefined),
     ),
-  ),
-});
+  };
+};
 
 /**
  * Documents for `tracks` and for the albums and artists they make up. Album and artist counts

@@ -2,11 +2,13 @@ import { CloudSearchDomainClient, SearchCommand, SuggestCommand } from '@aws-sdk
 import type { Artist } from '../../../domain/catalog';
 import type { IndexedAlbum, IndexedTrack, SearchQuery, SearchResults, Suggestion, TrackSearch } from '../../../domain/search';
 import { emptyResults } from '../../../domain/search';
+import { parseSearchQuery, searchGuidance, searchedFields, withShortWordEdits, type SearchKind } from '../../../domain/search-ranking';
 import { foldName, nameMatch, queryTerms } from '../../../domain/search-text';
 import { uploadDocuments } from './batch-upload';
 import { describeDomainEndpoints } from './domain-endpoints';
-import { catalogDocuments, documentId, parseDocumentId, recordOf, type DocKind } from './documents';
-import { searchedFields, searchRequest, suggesters } from './query';
+import { catalogDocuments, documentId, parseDocumentId } from './documents';
+import { bestCoverageOnly, bestHits, rankHits, RANK_WINDOW, type HitRecord, type HitWindow } from './hit-ranking';
+import { boostedFields, searchRequest, suggesters } from './query';
 
 interface CloudSearchBase {
   region: string;
@@ -36,13 +38,11 @@ interface DomainClients {
   documents: CloudSearchDomainClient;
 }
 
-/** Hits fetched beyond the page so exact names can be re-ranked to the top. */
-const OVERFETCH = 30;
-
 /**
  * The Amazon CloudSearch adapter (2013-01-01 API through the AWS SDK). Each search runs one
- * request per kind (tracks, albums, artists), filtered on `kind`; hits carry their record in
- * the `doc` field, so nothing else is read to answer.
+ * request per kind (tracks, albums, artists), filtered on `kind`, and asks again more loosely
+ * when that finds nothing; hits carry their record in the `doc` field, so nothing else is read
+ * to answer, and the shared ranking orders them.
  */
 export class CloudSearchTrackSearch implements TrackSearch {
   private readonly clients: () => Promise<DomainClients>;
@@ -73,29 +73,45 @@ export class CloudSearchTrackSearch implements TrackSearch {
     await uploadDocuments((await this.clients()).documents, trackIds.map((id) => ({ type: 'delete' as const, id: documentId('track', id) })));
   }
 
+  /**
+   * One request per kind, every term required. When nothing at all matches and the query has
+   * short words, they are asked again with one edit ("vih" → "vieh"). When still no kind has a
+   * hit, every kind is asked for items matching any term (a query of one word has nothing to
+   * relax); a kind with hits for every term is never asked so, as its partial matches would not
+   * be shown. Each kind's first hits are ordered by the shared ranking, as the embedded adapter
+   * orders its candidates, and only the kinds matching the most words show hits.
+   */
   async search(query: SearchQuery): Promise<SearchResults> {
-    if (queryTerms(query.text).length === 0) return emptyResults();
+    let terms = parseSearchQuery(query.text);
+    if (terms.length === 0) return emptyResults();
     const end = query.offset + query.limit;
     const { searcher } = await this.clients();
-    const page = async <T>(kind: DocKind, names: (item: T) => string[]) => {
-      const fields = searchedFields(query.field, kind);
-      if (!fields) return { items: [] as T[], more: false };
-      const out = await searcher.send(new SearchCommand(searchRequest(query.text, kind, fields, Math.max(end + 1, OVERFETCH))));
-      const hits = (out.hits?.hit ?? []).flatMap((hit, rank) => {
-        const item = recordOf<T>(hit.fields);
-        return item ? [{ item, rank, tier: Math.max(...names(item).map((name) => nameMatch(name, query.text))) }] : [];
-      });
-      hits.sort((a, b) => b.tier - a.tier || a.rank - b.rank);
-      return { items: hits.slice(query.offset, end).map((h) => h.item), more: (out.hits?.found ?? 0) > end };
+    const kinds = (['track', 'album', 'artist'] as const).filter((kind) => searchedFields(query.field, kind));
+    const ask = (operator: 'and' | 'or') =>
+      Promise.all(
+        kinds.map(async (kind) => {
+          const request = searchRequest(terms, kind, boostedFields(query.field, kind)!, Math.max(end + 1, RANK_WINDOW), operator);
+          const out = await searcher.send(new SearchCommand(request));
+          return { hits: out.hits?.hit ?? [], found: out.hits?.found ?? 0 };
+        }),
+      );
+    const nothing = (windows: readonly HitWindow[]) => windows.every((w) => w.found === 0);
+    let windows = await ask('and');
+    const loosened = terms.map(withShortWordEdits);
+    if (nothing(windows) && loosened.some((term, i) => term.maxEdits !== terms[i]!.maxEdits)) {
+      terms = loosened;
+      windows = await ask('and');
+    }
+    if (nothing(windows) && terms.length > 1) windows = await ask('or');
+    const shown = bestCoverageOnly(kinds.map((kind, i) => rankHits(terms, query.field, kind, windows[i]!, end)));
+    const page = <T extends HitRecord>(kind: SearchKind) => (shown.find((p) => p.kind === kind)?.ranked ?? []).slice(query.offset, end).map((r) => r.item as T);
+    const results: SearchResults = {
+      tracks: page<IndexedTrack>('track'),
+      albums: page<IndexedAlbum>('album'),
+      artists: page<Artist>('artist'),
+      more: shown.some((p) => p.more),
     };
-    const trackNames = (t: IndexedTrack) =>
-      query.field === 'track' ? [t.title] : query.field === 'artist' ? [t.artist] : query.field === 'album' ? [t.album] : [t.title, t.artist];
-    const [tracks, albums, artists] = await Promise.all([
-      page<IndexedTrack>('track', trackNames),
-      page<IndexedAlbum>('album', (a) => [a.name, a.artist]),
-      page<Artist>('artist', (a) => [a.name]),
-    ]);
-    return { tracks: tracks.items, albums: albums.items, artists: artists.items, more: tracks.more || albums.more || artists.more };
+    return query.offset === 0 ? { ...results, ...searchGuidance(terms, bestHits(query.field, shown)) } : results;
   }
 
   /** Asks each suggester, keeps suggestions of the kind it is for, artists first on equal match. */
