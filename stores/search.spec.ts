@@ -63,6 +63,29 @@ describe('search store', () => {
     expect(search.error).toMatch(/isn't available/);
   });
 
+  it('keeps the suggestion and top hit of an answer, and searches a picked suggestion without waiting', async () => {
+    const top = { kind: 'track', id: 'trk_small' };
+    const seen = fakeApi({
+      'GET /search': ({ path }: SeenRequest) =>
+        jsonResponse(200, path.includes('q=smlal') ? { tracks: makeTracks(1), didYouMean: 'Small Hours', top } : { tracks: makeTracks(2) }),
+    });
+    const search = useSearchStore();
+    search.setQuery('smlal hours');
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
+    await vi.waitFor(() => expect(search.status).toBe('done'));
+    expect(search.results).toMatchObject({ didYouMean: 'Small Hours', top });
+
+    const picked = search.searchFor('Small Hours');
+    expect(search.query).toBe('Small Hours');
+    await picked;
+
+    expect(seen.map((r) => r.path)).toEqual(['/search?q=smlal+hours&field=all&limit=20', '/search?q=Small+Hours&field=all&limit=20']);
+    expect(search.resultsFor).toBe('Small Hours');
+    expect(search.results?.tracks).toHaveLength(2);
+    expect(search.results).not.toHaveProperty('didYouMean');
+    expect(search.results).not.toHaveProperty('top');
+  });
+
   it('clears results for an empty query without a request', () => {
     const seen = fakeApi({});
     const search = useSearchStore();

@@ -18,7 +18,7 @@ export const useSearchStore = defineStore('search', () => {
   const query = ref('');
   /** Which field to match; `all` by default. */
   const field = ref<SearchField>('all');
-  /** Results for `resultsFor`; null before the first answer. */
+  /** Results for `resultsFor` (with the server's "did you mean" and top hit); null before the first answer. */
   const results = shallowRef<SearchResults | null>(null);
   /** The query `results` answer (may lag `query` while typing). */
   const resultsFor = ref('');
@@ -81,9 +81,15 @@ export const useSearchStore = defineStore('search', () => {
     }
   }
 
+  /** Puts `text` in the box and searches it at once (a picked suggestion needs no typing pause). */
+  function searchFor(text: string): Promise<void> {
+    query.value = text;
+    return run();
+  }
+
   function clear(): void {
     setQuery('');
   }
 
-  return { query, field, results, resultsFor, status, error, setQuery, setField, run, clear };
+  return { query, field, results, resultsFor, status, error, setQuery, setField, run, searchFor, clear };
 });

@@ -1,4 +1,5 @@
 import type { Album, Artist, Track } from '@/backend/domain/catalog';
+import type { SearchKind } from '@/backend/domain/search-ranking';
 import { apiClient, type ApiClient } from './api-client';
 
 /** Which field `GET /search` matches against. */
@@ -9,12 +10,16 @@ export interface SearchResults {
   tracks: Track[];
   albums: Album[];
   artists: Artist[];
+  /** The query in the catalog's words, when the best hits needed corrections. */
+  didYouMean?: string;
+  /** The hit to show above the groups (one of those in them). */
+  top?: { kind: SearchKind; id: string };
 }
 
 /** One `GET /search/suggest` completion. */
 export interface Suggestion {
   text: string;
-  kind: string;
+  kind: SearchKind;
   id: string;
 }
 
@@ -30,8 +35,8 @@ export function createSearchService(api: ApiClient = apiClient()) {
   return {
     /** Tracks, albums and artists matching `q`; missing groups come back as empty lists. */
     async search(q: string, { field = 'all', limit = 20, signal }: SearchOptions = {}): Promise<SearchResults> {
-      const body = await api.get<Partial<SearchResults>>('/search', { q, field, limit }, { signal });
-      return { tracks: body.tracks ?? [], albums: body.albums ?? [], artists: body.artists ?? [] };
+      const { tracks = [], albums = [], artists = [], didYouMean, top } = await api.get<Partial<SearchResults>>('/search', { q, field, limit }, { signal });
+      return { tracks, albums, artists, ...(didYouMean ? { didYouMean } : {}), ...(top ? { top } : {}) };
     },
 
     /** Completions for a partial query. */

@@ -62,6 +62,23 @@ describe.runIf(chromiumAvailable())(
       await page.keyboard.press('/');
       const input = page.getByTestId('search-input');
       await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      // A typing slip: one click on "did you mean" searches the catalog's spelling
+      await input.fill('Smlal Hours');
+      const didYouMean = page.getByTestId('did-you-mean');
+      await didYouMean.waitFor({ timeout: 30_000 });
+      expect((await didYouMean.textContent())?.trim()).toBe('Small Hours');
+      await shoot(page, 'search-did-you-mean');
+      await didYouMean.click();
+      expect(await input.inputValue()).toBe('Small Hours');
+      // The live region is blank while the new search runs and had a "did you mean" before it
+      const announcement = page.getByTestId('search-announcement');
+      await expect.poll(() => announcement.textContent(), { timeout: 30_000 }).toMatch(/found\.\s*$/);
+      expect(await didYouMean.count()).toBe(0);
+      expect((await page.getByTestId('top-result').locator('.title').first().textContent())?.trim()).toBe('Small Hours');
+      await input.fill('');
+      await expect.poll(() => page.getByTestId('search-track').count()).toBe(0);
+
       await input.fill(firstTitle.split(/\s+/)[0]!);
       const searchRows = page.getByTestId('search-track');
       await searchRows.first().waitFor({ timeout: 30_000 });

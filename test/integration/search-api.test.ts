@@ -2,11 +2,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../backend/adapters/s3/client';
 import { createIndexSync } from '../../backend/adapters/search/index-sync';
 import type { ApiResult } from '../../backend/api/types';
+import { albumIdFor, artistIdFor } from '../../backend/domain/ids';
+import { demoAlbums } from '../../backend/local/demo/catalog';
 import { apiEvent, bodyOf } from '../support/api-events';
-import { startApiStack } from '../support/api-stack';
+import { makeTrack, startApiStack } from '../support/api-stack';
 import { generateCatalog } from '../support/search-catalog';
 
 type Stack = Awaited<ReturnType<typeof startApiStack>>;
+
+/** The demo catalog's albums next to the generated one, for the typo and top-result answers. */
+const named = demoAlbums.flatMap(({ artist, album, genre, year, tracks }, a) =>
+  tracks.map((title, t) => makeTrack(1000 + a * 100 + t, { title, artist, album, genre, year, trackNumber: t + 1 })),
+);
+
+interface SearchBody {
+  tracks: { id: string; title: string; artist: string }[];
+  albums: { id: string; name: string }[];
+  artists: { id: string; name: string }[];
+  cursor?: string;
+  didYouMean?: string;
+  top?: { kind: string; id: string };
+}
 
 describe('search API (embedded index, through the Lambda handler)', () => {
   let stack: Stack;
@@ -20,7 +36,7 @@ describe('search API (embedded index, through the Lambda handler)', () => {
     for (const track of catalog.slice(0, 40)) await stack.catalog.saveTrack(track);
     const s3 = createS3Client({ region: stack.config.region, endpoint: stack.config.endpoints.s3 });
     const sync = createIndexSync({ search: { backend: 'embedded' }, region: stack.config.region, s3, bucket: stack.config.mediaBucket });
-    await sync.indexTracks(catalog);
+    await sync.indexTracks([...catalog, ...named]);
     await sync.publishSnapshot();
     sync.close();
     s3.destroy();
@@ -50,6 +66,35 @@ describe('search API (embedded index, through the Lambda handler)', () => {
     expect(first.cursor).toEqual(expect.any(String));
     const second = bodyOf<{ tracks: { id: string }[] }>(await get('GET /search', { q: artist, field: 'artist', limit: '3', cursor: first.cursor! }));
     expect(second.tracks.map((t) => t.id)).not.toEqual(expect.arrayContaining(first.tracks.map((t) => t.id)));
+  });
+
+  it('says what a mistyped query meant, and finds it', async () => {
+    const body = bodyOf<SearchBody>(await get('GET /search', { q: 'Smlal Hours' }));
+    expect(body.didYouMean).toBe('Small Hours');
+    expect(body.tracks[0]).toMatchObject({ title: 'Small Hours', artist: 'Kito & Mara' });
+    expect(body.top).toEqual({ kind: 'track', id: body.tracks[0]!.id });
+  });
+
+  it('puts the artist or album a query names on top, with no suggestion for a query spelt right', async () => {
+    const artist = bodyOf<SearchBody>(await get('GET /search', { q: 'orquesta solar' }));
+    expect(artist.top).toEqual({ kind: 'artist', id: artistIdFor('Orquesta Solar') });
+    expect(artist.artists.map((a) => a.id)).toContain(artistIdFor('Orquesta Solar'));
+    expect(artist).not.toHaveProperty('didYouMean');
+
+    const album = bodyOf<SearchBody>(await get('GET /search', { q: 'Paper Boats' }));
+    expect(album.top).toEqual({ kind: 'album', id: albumIdFor('Kito & Mara', 'Paper Boats') });
+    expect(album).not.toHaveProperty('didYouMean');
+  });
+
+  it('gives the suggestion and top hit on the first page only', async () => {
+    const first = bodyOf<SearchBody>(await get('GET /search', { q: 'Orqeusta Solar', limit: '1' }));
+    expect(first.didYouMean).toBe('Orquesta Solar');
+    expect(first.top).toEqual({ kind: 'artist', id: artistIdFor('Orquesta Solar') });
+    expect(first.cursor).toEqual(expect.any(String));
+    const second = bodyOf<SearchBody>(await get('GET /search', { q: 'Orqeusta Solar', limit: '1', cursor: first.cursor! }));
+    expect(second.tracks).toHaveLength(1);
+    expect(second).not.toHaveProperty('didYouMean');
+    expect(second).not.toHaveProperty('top');
   });
 
   it('suggests as you type', async () => {

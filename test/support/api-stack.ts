@@ -50,14 +50,14 @@ export async function startApiStack() {
 /** A catalog track with stable ids derived like the import command derives them. */
 export function makeTrack(
   n: number,
-  overrides: Partial<Pick<TrackRecord, 'artist' | 'album' | 'genre' | 'trackNumber' | 'discNumber' | 'year' | 'coverKey'>> = {},
+  overrides: Partial<Pick<TrackRecord, 'title' | 'artist' | 'album' | 'genre' | 'trackNumber' | 'discNumber' | 'year' | 'coverKey'>> = {},
 ): TrackRecord {
   const artist = overrides.artist ?? `Artist ${n % 3}`;
   const album = overrides.album ?? `Album ${n % 5}`;
   const contentHash = createHash('sha256').update(`track-${n}`).digest('hex');
   return {
     id: trackIdFor(contentHash),
-    title: `Track ${String(n).padStart(3, '0')}`,
+    title: overrides.title ?? `Track ${String(n).padStart(3, '0')}`,
     artist,
     artistId: artistIdFor(artist),
     album,

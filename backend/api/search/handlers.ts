@@ -26,6 +26,9 @@ export function searchRoutes({ search, media, urlTtlSeconds }: SearchDeps): Reco
         albums: await presentAlbums(results.albums, sign),
         artists: results.artists,
         ...(results.more ? { cursor: encodeSearchCursor(offset + query.limit) } : {}),
+        // Undefined after the first page, and then left out of the JSON.
+        didYouMean: results.didYouMean,
+        top: results.top && { kind: results.top.kind, id: results.top.id },
       });
     },
 
