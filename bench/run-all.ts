@@ -16,7 +16,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figuresFileVariable, machineNote, type Figure } from './lib/report';
-import { searchFiguresFromOutput } from './lib/search-output';
 import { counts, toHtml, toMarkdown, type BenchOutcome, type RunSummary } from './lib/summary';
 
 interface BenchSpec {
@@ -24,15 +23,13 @@ interface BenchSpec {
   script: string;
   /** Settings for `--quick`: environment variables and arguments. */
   quick: { env?: Record<string, string>; args?: string[] };
-  /** Figures from the printed output, for a bench that does not call `emitFigures`. */
-  parse?: (output: string) => Figure[];
 }
 
 const benches: BenchSpec[] = [
   { name: 'api', script: 'api.ts', quick: { env: { BENCH_RUNS: '1', BENCH_DURATION: '2', BENCH_ENTRIES: '100' } } },
   { name: 'auth', script: 'auth.ts', quick: { env: { BENCH_RUNS: '1', BENCH_LOGINS: '4', BENCH_CONCURRENCY: '2', BENCH_VERIFY_SECONDS: '1' } } },
   { name: 'import', script: 'import.ts', quick: { env: { BENCH_TRACKS: '200', BENCH_RUNS: '1' } } },
-  { name: 'search', script: 'search.ts', quick: { env: { TRACKS: '20000', RUNS: '1', QUERIES: '100' } }, parse: searchFiguresFromOutput },
+  { name: 'search', script: 'search.ts', quick: { env: { BENCH_TRACKS: '20000', BENCH_RUNS: '1', BENCH_PER_CLASS: '30' } } },
   { name: 'player', script: 'player.ts', quick: { args: ['3'] } },
   { name: 'popup', script: 'popup.ts', quick: { env: { OPENS: '3' } } },
   { name: 'cold-start', script: 'cold-start.ts', quick: { env: { BENCH_RUNS: '3' } } },
@@ -46,22 +43,18 @@ const only = flag('only');
 const skip = flag('skip') ?? [];
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
-/** Runs one bench script with tsx, echoing its output; resolves with its exit code and stdout. */
-function runScript(spec: BenchSpec, figuresFile: string): Promise<{ exitCode: number | null; stdout: string }> {
+/** Runs one bench script with tsx, echoing its output; resolves with its exit code. */
+function runScript(spec: BenchSpec, figuresFile: string): Promise<{ exitCode: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, spec.script), ...(quick ? (spec.quick.args ?? []) : [])], {
       env: { ...process.env, ...(quick ? spec.quick.env : {}), [figuresFileVariable]: figuresFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
     const prefix = (chunk: Buffer) => chunk.toString().replace(/^(?=.)/gm, `[${spec.name}] `);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      process.stdout.write(prefix(chunk));
-    });
+    child.stdout.on('data', (chunk: Buffer) => process.stdout.write(prefix(chunk)));
     child.stderr.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout }));
+    child.on('close', (exitCode) => resolve({ exitCode }));
   });
 }
 
@@ -70,7 +63,7 @@ async function runBench(spec: BenchSpec, scratch: string): Promise<BenchOutcome>
   const loadBefore = loadavg()[0]!;
   const started = performance.now();
   console.error(`\n▶ ${spec.name} (bench/${spec.script}${quick ? ', quick' : ''}) — load average ${loadBefore.toFixed(1)}`);
-  const { exitCode, stdout } = await runScript(spec, figuresFile);
+  const { exitCode } = await runScript(spec, figuresFile);
   const outcome: BenchOutcome = {
     bench: spec.name,
     script: `bench/${spec.script}`,
@@ -83,9 +76,6 @@ async function runBench(spec: BenchSpec, scratch: string): Promise<BenchOutcome>
   };
   if (existsSync(figuresFile)) {
     outcome.figures = (JSON.parse(await readFile(figuresFile, 'utf8')) as { figures: Figure[] }).figures;
-  } else if (spec.parse) {
-    outcome.figures = spec.parse(stdout);
-    outcome.note = 'figures read from its printed summary';
   }
   if (!outcome.figures.length) outcome.note = 'reported no figures';
   if (!outcome.ok) outcome.note = [`exited with ${exitCode}`, outcome.note].filter(Boolean).join('; ');

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudSearchDomainClient } from '@aws-sdk/client-cloudsearch-domain';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createS3Client, ensureBucket } from '../../backend/adapters/s3/client';
 import { uploadDocuments } from '../../backend/adapters/search/cloudsearch/batch-upload';
 import { CloudSearchTrackSearch } from '../../backend/adapters/search/cloudsearch/track-search.cloudsearch';
@@ -12,15 +13,51 @@ import { EmbeddedTrackSearch } from '../../backend/adapters/search/embedded/trac
 import { startCloudSearchStub, type CloudSearchStub } from '../support/cloudsearch-stub';
 import { startEmulators } from '../support/emulators';
 import { describeSearchContract } from '../support/search-contract';
+import type { IndexedTrack } from '../../backend/domain/search';
+import { MAX_QUERY_LENGTH } from '../../backend/domain/search-text';
 
 const credentials = { accessKeyId: 'stub', secretAccessKey: 'stub' };
 
-describeSearchContract('embedded (MiniSearch, snapshots in s3rver)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'alktunes-search-'));
+type SnapshotBucket = Awaited<ReturnType<typeof openSnapshotBucket>>;
+
+/** A fresh s3rver (data in a temp dir) with one empty bucket, and the snapshot store over it. */
+async function openSnapshotBucket() {
+  const dir = await mkdtemp(join(tmpdir(), 'alktunes-snapshots-'));
   const emulators = await startEmulators(dir);
   const s3 = createS3Client({ region: 'us-east-1', endpoint: emulators.s3Endpoint });
-  await ensureBucket(s3, 'search-test');
-  const store = new S3SnapshotStore(s3, 'search-test');
+  const bucket = 'snapshots';
+  let running = true;
+  /** Stops the s3rver, once (a test may stop it early to see how readers cope). */
+  const stopS3 = async () => {
+    if (running) await emulators.stop();
+    running = false;
+  };
+  const close = async () => {
+    s3.destroy();
+    await stopS3();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await ensureBucket(s3, bucket);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { s3, bucket, store: new S3SnapshotStore(s3, bucket), stopS3, close };
+}
+
+/** Runs `fn` against a fresh snapshot bucket, and cleans up however it ends. */
+async function withSnapshotBucket(fn: (bucket: SnapshotBucket) => Promise<void>): Promise<void> {
+  const bucket = await openSnapshotBucket();
+  try {
+    await fn(bucket);
+  } finally {
+    await bucket.close();
+  }
+}
+
+describeSearchContract('embedded (in-memory index, snapshots in s3rver)', async () => {
+  const { store, close } = await openSnapshotBucket();
   const writer = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
   // Queries go to a separate reader, as in production: it only sees what was published.
   const reader = new EmbeddedTrackSearch(store, { pollMs: 50 });
@@ -39,21 +76,14 @@ describeSearchContract('embedded (MiniSearch, snapshots in s3rver)', async () =>
     stop: async () => {
       writer.close();
       reader.close();
-      s3.destroy();
-      await emulators.stop();
-      await rm(dir, { recursive: true, force: true });
+      await close();
     },
   };
 });
 
 describe('embedded snapshots in S3', () => {
-  it('keeps the current and the previous snapshot, and a reader follows the pointer', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'alktunes-snapshots-'));
-    const emulators = await startEmulators(dir);
-    const s3 = createS3Client({ region: 'us-east-1', endpoint: emulators.s3Endpoint });
-    try {
-      await ensureBucket(s3, 'snapshots');
-      const store = new S3SnapshotStore(s3, 'snapshots');
+  it('keeps the current and the previous snapshot, and a reader follows the pointer', () =>
+    withSnapshotBucket(async ({ s3, bucket, store }) => {
       const reader = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
       expect(await reader.search({ text: 'anything', field: 'all', limit: 5, offset: 0 })).toMatchObject({ tracks: [] });
       const writer = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
@@ -63,7 +93,7 @@ describe('embedded snapshots in S3', () => {
         versions.push((await writer.publish())!.version);
       }
       expect(await writer.publish()).toBeUndefined();
-      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: 'snapshots', Prefix: 'search-index/' }));
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'search-index/' }));
       expect(Contents.map((o) => o.Key).sort()).toEqual([
         'search-index/current.json',
         `search-index/index-${versions[1]}.json.gz`,
@@ -74,12 +104,43 @@ describe('embedded snapshots in S3', () => {
       expect((await reader.search({ text: 'bjork', field: 'artist', limit: 5, offset: 0 })).artists[0]).toMatchObject({ trackCount: 3 });
       reader.close();
       writer.close();
-    } finally {
-      s3.destroy();
-      await emulators.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
+
+  it('serves a snapshot of the first format, and publishes the compact format over it', () =>
+    withSnapshotBucket(async ({ s3, bucket, store }) => {
+      const titles = ['Jóga', 'Hunter', 'Bachelorette'];
+      const björk = (n: number): IndexedTrack => ({ id: `tr_${n}`, title: titles[n - 1]!, artist: 'Björk', artistId: 'ar_b', album: 'Homogenic', albumId: 'al_h', durationMs: 1 });
+      // As an earlier version published it: the tracks only.
+      const old = await store.publish({ format: 1, tracks: [björk(1), björk(2)] });
+      const reader = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
+      expect((await reader.search({ text: 'huntre', field: 'track', limit: 5, offset: 0 })).tracks.map((t) => t.id)).toEqual(['tr_2']);
+      expect(reader.currentVersion).toBe(old.version);
+
+      const writer = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
+      await writer.upsert([björk(3)]);
+      const pointer = (await writer.publish())!;
+      expect(pointer).toMatchObject({ format: 2, trackCount: 3 });
+      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: pointer.key }));
+      const json = gunzipSync(await Body!.transformToByteArray());
+      // All ASCII (accents escaped), so a cold reader decodes it as one-byte text.
+      expect(json.every((byte) => byte < 0x80)).toBe(true);
+      await reader.refresh();
+      expect((await reader.search({ text: 'bjork', field: 'artist', limit: 5, offset: 0 })).artists[0]).toMatchObject({ name: 'Björk', trackCount: 3 });
+      reader.close();
+      writer.close();
+    }));
+
+  it('stops polling for snapshots when its host shuts down', () =>
+    withSnapshotBucket(async ({ store, stopS3 }) => {
+      const shutdown = new AbortController();
+      const logged: Record<string, unknown>[] = [];
+      const reader = new EmbeddedTrackSearch(store, { pollMs: 20, signal: shutdown.signal, log: (entry) => logged.push(entry) });
+      await reader.search({ text: 'anything', field: 'all', limit: 5, offset: 0 });
+      shutdown.abort();
+      await stopS3();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(logged.filter((entry) => entry.level !== 'info')).toEqual([]);
+    }));
 });
 
 describeSearchContract('cloudsearch (through the protocol stub)', async () => {
@@ -103,14 +164,133 @@ describe('CloudSearch adapter protocol', () => {
     const search = new CloudSearchTrackSearch({ region: 'us-east-1', searchEndpoint: stub.url, credentials });
     await search.search({ text: `Sigur "Rós" (live)`, field: 'all', limit: 5, offset: 0 });
     const request = stub.requests.find((r) => r.path === '/2013-01-01/search' && r.query.fq === "kind:'track'")!;
-    expect(request.query).toMatchObject({ format: 'sdk', pretty: 'true', 'q.parser': 'simple', q: '(sigur | sigur~1) ros (live* | live~1)' });
-    expect(JSON.parse(request.query['q.options']!)).toEqual({ fields: ['title^3', 'artist^2', 'album'], defaultOperator: 'and' });
+    expect(request.query).toMatchObject({
+      format: 'sdk',
+      pretty: 'true',
+      'q.parser': 'simple',
+      q: '(sigur | sigur~1 | isgur | sgiur | siugr | sigru) ros (live | live* | live~1 | ilve | lvie | liev)',
+      size: '100',
+      start: '0',
+    });
+    expect(JSON.parse(request.query['q.options']!)).toEqual({ fields: ['title_words^3', 'artist_words^2', 'album_words'], defaultOperator: 'and' });
     await search.suggest('bey', 3);
     expect(stub.requests.filter((r) => r.path === '/2013-01-01/suggest').map((r) => r.query.suggester).sort()).toEqual([
       'album_suggest',
       'artist_suggest',
       'title_suggest',
     ]);
+  });
+
+  describe('typo tolerance and fallbacks', () => {
+    const search = () => new CloudSearchTrackSearch({ region: 'us-east-1', searchEndpoint: stub.url, credentials });
+    const track = (id: string, title: string, artist: string, album: string): IndexedTrack => ({
+      id,
+      title,
+      artist,
+      artistId: `ar_${artist.toLowerCase().replace(/\W/g, '')}`,
+      album,
+      albumId: `al_${album.toLowerCase().replace(/\W/g, '')}`,
+      durationMs: 1000,
+    });
+    /** The searches sent since `from`, as `<defaultOperator> <q>`, one per kind asked. */
+    const searchesSince = (from: number) =>
+      stub.requests
+        .slice(from)
+        .filter((r) => r.path === '/2013-01-01/search')
+        .map((r) => `${(JSON.parse(r.query['q.options']!) as { defaultOperator: string }).defaultOperator} ${r.query.q}`);
+
+    beforeAll(async () => {
+      await search().upsert([
+        track('tr_hours', 'Small Hours', 'Vieh', 'Harbour Lights'),
+        track('tr_sun', 'Midnight Sun', 'Vieh', 'Harbour Lights'),
+        track('tr_talk', 'Small Talk', 'Quiet Rooms', 'Chatter'),
+      ]);
+    });
+
+    it('finds a transposed word through its swapped variant, in the first request', async () => {
+      const before = stub.requests.length;
+      const results = await search().search({ text: 'Smlal Hours', field: 'all', limit: 5, offset: 0 });
+      const and = 'and (smlal | smlal~1 | mslal | slmal | small | smlla) (hours | hours* | hours~1 | ohurs | huors | horus | housr)';
+      // A track matches both words: albums and artists matching one would not be shown, so they are not asked for it.
+      expect(searchesSince(before)).toEqual([and, and, and]);
+      expect(results.tracks.map((t) => t.id)).toEqual(['tr_hours']);
+      expect(results).toMatchObject({ didYouMean: 'Small Hours', top: { kind: 'track', id: 'tr_hours' } });
+    });
+
+    it('falls back to items matching the most words when none matches them all', async () => {
+      const before = stub.requests.length;
+      const results = await search().search({ text: 'Harbour Lights Xyzzy', field: 'all', limit: 5, offset: 0 });
+      const sent = searchesSince(before);
+      expect(sent.map((s) => s.split(' ')[0])).toEqual(['and', 'and', 'and', 'or', 'or', 'or']);
+      // The same words each time: only how they combine changes.
+      expect(new Set(sent.map((s) => s.slice(s.indexOf(' ') + 1))).size).toBe(1);
+      expect(sent[0]).toContain('(xyzzy | xyzzy* | xyzzy~1 |');
+      expect(results.albums.map((a) => a.name)).toEqual(['Harbour Lights']);
+      expect(results.tracks.map((t) => t.id).sort()).toEqual(['tr_hours', 'tr_sun']);
+      // Not every word matched: no album is named by the query, so the best track leads; the
+      // suggestion is its matched words, spelled as the album displays them.
+      expect(results.didYouMean).toBe('Harbour Lights');
+      expect(results.top?.kind).toBe('track');
+    });
+
+    it('asks again with one edit on short words when nothing matches them exactly', async () => {
+      const before = stub.requests.length;
+      const results = await search().search({ text: 'Vih', field: 'all', limit: 5, offset: 0 });
+      const sent = searchesSince(before);
+      const exact = 'and (vih | vih*)';
+      const loose = 'and (vih | vih* | vih~1 | ivh | vhi)';
+      expect(sent).toEqual([exact, exact, exact, loose, loose, loose]);
+      expect(results.artists.map((a) => a.name)).toEqual(['Vieh']);
+      expect(results).toMatchObject({ didYouMean: 'Vieh', top: { kind: 'artist', id: 'ar_vieh' } });
+    });
+
+    it('shows only the kinds matching the most words', async () => {
+      await search().upsert([track('tr_thunder', 'Thunder Road', 'Bruce Springsteen', 'Born to Run'), track('tr_drive', 'Drive', 'Quiet Rooms', 'Road Trip')]);
+      const before = stub.requests.length;
+      const results = await search().search({ text: 'Thunder Road', field: 'all', limit: 5, offset: 0 });
+      expect(searchesSince(before).map((s) => s.split(' ')[0])).toEqual(['and', 'and', 'and']);
+      expect(results.tracks.map((t) => t.id)).toEqual(['tr_thunder']);
+      // "Road Trip" matches one word: not listed while a track matches both.
+      expect(results.albums).toEqual([]);
+      expect(results.top).toEqual({ kind: 'track', id: 'tr_thunder' });
+    });
+
+    it('pages through the hits without repeating or skipping one', async () => {
+      const words = ['Me Do', 'Will Tear Us Apart', 'Is a Battlefield', 'Shack', 'Buzz', 'Train', 'Cats', 'Is Strange', 'Song', 'Again'];
+      const loves = Array.from({ length: 45 }, (_, i) => track(`tr_love${String(i).padStart(2, '0')}`, `Love ${words[i % words.length]} ${i}`, `Lover ${i % 7}`, `Loveless ${i % 5}`));
+      await search().upsert(loves);
+      const page = (offset: number, limit: number) => search().search({ text: 'love', field: 'track', limit, offset });
+      const pages = [await page(0, 20), await page(20, 20), await page(40, 20)];
+      const paged = pages.flatMap((p) => p.tracks.map((t) => t.id));
+      expect(pages.map((p) => p.more)).toEqual([true, true, false]);
+      expect(new Set(paged).size).toBe(paged.length);
+      expect(paged).toEqual((await page(0, 45)).tracks.map((t) => t.id));
+      expect([...paged].sort()).toEqual(loves.map((t) => t.id));
+    });
+
+    it('gives "did you mean" and the top result on the first page only', async () => {
+      const second = await search().search({ text: 'Smlal Hours', field: 'all', limit: 5, offset: 5 });
+      expect(second).not.toHaveProperty('didYouMean');
+      expect(second).not.toHaveProperty('top');
+    });
+  });
+
+  it('scores a rare word above a common one in the stub, so partial matches are not flattered', async () => {
+    const own = await startCloudSearchStub();
+    try {
+      const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: own.url, credentials });
+      const doc = (id: string, words: string) => ({ type: 'add' as const, id, fields: { kind: 'track', title_words: words } });
+      const common = Array.from({ length: 30 }, (_, i) => doc(`track:love${i}`, 'love song'));
+      await uploadDocuments(client, [...common, doc('track:rare', 'zebra crossing at night now')]);
+      const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
+      const out = await client.send(
+        new SearchCommand({ query: '(love | love~1) zebra', queryParser: 'simple', queryOptions: JSON.stringify({ fields: ['title_words'], defaultOperator: 'or' }) }),
+      );
+      // Each matches one word of two, and the short titles weigh more; the rare word still wins.
+      expect(out.hits?.hit?.[0]?.id).toBe('track:rare');
+    } finally {
+      await own.close();
+    }
   });
 
   it('looks a named domain up once, and again only after a failed lookup', async () => {
@@ -132,6 +312,15 @@ describe('CloudSearch adapter protocol', () => {
     const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: stub.url, credentials });
     const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
     await expect(client.send(new SearchCommand({ query: 'a)(', queryParser: 'simple' }))).rejects.toMatchObject({ name: 'SearchException' });
+  });
+
+  it('keeps the longest query a person can type under the GET size a domain accepts', async () => {
+    const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: stub.url, credentials, maxAttempts: 1 });
+    const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
+    await expect(client.send(new SearchCommand({ query: 'ж'.repeat(1400), queryParser: 'simple' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 413 } });
+    const search = new CloudSearchTrackSearch({ region: 'us-east-1', searchEndpoint: stub.url, credentials });
+    const longest = Array.from({ length: 8 }, () => 'достопримечательность').join(' ').slice(0, MAX_QUERY_LENGTH);
+    await expect(search.search({ text: longest, field: 'all', limit: 5, offset: 0 })).resolves.toMatchObject({ tracks: [] });
   });
 
   it('uploads in batches under the size limit and retries throttled batches', async () => {

@@ -1,9 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackRecord } from '../../backend/domain/catalog';
 import { toIndexedTrack, type SearchField, type SearchResults, type TrackSearch } from '../../backend/domain/search';
-import { generateCatalog, landmarks } from './search-catalog';
+import { matchCandidate, parseSearchQuery, searchedFields, type ItemMatch, type SearchKind, type TextField } from '../../backend/domain/search-ranking';
+import { foldCase, foldName, searchTerms } from '../../backend/domain/search-text';
+import { allowedEdits, typoDistance } from '../../backend/domain/search-typos';
+import { generateCatalog, landmarks, seedOf } from './search-catalog';
+import { catalogItems, replacementWord, slippable, typo, typoKinds, uniquelyNamed, wordOccurrences, type CatalogItem } from './search-queries';
 import { seededRandom } from './random';
 
+/*
+ * Where CloudSearch cannot do what the embedded engine does, its adapter gets as close as it
+ * can, and the suite holds both to the same expectations (the protocol stub models CloudSearch,
+ * not the adapter):
+ * - `~n` is Levenshtein, a swap of neighbours costs 2: every transposed word is sent as an
+ *   alternative (with one edit less from 8 letters), so one swap, or in a long word one swap and
+ *   one other slip, is found; two swaps in one word are not.
+ * - A request is bounded (64 alternatives, 3,500 encoded bytes of `q`, as the SDK searches with
+ *   GET): in a long query the longest words lose their transposed variants, then their typos.
+ * - Short words get one edit when the whole request found nothing, not word by word.
+ * - "Most words matched" is ranked within CloudSearch's first 100 hits per kind (its own OR
+ *   scoring); beyond them hits keep CloudSearch's order, so pages never repeat or skip one.
+ * - Searches match `*_words` fields holding the folded words, analysed without stemming or
+ *   stopwords (`catalog_words`, language `mul`), as the stub models them.
+ */
 export interface ContractSubject {
   search: TrackSearch;
   /** Makes writes visible (publish a snapshot and reload; no-op for CloudSearch). */
@@ -11,81 +30,223 @@ export interface ContractSubject {
   stop(): Promise<void>;
 }
 
-/** One typo: a letter in the middle of the word is replaced (the first letter stays, as people type). */
-function typo(word: string, random: () => number): string {
-  const at = 1 + Math.floor(random() * (word.length - 2));
-  const letter = word[at] === 'x' ? 'z' : 'x';
-  return word.slice(0, at) + letter + word.slice(at + 1);
-}
-
-const fold = (s: string) => s.normalize('NFKD').replace(/\p{Diacritic}/gu, '').replace(/æ/g, 'ae');
+const groupOf = { track: 'tracks', album: 'albums', artist: 'artists' } as const satisfies Record<SearchKind, keyof SearchResults>;
+const fieldOf = { track: 'track', album: 'album', artist: 'artist' } as const satisfies Record<SearchKind, SearchField>;
 
 const top3 = (results: SearchResults, kind: 'tracks' | 'albums' | 'artists', id: string) =>
   (results[kind] as { id: string }[]).slice(0, 3).map((item) => item.id).includes(id);
 
 /**
  * The behaviour every `TrackSearch` adapter must have, run against each one on the same
- * generated catalog: relevance (exact, 3-letter prefix, one typo, no accents → intended item in
- * the top 3), grouping, field filters, paging, removal, suggestions and hostile input.
+ * generated catalog: relevance (exact names, 3-letter prefixes, names without accents, one typo
+ * of each kind, one wrong word among several, short words → intended item in the top 3), "did
+ * you mean" and the top result, grouping, field filters, paging, removal, suggestions and
+ * hostile input. Intended items are drawn among those with a name no other item of their kind
+ * shares; a typo that spells another word of the catalog is drawn again. Each test draws from
+ * its own seed (its name), so a test run alone draws what it draws in the whole suite.
  */
 export function describeSearchContract(name: string, start: () => Promise<ContractSubject>, catalogSize = 2000) {
   describe(`TrackSearch contract: ${name}`, () => {
     let subject: ContractSubject;
     let catalog: TrackRecord[];
-    const random = seededRandom(42);
+    let unique: CatalogItem[];
+    let vocabulary: Set<string>;
+    let random: () => number;
+    beforeEach((context) => {
+      random = seededRandom(seedOf(context.task.name));
+    });
 
     beforeAll(async () => {
       subject = await start();
       catalog = generateCatalog(catalogSize, 5);
+      unique = uniquelyNamed(catalogItems(catalog));
+      vocabulary = new Set(catalog.flatMap((t) => [t.title, t.artist, t.album].flatMap(searchTerms)));
       await subject.search.upsert(catalog.map(toIndexedTrack));
       await subject.settle();
     });
     afterAll(() => subject?.stop());
 
     const find = (text: string, field: SearchField = 'all') => subject.search.search({ text, field, limit: 10, offset: 0 });
-
-    // Items whose name is unique in the catalog, so "the intended item" is well defined.
-    const sample = (pick: (t: TrackRecord) => string, id: (t: TrackRecord) => string, count: number) => {
-      const byName = new Map<string, Set<string>>();
-      for (const t of catalog) byName.set(fold(pick(t)).toLowerCase(), (byName.get(fold(pick(t)).toLowerCase()) ?? new Set()).add(id(t)));
-      const words = (t: TrackRecord) => pick(t).split(' ');
-      const unique = catalog.filter(
-        (t) => byName.get(fold(pick(t)).toLowerCase())!.size === 1 && words(t).length >= 2 && words(t)[0]!.length >= 5 && words(t).at(-1)!.length > 3,
-      );
-      return Array.from({ length: count }, () => unique[Math.floor(random() * unique.length)]!);
+    const sample = (kind: SearchKind, count: number, fits: (item: CatalogItem) => boolean) => {
+      const pool = unique.filter((item) => item.kind === kind && fits(item));
+      expect(pool.length, `${kind}s to sample`).toBeGreaterThan(0);
+      return Array.from({ length: count }, () => pool[Math.floor(random() * pool.length)]!);
+    };
+    const words = (item: CatalogItem) => item.name.split(' ');
+    const expectTop3 = async (item: CatalogItem, q: string) => {
+      for (const field of ['all', fieldOf[item.kind]] as const) {
+        expect(top3(await find(q, field), groupOf[item.kind], item.id), `${item.kind} "${item.name}" for "${q}" (field=${field})`).toBe(true);
+      }
+    };
+    /** `item`'s name with one slip of `kind` in a word of 4+ letters, spelling no word of the catalog. */
+    const misspell = (item: CatalogItem, kind: (typeof typoKinds)[number]) => {
+      const parts = words(item);
+      const at = parts.flatMap((t, i) => (slippable(t) ? [i] : []));
+      for (let attempt = 0; ; attempt++) {
+        expect(attempt, `a slip of "${item.name}" that spells no catalog word`).toBeLessThan(100);
+        const i = at[Math.floor(random() * at.length)]!;
+        const slipped = typo(parts[i]!, kind, random);
+        if (foldCase(slipped) !== foldCase(parts[i]!) && !vocabulary.has(foldCase(slipped))) return { text: parts.map((t, j) => (j === i ? slipped : t)).join(' '), word: foldCase(slipped) };
+      }
     };
 
-    const cases = [
-      { kind: 'artists', field: 'artist', name: (t: TrackRecord) => t.artist, id: (t: TrackRecord) => t.artistId },
-      { kind: 'albums', field: 'album', name: (t: TrackRecord) => t.album, id: (t: TrackRecord) => t.albumId },
-      { kind: 'tracks', field: 'track', name: (t: TrackRecord) => t.title, id: (t: TrackRecord) => t.id },
-    ] as const;
+    /** The texts each item of `kind` is searched by, once per item. */
+    const itemsOf = (kind: SearchKind): [string, Partial<Record<TextField, string>>][] => {
+      const items = new Map<string, Partial<Record<TextField, string>>>();
+      for (const t of catalog) {
+        if (kind === 'track') items.set(t.id, { title: t.title, artist: t.artist, album: t.album });
+        else if (kind === 'album' && !items.has(t.albumId)) items.set(t.albumId, { album: t.album, artist: t.artist });
+        else if (kind === 'artist') items.set(t.artistId, { artist: t.artist });
+      }
+      return [...items];
+    };
+    /** How the shared ranking rules match `text` against an item's texts, as `field` searches them. */
+    const matchOf = (text: string, kind: SearchKind, field: SearchField, texts: Partial<Record<TextField, string>>): ItemMatch | undefined => {
+      const weights = searchedFields(field, kind);
+      if (!weights) return undefined;
+      const fields = Object.entries(weights).map(([name, weight]) => ({ words: searchTerms(texts[name as TextField] ?? ''), weight }));
+      return matchCandidate(parseSearchQuery(text), { id: '', fields, names: [], nameLength: 0 });
+    };
 
-    for (const c of cases) {
-      it(`finds ${c.kind} by exact name, as typed (last word cut to 3 letters), with one typo, without accents`, async () => {
-        for (const track of sample(c.name, c.id, 8)) {
-          const name = c.name(track);
-          const [first, ...rest] = name.split(' ');
+    for (const kind of ['artist', 'album', 'track'] as const) {
+      it(`finds ${kind}s by exact name, as typed (last word cut to 3 letters) and without accents`, async () => {
+        for (const item of sample(kind, 8, (it) => words(it).length >= 2 && words(it)[0]!.length >= 5 && words(it).at(-1)!.length > 3)) {
+          const [first, ...rest] = words(item);
           const typed = [first, ...rest.slice(0, -1), rest.at(-1)!.slice(0, 3)].join(' ');
-          const queries = [name, typed, [typo(first!, random), ...rest].join(' '), fold(name).toLowerCase()];
-          for (const q of queries) {
-            for (const field of ['all', c.field] as const) {
-              const results = await find(q, field);
-              expect(top3(results, c.kind, c.id(track)), `${c.kind} "${name}" for "${q}" (field=${field})`).toBe(true);
-            }
-          }
+          for (const q of [item.name, typed, foldCase(item.name)]) await expectTop3(item, q);
         }
       });
     }
 
+    for (const slip of typoKinds) {
+      it(`finds artists, albums and tracks with one ${slip} anywhere in a word of 4+ letters`, async () => {
+        for (const kind of ['artist', 'album', 'track'] as const) {
+          for (const item of sample(kind, 6, (it) => words(it).some(slippable))) await expectTop3(item, misspell(item, slip).text);
+        }
+      });
+    }
+
+    it('finds a name of three words or more with one of them wrong, ranking the items that match the most words', async () => {
+      const occurrences = wordOccurrences(catalog);
+      let tested = 0;
+      for (const kind of ['artist', 'album', 'track'] as const) {
+        let perKind = 0;
+        for (const item of unique.filter((it) => it.kind === kind && searchTerms(it.name).length >= 3 && words(it).some(slippable))) {
+          const parts = words(item);
+          const long = parts.flatMap((t, j) => (slippable(t) ? [j] : []));
+          const at = long[Math.floor(random() * long.length)]!;
+          // A word the catalog has, so items with it compete: the intended item must win on the words it keeps.
+          const replacement = replacementWord(random, occurrences, parts[at]!, searchTerms(item.name));
+          if (!replacement) continue;
+          const text = parts.map((t, j) => (j === at ? replacement : t)).join(' ');
+          const kept = searchTerms(text).length - 1;
+          // An item matching as many words as the intended one, as exactly, would make the test a coin toss.
+          const rivals = (['all', fieldOf[kind]] as const).some((field) =>
+            itemsOf(kind).some(([id, texts]) => {
+              const match = id === item.id ? undefined : matchOf(text, kind, field, texts);
+              return match !== undefined && (match.coverage > kept || (match.coverage === kept && match.edits === 0));
+            }),
+          );
+          if (rivals) continue;
+          await expectTop3(item, text);
+          tested += 1;
+          if (++perKind === 4) break;
+        }
+      }
+      expect(tested).toBeGreaterThanOrEqual(8);
+    });
+
+    it('gives a short word one edit only when nothing matches it exactly or by prefix: "Vih" finds "Vieh", "Sol" finds only "sol…"', async () => {
+      // A title word of four letters with one letter dropped, as "Vieh" → "Vih": no catalog word is or starts with the three left.
+      const short = [...new Set(catalog.flatMap((t) => searchTerms(t.title)))]
+        .filter((w) => w.length === 4 && slippable(w))
+        .flatMap((w) => [...w].map((_, i) => ({ word: w, typed: w.slice(0, i) + w.slice(i + 1) })))
+        .filter(({ typed }) => ![...vocabulary].some((w) => w.startsWith(typed)));
+      expect(short.length, 'three letters no catalog word starts with').toBeGreaterThan(0);
+      const { word, typed } = short[Math.floor(random() * short.length)]!;
+      const nearby = (title: string) => searchTerms(title).some((w) => typoDistance(typed, w, 1) <= 1);
+      for (const field of ['all', 'track'] as const) {
+        const { tracks } = await find(typed, field);
+        expect(tracks.length, `"${typed}" (field=${field}) for "${word}"`).toBeGreaterThan(0);
+        if (field === 'track') for (const t of tracks) expect(nearby(t.title), `"${t.title}" for "${typed}"`).toBe(true);
+      }
+      const sol = await find('Sol', 'track');
+      expect(sol.tracks.length).toBeGreaterThan(0);
+      for (const t of sol.tracks) expect(searchTerms(t.title).some((w) => w.startsWith('sol')), t.title).toBe(true);
+    });
+
+    it('offers "did you mean" in the catalog\'s words when the best hit needed a correction, and none for an exact name', async () => {
+      const close = (word: string) => [...vocabulary].filter((w) => typoDistance(word, w, allowedEdits(word.length)) <= allowedEdits(word.length));
+      for (const kind of ['artist', 'album', 'track'] as const) {
+        for (const item of sample(kind, 4, (it) => words(it).some(slippable))) {
+          const exact = await find(item.name);
+          expect(exact.didYouMean, `"${item.name}"`).toBeUndefined();
+          // A slip with a single catalog word in reach and none it begins, so there is one right correction.
+          let slipped = misspell(item, 'transposition');
+          for (let attempt = 0; close(slipped.word).length !== 1 || [...vocabulary].some((w) => w.startsWith(slipped.word)); attempt++) {
+            expect(attempt, `a slip of "${item.name}" with one correction`).toBeLessThan(50);
+            slipped = misspell(item, typoKinds[attempt % typoKinds.length]!);
+          }
+          const corrected = await find(slipped.text);
+          expect(corrected.didYouMean, `"${slipped.text}" for ${kind} "${item.name}"`).toBeDefined();
+          expect(foldName(corrected.didYouMean!), `"${slipped.text}" for ${kind} "${item.name}"`).toBe(foldName(item.name));
+        }
+      }
+    });
+
+    it('names the artist as the top result for an artist\'s name, and the album for an album\'s name', async () => {
+      for (const artist of sample('artist', 6, () => true)) {
+        expect((await find(artist.name)).top, `artist "${artist.name}"`).toEqual({ kind: 'artist', id: artist.id });
+        expect((await find(foldCase(artist.name))).top, `artist "${artist.name}" without accents`).toEqual({ kind: 'artist', id: artist.id });
+      }
+      const allArtists = new Set(catalog.map((t) => foldName(t.artist)));
+      for (const album of sample('album', 6, (it) => !allArtists.has(foldName(it.name)))) {
+        expect((await find(album.name)).top, `album "${album.name}"`).toEqual({ kind: 'album', id: album.id });
+      }
+      const lemonade = catalog.find((t) => t.album === 'Lemonade')!;
+      expect((await find('lemonade')).top).toEqual({ kind: 'album', id: lemonade.albumId });
+      expect((await find('Beyonce')).top).toEqual({ kind: 'artist', id: lemonade.artistId });
+    });
+
+    it('lists only the kinds whose hits match the most words: "hells bells" lists no album matching one word when tracks match both', async () => {
+      // Track titles of two words or more, some of whose words name albums or artists too.
+      const albumWords = new Set(catalog.flatMap((t) => searchTerms(`${t.album} ${t.artist}`)));
+      const titles = sample('track', 8, (it) => searchTerms(it.name).length >= 2 && searchTerms(it.name).some((w) => albumWords.has(w))).map((it) => it.name);
+      for (const text of ['hells bells', ...titles]) {
+        const results = await find(text);
+        const all = parseSearchQuery(text).length;
+        const [best] = results.tracks;
+        expect(best, text).toBeDefined();
+        expect(matchOf(text, 'track', 'all', best!)?.coverage, text).toBe(all);
+        for (const album of results.albums) expect(matchOf(text, 'album', 'all', { album: album.name, artist: album.artist })?.coverage, `album "${album.name}" for "${text}"`).toBe(all);
+        for (const artist of results.artists) expect(matchOf(text, 'artist', 'all', { artist: artist.name })?.coverage, `artist "${artist.name}" for "${text}"`).toBe(all);
+      }
+    });
+
+    it('never makes a corrected artist the top result above a track typed exactly', async () => {
+      const [base] = catalog;
+      const made = (id: string, title: string, artist: string) => ({ ...toIndexedTrack(base!), id, title, artist, artistId: `ar_${id}`, album: `${title} Sessions`, albumId: `al_${id}` });
+      const track = made('tr_marzipane', 'Marzipane', 'Olwen Brackley');
+      const byArtist = made('tr_marzipano', 'Quiet Harbour Waltz', 'Marzipano');
+      await subject.search.upsert([track, byArtist]);
+      await subject.settle();
+      try {
+        for (const text of ['Marzipane', 'marzipane']) expect((await find(text)).top, text).toEqual({ kind: 'track', id: track.id });
+        expect((await find('Marzipano')).top).toEqual({ kind: 'artist', id: byArtist.artistId });
+      } finally {
+        await subject.search.remove([track.id, byArtist.id]);
+        await subject.settle();
+      }
+    });
+
     it('ignores case and accents: beyonce finds Beyoncé, sigur ros finds Sigur Rós', async () => {
       for (const landmark of landmarks) {
         const track = catalog.find((t) => t.artist === landmark.artist && t.title === landmark.title)!;
-        for (const q of [fold(landmark.artist).toLowerCase(), fold(landmark.artist).toUpperCase()]) {
+        for (const q of [foldCase(landmark.artist), foldCase(landmark.artist).toUpperCase()]) {
           expect(top3(await find(q), 'artists', track.artistId), q).toBe(true);
         }
-        expect(top3(await find(fold(landmark.album).toLowerCase()), 'albums', track.albumId), landmark.album).toBe(true);
-        expect(top3(await find(fold(landmark.title).toLowerCase(), 'track'), 'tracks', track.id), landmark.title).toBe(true);
+        expect(top3(await find(foldCase(landmark.album)), 'albums', track.albumId), landmark.album).toBe(true);
+        expect(top3(await find(foldCase(landmark.title), 'track'), 'tracks', track.id), landmark.title).toBe(true);
       }
       expect((await find('beyonce')).artists[0]).toMatchObject({ name: 'Beyoncé', trackCount: 2, albumCount: 1 });
     });
