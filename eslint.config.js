@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['entrypoints/**', 'components/**', 'stores/**', 'utils/**'],
+    files: ['extension/**'],
     ...autoImports,
     languageOptions: { ...autoImports.languageOptions, globals: { ...globals.browser, ...autoImports.languageOptions?.globals } },
   },

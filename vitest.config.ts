@@ -34,7 +34,7 @@ export default defineConfig({
         plugins: [WxtVitest(), vue()],
         test: {
           name: 'extension',
-          include: ['{components,stores,utils,entrypoints}/**/*.spec.ts'],
+          include: ['extension/**/*.spec.ts'],
           environment: 'happy-dom',
           setupFiles: ['test/extension/setup.ts'],
         },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'wxt';
-import { resolveBackendUrls } from './utils/backend-urls';
+import { resolveBackendUrls } from './extension/api/backend-urls';
 
 /** What a build of the extension points at. */
 export interface BuildExtensionOptions {

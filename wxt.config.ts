@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { originPatterns, resolveBackendUrls } from './utils/backend-urls';
+import { originPatterns, resolveBackendUrls } from './extension/api/backend-urls';
 
 /**
  * Least privilege: `storage` for the session and player state, `alarms` to refresh the access
@@ -10,6 +10,7 @@ import { originPatterns, resolveBackendUrls } from './utils/backend-urls';
  * access to exactly those origins.
  */
 export default defineConfig({
+  srcDir: 'extension',
   modules: ['@wxt-dev/module-vue'],
   manifest: ({ browser }) => {
     const origins = originPatterns(resolveBackendUrls(process.env));

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { normalizeBackendUrl, type BackendUrls } from '../../utils/backend-urls';
+import { normalizeBackendUrl, type BackendUrls } from '../../extension/api/backend-urls';
 import { asStackOutputs, readStackOutputs, rethrowAs, stackOutput } from './stack-outputs';
 
 const usage = `Builds the extension against a deployment, from the outputs file of its deploy.

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { originPatterns } from '../../utils/backend-urls';
-import { COMMAND_ACTIONS } from '../../utils/player/media-keys';
+import { originPatterns } from '../../extension/api/backend-urls';
+import { COMMAND_ACTIONS } from '../../extension/player/media-keys';
 import { buildExtension } from '../../wxt.build';
 
 const backend = { authUrl: 'http://127.0.0.1:18710', apiUrl: 'http://127.0.0.1:18711', mediaUrl: 'http://127.0.0.1:18712' };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import type { MediaStatus } from '../../utils/messages';
-import type { PlayerState } from '../../utils/player/player-state';
+import type { MediaStatus } from '../../extension/player/messages';
+import type { PlayerState } from '../../extension/player/player-state';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 /** Debian's Chromium; override with CHROMIUM_PATH. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../backend/adapters/s3/client';
-import type { PlayerState } from '../../utils/player/player-state';
+import type { PlayerState } from '../../extension/player/player-state';
 import { requirement } from '../support/requirements';
 import { chromiumPath, PlayerHarness } from './player-harness';
 

@@ -1,6 +1,6 @@
-import type { Track } from '@/backend/domain/catalog';
-import type { AlbumWithTracks } from '@/utils/catalog-service';
-import type { AuthResponse } from '@/utils/api-client';
+import type { Track } from '@@/backend/domain/catalog';
+import type { AlbumWithTracks } from '@/api/catalog-service';
+import type { AuthResponse } from '@/api/api-client';
 
 let sequence = 0;
 

@@ -1,8 +1,8 @@
 import { vi } from 'vitest';
-import type { Track } from '@/backend/domain/catalog';
-import type { HomeFeed } from '@/utils/home-service';
-import type { PlaylistEntry, PlaylistSummary } from '@/utils/playlists-service';
-import { writeSession } from '@/utils/session-storage';
+import type { Track } from '@@/backend/domain/catalog';
+import type { HomeFeed } from '@/api/home-service';
+import type { PlaylistEntry, PlaylistSummary } from '@/api/playlists-service';
+import { writeSession } from '@/api/session-storage';
 import { jsonResponse, makeAuthResponse, makeTracks } from './factories';
 
 let sequence = 0;

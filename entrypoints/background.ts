@@ -1,9 +1,0 @@
-import { startPlayer } from '@/utils/player/start-player';
-
-export default defineBackground({
-  // Firefox plays audio in the background page itself, so it must not be unloaded.
-  persistent: { firefox: true },
-  main() {
-    startPlayer();
-  },
-});

@@ -1,3 +1,0 @@
-import { startOffscreenHost } from '@/utils/player/offscreen-host';
-
-startOffscreenHost();

@@ -1,0 +1,52 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { makeTracks } from '@@/test/extension/factories';
+import { fakeApi, makeEntries, signIn } from '@@/test/extension/popup-fakes';
+import PlaylistView from './PlaylistView.vue';
+
+describe('PlaylistView', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await signIn();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('lists entries, moves one with Alt+↓ and removes one with its button', async () => {
+    const entries = makeEntries(makeTracks(3));
+    const seen = fakeApi({
+      'GET /playlists/pl_1/entries': { items: entries },
+      [`PATCH /playlists/pl_1/entries/${entries[0]!.id}`]: entries[0],
+      [`DELETE /playlists/pl_1/entries/${entries[2]!.id}`]: () => new Response(null, { status: 204 }),
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(PlaylistView, { props: { id: 'pl_1', title: 'Road trip' }, global: { plugins: [pinia] }, attachTo: document.body });
+    await flushPromises();
+
+    const ids = () => wrapper.findAll('[data-testid="playlist-entry"]').map((r) => r.attributes('data-track-id'));
+    expect(ids()).toEqual(entries.map((e) => e.trackId));
+    expect(wrapper.text()).toContain('3 tracks');
+
+    await wrapper.get('[data-index="0"]').trigger('keydown', { key: 'ArrowDown', altKey: true });
+    await flushPromises();
+    expect(ids()).toEqual([entries[1], entries[0], entries[2]].map((e) => e!.trackId));
+    expect(seen.find((r) => r.method === 'PATCH')!.body).toEqual({ before: entries[2]!.id });
+
+    await wrapper.findAll('[data-testid="entry-remove"]')[2]!.trigger('click');
+    await flushPromises();
+    expect(ids()).toHaveLength(2);
+    expect(wrapper.text()).toContain('2 tracks');
+    wrapper.unmount();
+  });
+
+  it('says when the playlist is empty', async () => {
+    fakeApi({ 'GET /playlists/pl_2/entries': { items: [] } });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(PlaylistView, { props: { id: 'pl_2' }, global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(wrapper.text()).toContain('This playlist is empty');
+  });
+});

@@ -1,0 +1,46 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { jsonResponse } from '@@/test/extension/factories';
+import { fakeApi, makePlaylist, signIn } from '@@/test/extension/popup-fakes';
+import { usePlaylistsStore } from '@/stores/playlists';
+import { useViewStore } from '@/stores/view';
+import PlaylistsView from './PlaylistsView.vue';
+
+describe('PlaylistsView', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await signIn();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('creates, opens, and deletes only after confirming', async () => {
+    const existing = makePlaylist({ name: 'Old' });
+    const created = makePlaylist({ name: 'Road trip' });
+    const seen = fakeApi({
+      'GET /playlists': { items: [existing] },
+      'POST /playlists': () => jsonResponse(201, created),
+      [`DELETE /playlists/${existing.id}`]: () => new Response(null, { status: 204 }),
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+
+    await wrapper.get('[data-testid="playlist-name"]').setValue('Road trip');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const items = () => wrapper.findAll('[data-testid="playlist-item"]');
+    expect(items().map((i) => i.attributes('data-playlist-id'))).toEqual([created.id, existing.id]);
+
+    await items()[0]!.get('.open').trigger('click');
+    expect(useViewStore().stack.at(-1)).toMatchObject({ kind: 'playlist', id: created.id });
+
+    await items()[1]!.get('[data-testid="playlist-delete"]').trigger('click');
+    expect(seen.some((r) => r.method === 'DELETE')).toBe(false);
+    await wrapper.get('[data-testid="playlist-delete-confirm"]').trigger('click');
+    await flushPromises();
+    expect(items()).toHaveLength(1);
+  });
+});

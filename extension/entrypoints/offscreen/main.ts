@@ -1,0 +1,3 @@
+import { startOffscreenHost } from '@/player/offscreen-host';
+
+startOffscreenHost();

@@ -1,0 +1,194 @@
+import { browser, type Browser } from 'wxt/browser';
+import type { Track } from '@@/backend/domain/catalog';
+import type { PlayerState, RepeatMode } from '@/player/player-state';
+
+/** What the audio document reports about its current track. */
+export interface MediaStatus {
+  /** False when no track is loaded (e.g. the offscreen document was closed and recreated). */
+  loaded: boolean;
+  paused: boolean;
+  currentTime: number;
+  duration: number;
+  /** The loaded track's id, when the loader named one. */
+  trackId?: string;
+}
+
+/** A track as the audio document needs it: where to stream it from, and what to show in the OS media controls. */
+export interface MediaItem {
+  url: string;
+  track?: Pick<Track, 'id' | 'title' | 'artist' | 'album' | 'coverUrl'>;
+}
+
+/** Background → audio document: play `item` from `startAt` seconds with this volume. */
+export interface LoadRequest extends MediaItem {
+  startAt?: number;
+  volume?: number;
+  muted?: boolean;
+}
+
+/**
+ * Something the audio element did on its own. `advanced` means it finished a track and went on
+ * to the preloaded one by itself (so the queue moves even while the service worker sleeps);
+ * `ended` means it finished with nothing preloaded; `checkpoint` is the position, every few
+ * seconds while playing, so a restart can resume there.
+ */
+export type AudioEvent =
+  | { type: 'playing' | 'paused' | 'ended'; trackId?: string; positionSec?: number }
+  | { type: 'advanced'; trackId: string; previousTrackId?: string }
+  | { type: 'error'; trackId?: string; positionSec: number; message: string }
+  | { type: 'checkpoint'; trackId?: string; positionSec: number; durationSec: number };
+
+/** Live position, pushed over a `player/progress` port to every open popup. */
+export interface ProgressEvent {
+  trackId?: string;
+  positionSec: number;
+  durationSec: number;
+  paused: boolean;
+}
+
+/** The name of the port a popup opens to receive `ProgressEvent`s from the audio document. */
+export const PROGRESS_PORT = 'player/progress';
+
+/** A player action that media keys, the OS media controls and keyboard shortcuts can trigger. */
+export type ControlAction = 'toggle' | 'play' | 'pause' | 'next' | 'previous';
+
+type Empty = Record<string, never>;
+type State = { request: Empty; response: PlayerState };
+type With<T> = { request: T; response: PlayerState };
+
+/**
+ * The one message contract between popup, background and offscreen document.
+ * `player/*` messages are handled by the background and answer with the new `PlayerState`
+ * (the same state is also written to `storage.local`, which popups watch); `offscreen/*` are
+ * handled by the audio document. Every message is a request with a typed response.
+ */
+export interface MessageMap {
+  /** Replace the queue with `tracks` and play `tracks[index]`. */
+  'player/play-tracks': With<{ tracks: Track[]; index: number }>;
+  /** Play the queued track at `index`. */
+  'player/jump': With<{ index: number }>;
+  /** Pause when playing, resume otherwise. */
+  'player/toggle': State;
+  'player/play': State;
+  'player/pause': State;
+  'player/next': State;
+  /** The previous track, or the current one from the start when more than 3 s in. */
+  'player/previous': State;
+  'player/seek': With<{ positionSec: number }>;
+  /** 0…1. */
+  'player/volume': With<{ volume: number }>;
+  'player/mute': With<{ muted: boolean }>;
+  'player/shuffle': With<{ shuffle: boolean }>;
+  'player/repeat': With<{ repeat: RepeatMode }>;
+  /** Add to the end of the queue (`end`) or right after the current track (`next`). */
+  'player/enqueue': With<{ tracks: Track[]; where: 'end' | 'next' }>;
+  'player/remove': With<{ index: number }>;
+  'player/move': With<{ from: number; to: number }>;
+  /** Empty the queue except the current track. */
+  'player/clear': State;
+  /** The current player state. */
+  'player/state': State;
+  /**
+   * A track is likely to be played next: the pointer went down on its play button. The stream
+   * URL is looked up now, during the press, so the click that follows does not wait for it.
+   */
+  'player/warm': With<{ trackId: string }>;
+  /** Media keys / OS media controls, from the audio document. Repeats within 300 ms are dropped. */
+  'player/control': With<{ action: ControlAction }>;
+  /** Audio document → background: the audio element changed state on its own. */
+  'player/audio-event': { request: AudioEvent; response: PlayerState };
+  /** Load `url` and play it from `startAt` (replaced by `offscreen/load`; kept for older senders). */
+  'offscreen/play': { request: { url: string; startAt?: number }; response: MediaStatus };
+  /** Play an item; instant when it is the preloaded one. */
+  'offscreen/load': { request: LoadRequest; response: MediaStatus };
+  /**
+   * Start the preloaded item now if it is `trackId` (answers its status, also when it is already
+   * playing); `null`, nothing done, otherwise. Sent by the background as the first step of a
+   * track change, and by the popup's "next" straight to the audio document, ahead of `player/next`.
+   */
+  'offscreen/advance': { request: { trackId: string }; response: MediaStatus | null };
+  /** Buffer the item that follows, or forget the preloaded one (`null`). */
+  'offscreen/preload': { request: { item: MediaItem | null }; response: MediaStatus };
+  'offscreen/pause': { request: Empty; response: MediaStatus };
+  'offscreen/resume': { request: Empty; response: MediaStatus };
+  'offscreen/seek': { request: { positionSec: number }; response: MediaStatus };
+  'offscreen/volume': { request: { volume: number; muted: boolean }; response: MediaStatus };
+  /** Stop and unload everything (sign-out). */
+  'offscreen/stop': { request: Empty; response: MediaStatus };
+  'offscreen/status': { request: Empty; response: MediaStatus };
+}
+
+export type MessageType = keyof MessageMap;
+export type MessageRequest<T extends MessageType> = MessageMap[T]['request'];
+export type MessageResponse<T extends MessageType> = MessageMap[T]['response'];
+
+/** A message on the wire: a discriminated union over every contract entry. */
+export type Message = { [T in MessageType]: { type: T; data: MessageRequest<T> } }[MessageType];
+
+/** Replies are wrapped so a handler's error crosses contexts as data, not as a lost promise. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** A failure reported by the context that handled a message. */
+export class MessageError extends Error {
+  override readonly name = 'MessageError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends a typed message to the extension's other contexts and unwraps the reply. */
+export async function sendMessage<T extends MessageType>(
+  type: T,
+  data: MessageRequest<T>,
+): Promise<MessageResponse<T>> {
+  const reply = (await browser.runtime.sendMessage({ type, data })) as Reply<MessageResponse<T>> | undefined;
+  if (!reply) throw new MessageError('no_receiver', `Nothing handled "${type}"`);
+  if (!reply.ok) throw new MessageError(reply.error.code, reply.error.message);
+  return reply.value;
+}
+
+export type MessageHandlers = {
+  [T in MessageType]?: (
+    data: MessageRequest<T>,
+    sender: Browser.runtime.MessageSender,
+  ) => MessageResponse<T> | Promise<MessageResponse<T>>;
+};
+
+/**
+ * Registers the handlers one context owns. Messages for other contexts are left alone so
+ * their owner can answer. Errors are logged here, at the boundary, and sent back as data.
+ * Returns a function that removes the listener.
+ */
+export function onMessages(handlers: MessageHandlers, log: Pick<Console, 'error'> = console): () => void {
+  const listener = (raw: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: unknown) => void) => {
+    if (!isMessage(raw) || !Object.hasOwn(handlers, raw.type)) return undefined;
+    const handler = handlers[raw.type] as (data: unknown, sender: Browser.runtime.MessageSender) => unknown;
+    Promise.resolve()
+      .then(() => handler(raw.data, sender))
+      .then(
+        (value) => sendResponse({ ok: true, value } satisfies Reply<unknown>),
+        (error: unknown) => {
+          log.error(`[${raw.type}]`, error);
+          sendResponse({ ok: false, error: toReplyError(error) } satisfies Reply<unknown>);
+        },
+      );
+    // Keeps the channel open for the async reply (works in Chrome, Firefox and fakeBrowser).
+    return true;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+function isMessage(raw: unknown): raw is Message {
+  return typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string';
+}
+
+function toReplyError(error: unknown): { code: string; message: string } {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {
+    return { code: error.code, message: error instanceof Error ? error.message : String(error) };
+  }
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,89 @@
+import { browser } from 'wxt/browser';
+import { MessageError, sendMessage, type MessageRequest, type MessageResponse } from '@/player/messages';
+import { NOTHING_LOADED, type AudioOutput } from './audio-output';
+
+const OFFSCREEN_PATH = '/offscreen.html';
+
+type OffscreenMessage = 'offscreen/preload' | 'offscreen/pause' | 'offscreen/resume' | 'offscreen/seek' | 'offscreen/volume' | 'offscreen/stop' | 'offscreen/status';
+
+/**
+ * Chrome's audio output: the single offscreen document. It is created on demand (Chrome
+ * allows one, and closes an AUDIO_PLAYBACK document after 30 s of silence), so every command
+ * other than `load` first checks whether it still exists and answers "nothing loaded" if not.
+ */
+export function createOffscreenOutput(): AudioOutput {
+  let creating: Promise<void> | undefined;
+  /** Whether the document was there at the last check; a stale `true` costs one failed send. */
+  let open = false;
+  const documentUrl = browser.runtime.getURL(OFFSCREEN_PATH);
+
+  async function exists(): Promise<boolean> {
+    const contexts = await browser.runtime.getContexts({
+      contextTypes: [browser.runtime.ContextType.OFFSCREEN_DOCUMENT],
+      documentUrls: [documentUrl],
+    });
+    return contexts.length > 0;
+  }
+
+  async function ensureDocument(): Promise<void> {
+    if (await exists()) {
+      open = true;
+      return;
+    }
+    // Two plays in quick succession must not both try to create the document.
+    creating ??= browser.offscreen
+      .createDocument({
+        url: OFFSCREEN_PATH,
+        reasons: [browser.offscreen.Reason.AUDIO_PLAYBACK],
+        justification: 'Plays the music you choose while the popup is closed.',
+      })
+      .finally(() => {
+        creating = undefined;
+      });
+    await creating;
+    open = true;
+  }
+
+  async function ifOpen<T extends OffscreenMessage>(type: T, data: MessageRequest<T>): Promise<MessageResponse<T>> {
+    return (await exists()) ? sendMessage(type, data) : { ...NOTHING_LOADED };
+  }
+
+  return {
+    prepare: ensureDocument,
+    async load(request) {
+      // Straight to the document when it was there a moment ago (prepare() runs just before):
+      // checking again would cost a round trip on every track start.
+      if (open) {
+        try {
+          return await sendMessage('offscreen/load', request);
+        } catch (error) {
+          if (!undelivered(error)) throw error;
+          open = false;
+        }
+      }
+      await ensureDocument();
+      return sendMessage('offscreen/load', request);
+    },
+    // The first thing a "next" does, so no existence check first: no document, no preload.
+    advance: (trackId) =>
+      sendMessage('offscreen/advance', { trackId }).catch((error: unknown) => {
+        if (!undelivered(error)) throw error;
+        open = false;
+        return null;
+      }),
+    preload: (item) => ifOpen('offscreen/preload', { item }),
+    pause: () => ifOpen('offscreen/pause', {}),
+    resume: () => ifOpen('offscreen/resume', {}),
+    seek: (positionSec) => ifOpen('offscreen/seek', { positionSec }),
+    setVolume: (volume, muted) => ifOpen('offscreen/volume', { volume, muted }),
+    stop: () => ifOpen('offscreen/stop', {}),
+    status: () => ifOpen('offscreen/status', {}),
+  };
+}
+
+/** True when a message reached no audio document (closed, or not created yet). */
+export function undelivered(error: unknown): boolean {
+  if (error instanceof MessageError) return error.code === 'no_receiver';
+  const message = error instanceof Error ? error.message : String(error);
+  return /Receiving end does not exist|message port closed/i.test(message);
+}

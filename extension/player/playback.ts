@@ -1,0 +1,230 @@
+import type { Track } from '@@/backend/domain/catalog';
+import type { MediaItem, MediaStatus } from '@/player/messages';
+import type { AudioOutput } from './audio-output';
+import { NOTHING_LOADED } from './audio-output';
+import { backoffMs, probeMedia, type ProbeResult } from './media-probe';
+import { currentTrack, IDLE_PLAYER_STATE, normalizeState, type PlayerNotice, type PlayerState } from './player-state';
+import { nextIndex } from './queue';
+import type { StreamCache } from './stream-cache';
+
+/** Where the player keeps its state between service-worker lifetimes and browser restarts. */
+export interface PlayerStateStore {
+  getValue(): Promise<PlayerState>;
+  setValue(state: PlayerState): Promise<void>;
+}
+
+export interface PlaybackDeps {
+  streams: Pick<StreamCache, 'get' | 'clear'>;
+  output: AudioOutput;
+  state: PlayerStateStore;
+  probe?: (url: string) => Promise<ProbeResult>;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  log?: Pick<Console, 'error' | 'warn'>;
+}
+
+/** Network retries before giving up and pausing (1 + 2 + 4 + 8 + 16 + 16 s ≈ 47 s). */
+const MAX_NETWORK_RETRIES = 6;
+
+/**
+ * The background's side of playback: holds the state (in memory, written through to storage),
+ * starts tracks, preloads the one after, and recovers from failures — a refused URL is fetched
+ * anew and resumed at the same position, a dead network is retried with backoff, and a track
+ * that cannot play is skipped with a notice instead of stopping in silence.
+ */
+export function createPlayback(deps: PlaybackDeps) {
+  const { streams, output, state: store, probe = probeMedia, now = Date.now, log = console } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let state: PlayerState = { ...IDLE_PLAYER_STATE };
+  /** Bumped by every play, skip and stop, so a slow superseded attempt cannot overwrite a newer one. */
+  let generation = 0;
+  let writing = Promise.resolve();
+  /** Failed loads per track id while the network was fine; reset once the track plays. */
+  const attempts = new Map<string, number>();
+  let skipsInARow = 0;
+  /** The track the audio document holds buffered as "next", as far as this worker knows. */
+  let preloaded: string | undefined;
+
+  /** Loads the stored state and squares it with what the audio document is actually doing. */
+  const ready = (async () => {
+    state = normalizeState(await store.getValue().catch(() => undefined));
+    if (state.status !== 'playing' && state.status !== 'loading') return;
+    const media = await output.status().catch((): MediaStatus => ({ ...NOTHING_LOADED }));
+    const index = media.trackId ? state.queue.findIndex((t) => t.id === media.trackId) : -1;
+    if (!media.loaded) commit({ status: 'paused' });
+    else if (index >= 0) commit({ index, status: media.paused ? 'paused' : 'playing' });
+  })();
+
+  function commit(patch: Partial<PlayerState>): PlayerState {
+    state = { ...state, ...patch };
+    for (const key of ['error', 'notice', 'unshuffled'] as const) if (state[key] === undefined) delete state[key];
+    const snapshot = state;
+    writing = writing.then(() => store.setValue(snapshot)).catch((error: unknown) => log.error('[player] could not save state', error));
+    return state;
+  }
+
+  const notice = (code: PlayerNotice['code'], message: string): PlayerNotice => ({ code, message, at: now() });
+
+  function started(track: Track, media: MediaStatus): PlayerState {
+    attempts.delete(track.id);
+    skipsInARow = 0;
+    const done = commit({ status: media.paused ? 'paused' : 'playing', durationSec: media.duration || state.durationSec });
+    void preloadNext();
+    return done;
+  }
+
+  function loadRequest(track: Track, url: string, startAt: number) {
+    return { url, track: mediaTrack(track), startAt, volume: state.volume, muted: state.muted };
+  }
+
+  /** Plays `queue[index]` from `startAt`; failures go to `recover`. */
+  async function playAt(index: number, options: { startAt?: number; keepNotice?: boolean } = {}): Promise<PlayerState> {
+    const track = state.queue[index];
+    if (!track) return commit({ status: 'idle', positionSec: 0 });
+    const mine = ++generation;
+    const startAt = options.startAt ?? 0;
+    // The preloaded track starts before any bookkeeping: one message to the audio document, with
+    // no storage write, URL lookup or document check ahead of it. `null` means it was not
+    // preloaded after all (or the document is gone), and the ordinary path below takes over.
+    const advancing = startAt === 0 && preloaded === track.id && output.advance ? output.advance(track.id) : undefined;
+    preloaded = undefined;
+    // Otherwise the URL lookup starts now, ahead of the state write (storage calls queue up).
+    const stream = advancing ? undefined : streams.get(track.id);
+    stream?.catch(() => {}); // handled where it is awaited
+    commit({
+      status: 'loading',
+      index,
+      positionSec: startAt,
+      durationSec: (track.durationMs ?? 0) / 1000,
+      error: undefined,
+      ...(!options.keepNotice && { notice: undefined }),
+    });
+    try {
+      const advanced = await advancing;
+      if (advanced) return mine === generation ? started(track, advanced) : state;
+      // Opening the offscreen document and fetching the URL overlap.
+      const [{ url }] = await Promise.all([stream ?? streams.get(track.id), output.prepare?.()]);
+      if (mine !== generation) return state;
+      const media = await output.load(loadRequest(track, url, startAt));
+      return mine === generation ? started(track, media) : state;
+    } catch (error) {
+      if (mine !== generation) return state;
+      log.warn('[player] could not start', track.id, error);
+      return recover(index, startAt, mine);
+    }
+  }
+
+  /**
+   * Gets `queue[index]` playing again at `positionSec` after a failure: a fresh URL (the old one
+   * may have expired or been revoked), a probe to tell a dead network from a bad file, then a
+   * reload — or a retry later, or a skip.
+   */
+  async function recover(index: number, positionSec: number, mine = ++generation, retry = 0): Promise<PlayerState> {
+    const track = state.queue[index];
+    if (!track || mine !== generation) return state;
+    commit({ status: 'loading', index, positionSec });
+    let url: string;
+    try {
+      url = (await streams.get(track.id, { fresh: true })).url;
+    } catch (error) {
+      if (mine !== generation) return state;
+      if (statusOf(error) === 401) return stop(notice('signed_out', 'Your session has ended. Sign in to keep listening.'));
+      if (statusOf(error) === 0) return retryLater(index, positionSec, mine, retry);
+      return skip(index, mine);
+    }
+    const health = await probe(url);
+    if (mine !== generation) return state;
+    if (health === 'network') return retryLater(index, positionSec, mine, retry);
+    const attempt = (attempts.get(track.id) ?? 0) + 1;
+    attempts.set(track.id, attempt);
+    if (health === 'unavailable' || attempt > 1) return skip(index, mine);
+    try {
+      const media = await output.load(loadRequest(track, url, positionSec));
+      return mine === generation ? started(track, media) : state;
+    } catch (error) {
+      log.warn('[player] reload failed', track.id, error);
+      return recover(index, positionSec, mine, retry);
+    }
+  }
+
+  async function retryLater(index: number, positionSec: number, mine: number, retry: number): Promise<PlayerState> {
+    if (retry >= MAX_NETWORK_RETRIES) {
+      const gaveUp = notice('offline', "Can't reach Alktunes. Check your connection, then press play.");
+      return commit({ status: 'paused', positionSec, notice: gaveUp, error: gaveUp.message });
+    }
+    commit({ notice: notice('offline', 'Connection lost. Trying again…') });
+    await sleep(backoffMs(retry + 1));
+    return recover(index, positionSec, mine, retry + 1);
+  }
+
+  /** Moves past a track that cannot play, telling the listener; pauses once every track has failed. */
+  function skip(index: number, mine: number): Promise<PlayerState> | PlayerState {
+    const track = state.queue[index];
+    if (!track || mine !== generation) return state;
+    skipsInARow++;
+    const skipped = notice('track_skipped', `Skipped "${track.title}": it couldn't be played.`);
+    log.warn('[player] skipped', track.id);
+    const next = nextIndex({ ...state, index }, 'user');
+    if (next < 0 || skipsInARow >= state.queue.length) {
+      return commit({ status: 'paused', index, positionSec: 0, notice: skipped, error: skipped.message });
+    }
+    commit({ notice: skipped });
+    return playAt(next, { keepNotice: true });
+  }
+
+  /** Buffers the track that follows the current one in the audio document. */
+  async function preloadNext(): Promise<void> {
+    const i = nextIndex(state, 'auto');
+    const track = i >= 0 ? state.queue[i] : undefined;
+    try {
+      if (!track) {
+        preloaded = undefined;
+        await output.preload(null);
+        return;
+      }
+      const { url } = await streams.get(track.id);
+      if (state.queue[nextIndex(state, 'auto')]?.id !== track.id) return; // the queue moved on meanwhile
+      preloaded = undefined;
+      await output.preload({ url, track: mediaTrack(track) });
+      if (state.queue[nextIndex(state, 'auto')]?.id === track.id) preloaded = track.id;
+    } catch (error) {
+      log.warn('[player] could not preload', track?.id, error);
+    }
+  }
+
+  /** Stops and unloads everything, e.g. on sign-out; the volume settings stay. */
+  async function stop(reason?: PlayerNotice): Promise<PlayerState> {
+    ++generation;
+    preloaded = undefined;
+    await output.stop().catch(() => {});
+    await streams.clear();
+    return commit({ ...IDLE_PLAYER_STATE, volume: state.volume, muted: state.muted, ...(reason && { notice: reason }) });
+  }
+
+  return {
+    ready,
+    /** The current state (after `ready`). */
+    get: () => state,
+    current: () => currentTrack(state),
+    commit,
+    playAt,
+    recover: (index: number, positionSec: number) => recover(index, positionSec),
+    preloadNext,
+    stop,
+    /** Invalidates any attempt in flight (a pause or seek won over it). */
+    supersede: () => ++generation,
+    /** Resolves once every state change so far is in storage. */
+    flush: () => writing,
+  };
+}
+
+export type Playback = ReturnType<typeof createPlayback>;
+
+/** What the audio document shows in the OS media controls. */
+export function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
+  return { id: track.id, title: track.title, artist: track.artist, album: track.album, ...(track.coverUrl && { coverUrl: track.coverUrl }) };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error && typeof error === 'object' && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+}

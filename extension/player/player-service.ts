@@ -1,0 +1,202 @@
+import type { Track } from '@@/backend/domain/catalog';
+import type { AudioEvent, ControlAction } from '@/player/messages';
+import { NOTHING_LOADED } from './audio-output';
+import { createPlayback, type PlaybackDeps } from './playback';
+import { currentTrack, type PlayerState, type RepeatMode } from './player-state';
+import {
+  addTracks, clearQueue, moveTrack, nextIndex, previousIndex, removeAt, setShuffle, startQueue,
+  type QueueState, type Random,
+} from './queue';
+
+export type { PlayerStateStore } from './playback';
+
+export interface PlayerServiceDeps extends PlaybackDeps {
+  random?: Random;
+}
+
+/** The queue fields of a state, with `unshuffled` spelled out so turning shuffle off removes it. */
+function queuePatch(q: QueueState): Partial<PlayerState> {
+  return { queue: q.queue, index: q.index, shuffle: q.shuffle, repeat: q.repeat, unshuffled: q.unshuffled };
+}
+
+function invalid(message: string): Error {
+  return Object.assign(new Error(message), { code: 'invalid_input' });
+}
+
+/**
+ * The background's player: owns the queue and the state and turns each command of the
+ * message contract into queue changes (pure functions in `queue.ts`) and audio commands.
+ * Every command waits for the stored state to load, so a freshly woken service worker
+ * carries on where the last one stopped.
+ */
+export function createPlayerService(deps: PlayerServiceDeps) {
+  const { output } = deps;
+  const random = deps.random ?? Math.random;
+  const playback = createPlayback(deps);
+  const { commit } = playback;
+  const s = () => playback.get();
+  const whenReady = <A extends unknown[]>(fn: (...args: A) => Promise<PlayerState> | PlayerState) =>
+    async (...args: A): Promise<PlayerState> => {
+      await playback.ready;
+      return fn(...args);
+    };
+  const queueChanged = (patch: Partial<PlayerState>) => {
+    const next = commit(patch);
+    void playback.preloadNext();
+    return next;
+  };
+  const hasMedia = () => s().status === 'playing' || s().status === 'paused';
+
+  async function pause(): Promise<PlayerState> {
+    const { status, positionSec } = s();
+    if (status !== 'playing' && status !== 'loading') return s();
+    if (status === 'loading') playback.supersede();
+    const media = await output.pause().catch(() => ({ ...NOTHING_LOADED }));
+    return commit({ status: 'paused', positionSec: media.loaded ? media.currentTime : positionSec });
+  }
+
+  async function play(): Promise<PlayerState> {
+    const state = s();
+    const track = currentTrack(state);
+    if (state.status === 'playing' || state.status === 'loading' || !track) return state;
+    const media = state.status === 'paused' ? await output.resume().catch(() => ({ ...NOTHING_LOADED })) : NOTHING_LOADED;
+    if (media.loaded && (!media.trackId || media.trackId === track.id)) {
+      return commit({ status: 'playing', error: undefined, notice: undefined });
+    }
+    // The media is gone (offscreen document closed, browser restarted): replay from the saved position.
+    return playback.playAt(state.index, { startAt: state.status === 'paused' ? state.positionSec : 0 });
+  }
+
+  async function seek(positionSec: number): Promise<PlayerState> {
+    if (!Number.isFinite(positionSec)) throw invalid('positionSec must be a number');
+    const { durationSec } = s();
+    const to = Math.max(0, durationSec > 0 ? Math.min(positionSec, durationSec) : positionSec);
+    if (hasMedia()) await output.seek(to).catch(() => undefined);
+    return commit({ positionSec: to });
+  }
+
+  async function position(): Promise<number> {
+    if (!hasMedia()) return s().positionSec;
+    const media = await output.status().catch(() => ({ ...NOTHING_LOADED }));
+    return media.loaded ? media.currentTime : s().positionSec;
+  }
+
+  const api = {
+    /** Replaces the queue with `tracks` and plays `tracks[index]` (shuffled after it when shuffle is on). */
+    playTracks: whenReady((tracks: Track[], index: number) => {
+      if (!Array.isArray(tracks) || !Number.isInteger(index) || index < 0 || index >= tracks.length) {
+        throw invalid('index is outside the track list');
+      }
+      const q = startQueue(tracks, index, s(), random);
+      commit(queuePatch(q));
+      return playback.playAt(q.index);
+    }),
+    /** Looks up the stream URL of a track that is about to be played; changes nothing else. */
+    warm: whenReady((trackId: string) => {
+      if (typeof trackId !== 'string' || !trackId) throw invalid('trackId must be a track id');
+      void deps.streams.get(trackId).catch(() => {}); // the play that follows retries and reports
+      return s();
+    }),
+    /** Plays the queued track at `index`. */
+    jump: whenReady((index: number) => {
+      if (!s().queue[index]) throw invalid('index is outside the queue');
+      return playback.playAt(index);
+    }),
+    play: whenReady(play),
+    pause: whenReady(pause),
+    /** Pauses when playing; otherwise resumes (replaying from the saved position if the media is gone). */
+    toggle: whenReady(() => (s().status === 'playing' || s().status === 'loading' ? pause() : play())),
+    next: whenReady(() => {
+      const i = nextIndex(s(), 'user');
+      return i < 0 ? s() : playback.playAt(i);
+    }),
+    /** The previous track, or the current one from the start when more than three seconds in. */
+    previous: whenReady(async () => {
+      const { index, restart } = previousIndex(s(), await position());
+      if (index < 0) return s();
+      if (restart && hasMedia()) return seek(0);
+      return playback.playAt(index);
+    }),
+    seek: whenReady(seek),
+    setVolume: whenReady(async (volume: number) => {
+      if (!Number.isFinite(volume)) throw invalid('volume must be a number');
+      const level = Math.min(1, Math.max(0, volume));
+      await output.setVolume(level, s().muted).catch(() => undefined);
+      return commit({ volume: level });
+    }),
+    setMuted: whenReady(async (muted: boolean) => {
+      await output.setVolume(s().volume, muted).catch(() => undefined);
+      return commit({ muted });
+    }),
+    setShuffle: whenReady((shuffle: boolean) => queueChanged(queuePatch(setShuffle(s(), shuffle, random)))),
+    setRepeat: whenReady((repeat: RepeatMode) => {
+      if (!['off', 'all', 'one'].includes(repeat)) throw invalid('repeat must be off, all or one');
+      return queueChanged({ repeat });
+    }),
+    /** Adds tracks at the end or right after the current one; an empty player gets them queued, paused. */
+    enqueue: whenReady((tracks: Track[], where: 'end' | 'next') => {
+      const wasEmpty = s().index < 0;
+      const q = addTracks(s(), tracks, where);
+      return queueChanged({ ...queuePatch(q), ...(wasEmpty && q.index >= 0 && { status: 'paused', positionSec: 0 }) });
+    }),
+    remove: whenReady(async (index: number) => {
+      const wasPlaying = s().status === 'playing' || s().status === 'loading';
+      const { removedCurrent, ...q } = removeAt(s(), index);
+      if (!removedCurrent) return queueChanged(queuePatch(q));
+      commit(queuePatch(q));
+      if (q.index < 0) return playback.stop();
+      if (wasPlaying) return playback.playAt(q.index);
+      await output.stop().catch(() => undefined);
+      return commit({ positionSec: 0, status: 'paused' });
+    }),
+    move: whenReady((from: number, to: number) => queueChanged(queuePatch(moveTrack(s(), from, to)))),
+    /** Empties the queue except the current track. */
+    clear: whenReady(() => queueChanged(queuePatch(clearQueue(s())))),
+    state: whenReady(() => s()),
+    /** Media keys and OS media controls. */
+    control: whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()),
+    /** Stops and forgets the queue (sign-out). */
+    stop: whenReady((reason?: Parameters<typeof playback.stop>[0]) => playback.stop(reason)),
+
+    /** Follows what the audio element did on its own: finished, advanced, failed, paused elsewhere. */
+    handleAudioEvent: whenReady((event: AudioEvent) => {
+      const state = s();
+      const current = currentTrack(state);
+      const isCurrent = !event.trackId || event.trackId === current?.id;
+      switch (event.type) {
+        case 'playing':
+          return isCurrent && state.status === 'paused' ? commit({ status: 'playing' }) : state;
+        case 'paused':
+          return isCurrent && state.status === 'playing' ? commit({ status: 'paused', positionSec: event.positionSec ?? state.positionSec }) : state;
+        case 'checkpoint':
+          return isCurrent && state.status !== 'loading' ? commit({ positionSec: event.positionSec, durationSec: event.durationSec || state.durationSec }) : state;
+        case 'ended': {
+          if (!isCurrent || state.status === 'loading') return state;
+          const i = nextIndex(state, 'auto');
+          return i < 0 ? commit({ status: 'idle', positionSec: 0 }) : playback.playAt(i, { keepNotice: true });
+        }
+        case 'advanced': {
+          const expected = nextIndex(state, 'auto');
+          const i = state.queue[expected]?.id === event.trackId ? expected : state.queue.findIndex((t) => t.id === event.trackId);
+          if (i < 0) return state;
+          return queueChanged({ index: i, status: 'playing', positionSec: 0, durationSec: (state.queue[i]!.durationMs ?? 0) / 1000 });
+        }
+        case 'error':
+          return isCurrent && state.status !== 'loading' ? playback.recover(state.index, event.positionSec) : state;
+      }
+    }),
+
+    /** Resolves once every state change so far is in storage. */
+    flush: () => playback.flush(),
+  };
+  const controls: Record<ControlAction, () => Promise<PlayerState>> = {
+    toggle: api.toggle,
+    play: api.play,
+    pause: api.pause,
+    next: api.next,
+    previous: api.previous,
+  };
+  return api;
+}
+
+export type PlayerService = ReturnType<typeof createPlayerService>;

@@ -1,0 +1,32 @@
+import { storage } from 'wxt/utils/storage';
+import type { HomeFeed } from '@/api/home-service';
+import type { PlaylistSummary } from '@/api/playlists-service';
+
+/** A cached value and when it was fetched (epoch ms). */
+export interface Cached<T> {
+  value: T;
+  fetchedAt: number;
+}
+
+/** Where the popup was: the tab, and the detail view open over it. */
+export interface ViewState {
+  tab: 'home' | 'search' | 'playlists' | 'queue';
+  detail: { kind: 'album' | 'artist' | 'playlist'; id: string; title?: string } | null;
+}
+
+/*
+ * The popup's last state in `storage.local`, so it paints at once when reopened and only
+ * then refreshes from the network. Cleared on sign-out: it belongs to one listener.
+ */
+
+/** The last home feed fetched. */
+export const homeCacheItem = storage.defineItem<Cached<HomeFeed> | null>('local:popup.home', { fallback: null });
+/** The last list of playlists fetched. */
+export const playlistsCacheItem = storage.defineItem<Cached<PlaylistSummary[]> | null>('local:popup.playlists', { fallback: null });
+/** The tab and detail view open when the popup last closed. */
+export const viewCacheItem = storage.defineItem<ViewState | null>('local:popup.view', { fallback: null });
+
+/** Forgets everything the popup cached for the signed-out listener. */
+export async function clearPopupCache(): Promise<void> {
+  await Promise.all([homeCacheItem.removeValue(), playlistsCacheItem.removeValue(), viewCacheItem.removeValue()]);
+}
