@@ -2,7 +2,6 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
-import autoImports from './.wxt/eslint-auto-imports.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.output/', '.wxt/', '.data/', 'cdk.out/', 'coverage/', 'bench/results/'] },
@@ -22,8 +21,8 @@ export default tseslint.config(
     },
   },
   {
+    // WXT's auto-imports are off (`imports: false` in wxt.config.ts): the extension imports what it uses.
     files: ['extension/**'],
-    ...autoImports,
-    languageOptions: { ...autoImports.languageOptions, globals: { ...globals.browser, ...autoImports.languageOptions?.globals } },
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

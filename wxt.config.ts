@@ -11,6 +11,9 @@ import { originPatterns, resolveBackendUrls } from './extension/api/backend-urls
  */
 export default defineConfig({
   srcDir: 'extension',
+  // Every file imports what it uses (`browser` from 'wxt/browser', `ref` from 'vue'…), so a reader
+  // can follow each name to its source; no auto-imported globals.
+  imports: false,
   modules: ['@wxt-dev/module-vue'],
   manifest: ({ browser }) => {
     const origins = originPatterns(resolveBackendUrls(process.env));

@@ -1,9 +1,43 @@
-import { startPlayer } from '@/player/start-player';
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { apiClient } from '@/api/api-client';
+import { createCatalogService } from '@/api/catalog-service';
+import { watchSession } from '@/api/session-storage';
+import { startAudioHost } from '@/player/audio/audio-host';
+import type { AudioOutput } from '@/player/audio-output';
+import { commandAction } from '@/player/background/media-keys';
+import { createOffscreenOutput } from '@/player/background/offscreen-output';
+import { createQueueOwner, serveQueueOwner } from '@/player/background/queue-owner';
+import { createStreamCache } from '@/player/background/stream-cache';
+import { keepTokenFresh } from '@/player/background/token-refresh';
+import { playerStateItem } from '@/player/player-state';
 
+/**
+ * The background runs the queue owner and answers the `player/*` messages. On Chrome the sound
+ * comes from the offscreen document; where there is no offscreen API (Firefox, whose background
+ * is a persistent page with a DOM) this page is the audio host itself.
+ */
 export default defineBackground({
   // Firefox plays audio in the background page itself, so it must not be unloaded.
   persistent: { firefox: true },
   main() {
-    startPlayer();
+    const catalog = createCatalogService();
+    const streams = createStreamCache({ fetchStream: (id) => catalog.stream(id) });
+    const output: AudioOutput = browser.offscreen
+      ? createOffscreenOutput()
+      : startAudioHost({ report: (event) => void owner.handleAudioEvent(event), control: (action) => void owner.control(action) });
+    const owner = createQueueOwner({ output, streams, state: playerStateItem });
+    serveQueueOwner(owner);
+
+    browser.commands.onCommand.addListener((command) => {
+      const action = commandAction(command);
+      if (action) void owner.control(action);
+    });
+
+    // A sign-out here or in the popup, or a refresh the server refused, ends playback cleanly.
+    watchSession((session) => {
+      if (!session) void owner.stop({ code: 'signed_out', message: 'You signed out, so playback stopped.', at: Date.now() });
+    });
+    keepTokenFresh(() => apiClient().refreshSoon(120_000));
   },
 });

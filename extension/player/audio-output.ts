@@ -1,8 +1,9 @@
 import type { LoadRequest, MediaItem, MediaStatus } from '@/player/messages';
 
 /**
- * Where the sound comes from, seen from the player service. On Chrome it is the offscreen
- * document (reached by messages); on Firefox the background page's own engine.
+ * The audio host as the queue owner sees it. On Chrome it is the offscreen document, reached by
+ * messages (`background/offscreen-output.ts`); on Firefox the background page's own engine
+ * (`audio/audio-engine.ts`).
  */
 export interface AudioOutput {
   /** Gets ready to play (opens the offscreen document), so the first track starts sooner. */

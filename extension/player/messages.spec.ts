@@ -10,14 +10,14 @@ describe('message contract', () => {
   it('delivers a typed request to its handler and returns the typed response', async () => {
     const received: unknown[] = [];
     onMessages({
-      'offscreen/play': (data) => {
+      'offscreen/load': (data) => {
         received.push(data);
         return status;
       },
     });
 
-    await expect(sendMessage('offscreen/play', { url: 'https://media.test/a.mp3' })).resolves.toEqual(status);
-    expect(received).toEqual([{ url: 'https://media.test/a.mp3' }]);
+    await expect(sendMessage('offscreen/load', { url: 'https://media.test/a.mp3', startAt: 4 })).resolves.toEqual(status);
+    expect(received).toEqual([{ url: 'https://media.test/a.mp3', startAt: 4 }]);
   });
 
   it('lets the owning context answer when several contexts listen', async () => {

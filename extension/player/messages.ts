@@ -1,5 +1,5 @@
 import { browser, type Browser } from 'wxt/browser';
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 import type { PlayerState, RepeatMode } from '@/player/player-state';
 
 /** What the audio document reports about its current track. */
@@ -57,12 +57,14 @@ type State = { request: Empty; response: PlayerState };
 type With<T> = { request: T; response: PlayerState };
 
 /**
- * The one message contract between popup, background and offscreen document.
- * `player/*` messages are handled by the background and answer with the new `PlayerState`
- * (the same state is also written to `storage.local`, which popups watch); `offscreen/*` are
- * handled by the audio document. Every message is a request with a typed response.
+ * The one message contract between the three roles: the popup's player view
+ * (`stores/player-view.ts`), the queue owner in the background (`background/queue-owner.ts`) and
+ * the audio host (`audio/audio-host.ts`). `player/*` messages are answered by the queue owner with
+ * the new `PlayerState` (the same state is also written to `storage.local`, which popups watch);
+ * `offscreen/*` by the audio host in Chrome's offscreen document. Every message is a request with
+ * a typed response.
  */
-export interface MessageMap {
+interface MessageMap {
   /** Replace the queue with `tracks` and play `tracks[index]`. */
   'player/play-tracks': With<{ tracks: Track[]; index: number }>;
   /** Play the queued track at `index`. */
@@ -97,8 +99,6 @@ export interface MessageMap {
   'player/control': With<{ action: ControlAction }>;
   /** Audio document → background: the audio element changed state on its own. */
   'player/audio-event': { request: AudioEvent; response: PlayerState };
-  /** Load `url` and play it from `startAt` (replaced by `offscreen/load`; kept for older senders). */
-  'offscreen/play': { request: { url: string; startAt?: number }; response: MediaStatus };
   /** Play an item; instant when it is the preloaded one. */
   'offscreen/load': { request: LoadRequest; response: MediaStatus };
   /**
@@ -123,10 +123,10 @@ export type MessageRequest<T extends MessageType> = MessageMap[T]['request'];
 export type MessageResponse<T extends MessageType> = MessageMap[T]['response'];
 
 /** A message on the wire: a discriminated union over every contract entry. */
-export type Message = { [T in MessageType]: { type: T; data: MessageRequest<T> } }[MessageType];
+type Message = { [T in MessageType]: { type: T; data: MessageRequest<T> } }[MessageType];
 
 /** Replies are wrapped so a handler's error crosses contexts as data, not as a lost promise. */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 /** A failure reported by the context that handled a message. */
 export class MessageError extends Error {

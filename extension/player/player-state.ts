@@ -1,11 +1,11 @@
 import { storage } from 'wxt/utils/storage';
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 import type { QueueState, RepeatMode } from './queue';
 
 export type { RepeatMode } from './queue';
 
 /** What the player is doing; mirrored by the popup's `player-toggle` `data-state`. */
-export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused';
+type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused';
 
 /** Something the listener should see even though playback went on (or had to stop). */
 export interface PlayerNotice {
@@ -18,9 +18,9 @@ export interface PlayerNotice {
 }
 
 /**
- * The player's state as every context sees it. The background owns it and persists it in
- * `storage.local`, so it outlives the service worker (≈30 s idle), the offscreen document
- * (closed after 30 s of silence) and a browser restart (it then comes back paused).
+ * The player's state as every context sees it. The queue owner (in the background) owns it and
+ * persists it in `storage.local`, so it outlives the service worker (≈30 s idle), the offscreen
+ * document (closed after 30 s of silence) and a browser restart (it then comes back paused).
  */
 export interface PlayerState extends QueueState {
   status: PlayerStatus;
@@ -49,7 +49,7 @@ export const IDLE_PLAYER_STATE: Readonly<PlayerState> = Object.freeze({
   muted: false,
 });
 
-/** The persisted copy; the popup paints from it before asking the background anything. */
+/** The persisted copy; the popup's player view paints from it before asking the background anything. */
 export const playerStateItem = storage.defineItem<PlayerState>('local:player', {
   fallback: { ...IDLE_PLAYER_STATE },
 });

@@ -11,7 +11,7 @@ export interface PlayerPreferences {
   globalMediaKeys: boolean;
 }
 
-export const DEFAULT_PREFERENCES: Readonly<PlayerPreferences> = Object.freeze({ globalMediaKeys: false });
+const DEFAULT_PREFERENCES: Readonly<PlayerPreferences> = Object.freeze({ globalMediaKeys: false });
 
 export const preferencesItem = storage.defineItem<PlayerPreferences>('local:preferences', {
   fallback: { ...DEFAULT_PREFERENCES },

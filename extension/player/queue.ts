@@ -1,4 +1,4 @@
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 
 /** What happens after the last track: stop, start over, or play the current track again. */
 export type RepeatMode = 'off' | 'all' | 'one';
@@ -22,7 +22,7 @@ export interface QueueState {
 export type Random = () => number;
 
 /** Pressing "previous" later than this many seconds into a track restarts it instead. */
-export const RESTART_THRESHOLD_SEC = 3;
+const RESTART_THRESHOLD_SEC = 3;
 
 /** Fisher–Yates shuffle into a new array. */
 export function shuffled<T>(items: readonly T[], random: Random = Math.random): T[] {

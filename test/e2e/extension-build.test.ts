@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originPatterns } from '../../extension/api/backend-urls';
-import { COMMAND_ACTIONS } from '../../extension/player/media-keys';
+import { COMMAND_ACTIONS } from '../../extension/player/background/media-keys';
 import { buildExtension } from '../../wxt.build';
 
 const backend = { authUrl: 'http://127.0.0.1:18710', apiUrl: 'http://127.0.0.1:18711', mediaUrl: 'http://127.0.0.1:18712' };

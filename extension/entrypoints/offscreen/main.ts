@@ -1,3 +1,3 @@
-import { startOffscreenHost } from '@/player/offscreen-host';
+import { startOffscreenAudioHost } from '@/player/audio/audio-host';
 
-startOffscreenHost();
+startOffscreenAudioHost();

@@ -1,11 +1,11 @@
 import { browser, type Browser } from 'wxt/browser';
-import { PROGRESS_PORT, type AudioEvent, type ControlAction, type ProgressEvent } from '@/player/messages';
+import type { AudioOutput } from '@/player/audio-output';
+import { onMessages, PROGRESS_PORT, sendMessage, type AudioEvent, type ControlAction, type MessageRequest, type ProgressEvent } from '@/player/messages';
 import { createAudioEngine } from './audio-engine';
-import type { AudioOutput } from './audio-output';
 import { connectMediaSession } from './media-session';
 
 export interface AudioHostOptions {
-  /** Where the engine's own events go: a message to the background, or the player itself. */
+  /** Where the engine's own events go: a message to the background, or the queue owner itself. */
   report(event: AudioEvent): void;
   /** Media keys and the OS media controls. */
   control(action: ControlAction): void;
@@ -17,9 +17,10 @@ export interface AudioHostOptions {
 const PROGRESS_MS = 250;
 
 /**
- * The document that plays audio: the offscreen document on Chrome, the background page on
- * Firefox. Same engine for both; it also owns what only that document can do — the OS media
- * controls (`media-session.ts`) and the live position for open popups.
+ * The audio host, the document that makes sound: the offscreen document on Chrome
+ * (`startOffscreenAudioHost`), the background page on Firefox (called by the background with the
+ * queue owner as `report`). Same engine for both; it also owns what only that document can do —
+ * the OS media controls (`media-session.ts`) and the live position for open popups.
  */
 export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): ReturnType<typeof createAudioEngine> {
   const existing = [...doc.querySelectorAll('audio')];
@@ -36,6 +37,32 @@ export function startAudioHost({ report, control, document: doc = document }: Au
 
   serveProgress(engine);
   return engine;
+}
+
+/**
+ * Chrome's audio host, in the offscreen document: reports to the queue owner over messages
+ * (which also wake a stopped service worker) and answers its `offscreen/*` commands. Errors are
+ * logged here, at the boundary.
+ */
+export function startOffscreenAudioHost(): void {
+  const tell = <T extends 'player/audio-event' | 'player/control'>(type: T, data: MessageRequest<T>) =>
+    void sendMessage(type, data).catch((error: unknown) => console.error(`[offscreen] ${type}`, error));
+  const engine = startAudioHost({
+    report: (event) => tell('player/audio-event', event),
+    control: (action) => tell('player/control', { action }),
+  });
+
+  onMessages({
+    'offscreen/load': (request) => engine.load(request),
+    'offscreen/advance': ({ trackId }) => engine.advance(trackId),
+    'offscreen/preload': ({ item }) => engine.preload(item),
+    'offscreen/pause': () => engine.pause(),
+    'offscreen/resume': () => engine.resume(),
+    'offscreen/seek': ({ positionSec }) => engine.seek(positionSec),
+    'offscreen/volume': ({ volume, muted }) => engine.setVolume(volume, muted),
+    'offscreen/stop': () => engine.stop(),
+    'offscreen/status': () => engine.status(),
+  });
 }
 
 /** Pushes the live position to each popup that opened a `player/progress` port, while it stays open. */

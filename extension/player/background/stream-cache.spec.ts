@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { StreamUrl } from '@/api/catalog-service';
+import type { StreamUrl } from '@@/shared/api';
 import { createStreamCache } from './stream-cache';
 
 const NOW = Date.parse('2026-11-27T20:00:00Z');
 const stream = (id: string, minutesLeft = 15): StreamUrl => ({
   url: `https://media.test/${id}.wav?sig=${Math.random()}`,
   expiresAt: new Date(NOW + minutesLeft * 60_000).toISOString(),
+  contentType: 'audio/wav',
 });
 
 /** A `storage.session` item in memory, with a way to wait for its writes. */

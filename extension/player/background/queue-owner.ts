@@ -1,16 +1,15 @@
-import type { Track } from '@@/backend/domain/catalog';
-import type { AudioEvent, ControlAction } from '@/player/messages';
-import { NOTHING_LOADED } from './audio-output';
-import { createPlayback, type PlaybackDeps } from './playback';
-import { currentTrack, type PlayerState, type RepeatMode } from './player-state';
+import type { Track } from '@@/shared/api';
+import { NOTHING_LOADED } from '@/player/audio-output';
+import { onMessages, type AudioEvent, type ControlAction } from '@/player/messages';
+import { currentTrack, type PlayerState, type RepeatMode } from '@/player/player-state';
 import {
   addTracks, clearQueue, moveTrack, nextIndex, previousIndex, removeAt, setShuffle, startQueue,
   type QueueState, type Random,
-} from './queue';
+} from '@/player/queue';
+import { oncePerPress } from './media-keys';
+import { createTrackLoader, type TrackLoaderDeps } from './track-loader';
 
-export type { PlayerStateStore } from './playback';
-
-export interface PlayerServiceDeps extends PlaybackDeps {
+export interface QueueOwnerDeps extends TrackLoaderDeps {
   random?: Random;
 }
 
@@ -24,25 +23,26 @@ function invalid(message: string): Error {
 }
 
 /**
- * The background's player: owns the queue and the state and turns each command of the
- * message contract into queue changes (pure functions in `queue.ts`) and audio commands.
- * Every command waits for the stored state to load, so a freshly woken service worker
- * carries on where the last one stopped.
+ * The queue owner, in the background (Chrome's service worker, Firefox's background page): owns
+ * the queue and the state and decides what plays. Each `player/*` message (`serveQueueOwner`
+ * below) becomes queue changes (pure functions in `queue.ts`) and audio commands, which
+ * `track-loader.ts` carries out on the audio host. Every command waits for the stored state to
+ * load, so a freshly woken service worker carries on where the last one stopped.
  */
-export function createPlayerService(deps: PlayerServiceDeps) {
+export function createQueueOwner(deps: QueueOwnerDeps) {
   const { output } = deps;
   const random = deps.random ?? Math.random;
-  const playback = createPlayback(deps);
-  const { commit } = playback;
-  const s = () => playback.get();
+  const loader = createTrackLoader(deps);
+  const { commit } = loader;
+  const s = () => loader.get();
   const whenReady = <A extends unknown[]>(fn: (...args: A) => Promise<PlayerState> | PlayerState) =>
     async (...args: A): Promise<PlayerState> => {
-      await playback.ready;
+      await loader.ready;
       return fn(...args);
     };
   const queueChanged = (patch: Partial<PlayerState>) => {
     const next = commit(patch);
-    void playback.preloadNext();
+    void loader.preloadNext();
     return next;
   };
   const hasMedia = () => s().status === 'playing' || s().status === 'paused';
@@ -50,7 +50,7 @@ export function createPlayerService(deps: PlayerServiceDeps) {
   async function pause(): Promise<PlayerState> {
     const { status, positionSec } = s();
     if (status !== 'playing' && status !== 'loading') return s();
-    if (status === 'loading') playback.supersede();
+    if (status === 'loading') loader.supersede();
     const media = await output.pause().catch(() => ({ ...NOTHING_LOADED }));
     return commit({ status: 'paused', positionSec: media.loaded ? media.currentTime : positionSec });
   }
@@ -64,7 +64,7 @@ export function createPlayerService(deps: PlayerServiceDeps) {
       return commit({ status: 'playing', error: undefined, notice: undefined });
     }
     // The media is gone (offscreen document closed, browser restarted): replay from the saved position.
-    return playback.playAt(state.index, { startAt: state.status === 'paused' ? state.positionSec : 0 });
+    return loader.playAt(state.index, { startAt: state.status === 'paused' ? state.positionSec : 0 });
   }
 
   async function seek(positionSec: number): Promise<PlayerState> {
@@ -89,7 +89,7 @@ export function createPlayerService(deps: PlayerServiceDeps) {
       }
       const q = startQueue(tracks, index, s(), random);
       commit(queuePatch(q));
-      return playback.playAt(q.index);
+      return loader.playAt(q.index);
     }),
     /** Looks up the stream URL of a track that is about to be played; changes nothing else. */
     warm: whenReady((trackId: string) => {
@@ -100,7 +100,7 @@ export function createPlayerService(deps: PlayerServiceDeps) {
     /** Plays the queued track at `index`. */
     jump: whenReady((index: number) => {
       if (!s().queue[index]) throw invalid('index is outside the queue');
-      return playback.playAt(index);
+      return loader.playAt(index);
     }),
     play: whenReady(play),
     pause: whenReady(pause),
@@ -108,14 +108,14 @@ export function createPlayerService(deps: PlayerServiceDeps) {
     toggle: whenReady(() => (s().status === 'playing' || s().status === 'loading' ? pause() : play())),
     next: whenReady(() => {
       const i = nextIndex(s(), 'user');
-      return i < 0 ? s() : playback.playAt(i);
+      return i < 0 ? s() : loader.playAt(i);
     }),
     /** The previous track, or the current one from the start when more than three seconds in. */
     previous: whenReady(async () => {
       const { index, restart } = previousIndex(s(), await position());
       if (index < 0) return s();
       if (restart && hasMedia()) return seek(0);
-      return playback.playAt(index);
+      return loader.playAt(index);
     }),
     seek: whenReady(seek),
     setVolume: whenReady(async (volume: number) => {
@@ -144,8 +144,8 @@ export function createPlayerService(deps: PlayerServiceDeps) {
       const { removedCurrent, ...q } = removeAt(s(), index);
       if (!removedCurrent) return queueChanged(queuePatch(q));
       commit(queuePatch(q));
-      if (q.index < 0) return playback.stop();
-      if (wasPlaying) return playback.playAt(q.index);
+      if (q.index < 0) return loader.stop();
+      if (wasPlaying) return loader.playAt(q.index);
       await output.stop().catch(() => undefined);
       return commit({ positionSec: 0, status: 'paused' });
     }),
@@ -153,10 +153,10 @@ export function createPlayerService(deps: PlayerServiceDeps) {
     /** Empties the queue except the current track. */
     clear: whenReady(() => queueChanged(queuePatch(clearQueue(s())))),
     state: whenReady(() => s()),
-    /** Media keys and OS media controls. */
-    control: whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()),
+    /** Media keys and OS media controls; a press that arrives by two routes plays once (`oncePerPress`). */
+    control: oncePerPress(whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()), whenReady(() => s())),
     /** Stops and forgets the queue (sign-out). */
-    stop: whenReady((reason?: Parameters<typeof playback.stop>[0]) => playback.stop(reason)),
+    stop: whenReady((reason?: Parameters<typeof loader.stop>[0]) => loader.stop(reason)),
 
     /** Follows what the audio element did on its own: finished, advanced, failed, paused elsewhere. */
     handleAudioEvent: whenReady((event: AudioEvent) => {
@@ -173,7 +173,7 @@ export function createPlayerService(deps: PlayerServiceDeps) {
         case 'ended': {
           if (!isCurrent || state.status === 'loading') return state;
           const i = nextIndex(state, 'auto');
-          return i < 0 ? commit({ status: 'idle', positionSec: 0 }) : playback.playAt(i, { keepNotice: true });
+          return i < 0 ? commit({ status: 'idle', positionSec: 0 }) : loader.playAt(i, { keepNotice: true });
         }
         case 'advanced': {
           const expected = nextIndex(state, 'auto');
@@ -182,12 +182,12 @@ export function createPlayerService(deps: PlayerServiceDeps) {
           return queueChanged({ index: i, status: 'playing', positionSec: 0, durationSec: (state.queue[i]!.durationMs ?? 0) / 1000 });
         }
         case 'error':
-          return isCurrent && state.status !== 'loading' ? playback.recover(state.index, event.positionSec) : state;
+          return isCurrent && state.status !== 'loading' ? loader.recover(state.index, event.positionSec) : state;
       }
     }),
 
     /** Resolves once every state change so far is in storage. */
-    flush: () => playback.flush(),
+    flush: () => loader.flush(),
   };
   const controls: Record<ControlAction, () => Promise<PlayerState>> = {
     toggle: api.toggle,
@@ -199,4 +199,33 @@ export function createPlayerService(deps: PlayerServiceDeps) {
   return api;
 }
 
-export type PlayerService = ReturnType<typeof createPlayerService>;
+export type QueueOwner = ReturnType<typeof createQueueOwner>;
+
+/**
+ * Answers the `player/*` messages: the popup's commands and the offscreen document's reports.
+ * Each one resolves to the new `PlayerState`. Returns a function that stops answering.
+ */
+export function serveQueueOwner(owner: QueueOwner): () => void {
+  return onMessages({
+    'player/play-tracks': ({ tracks, index }) => owner.playTracks(tracks, index),
+    'player/jump': ({ index }) => owner.jump(index),
+    'player/toggle': () => owner.toggle(),
+    'player/play': () => owner.play(),
+    'player/pause': () => owner.pause(),
+    'player/next': () => owner.next(),
+    'player/previous': () => owner.previous(),
+    'player/seek': ({ positionSec }) => owner.seek(positionSec),
+    'player/volume': ({ volume }) => owner.setVolume(volume),
+    'player/mute': ({ muted }) => owner.setMuted(muted),
+    'player/shuffle': ({ shuffle }) => owner.setShuffle(shuffle),
+    'player/repeat': ({ repeat }) => owner.setRepeat(repeat),
+    'player/enqueue': ({ tracks, where }) => owner.enqueue(tracks, where),
+    'player/remove': ({ index }) => owner.remove(index),
+    'player/move': ({ from, to }) => owner.move(from, to),
+    'player/clear': () => owner.clear(),
+    'player/state': () => owner.state(),
+    'player/warm': ({ trackId }) => owner.warm(trackId),
+    'player/control': ({ action }) => owner.control(action),
+    'player/audio-event': (event) => owner.handleAudioEvent(event),
+  });
+}

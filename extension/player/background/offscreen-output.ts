@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
+import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
 import { MessageError, sendMessage, type MessageRequest, type MessageResponse } from '@/player/messages';
-import { NOTHING_LOADED, type AudioOutput } from './audio-output';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 

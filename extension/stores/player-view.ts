@@ -1,14 +1,16 @@
 /**
- * The popup's view of the player. The popup never plays audio: it paints the state the
- * background keeps in `storage.local`, follows it as it changes, and sends commands of the
- * message contract (`utils/messages.ts`). Public API (stable; components rely on it):
+ * The popup's view of the player. The popup never plays audio: it paints the state the queue
+ * owner keeps in `storage.local`, follows it as it changes, and sends the `player/*` commands of
+ * the message contract (`player/messages.ts`), which `player/background/queue-owner.ts` answers.
+ * Public API (components rely on it):
  *
  * State (read-only refs/computeds)
  * - `state`      the whole `PlayerState` (queue, index, status, shuffle, repeat, volume, muted, notice…)
  * - `track`      the current `Track`, or undefined
  * - `status`     'idle' | 'loading' | 'playing' | 'paused' (also the `player-toggle` `data-state`)
  * - `queue`, `index`, `shuffle`, `repeat`, `volume`, `muted`
- * - `position`   live seconds into the track (pushed ~4×/s while the popup is open); `duration` seconds
+ * - `upcoming`   the tracks after the current one, in play order; `hasNext`, `hasPrevious`
+ * - `elapsedSec` seconds into the track, ticking smoothly between the live reports; `durationSec` its length
  * - `notice`     the latest `PlayerNotice` (skipped track, offline, signed out), or undefined
  * - `error`      words to show under the now-playing line: the error that stopped playback, else the notice
  *
@@ -18,24 +20,29 @@
  * - `next()`, `previous()` (restarts when > 3 s in), `seek(seconds)`
  * - `setVolume(0…1)`, `setMuted(bool)`, `toggleMute()`, `setShuffle(bool)`, `toggleShuffle()`
  * - `setRepeat('off'|'all'|'one')`, `cycleRepeat()` (off → all → one → off)
- * - `addToQueue(tracks)`, `playNext(tracks)`, `removeFromQueue(index)`, `moveInQueue(from, to)`, `clearQueue()`
+ * - `addToQueue(tracks)`, `playNext(tracks)` (play them when nothing is queued; both tell the listener)
+ * - `removeFromQueue(index)`, `moveInQueue(from, to)`, `clearQueue()`
+ * - `playUpcoming(i)`, `removeUpcoming(i)`, `moveUpcoming(from, to)`: the same, counted from the first upcoming track
  * - `dispose()` stop following (tests; the popup just closes)
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { browser, type Browser } from 'wxt/browser';
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 import { PROGRESS_PORT, sendMessage, type MessageRequest, type MessageType, type ProgressEvent } from '@/player/messages';
 import { currentTrack, IDLE_PLAYER_STATE, normalizeState, playerStateItem, type PlayerState, type RepeatMode } from '@/player/player-state';
 import { nextIndex } from '@/player/queue';
+import { useNoticeStore } from './notice';
 
 type PlayerCommand = { [T in MessageType]: MessageType extends T ? never : T extends `player/${string}` ? T : never }[MessageType];
 const REPEAT_CYCLE: Record<RepeatMode, RepeatMode> = { off: 'all', all: 'one', one: 'off' };
 
-export const usePlayerStore = defineStore('player', () => {
+export const usePlayerViewStore = defineStore('player-view', () => {
+  const notices = useNoticeStore();
+
   /** The player state, painted from storage and kept in sync with it. */
   const state = shallowRef<PlayerState>({ ...IDLE_PLAYER_STATE });
-  /** The live position pushed by the audio document; undefined when it is not sending. */
+  /** The live position pushed by the audio host; undefined when it is not sending. */
   const live = ref<ProgressEvent>();
   /** A failed command, in words. */
   const commandError = ref<string>();
@@ -53,7 +60,29 @@ export const usePlayerStore = defineStore('player', () => {
   const position = computed(() =>
     live.value && live.value.trackId === track.value?.id && status.value !== 'loading' ? live.value.positionSec : state.value.positionSec,
   );
-  const duration = computed(() => (live.value?.durationSec || state.value.durationSec) ?? 0);
+  /** Length of the current track in seconds (0 when unknown). */
+  const durationSec = computed(() => live.value?.durationSec || state.value.durationSec || (track.value?.durationMs ?? 0) / 1000);
+  /** Tracks after the current one, in play order. */
+  const upcoming = computed(() => queue.value.slice(index.value + 1));
+  const hasNext = computed(() => index.value + 1 < queue.value.length || repeat.value !== 'off');
+  const hasPrevious = computed(() => index.value >= 0);
+
+  // Between the audio host's position reports (or before its port connects), time moves on locally.
+  const now = ref(Date.now());
+  let since = Date.now();
+  const timer = setInterval(() => (now.value = Date.now()), 250);
+  onScopeDispose(() => clearInterval(timer));
+  watch(
+    () => [position.value, status.value, index.value] as const,
+    () => (since = now.value = Date.now()),
+    { immediate: true },
+  );
+
+  /** Seconds into the current track. */
+  const elapsedSec = computed(() => {
+    const ticking = status.value === 'playing' ? Math.max(0, now.value - since) / 1000 : 0;
+    return Math.min(position.value + ticking, durationSec.value || Infinity);
+  });
 
   let unwatch: (() => void) | undefined;
   let port: Browser.runtime.Port | undefined;
@@ -104,15 +133,15 @@ export const usePlayerStore = defineStore('player', () => {
   }
 
   /**
-   * "Next": the audio document is told first, directly, to start the track it has buffered if
-   * that is the one coming (it ignores anything else), which saves the hop through the service
-   * worker — and its wake-up when it was asleep. The background then moves the queue on as usual;
-   * its own request to start that track finds it already playing.
+   * "Next": the audio host is told first, directly, to start the track it has buffered if that
+   * is the one coming (it ignores anything else), which saves the hop through the service worker
+   * — and its wake-up when it was asleep. The queue owner then moves the queue on as usual; its
+   * own request to start that track finds it already playing.
    */
   function next(): Promise<void> {
-    const upcoming = state.value.queue[nextIndex(state.value, 'user')];
-    if (upcoming && (status.value === 'playing' || status.value === 'paused')) {
-      void sendMessage('offscreen/advance', { trackId: upcoming.id }).catch(() => {});
+    const coming = state.value.queue[nextIndex(state.value, 'user')];
+    if (coming && (status.value === 'playing' || status.value === 'paused')) {
+      void sendMessage('offscreen/advance', { trackId: coming.id }).catch(() => {});
     }
     return send('player/next', {});
   }
@@ -124,12 +153,30 @@ export const usePlayerStore = defineStore('player', () => {
     return send('player/play-tracks', { tracks, index: at });
   }
 
+  /** Queues `tracks` right after the current one (or plays them when nothing is queued). */
+  async function playNext(tracks: Track[]): Promise<void> {
+    await (track.value ? send('player/enqueue', { tracks, where: 'next' }) : playTracks(tracks, 0));
+    if (!error.value) notices.show(tracks.length === 1 ? `“${tracks[0]!.title}” plays next.` : `${tracks.length} tracks play next.`);
+  }
+
+  /** Queues `tracks` at the end (or plays them when nothing is queued). */
+  async function addToQueue(tracks: Track[]): Promise<void> {
+    await (track.value ? send('player/enqueue', { tracks, where: 'end' }) : playTracks(tracks, 0));
+    if (!error.value) notices.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
+  }
+
+  const playAt = (at: number) => send('player/jump', { index: at });
+  const removeFromQueue = (at: number) => send('player/remove', { index: at });
+  const moveInQueue = (from: number, to: number) => send('player/move', { from, to });
+  /** Where the upcoming list starts in the queue. */
+  const firstUpcoming = () => index.value + 1;
+
   return {
-    state, track, status, queue, index, shuffle, repeat, volume, muted, notice, error, position, duration,
-    restore, dispose, playTracks,
+    state, track, status, queue, index, shuffle, repeat, volume, muted, notice, error,
+    upcoming, hasNext, hasPrevious, elapsedSec, durationSec,
+    restore, dispose, playTracks, playNext, addToQueue, playAt, removeFromQueue, moveInQueue,
     /** Fire and forget: the URL lookup of a track about to be played (`player/warm`). */
     warm: (trackId: string) => void sendMessage('player/warm', { trackId }).catch(() => {}),
-    playAt: (at: number) => send('player/jump', { index: at }),
     toggle: () => send('player/toggle', {}),
     play: () => send('player/play', {}),
     pause: () => send('player/pause', {}),
@@ -143,10 +190,9 @@ export const usePlayerStore = defineStore('player', () => {
     toggleShuffle: () => send('player/shuffle', { shuffle: !state.value.shuffle }),
     setRepeat: (mode: RepeatMode) => send('player/repeat', { repeat: mode }),
     cycleRepeat: () => send('player/repeat', { repeat: REPEAT_CYCLE[state.value.repeat] }),
-    addToQueue: (tracks: Track[]) => send('player/enqueue', { tracks, where: 'end' }),
-    playNext: (tracks: Track[]) => send('player/enqueue', { tracks, where: 'next' }),
-    removeFromQueue: (at: number) => send('player/remove', { index: at }),
-    moveInQueue: (from: number, to: number) => send('player/move', { from, to }),
     clearQueue: () => send('player/clear', {}),
+    playUpcoming: (at: number) => playAt(firstUpcoming() + at),
+    removeUpcoming: (at: number) => removeFromQueue(firstUpcoming() + at),
+    moveUpcoming: (from: number, to: number) => moveInQueue(firstUpcoming() + from, firstUpcoming() + to),
   };
 });

@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import type { StreamUrl } from '@/api/catalog-service';
+import type { StreamUrl } from '@@/shared/api';
 
 /** A URL this close to expiry is fetched anew rather than handed to the audio element. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -11,7 +11,7 @@ type StreamMap = Record<string, StreamUrl>;
  * can still start the next track without an API round trip. Only trusted extension contexts
  * can read `storage.session`, and it is gone when the browser closes.
  */
-export const streamUrlsItem = storage.defineItem<StreamMap>('session:stream-urls', { fallback: {} });
+const streamUrlsItem = storage.defineItem<StreamMap>('session:stream-urls', { fallback: {} });
 
 /** Bound on the cache: one queue's worth of URLs is plenty. */
 const MAX_ENTRIES = 200;

@@ -1,19 +1,18 @@
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
+import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
 import type { MediaItem, MediaStatus } from '@/player/messages';
-import type { AudioOutput } from './audio-output';
-import { NOTHING_LOADED } from './audio-output';
+import { IDLE_PLAYER_STATE, normalizeState, type PlayerNotice, type PlayerState } from '@/player/player-state';
+import { nextIndex } from '@/player/queue';
 import { backoffMs, probeMedia, type ProbeResult } from './media-probe';
-import { currentTrack, IDLE_PLAYER_STATE, normalizeState, type PlayerNotice, type PlayerState } from './player-state';
-import { nextIndex } from './queue';
 import type { StreamCache } from './stream-cache';
 
-/** Where the player keeps its state between service-worker lifetimes and browser restarts. */
-export interface PlayerStateStore {
+/** Where the queue owner keeps its state between service-worker lifetimes and browser restarts. */
+interface PlayerStateStore {
   getValue(): Promise<PlayerState>;
   setValue(state: PlayerState): Promise<void>;
 }
 
-export interface PlaybackDeps {
+export interface TrackLoaderDeps {
   streams: Pick<StreamCache, 'get' | 'clear'>;
   output: AudioOutput;
   state: PlayerStateStore;
@@ -27,12 +26,14 @@ export interface PlaybackDeps {
 const MAX_NETWORK_RETRIES = 6;
 
 /**
- * The background's side of playback: holds the state (in memory, written through to storage),
- * starts tracks, preloads the one after, and recovers from failures — a refused URL is fetched
- * anew and resumed at the same position, a dead network is retried with backoff, and a track
- * that cannot play is skipped with a notice instead of stopping in silence.
+ * The queue owner's hands on the audio: starts tracks in the audio host, preloads the one after,
+ * and recovers from failures — a refused URL is fetched anew and resumed at the same position, a
+ * dead network is retried with backoff, and a track that cannot play is skipped with a notice
+ * instead of stopping in silence. It also holds the state (in memory, written through to
+ * storage), since every start, retry and skip writes it; `queue-owner.ts` changes it through
+ * `commit`.
  */
-export function createPlayback(deps: PlaybackDeps) {
+export function createTrackLoader(deps: TrackLoaderDeps) {
   const { streams, output, state: store, probe = probeMedia, now = Date.now, log = console } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let state: PlayerState = { ...IDLE_PLAYER_STATE };
@@ -205,7 +206,6 @@ export function createPlayback(deps: PlaybackDeps) {
     ready,
     /** The current state (after `ready`). */
     get: () => state,
-    current: () => currentTrack(state),
     commit,
     playAt,
     recover: (index: number, positionSec: number) => recover(index, positionSec),
@@ -218,10 +218,8 @@ export function createPlayback(deps: PlaybackDeps) {
   };
 }
 
-export type Playback = ReturnType<typeof createPlayback>;
-
 /** What the audio document shows in the OS media controls. */
-export function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
+function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
   return { id: track.id, title: track.title, artist: track.artist, album: track.album, ...(track.coverUrl && { coverUrl: track.coverUrl }) };
 }
 

@@ -1,5 +1,5 @@
+import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
 import type { AudioEvent, MediaItem, MediaStatus } from '@/player/messages';
-import { NOTHING_LOADED, type AudioOutput } from './audio-output';
 
 /** The parts of `HTMLAudioElement` the engine uses; a fake in specs. */
 export type AudioElementLike = Pick<
@@ -27,7 +27,7 @@ const CHECKPOINT_MS = 10_000;
 export function createAudioEngine(
   elements: [AudioElementLike, AudioElementLike],
   hooks: AudioEngineHooks | ((event: AudioEvent) => void),
-): AudioOutput & Required<Pick<AudioOutput, 'advance'>> & { current(): MediaItem | undefined } {
+): AudioOutput & Required<Pick<AudioOutput, 'advance'>> {
   const { onEvent, onItem = () => {} } = typeof hooks === 'function' ? { onEvent: hooks } : hooks;
   let [active, spare] = elements;
   let item: MediaItem | undefined;
@@ -136,8 +136,6 @@ export function createAudioEngine(
   }
 
   return {
-    current: () => item,
-
     load(request) {
       return startTrack(async () => {
         const startAt = request.startAt ?? 0;

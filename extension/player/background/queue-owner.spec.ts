@@ -2,11 +2,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeTracks } from '@@/test/extension/factories';
 import { ApiError } from '@/api/api-client';
-import type { LoadRequest, MediaStatus } from '@/player/messages';
-import { NOTHING_LOADED, type AudioOutput } from './audio-output';
+import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
+import { sendMessage, type LoadRequest, type MediaStatus } from '@/player/messages';
+import { IDLE_PLAYER_STATE, playerStateItem } from '@/player/player-state';
 import type { ProbeResult } from './media-probe';
-import { createPlayerService } from './player-service';
-import { IDLE_PLAYER_STATE, playerStateItem } from './player-state';
+import { createQueueOwner, serveQueueOwner } from './queue-owner';
 
 const playing = (over: Partial<MediaStatus> = {}): MediaStatus => ({ loaded: true, paused: false, currentTime: 0, duration: 30, ...over });
 const url = (id: string, n = 1) => `https://media.test/${id}?v=${n}`;
@@ -31,88 +31,88 @@ function setup(probe: ProbeResult = 'reachable') {
     get: vi.fn(async (id: string, options: { fresh?: boolean } = {}) => {
       const n = (fetched.get(id) ?? 0) + (options.fresh || !fetched.has(id) ? 1 : 0);
       fetched.set(id, n);
-      return { url: url(id, n), expiresAt: '' };
+      return { url: url(id, n), expiresAt: '', contentType: 'audio/wav' };
     }),
     clear: vi.fn(async () => {}),
   };
   const probeMedia = vi.fn(async () => probe);
   const sleep = vi.fn(async (_ms: number) => {});
   const log = { error: () => {}, warn: () => {} };
-  const player = createPlayerService({ output, streams, state: playerStateItem, probe: probeMedia, sleep, log, random: () => 0.5 });
-  return { output, streams, probeMedia, sleep, player, setMedia: (m: MediaStatus) => (media = m) };
+  const owner = createQueueOwner({ output, streams, state: playerStateItem, probe: probeMedia, sleep, log, random: () => 0.5 });
+  return { output, streams, probeMedia, sleep, owner, setMedia: (m: MediaStatus) => (media = m) };
 }
 
-describe('player service', () => {
+describe('queue owner', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('looks up the stream URL of a track about to be played, and nothing else', async () => {
-    const { player, output, streams } = setup();
+    const { owner, output, streams } = setup();
     const [track] = makeTracks(1);
 
-    const state = await player.warm(track!.id);
+    const state = await owner.warm(track!.id);
 
     expect(streams.get).toHaveBeenCalledWith(track!.id);
     expect(state).toMatchObject({ status: 'idle', queue: [] });
     expect(output.load).not.toHaveBeenCalled();
-    await expect(player.warm('')).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(owner.warm('')).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
   it('plays the picked track, preloads the next and persists the state in storage.local', async () => {
-    const { player, output } = setup();
+    const { owner, output } = setup();
     const tracks = makeTracks(3);
 
-    const state = await player.playTracks(tracks, 1);
+    const state = await owner.playTracks(tracks, 1);
 
     expect(output.load).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[1]!.id), startAt: 0, volume: 1 }));
     expect(state).toMatchObject({ status: 'playing', index: 1, queue: tracks });
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
-    await player.flush();
+    await owner.flush();
     expect(await fakeBrowser.storage.local.get('player')).toEqual({ player: state });
   });
 
   it('pauses at the current position and resumes the loaded media', async () => {
-    const { player, output } = setup();
-    await player.playTracks(makeTracks(2), 0);
+    const { owner, output } = setup();
+    await owner.playTracks(makeTracks(2), 0);
 
-    expect(await player.toggle()).toMatchObject({ status: 'paused', positionSec: 12 });
-    expect(await player.toggle()).toMatchObject({ status: 'playing' });
+    expect(await owner.toggle()).toMatchObject({ status: 'paused', positionSec: 12 });
+    expect(await owner.toggle()).toMatchObject({ status: 'playing' });
     expect(output.resume).toHaveBeenCalledOnce();
   });
 
   it('replays from the saved position when the offscreen document was closed while paused', async () => {
-    const { player, output, setMedia } = setup();
+    const { owner, output, setMedia } = setup();
     const tracks = makeTracks(2);
-    await player.playTracks(tracks, 0);
-    await player.pause();
+    await owner.playTracks(tracks, 0);
+    await owner.pause();
     setMedia({ ...NOTHING_LOADED });
 
-    expect(await player.play()).toMatchObject({ status: 'playing' });
+    expect(await owner.play()).toMatchObject({ status: 'playing' });
     expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[0]!.id), startAt: 12 }));
   });
 
   it('comes back paused at the stored position after a restart (nothing is playing any more)', async () => {
     const tracks = makeTracks(2);
     await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'playing', queue: tracks, index: 1, positionSec: 40 });
-    const { player } = setup();
-    expect(await player.state()).toMatchObject({ status: 'paused', index: 1, positionSec: 40 });
+    const { owner } = setup();
+    expect(await owner.state()).toMatchObject({ status: 'paused', index: 1, positionSec: 40 });
   });
 
   it('follows the audio document when it advanced on its own while the worker slept', async () => {
     const tracks = makeTracks(3);
     await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'playing', queue: tracks, index: 0 });
-    const { player, output, setMedia } = setup();
+    const { owner, output, setMedia } = setup();
     setMedia(playing({ trackId: tracks[1]!.id }));
 
-    expect(await player.handleAudioEvent({ type: 'advanced', trackId: tracks[1]!.id })).toMatchObject({ status: 'playing', index: 1 });
+    expect(await owner.handleAudioEvent({ type: 'advanced', trackId: tracks[1]!.id })).toMatchObject({ status: 'playing', index: 1 });
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
   });
 
   it('"next" to the preloaded track tells the audio document first, before any storage or URL work', async () => {
-    const { player, output, streams } = setup();
+    const { owner, output, streams } = setup();
     const tracks = makeTracks(3);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[1]!.id) })));
-    await player.flush();
+    await owner.flush();
     const set = vi.spyOn(fakeBrowser.storage.local, 'set');
     streams.get.mockClear();
     output.load.mockClear();
@@ -123,141 +123,163 @@ describe('player service', () => {
       return playing({ trackId });
     });
 
-    const state = await player.next();
+    const state = await owner.next();
 
     expect(output.advance).toHaveBeenCalledWith(tracks[1]!.id);
     expect(output.load).not.toHaveBeenCalled();
     expect(state).toMatchObject({ status: 'playing', index: 1 });
-    await player.flush();
+    await owner.flush();
     expect(await fakeBrowser.storage.local.get('player')).toEqual({ player: expect.objectContaining({ index: 1, status: 'playing' }) });
     await vi.waitFor(() => expect(output.preload).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
   });
 
   it('falls back to loading the track when the audio document had nothing preloaded after all', async () => {
-    const { player, output } = setup();
+    const { owner, output } = setup();
     const tracks = makeTracks(3);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalled());
     output.advance.mockResolvedValueOnce(null); // e.g. the document was closed and recreated
 
-    expect(await player.next()).toMatchObject({ status: 'playing', index: 1 });
+    expect(await owner.next()).toMatchObject({ status: 'playing', index: 1 });
     expect(output.advance).toHaveBeenCalledOnce();
     expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[1]!.id), track: expect.objectContaining({ id: tracks[1]!.id }) }));
   });
 
   it('does not try the preloaded shortcut for a track that was not preloaded', async () => {
-    const { player, output } = setup();
+    const { owner, output } = setup();
     const tracks = makeTracks(4);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalled());
-    await player.jump(3);
+    await owner.jump(3);
     expect(output.advance).not.toHaveBeenCalled();
     expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[3]!.id) }));
   });
 
   it('moves on when a track ends with nothing preloaded, and goes idle after the last', async () => {
-    const { player } = setup();
+    const { owner } = setup();
     const tracks = makeTracks(2);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
 
-    expect(await player.handleAudioEvent({ type: 'ended', trackId: tracks[0]!.id })).toMatchObject({ status: 'playing', index: 1 });
-    expect(await player.handleAudioEvent({ type: 'ended', trackId: tracks[1]!.id })).toMatchObject({ status: 'idle', index: 1 });
+    expect(await owner.handleAudioEvent({ type: 'ended', trackId: tracks[0]!.id })).toMatchObject({ status: 'playing', index: 1 });
+    expect(await owner.handleAudioEvent({ type: 'ended', trackId: tracks[1]!.id })).toMatchObject({ status: 'idle', index: 1 });
   });
 
   it('restarts the track when "previous" comes more than 3 s in, else goes back one', async () => {
-    const { player, output, setMedia } = setup();
+    const { owner, output, setMedia } = setup();
     const tracks = makeTracks(3);
-    await player.playTracks(tracks, 1);
+    await owner.playTracks(tracks, 1);
     setMedia(playing({ currentTime: 10, trackId: tracks[1]!.id }));
-    expect(await player.previous()).toMatchObject({ index: 1, positionSec: 0 });
+    expect(await owner.previous()).toMatchObject({ index: 1, positionSec: 0 });
     expect(output.seek).toHaveBeenCalledWith(0);
     setMedia(playing({ currentTime: 1, trackId: tracks[1]!.id }));
-    expect(await player.previous()).toMatchObject({ index: 0, status: 'playing' });
+    expect(await owner.previous()).toMatchObject({ index: 0, status: 'playing' });
   });
 
   it('refreshes a refused URL and resumes where it was', async () => {
-    const { player, output, probeMedia } = setup('reachable');
+    const { owner, output, probeMedia } = setup('reachable');
     const tracks = makeTracks(2);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
 
-    const state = await player.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 17, message: 'x' });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 17, message: 'x' });
     expect(state).toMatchObject({ status: 'playing', index: 0 });
     expect(probeMedia).toHaveBeenCalledWith(url(tracks[0]!.id, 2));
     expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[0]!.id, 2), startAt: 17 }));
   });
 
   it('skips a track that cannot be played, with a notice', async () => {
-    const { player, output } = setup('reachable');
+    const { owner, output } = setup('reachable');
     const tracks = makeTracks(3, { title: 'Broken' });
     output.load.mockRejectedValueOnce(new Error('decode')).mockRejectedValueOnce(new Error('decode'));
 
-    const state = await player.playTracks(tracks, 0);
+    const state = await owner.playTracks(tracks, 0);
     expect(state).toMatchObject({ status: 'playing', index: 1, notice: { code: 'track_skipped' } });
     expect(state.notice?.message).toContain('Broken');
   });
 
   it('skips at once when the file behind a fresh URL is gone, and pauses with a notice after the last', async () => {
-    const { player, output } = setup('unavailable');
+    const { owner, output } = setup('unavailable');
     output.load.mockRejectedValue(new Error('404'));
-    const state = await player.playTracks(makeTracks(2), 1);
+    const state = await owner.playTracks(makeTracks(2), 1);
     expect(state).toMatchObject({ status: 'paused', index: 1, notice: { code: 'track_skipped' } });
     expect(state.error).toBeTruthy();
   });
 
   it('retries with growing delays while the network is down, then resumes at the position', async () => {
-    const { player, probeMedia, sleep } = setup();
+    const { owner, probeMedia, sleep } = setup();
     probeMedia.mockResolvedValueOnce('network').mockResolvedValueOnce('network');
     const tracks = makeTracks(1);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
 
-    const state = await player.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 20, message: 'x' });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 20, message: 'x' });
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1000, 2000]);
     expect(state).toMatchObject({ status: 'playing', positionSec: 20 });
   });
 
   it('gives up after a while offline and pauses with a notice', async () => {
-    const { player, probeMedia } = setup('network');
+    const { owner, probeMedia } = setup('network');
     const tracks = makeTracks(1);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
     probeMedia.mockResolvedValue('network');
-    const state = await player.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 5, message: 'x' });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 5, message: 'x' });
     expect(state).toMatchObject({ status: 'paused', positionSec: 5, notice: { code: 'offline' } });
   });
 
   it('stops cleanly when the session is gone', async () => {
-    const { player, streams, output } = setup();
+    const { owner, streams, output } = setup();
     const tracks = makeTracks(2);
-    await player.playTracks(tracks, 0);
+    await owner.playTracks(tracks, 0);
     streams.get.mockRejectedValueOnce(new ApiError(401, 'unauthorized', 'Your session has ended.'));
-    const state = await player.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 5, message: 'x' });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 5, message: 'x' });
     expect(state).toMatchObject({ status: 'idle', queue: [], notice: { code: 'signed_out' } });
     expect(output.stop).toHaveBeenCalled();
   });
 
   it('edits the queue and re-preloads what comes next', async () => {
-    const { player, output } = setup();
+    const { owner, output } = setup();
     const tracks = makeTracks(3);
     const extra = makeTracks(1);
-    await player.playTracks(tracks, 0);
-    expect((await player.enqueue(extra, 'next')).queue[1]).toBe(extra[0]);
+    await owner.playTracks(tracks, 0);
+    expect((await owner.enqueue(extra, 'next')).queue[1]).toBe(extra[0]);
     await vi.waitFor(() => expect(output.preload).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(extra[0]!.id) })));
-    expect((await player.move(1, 3)).queue[3]).toEqual(extra[0]);
-    expect((await player.remove(3)).queue).toHaveLength(3);
-    expect(await player.setRepeat('one')).toMatchObject({ repeat: 'one' });
-    expect(await player.setShuffle(true)).toMatchObject({ shuffle: true, index: 0 });
-    expect((await player.clear()).queue).toEqual([tracks[0]]);
-    await expect(player.jump(5)).rejects.toThrow(/outside/);
+    expect((await owner.move(1, 3)).queue[3]).toEqual(extra[0]);
+    expect((await owner.remove(3)).queue).toHaveLength(3);
+    expect(await owner.setRepeat('one')).toMatchObject({ repeat: 'one' });
+    expect(await owner.setShuffle(true)).toMatchObject({ shuffle: true, index: 0 });
+    expect((await owner.clear()).queue).toEqual([tracks[0]]);
+    await expect(owner.jump(5)).rejects.toThrow(/outside/);
   });
 
   it('sets volume and mute on the output and remembers them', async () => {
-    const { player, output } = setup();
-    expect(await player.setVolume(1.7)).toMatchObject({ volume: 1 });
-    expect(await player.setMuted(true)).toMatchObject({ muted: true });
+    const { owner, output } = setup();
+    expect(await owner.setVolume(1.7)).toMatchObject({ volume: 1 });
+    expect(await owner.setMuted(true)).toMatchObject({ muted: true });
     expect(output.setVolume).toHaveBeenLastCalledWith(1, true);
   });
 
   it('rejects an index outside the list', async () => {
-    const { player } = setup();
-    await expect(player.playTracks(makeTracks(1), 3)).rejects.toThrow(/outside/);
+    const { owner } = setup();
+    await expect(owner.playTracks(makeTracks(1), 3)).rejects.toThrow(/outside/);
+  });
+
+  it('answers the commands of the message contract with the new state', async () => {
+    const { owner } = setup();
+    const tracks = makeTracks(3);
+    await owner.playTracks(tracks, 0);
+    const stop = serveQueueOwner(owner);
+
+    expect(await sendMessage('player/next', {})).toMatchObject({ status: 'playing', index: 1, queue: tracks });
+    expect(await sendMessage('player/state', {})).toMatchObject({ index: 1 });
+    stop();
+  });
+
+  it('plays a media key press once when it arrives twice (keyboard command and Media Session)', async () => {
+    const { owner, output } = setup();
+    await owner.playTracks(makeTracks(2), 0);
+    serveQueueOwner(owner);
+
+    expect(await sendMessage('player/control', { action: 'toggle' })).toMatchObject({ status: 'paused' });
+    expect(await owner.control('toggle')).toMatchObject({ status: 'paused' });
+    expect(output.pause).toHaveBeenCalledOnce();
+    expect(output.resume).not.toHaveBeenCalled();
   });
 });
