@@ -32,7 +32,7 @@ describe('the API access check', () => {
     const check = createAccessCheck(revocations, { cacheSeconds: 0 });
     await expect(check(requestOf(token))).resolves.toBeUndefined();
     sessions.add('ses_1');
-    await expect(check(requestOf(token))).rejects.toMatchObject({ status: 401, message: 'Access token revoked; sign in again' });
+    await expect(check(requestOf(token))).rejects.toMatchObject({ code: 'unauthorized', message: 'Access token revoked; sign in again' });
     await expect(check(requestOf({ ...token, sid: 'ses_2' }))).resolves.toBeUndefined();
   });
 
@@ -40,16 +40,16 @@ describe('the API access check', () => {
     const { users, revocations } = fakeRevocations();
     const check = createAccessCheck(revocations, { cacheSeconds: 0 });
     users.set('usr_1', 1_000);
-    await expect(check(requestOf({ ...token, iat: 999 }))).rejects.toMatchObject({ status: 401 });
-    await expect(check(requestOf({ ...token, iat: 1_000 }))).rejects.toMatchObject({ status: 401 });
+    await expect(check(requestOf({ ...token, iat: 999 }))).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(check(requestOf({ ...token, iat: 1_000 }))).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(check(requestOf({ ...token, iat: 1_001 }))).resolves.toBeUndefined();
-    await expect(check(requestOf({ sub: 'usr_1', sid: 'ses_1' }))).rejects.toMatchObject({ status: 401 });
+    await expect(check(requestOf({ sub: 'usr_1', sid: 'ses_1' }))).rejects.toMatchObject({ code: 'unauthorized' });
     await expect(check(requestOf({ ...token, sub: 'usr_2' }))).resolves.toBeUndefined();
   });
 
   it('refuses a request without a verified user', async () => {
     const { revocations, lookup } = fakeRevocations();
-    await expect(createAccessCheck(revocations, { cacheSeconds: 30 })(requestOf({}))).rejects.toMatchObject({ status: 401 });
+    await expect(createAccessCheck(revocations, { cacheSeconds: 30 })(requestOf({}))).rejects.toMatchObject({ code: 'unauthorized' });
     expect(lookup).not.toHaveBeenCalled();
   });
 
@@ -63,7 +63,7 @@ describe('the API access check', () => {
     await expect(check(requestOf(token))).resolves.toBeUndefined();
     expect(lookup).toHaveBeenCalledTimes(1);
     now = 30_000;
-    await expect(check(requestOf(token))).rejects.toMatchObject({ status: 401 });
+    await expect(check(requestOf(token))).rejects.toMatchObject({ code: 'unauthorized' });
     expect(lookup).toHaveBeenCalledTimes(2);
   });
 
@@ -74,7 +74,7 @@ describe('the API access check', () => {
     await check(requestOf(token));
     sessions.add('ses_1');
     now = 30_000;
-    await expect(check(requestOf(token))).rejects.toMatchObject({ status: 401 });
+    await expect(check(requestOf(token))).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
   it('shares one lookup between concurrent requests of a session', async () => {

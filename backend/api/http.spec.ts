@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { conflict, notFound, PartialWrite, unauthorized } from '../domain/errors';
 import { apiEvent } from '../../test/support/api-events';
+import { logger } from '../lambda-runtime/logger';
 import { RETRY_BUDGET_MS, retryDeadline } from '../lambda-runtime/retry-deadline';
 import { created, dispatch, errorResult, idempotencyKeyOf, jsonBody, ok, parse, userIdOf } from './http';
 
@@ -24,14 +25,14 @@ describe('errorResult', () => {
   });
 
   it('answers 503 when a backing service cannot be reached', () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(errorResult(refused).statusCode).toBe(503);
     expect(errorResult(Object.assign(new Error('x'), { name: 'ThrottlingException' })).statusCode).toBe(503);
   });
 
   it('answers a write that stopped part way as what stopped it, with how far it got', () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
     const busy = errorResult(new PartialWrite(conflict('busy', { retryable: true }), { added: 50, requested: 100 }));
     expect(busy.statusCode).toBe(409);
     expect(bodyOf(busy)).toEqual({ error: { code: 'conflict', message: 'busy', retryable: true, added: 50, requested: 100 } });
@@ -42,13 +43,13 @@ describe('errorResult', () => {
   });
 
   it('hides unexpected errors behind a 500 and logs them once', () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const res = errorResult(new TypeError('secret internals'));
+    const log = vi.spyOn(logger, 'error').mockImplementation(() => {});
+    const thrown = new TypeError('secret internals');
+    const res = errorResult(thrown, apiEvent('GET /home'));
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(bodyOf(res)).toEqual({ error: { code: 'internal', message: 'Something went wrong on our side' } });
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(log.mock.calls[0]![0] as string)).toMatchObject({ level: 'error', code: 'internal' });
+    expect(log).toHaveBeenCalledExactlyOnceWith('request failed', { code: 'internal', routeKey: 'GET /home', error: thrown });
   });
 });
 
@@ -82,7 +83,7 @@ describe('request parsing', () => {
 
   it('names the first invalid field', () => {
     expect(() => parse(z.object({ limit: z.number().max(5) }), { limit: 9 })).toThrow(
-      expect.objectContaining({ field: 'limit', status: 400 }),
+      expect.objectContaining({ field: 'limit', code: 'invalid_input' }),
     );
   });
 

@@ -1,8 +1,11 @@
 import { $ZodError, type $ZodType } from 'zod/v4/core';
 import * as z from 'zod/mini';
 import '../domain/zod-messages';
-import { AppError, errorBody, invalidInput, PartialWrite, unauthorized, unavailable, withDetails } from '../domain/errors';
-import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema, REPLAYED_HEADER } from '../domain/idempotency';
+import { AppError, invalidInput, PartialWrite, unauthorized, unavailable, withDetails } from '../domain/errors';
+import { IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER } from '../../shared/api';
+import { idempotencyKeySchema } from '../../shared/api/requests';
+import { errorBody, invalidInputFrom, statusOf } from '../http/error-response';
+import { logger } from '../lambda-runtime/logger';
 import { withRetryBudget } from '../lambda-runtime/retry-deadline';
 import type { AccessCheck } from './access-check';
 import type { ApiEvent, ApiHandler, ApiResult } from './types';
@@ -34,9 +37,7 @@ export function userIdOf(event: ApiEvent): string {
 export function parse<S extends $ZodType>(schema: S, input: unknown): z.output<S> {
   const result = z.safeParse(schema, input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join('.') || undefined;
-  throw invalidInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
+  throw invalidInputFrom(result.error.issues, { fieldInMessage: true });
 }
 
 /** The JSON body of a request (an empty body reads as `{}`); 415 when it is not JSON. */
@@ -62,7 +63,7 @@ export function idempotencyKeyOf(event: ApiEvent): string | undefined {
   const key = event.headers?.[IDEMPOTENCY_KEY_HEADER.toLowerCase()] ?? event.headers?.[IDEMPOTENCY_KEY_HEADER];
   if (key === undefined) return undefined;
   const result = z.safeParse(idempotencyKeySchema, key);
-  if (!result.success) throw invalidInput(`${IDEMPOTENCY_KEY_HEADER}: ${result.error.issues[0]?.message ?? 'invalid'}`, IDEMPOTENCY_KEY_HEADER);
+  if (!result.success) throw invalidInputFrom(result.error.issues, { fieldInMessage: true, at: IDEMPOTENCY_KEY_HEADER, fallback: 'invalid' });
   return result.data;
 }
 
@@ -95,10 +96,7 @@ function isDependencyDown(error: unknown): boolean {
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof PartialWrite) return withDetails(toAppError(error.cause), error.progress);
-  if (error instanceof $ZodError) {
-    const issue = error.issues[0];
-    return invalidInput(issue?.message ?? 'invalid input', issue?.path.map(String).join('.') || undefined);
-  }
+  if (error instanceof $ZodError) return invalidInputFrom(error.issues, { fieldInMessage: true });
   if (isDependencyDown(error)) return unavailable(undefined, error);
   return new AppError('internal', 'Something went wrong on our side', { cause: error });
 }
@@ -106,20 +104,13 @@ function toAppError(error: unknown): AppError {
 /** Maps any error to a client-safe response; unexpected ones are logged once, without request data. */
 export function errorResult(thrown: unknown, event?: ApiEvent): ApiResult {
   const appError = toAppError(thrown);
+  const status = statusOf(appError);
   const error = thrown instanceof PartialWrite ? thrown.cause : thrown;
-  if (appError.status >= 500) {
+  if (status >= 500) {
     const cause = appError.code === 'internal' ? error : appError.cause;
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        code: appError.code,
-        routeKey: event?.routeKey,
-        requestId: event?.requestContext?.requestId,
-        error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
-      }),
-    );
+    logger.error('request failed', { code: appError.code, routeKey: event?.routeKey, error: cause });
   }
-  const result = json(appError.status, errorBody(appError));
+  const result = json(status, errorBody(appError));
   if (appError.code === 'unavailable') result.headers = { ...result.headers, 'retry-after': '1' };
   return result;
 }

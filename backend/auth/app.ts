@@ -1,6 +1,7 @@
 import cors from '@koa/cors';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import { authCors, EXTENSION_ORIGINS, isAllowedOrigin, type OriginRule } from '../http/cors';
 import type { AuthDeps, AuthState } from './deps';
 import { methodNotAllowed } from './errors';
 import { clientAddress } from './middlewares/client-address';
@@ -10,14 +11,10 @@ import { requestLogger } from './middlewares/request-logger';
 import { authRoutes } from './routes/auth';
 import { wellKnownRoutes } from './routes/well-known';
 
-/** Chrome and Firefox extension pages (any id); the popup and background call from these. */
-export const DEFAULT_CORS_ORIGINS: (string | RegExp)[] = [/^chrome-extension:\/\/[a-p]{32}$/, /^moz-extension:\/\/[\w-]{1,64}$/];
-
-function allowOrigin(allowed: (string | RegExp)[]) {
+function allowOrigin(allowed: readonly OriginRule[]) {
   return (ctx: Koa.Context) => {
     const origin = ctx.get('Origin');
-    const ok = allowed.some((rule) => (typeof rule === 'string' ? rule === origin : rule.test(origin)));
-    return ok ? origin : '';
+    return isAllowedOrigin(origin, allowed) ? origin : '';
   };
 }
 
@@ -33,11 +30,11 @@ export function createAuthApp(deps: AuthDeps): Koa<AuthState> {
   app.use(requestLogger(deps.log));
   app.use(
     cors({
-      origin: allowOrigin(deps.corsOrigins ?? DEFAULT_CORS_ORIGINS),
-      allowMethods: ['GET', 'POST', 'DELETE'],
-      allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
-      exposeHeaders: ['Retry-After', 'X-Request-Id'],
-      maxAge: 600,
+      origin: allowOrigin(deps.corsOrigins ?? EXTENSION_ORIGINS),
+      allowMethods: [...authCors.allowMethods],
+      allowHeaders: [...authCors.allowHeaders],
+      exposeHeaders: [...authCors.exposeHeaders],
+      maxAge: authCors.maxAgeSeconds,
     }),
   );
   app.use(helmet());

@@ -6,6 +6,7 @@ import type { RegistrationPolicy } from './registration-policy';
 import type { Revocations } from './revocations';
 import type { SignInHistory } from './sign-in-history';
 import type { KeyStore } from './signing-keys';
+import type { OriginRule } from '../http/cors';
 
 /** One structured log entry; serialised as one JSON line by default. */
 export type LogFn = (entry: Record<string, unknown>) => void;
@@ -22,7 +23,7 @@ export interface AuthDeps {
   /** Where the API learns of ended sessions and revoked users (DynamoDB in a deployment). */
   revocations: Revocations;
   /** Allowed CORS origins; by default any Chrome or Firefox extension. */
-  corsOrigins?: (string | RegExp)[];
+  corsOrigins?: readonly OriginRule[];
   /** The counters behind every 429 (rate-limits.ts). */
   limiters: Limiters;
   /** Where each account signed in from; strangers' failures don't hold those addresses back. */

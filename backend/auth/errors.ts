@@ -1,4 +1,6 @@
-import { AppError, type ErrorCode, errorBody } from '../domain/errors';
+import type { ErrorBody } from '../../shared/api';
+import { AppError, type ErrorCode } from '../domain/errors';
+import { errorBody, statusOf } from '../http/error-response';
 
 /**
  * An AppError whose client-facing code is more specific than its category, e.g.
@@ -6,8 +8,8 @@ import { AppError, type ErrorCode, errorBody } from '../domain/errors';
  */
 export class AuthError extends AppError {
   readonly publicCode: string;
-  /** Redeclared so a few HTTP-only cases (405) can differ from their category's status. */
-  declare readonly status: number;
+  /** The HTTP status of the few HTTP-only cases (405) that differ from their category's. */
+  readonly status?: number;
 
   constructor(
     category: ErrorCode,
@@ -17,7 +19,7 @@ export class AuthError extends AppError {
   ) {
     super(category, message, { field: options.field, details: options.details });
     this.publicCode = publicCode;
-    if (options.status) this.status = options.status;
+    this.status = options.status;
   }
 }
 
@@ -49,8 +51,8 @@ export const routeNotFound = () => new AppError('not_found', 'No such endpoint')
 export const methodNotAllowed = () => new AuthError('invalid_input', 'method_not_allowed', 'Method not allowed on this endpoint', { status: 405 });
 export const internalError = () => new AppError('internal', 'Something went wrong on our side');
 
-/** The API.md error body, with the specific code for AuthErrors. */
-export function authErrorBody(error: AppError) {
-  const body = errorBody(error);
-  return error instanceof AuthError ? { error: { ...body.error, code: error.publicCode } } : body;
+/** The status and body an error is answered with: an AuthError's specific code (and status, if it has its own). */
+export function authErrorResponse(error: AppError): { status: number; body: ErrorBody } {
+  if (!(error instanceof AuthError)) return { status: statusOf(error), body: errorBody(error) };
+  return { status: error.status ?? statusOf(error), body: errorBody(error, error.publicCode) };
 }

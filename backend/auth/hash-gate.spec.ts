@@ -23,7 +23,7 @@ describe('hash gate', () => {
     const results = tasks.map((task) => gate.run(task.run));
     const rejected = results[4]!.catch((error: unknown) => error);
 
-    expect(await rejected).toMatchObject({ publicCode: 'server_busy', status: 503, details: { retryAfter: 1 } });
+    expect(await rejected).toMatchObject({ publicCode: 'server_busy', code: 'unavailable', details: { retryAfter: 1 } });
     expect(started).toEqual(['a', 'b']);
     expect([gate.running, gate.waiting]).toEqual([2, 2]);
 

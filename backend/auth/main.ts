@@ -2,7 +2,7 @@ import { createDynamoRevocations } from '../adapters/dynamodb/revocations.dynamo
 import { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens';
 import { processIo } from './admin/command';
 import { serverAdminCommand } from './admin/server-admin';
-import { DEFAULT_CORS_ORIGINS } from './app';
+import { EXTENSION_ORIGINS } from '../http/cors';
 import { type AuthEnv, parseAuthEnv } from './env';
 import { jsonLineLog, startAuthServer } from './server';
 
@@ -30,7 +30,7 @@ async function main() {
     audience: env.AUTH_AUDIENCE,
     databaseUrl: env.DATABASE_URL,
     keysFile: env.AUTH_KEYS_FILE,
-    corsOrigins: [...DEFAULT_CORS_ORIGINS, ...(env.CORS_ORIGINS ?? [])],
+    corsOrigins: [...EXTENSION_ORIGINS, ...(env.CORS_ORIGINS ?? [])],
     trustedProxies: env.TRUSTED_PROXIES,
     registration: env.REGISTRATION,
     revocations: revocationsFor(env),

@@ -35,7 +35,7 @@ describe.each(databaseTargets())('rate limits on $name', (target) => {
     const results = await Promise.allSettled(Array.from({ length: 25 }, () => consume(limiters.loginPerAddress, '198.51.100.1')));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
     const refused = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
-    expect(refused.reason).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(refused.reason).toMatchObject({ code: 'rate_limited' });
     expect(refused.reason.details.retryAfter).toBeGreaterThan(55);
     expect(refused.reason.details.retryAfter).toBeLessThanOrEqual(60);
     // Another key, and the same key under another limit, have budgets of their own.
@@ -48,14 +48,14 @@ describe.each(databaseTargets())('rate limits on $name', (target) => {
     await consume(limiters.registerPerAddress, 'given-back');
     await giveBack(limiters.registerPerAddress, 'given-back');
     await expect(consume(limiters.registerPerAddress, 'given-back')).resolves.toBeUndefined();
-    await expect(consume(limiters.registerPerAddress, 'given-back')).rejects.toMatchObject({ status: 429 });
+    await expect(consume(limiters.registerPerAddress, 'given-back')).rejects.toMatchObject({ code: 'rate_limited' });
   });
 
   it.runIf(target.enabled)('starts a new window once the old one has ended, and sweeps ended ones from the table', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     await consume(limiters.registerPerAddress, 'windowed');
     await consume(limiters.registerPerAddress, 'windowed');
-    await expect(consume(limiters.registerPerAddress, 'windowed')).rejects.toMatchObject({ status: 429 });
+    await expect(consume(limiters.registerPerAddress, 'windowed')).rejects.toMatchObject({ code: 'rate_limited' });
 
     vi.setSystemTime(Date.now() + 61_000);
     const rows = () => handle.db.selectFrom('rate_limits').select('key').where('key', 'like', '%windowed').execute();

@@ -1,11 +1,8 @@
-/**
- * Who may create an account through `POST /auth/register`: anyone (`open`), holders of an
- * admin's invite code (`invite`), or nobody (`closed`). The admin command creates accounts
- * under every policy.
- */
-export const REGISTRATION_POLICIES = ['open', 'invite', 'closed'] as const;
+import type { RegistrationPolicy } from '../../shared/api';
 
-export type RegistrationPolicy = (typeof REGISTRATION_POLICIES)[number];
+// The policies are the API's (`GET /auth/registration` names the one in effect).
+export { REGISTRATION_POLICIES } from '../../shared/api';
+export type { RegistrationPolicy } from '../../shared/api';
 
 /** A self-hosted server is private unless its admin opens it. */
 export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = 'invite';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkDisplayName } from '../domain/display-name';
+import { checkDisplayName } from '../../shared/api/display-name';
 import { isCommonPassword } from './common-passwords';
 
 export const PASSWORD_MIN = 10;

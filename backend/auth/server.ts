@@ -14,6 +14,7 @@ import type { Revocations } from './revocations';
 import { SIGN_IN_HISTORY_DAYS } from './sign-in-history';
 import { createKyselySignInHistory } from './sign-in-history.kysely';
 import { openKeyStore } from './signing-keys';
+import type { OriginRule } from '../http/cors';
 
 export { createAuthApp } from './app';
 export type { AuthDeps } from './deps';
@@ -32,7 +33,7 @@ export interface AuthServerOptions {
   /** JSON file holding the private signing keys; created (mode 0600) on first start. */
   keysFile: string;
   /** Allowed browser origins; by default any chrome-extension:// and moz-extension:// origin. */
-  corsOrigins?: (string | RegExp)[];
+  corsOrigins?: readonly OriginRule[];
   /** Password hashing cost; OWASP argon2id by default. Tests may pass cheaper parameters. */
   argon2?: Argon2Params;
   /** How many password hashes run at once and may wait; by default one per core and eight waiting per core. */

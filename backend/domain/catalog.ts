@@ -1,19 +1,7 @@
-/** A playable track as clients see it (API.md). */
-export interface Track {
-  id: string;
-  title: string;
-  artist: string;
-  artistId: string;
-  album: string;
-  albumId: string;
-  trackNumber?: number;
-  discNumber?: number;
-  durationMs: number;
-  genre?: string;
-  year?: number;
-  /** Presigned, short-lived URL of the album cover; absent when the album has none. */
-  coverUrl?: string;
-}
+import type { Track } from '../../shared/api';
+
+// The catalog's public shapes are the API's.
+export type { Album, Artist, Page, Track } from '../../shared/api';
 
 /** What the catalog stores for a track: the public fields plus where its media lives. */
 export interface TrackRecord extends Omit<Track, 'coverUrl'> {
@@ -27,30 +15,7 @@ export interface TrackRecord extends Omit<Track, 'coverUrl'> {
   contentHash: string;
 }
 
-export interface Album {
-  id: string;
-  name: string;
-  artist: string;
-  artistId: string;
-  year?: number;
-  genre?: string;
-  trackCount: number;
-  coverUrl?: string;
-}
-
-export interface Artist {
-  id: string;
-  name: string;
-  albumCount: number;
-  trackCount: number;
-}
-
-/** One page of a listing; `cursor` is opaque and absent on the last page. */
-export interface Page<T> {
-  items: T[];
-  cursor?: string;
-}
-
+/** What a listing reads: at most `limit` items after `cursor` (opaque, from the previous page). */
 export interface PageRequest {
   limit: number;
   cursor?: string;

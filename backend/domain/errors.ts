@@ -1,37 +1,13 @@
+import type { ErrorCode } from '../../shared/api';
+
+export type { ErrorCode } from '../../shared/api';
+
 /**
  * The few errors the domain raises. Each has a stable `code` that clients may rely on
- * (API.md); adapters at the edge map them to HTTP statuses in one place.
+ * (shared/api/errors.ts); the HTTP edges answer it with its status (`backend/http/error-response.ts`).
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'idempotency_key_reused'
-  | 'too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal';
-
-const statusByCode: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  idempotency_key_reused: 422,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
   /** Dotted path of the offending input field, for 400s. */
   readonly field?: string;
   /** Extra, client-safe details (e.g. the current version on a 409). */
@@ -45,7 +21,6 @@ export class AppError extends Error {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = statusByCode[code];
     this.field = options.field;
     this.details = options.details;
   }
@@ -79,16 +54,4 @@ export class PartialWrite extends Error {
     super('A write failed part way', { cause });
     this.name = 'PartialWrite';
   }
-}
-
-/** The JSON body every service returns on error (API.md). */
-export function errorBody(error: AppError) {
-  return {
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.field ? { field: error.field } : {}),
-      ...(error.details ?? {}),
-    },
-  };
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkBounds, claimFor, idempotencyKeySchema, IDEMPOTENCY_KEY_TTL_SECONDS, planChunks, requestFingerprint } from './idempotency';
+import { chunkBounds, claimFor, IDEMPOTENCY_KEY_TTL_SECONDS, planChunks, requestFingerprint } from './idempotency';
 
 describe('idempotency keys', () => {
-  it('accepts 1–255 visible ASCII characters and nothing else', () => {
-    for (const key of ['a', crypto.randomUUID(), '~!#$%&*+-./:;<=>?@[]^_`{|}', 'x'.repeat(255)]) {
-      expect(idempotencyKeySchema.safeParse(key).success, key).toBe(true);
-    }
-    for (const key of ['', ' ', 'a b', 'tab\t', 'new\nline', 'é', '\u0000', 'x'.repeat(256)]) {
-      expect(idempotencyKeySchema.safeParse(key).success, JSON.stringify(key)).toBe(false);
-    }
-  });
-
   it('fingerprints method, path and body, ignoring key order', () => {
     const body = { trackIds: ['tr_a', 'tr_b'], position: 'end' };
     const print = requestFingerprint('POST', '/playlists/pl_1/entries', body);

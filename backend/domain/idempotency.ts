@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
-import './zod-messages';
 import type { Playlist, PlaylistEntry } from './playlists';
 
 /**
@@ -9,17 +7,8 @@ import type { Playlist, PlaylistEntry } from './playlists';
  * a request whose answer was lost writes nothing and gets the original answer again.
  */
 
-/** The request header that carries the key. */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-/** The response header of an answer that was stored earlier, not written now. */
-export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** How long a key is remembered; a retry after that is a new request. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
-
-/** 1–255 visible ASCII characters (no spaces); clients send a random UUID. */
-export const idempotencyKeySchema = z.string().check(
-  z.regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1–255 visible ASCII characters, e.g. a random UUID' }),
-);
 
 /** Objects with their keys sorted, so two equal bodies serialize alike whatever the key order. */
 function canonical(value: unknown): unknown {

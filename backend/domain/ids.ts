@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** What every id the API hands out (playlists, entries, tracks, albums, artists) looks like. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+// Every id the API hands out matches the API's pattern.
+export { ID_PATTERN } from '../../shared/api/ids';
 
 /** Case-, accent- and spacing-insensitive form of a name, used to derive stable ids. */
 export function normalizeName(name: string): string {

@@ -1,25 +1,13 @@
-import * as z from 'zod/mini';
-import './zod-messages';
-import { checkDisplayName } from './display-name';
-import { ID_PATTERN } from './ids';
+import type { EntryPosition, Playlist } from '../../shared/api';
 import type { Page, PageRequest } from './catalog';
 import type { EntriesPlan, IdempotencyClaim, IdempotencyRecord } from './idempotency';
 import type { RankRewrite, RankWindow } from './rank';
 
-/** A user's playlist as clients see it (API.md). */
-export interface Playlist {
-  id: string;
-  name: string;
-  description: string;
-  /** Number of entries, kept with atomic increments so concurrent adds never lose one. */
-  entryCount: number;
-  /** Bumped on every metadata change; a PATCH must name the version it read (optimistic locking). */
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+// A playlist is stored exactly as clients see it; its limits are the API's.
+export { FIRST_VERSION, MAX_ENTRIES_PER_ADD } from '../../shared/api';
+export type { EntryPosition, Playlist } from '../../shared/api';
 
-/** One slot in a playlist; the same track may appear in several entries. */
+/** One stored slot of a playlist; the same track may appear in several entries. */
 export interface PlaylistEntry {
   id: string;
   trackId: string;
@@ -28,68 +16,10 @@ export interface PlaylistEntry {
   addedAt: string;
 }
 
-/** Where new entries go: at either end, or just before an existing entry. */
-export type EntryPosition = 'start' | 'end' | { before: string };
-
-export const MAX_ENTRIES_PER_ADD = 100;
-export const FIRST_VERSION = 1;
-
-const id = z.string().check(z.trim(), z.regex(ID_PATTERN, { error: 'must be an id (letters, digits, _ or -)' }));
-
-/** Ids of playlists and entries. */
-export const idSchema = id;
-
-/** A display name as `checkDisplayName` rules: stored normalized, or a 400 saying what is wrong. */
-const name = z.pipe(
-  z.string(),
-  z.transform((typed: string, ctx) => {
-    const checked = checkDisplayName(typed);
-    if (checked.ok) return checked.name;
-    ctx.issues.push({ code: 'custom', message: checked.problem, input: typed });
-    return z.NEVER;
-  }),
-);
-const description = z.string().check(z.trim(), z.maxLength(500, { error: 'must be at most 500 characters' }));
-
-export const createPlaylistSchema = z.object({
-  /** 1–100 characters, NFC, trimmed, inner spacing collapsed; no control, bidi-override or invisible-only names. */
-  name,
-  /** Up to 500 characters; defaults to empty. */
-  description: z._default(description, ''),
-});
-
-export const updatePlaylistSchema = z
-  .object({
-    name: z.optional(name),
-    description: z.optional(description),
-    /** The version the client last read; a stale one is a 409. */
-    version: z.number().check(z.int(), z.minimum(FIRST_VERSION)),
-  })
-  .check(
-    z.refine((v) => v.name !== undefined || v.description !== undefined, {
-      error: 'nothing to change: send name or description',
-      path: ['name'],
-    }),
-  );
-
-export const addEntriesSchema = z.object({
-  trackIds: z.array(id).check(z.minLength(1), z.maxLength(MAX_ENTRIES_PER_ADD)),
-  position: z._default(z.union([z.literal('start'), z.literal('end'), z.object({ before: id })]), 'end'),
-});
-
-export const moveEntrySchema = z.object({
-  /** The entry to move in front of; null moves the entry to the end. */
-  before: z.nullable(id),
-});
-
-export type CreatePlaylistInput = z.infer<typeof createPlaylistSchema>;
-export type UpdatePlaylistInput = z.infer<typeof updatePlaylistSchema>;
-export type AddEntriesInput = z.infer<typeof addEntriesSchema>;
-
 /** The playlist after a metadata change: one version later. */
 export function applyPlaylistUpdate(
   current: Playlist,
-  changes: Pick<UpdatePlaylistInput, 'name' | 'description'>,
+  changes: { name?: string; description?: string },
   now: string,
 ): Playlist {
   return {

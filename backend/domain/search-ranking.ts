@@ -1,4 +1,4 @@
-import type { SearchField } from './search';
+import type { SearchField, SearchKind } from '../../shared/api';
 import { foldName, queryTerms } from './search-text';
 import { allowedEdits, typoDistance } from './search-typos';
 
@@ -11,7 +11,8 @@ import { allowedEdits, typoDistance } from './search-typos';
  *   with it > matched in weightier fields > played more > shorter name.
  */
 
-export type SearchKind = 'track' | 'album' | 'artist';
+/** What a hit is: the API's kinds. */
+export type { SearchKind };
 export type TextField = 'title' | 'artist' | 'album';
 
 /** The fields a `field` query searches per kind, with their weights; absent when the kind is not searched. */

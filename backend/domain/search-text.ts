@@ -1,26 +1,5 @@
-import { invalidInput } from './errors';
-
-/** Longest query accepted; longer input is almost certainly not typed by a person. */
-export const MAX_QUERY_LENGTH = 200;
 /** Terms beyond this many add cost and no precision. */
 export const MAX_QUERY_TERMS = 8;
-
-// C0/C1 controls, but not the ordinary whitespace a pasted query may carry.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
-/**
- * Checks the raw `q` of a search: control characters and over-long input are a 400; the rest
- * comes back trimmed with inner whitespace collapsed (possibly empty, which finds nothing).
- */
-export function checkQueryText(raw: string, field = 'q'): string {
-  if (CONTROL.test(raw)) throw invalidInput(`${field}: remove control characters from the query`, field);
-  const text = raw.replace(/\s+/g, ' ').trim();
-  if (text.length > MAX_QUERY_LENGTH) {
-    throw invalidInput(`${field}: a query has at most ${MAX_QUERY_LENGTH} characters`, field);
-  }
-  return text;
-}
 
 // Letters that Unicode does not decompose into a base letter plus an accent.
 const LIGATURES: Record<string, string> = { æ: 'ae', œ: 'oe', ø: 'o', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i' };

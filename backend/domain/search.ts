@@ -1,9 +1,9 @@
+import type { SearchField, Suggestion, TopHit } from '../../shared/api';
 import type { Album, Artist, TrackRecord } from './catalog';
-import type { SearchKind } from './search-ranking';
 
-/** Which text a query is matched against: everything, or one field (API.md `field`). */
-export type SearchField = 'all' | 'artist' | 'track' | 'album';
-export const searchFields = ['all', 'artist', 'track', 'album'] as const satisfies readonly SearchField[];
+// What a query names and what type-ahead answers are the API's.
+export { searchFields } from '../../shared/api';
+export type { SearchField, Suggestion } from '../../shared/api';
 
 /**
  * What the index keeps of a track: the public fields plus the cover key (no audio details), and
@@ -15,7 +15,7 @@ export type IndexedTrack = Omit<TrackRecord, 'audioKey' | 'contentType' | 'conte
 export type IndexedAlbum = Album & { coverKey?: string };
 
 export interface SearchQuery {
-  /** The user's text, already checked by `checkQueryText`. */
+  /** The user's text as the request schema left it: trimmed, whitespace collapsed, at most 200 characters. */
   text: string;
   field: SearchField;
   /** Most hits per group (tracks, albums, artists). */
@@ -33,14 +33,7 @@ export interface SearchResults {
   /** First page only: the query in the catalog's words when the best hits needed corrections. */
   didYouMean?: string;
   /** First page only: the hit to show above the groups (the artist or album the query names, else the best track). */
-  top?: { kind: SearchKind; id: string };
-}
-
-/** One type-ahead entry (API.md `suggestions`). */
-export interface Suggestion {
-  text: string;
-  kind: SearchKind;
-  id: string;
+  top?: TopHit;
 }
 
 /**

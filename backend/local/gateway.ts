@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApiHandler, ApiResult, ApiRoute, FunctionName } from '../api/types';
+import { apiCors, EXTENSION_ORIGINS, isAllowedOrigin } from '../http/cors';
 import { toApiEvent } from './api-event';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import { createRouteMatcher } from './route-matcher';
@@ -102,21 +103,20 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** The API's CORS headers (`apiCors`, as API Gateway answers them) for a request from the extension. */
 function corsHeaders(req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
-  // The extension is the only browser client; its origin is chrome-extension:// or moz-extension://.
-  if (!origin || !/^(chrome|moz)-extension:\/\/[\w-]+$/.test(origin)) return {};
-  // The extension reads Idempotent-Replayed; a cross-origin script sees only headers exposed to it.
-  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'idempotent-replayed', vary: 'origin' };
+  if (!isAllowedOrigin(origin, EXTENSION_ORIGINS)) return {};
+  return { 'access-control-allow-origin': origin!, 'access-control-expose-headers': apiCors.exposeHeaders.join(','), vary: 'origin' };
 }
 
 function sendPreflight(req: IncomingMessage, res: ServerResponse): number {
   res
     .writeHead(204, {
       ...corsHeaders(req),
-      'access-control-allow-methods': 'GET,POST,PATCH,DELETE,OPTIONS',
-      'access-control-allow-headers': 'authorization,content-type,idempotency-key',
-      'access-control-max-age': '600',
+      'access-control-allow-methods': apiCors.allowMethods.join(','),
+      'access-control-allow-headers': apiCors.allowHeaders.join(','),
+      'access-control-max-age': String(apiCors.maxAgeSeconds),
     })
     .end();
   return 204;

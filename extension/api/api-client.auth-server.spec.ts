@@ -5,7 +5,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { databaseTargets, startTestAuthServer, type TestAuthServer } from '@@/backend/auth/testing/auth-test-server';
 import { authClient, newAccount, registerAndSignIn } from '@@/backend/auth/testing/http-client';
 import { createApiClient, REFRESH_TIMEOUT_MS } from './api-client';
-import { keepTokenFresh } from '@/player/token-refresh';
+import { keepTokenFresh } from '@/player/background/token-refresh';
 import { readSession, writeSession } from './session-storage';
 
 /**

@@ -1,8 +1,8 @@
-import type { RegistrationPolicy } from '@@/backend/auth/registration-policy';
+import type { AuthTokens, ErrorBody, RegistrationInfo, RegistrationPolicy, SignedIn } from '@@/shared/api';
 import { backendUrls, loadBackendUrls } from './config';
-import { clearSession, readSession, writeSession, type StoredSession, type User } from './session-storage';
+import { clearSession, readSession, writeSession, type StoredSession } from './session-storage';
 
-/** Any failed call: an HTTP error body (`{error:{code,message,field?}}`) or a network failure. */
+/** Any failed call: an HTTP error body (`ErrorBody`) or a network failure. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
@@ -18,14 +18,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-/** What `POST /auth/login` returns. */
-export interface AuthResponse {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  user: User;
 }
 
 export interface ApiClientOptions {
@@ -58,8 +50,6 @@ export interface Registration {
   /** An admin's invite code; the server reads it only under the `invite` policy. */
   inviteCode?: string;
 }
-
-export type { RegistrationPolicy };
 
 /** Refresh a little early so a token does not expire in flight. */
 const EXPIRY_MARGIN_MS = 10_000;
@@ -113,7 +103,7 @@ export function createApiClient(options: ApiClientOptions) {
     return request<T>(`${options.authUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), ...(signal && { signal }) });
   }
 
-  async function startSession(auth: AuthResponse): Promise<StoredSession> {
+  async function startSession(auth: SignedIn): Promise<StoredSession> {
     const session: StoredSession = {
       accessToken: auth.accessToken,
       refreshToken: auth.refreshToken,
@@ -163,7 +153,7 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   async function exchangeRefreshToken(current: StoredSession): Promise<StoredSession> {
-    const tokens = await postJson<Omit<AuthResponse, 'user'>>(
+    const tokens = await postJson<AuthTokens>(
       '/auth/refresh',
       { refreshToken: current.refreshToken },
       AbortSignal.timeout(REFRESH_TIMEOUT_MS),
@@ -172,7 +162,7 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   async function login(email: string, password: string): Promise<StoredSession> {
-    return startSession(await postJson<AuthResponse>('/auth/login', { email, password }));
+    return startSession(await postJson<SignedIn>('/auth/login', { email, password }));
   }
 
   function notSignedIn(): ApiError {
@@ -239,7 +229,7 @@ export function createApiClient(options: ApiClientOptions) {
 
     /** Who may create an account on this server: `open`, `invite` (with an admin's code) or `closed`. */
     async registrationPolicy(): Promise<RegistrationPolicy> {
-      return (await getJson<{ policy: RegistrationPolicy }>('/auth/registration')).policy;
+      return (await getJson<RegistrationInfo>('/auth/registration')).policy;
     },
 
     /**
@@ -272,7 +262,7 @@ export function createApiClient(options: ApiClientOptions) {
      * An authenticated write on the API (`POST`, `PATCH`, `DELETE`) with an optional JSON body,
      * sent once: whether and how a failed write is sent again is `withRetries`' business.
      */
-    send<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
+    send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
       return authed<T>(method, path, body, options);
     },
   };
@@ -300,7 +290,8 @@ export function apiClient(): ApiClient {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown; field?: unknown } } | null;
+  // Any body at all may come back (a proxy's HTML page, nothing): check the shape before trusting it.
+  const body = (await response.json().catch(() => null)) as Partial<ErrorBody> | null;
   const error = body?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
     const { code, message, field, ...details } = error;

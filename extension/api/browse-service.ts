@@ -1,16 +1,5 @@
-import type { Album, Artist, Track } from '@@/backend/domain/catalog';
+import type { AlbumDetail, ArtistDetail } from '@@/shared/api';
 import { apiClient, type ApiClient } from './api-client';
-
-/** An album with its tracks (`GET /albums/{id}`). */
-export interface AlbumDetail extends Album {
-  tracks: Track[];
-}
-
-/** An artist with their tracks and albums (`GET /artists/{id}`). */
-export interface ArtistDetail extends Artist {
-  tracks: Track[];
-  albums: Album[];
-}
 
 /** Opens albums and artists picked in search or from a track. */
 export function createBrowseService(api: ApiClient = apiClient()) {

@@ -1,17 +1,5 @@
-import type { Album, Page, Track } from '@@/backend/domain/catalog';
+import type { Album, AlbumDetail, Page, StreamUrl } from '@@/shared/api';
 import { apiClient, type ApiClient } from './api-client';
-
-/** An album with its tracks in play order, as `GET /albums/{id}` returns it. */
-export interface AlbumWithTracks extends Album {
-  tracks: Track[];
-}
-
-/** A presigned, Range-capable audio URL (`GET /tracks/{id}/stream`). */
-export interface StreamUrl {
-  url: string;
-  /** ISO time after which the URL stops working. */
-  expiresAt: string;
-}
 
 /** Enough pages for a personal catalog; a guard against a cursor that never ends. */
 const MAX_PAGES = 20;
@@ -34,8 +22,8 @@ export function createCatalogService(api: ApiClient = apiClient()) {
   }
 
   /** One album with its tracks. */
-  function album(id: string): Promise<AlbumWithTracks> {
-    return api.get<AlbumWithTracks>(`/albums/${encodeURIComponent(id)}`);
+  function album(id: string): Promise<AlbumDetail> {
+    return api.get<AlbumDetail>(`/albums/${encodeURIComponent(id)}`);
   }
 
   return {
@@ -43,9 +31,9 @@ export function createCatalogService(api: ApiClient = apiClient()) {
     album,
 
     /** Every album with its tracks, a few requests at a time, in album-list order. */
-    async albumsWithTracks(): Promise<AlbumWithTracks[]> {
+    async albumsWithTracks(): Promise<AlbumDetail[]> {
       const list = await albums();
-      const results: AlbumWithTracks[] = new Array(list.length);
+      const results: AlbumDetail[] = new Array(list.length);
       let next = 0;
       const worker = async () => {
         while (next < list.length) {

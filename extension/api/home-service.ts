@@ -1,19 +1,5 @@
-import type { Track } from '@@/backend/domain/catalog';
+import type { HomeFeed } from '@@/shared/api';
 import { apiClient, type ApiClient } from './api-client';
-
-/** A themed slice of the feed (`GET /home` `sections`). */
-export interface HomeSection {
-  title: string;
-  tracks: Track[];
-}
-
-/** The shuffled feed as `GET /home` returns it. */
-export interface HomeFeed {
-  /** ISO time of the shuffle; null before the first one has run. */
-  generatedAt: string | null;
-  tracks: Track[];
-  sections: HomeSection[];
-}
 
 /** Reads the listener's home feed. */
 export function createHomeService(api: ApiClient = apiClient()) {

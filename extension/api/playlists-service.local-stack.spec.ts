@@ -4,8 +4,9 @@ import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ApiClient as PlainClient, catalogTrackIds, signUp } from '@@/bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '@@/bench/lib/local-stack';
+import { ApiClient as PlainClient, catalogTrackIds, signUp } from '@@/test/support/api-client';
+import { startFreshStack, type FreshStack } from '@@/test/support/local-stack';
+import { sharedDynamoDb } from '@@/test/support/shared-dynamodb';
 import { createApiClient } from './api-client';
 import { createPlaylistsService } from './playlists-service';
 import { writeSession } from './session-storage';
@@ -16,9 +17,9 @@ import { writeSession } from './session-storage';
  * the gateway and then cuts the connection instead of answering: the service sends each again
  * with the same Idempotency-Key, and the server does each once.
  *
- * It lives in the extension suite for WXT's fake browser (the client keeps its session in
- * `storage.local`), so it starts a DynamoDB Local of its own: the run's shared one is provided
- * only to the suites under `test/`, and extension specs run alone should not wait for Java.
+ * It lives beside the extension code for WXT's fake browser (the client keeps its session in
+ * `storage.local`), and runs with the integration tests (see vitest.config.ts), on the run's
+ * shared DynamoDB Local.
  */
 /** Requests through the local stack on a loaded 2-CPU machine, retry waits included: far over the 5 s default. */
 const LOCAL_STACK_TEST_TIMEOUT_MS = 60_000;
@@ -30,7 +31,7 @@ describe('playlist writes whose answers get lost, against the local stack', () =
   let account: Awaited<ReturnType<typeof signUp>>;
 
   beforeAll(async () => {
-    fresh = await startFreshStack('extension-retries');
+    fresh = await startFreshStack('extension-retries', sharedDynamoDb('extension-retries'));
     account = await signUp(fresh.stack.auth, 'retries');
     trackIds = (await catalogTrackIds(new PlainClient(fresh.stack.api, account.accessToken))).slice(0, 5);
     proxy = await lossyProxy(fresh.stack.api, (req) => req.method === 'POST' && /^\/playlists(\/[^/]+\/entries)?$/.test(req.url!));

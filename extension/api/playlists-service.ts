@@ -1,24 +1,6 @@
-import type { Page, Track } from '@@/backend/domain/catalog';
+import { MAX_ENTRIES_PER_ADD, MAX_PAGE_SIZE, type AddedEntries, type Page, type Playlist, type PlaylistEntry } from '@@/shared/api';
 import { apiClient, ApiError, type ApiClient } from './api-client';
 import { withRetries, type RetryOptions } from './write-retry';
-
-/** A playlist as `GET /playlists` lists it. */
-export interface PlaylistSummary {
-  id: string;
-  name: string;
-  description?: string;
-  entryCount: number;
-  /** Optimistic-concurrency version; `PATCH /playlists/{id}` must send it back. */
-  version: number;
-  updatedAt: string;
-}
-
-/** One entry of a playlist; `track` is null when the track left the catalog. */
-export interface PlaylistEntry {
-  id: string;
-  trackId: string;
-  track: Track | null;
-}
 
 /** One listener action's create or add, as sent (and, if need be, sent again) to the server. */
 export interface WriteAction {
@@ -34,10 +16,6 @@ export interface WriteAction {
 /** A new `Idempotency-Key`: a random UUID, as API.md asks of clients. */
 export const newActionKey = (): string => crypto.randomUUID();
 
-/** The API's largest add (`trackIds` ≤ 100). */
-const ADD_BATCH = 100;
-/** The API's largest page (`limit` ≤ 200). */
-const PAGE_SIZE = 200;
 /** Guards against a cursor that never ends: 200 × 200 = 40,000 entries. */
 const MAX_PAGES = 200;
 
@@ -51,7 +29,7 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
     const items: T[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await api.get<Page<T>>(url, { limit: PAGE_SIZE, cursor });
+      const result = await api.get<Page<T>>(url, { limit: MAX_PAGE_SIZE, cursor });
       items.push(...result.items);
       onPage?.(result.items);
       cursor = result.cursor;
@@ -61,10 +39,10 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
   }
 
   return {
-    list: () => allPages<PlaylistSummary>('/playlists'),
-    get: (id: string) => api.get<PlaylistSummary>(path(id)),
+    list: () => allPages<Playlist>('/playlists'),
+    get: (id: string) => api.get<Playlist>(path(id)),
     create: (name: string, { key = newActionKey(), onRetry }: WriteAction = {}) =>
-      withRetries((signal) => api.send<PlaylistSummary>('POST', '/playlists', { name }, { idempotencyKey: key, signal }), { onRetry }),
+      withRetries((signal) => api.send<Playlist>('POST', '/playlists', { name }, { idempotencyKey: key, signal }), { onRetry }),
 
     remove: (id: string) => withRetries((signal) => api.send<void>('DELETE', path(id), undefined, { signal }), { goneMeansDone: true }),
 
@@ -72,13 +50,13 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
      * Renames a playlist. On a 409 (someone else changed it since `version`), reloads the
      * current version and tries once more: the listener's latest rename wins.
      */
-    async rename(id: string, name: string, version: number): Promise<PlaylistSummary> {
-      const patch = (at: number) => withRetries((signal) => api.send<PlaylistSummary>('PATCH', path(id), { name, version: at }, { signal }));
+    async rename(id: string, name: string, version: number): Promise<Playlist> {
+      const patch = (at: number) => withRetries((signal) => api.send<Playlist>('PATCH', path(id), { name, version: at }, { signal }));
       try {
         return await patch(version);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 409) throw error;
-        const current = await api.get<PlaylistSummary>(path(id));
+        const current = await api.get<Playlist>(path(id));
         return patch(current.version);
       }
     },
@@ -95,12 +73,12 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
      */
     async addTracks(id: string, trackIds: string[], { key = newActionKey(), onRetry }: WriteAction = {}): Promise<PlaylistEntry[]> {
       const added: PlaylistEntry[] = [];
-      for (let i = 0; i < trackIds.length; i += ADD_BATCH) {
-        const body = { trackIds: trackIds.slice(i, i + ADD_BATCH), position: 'end' };
-        const idempotencyKey = `${key}.${i / ADD_BATCH}`;
+      for (let i = 0; i < trackIds.length; i += MAX_ENTRIES_PER_ADD) {
+        const body = { trackIds: trackIds.slice(i, i + MAX_ENTRIES_PER_ADD), position: 'end' };
+        const idempotencyKey = `${key}.${i / MAX_ENTRIES_PER_ADD}`;
         try {
           const answer = await withRetries(
-            (signal) => api.send<{ items: PlaylistEntry[] }>('POST', `${path(id)}/entries`, body, { idempotencyKey, signal }),
+            (signal) => api.send<AddedEntries>('POST', `${path(id)}/entries`, body, { idempotencyKey, signal }),
             { onRetry },
           );
           added.push(...answer.items);

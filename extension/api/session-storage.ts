@@ -1,11 +1,5 @@
+import type { User } from '@@/shared/api';
 import { storage } from 'wxt/utils/storage';
-
-/** The signed-in user as the auth server describes them. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-}
 
 /** Tokens and user of the signed-in listener, shared by popup and background. */
 export interface StoredSession {

@@ -11,6 +11,7 @@ import type { TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
 import { PURGE_PERIOD_MINUTES } from '../../backend/api/accounts/purge-accounts';
 import { apiRoutes } from '../../backend/api/routes';
+import { apiCors } from '../../backend/http/cors';
 import type { FunctionName } from '../../backend/api/types';
 import type { InfraConfig } from '../config';
 import { AccountPurgeSchedule } from '../constructs/account-purge-schedule';
@@ -147,20 +148,13 @@ export class ApiStack extends Stack {
         jwtAudience: [config.authAudience],
         identitySource: ['$request.header.Authorization'],
       }),
+      // The API's one CORS policy, which the local gateway answers too.
       corsPreflight: {
         allowOrigins: config.corsOrigins,
-        allowMethods: [
-          apigw.CorsHttpMethod.GET,
-          apigw.CorsHttpMethod.POST,
-          apigw.CorsHttpMethod.PUT,
-          apigw.CorsHttpMethod.PATCH,
-          apigw.CorsHttpMethod.DELETE,
-        ],
-        // Idempotency-Key: the extension names each create and add, so its retries are safe (API.md).
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        // …and reads whether an answer was replayed from an earlier request with that key.
-        exposeHeaders: ['idempotent-replayed'],
-        maxAge: Duration.hours(1),
+        allowMethods: apiCors.allowMethods.map((method) => method as apigw.CorsHttpMethod),
+        allowHeaders: [...apiCors.allowHeaders],
+        exposeHeaders: [...apiCors.exposeHeaders],
+        maxAge: Duration.seconds(apiCors.maxAgeSeconds),
       },
     });
     this.stage = this.addDefaultStage();

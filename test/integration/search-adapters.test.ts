@@ -14,7 +14,7 @@ import { startCloudSearchStub, type CloudSearchStub } from '../support/cloudsear
 import { startEmulators } from '../support/emulators';
 import { describeSearchContract } from '../support/search-contract';
 import type { IndexedTrack } from '../../backend/domain/search';
-import { MAX_QUERY_LENGTH } from '../../backend/domain/search-text';
+import { MAX_QUERY_LENGTH } from '../../shared/api';
 
 const credentials = { accessKeyId: 'stub', secretAccessKey: 'stub' };
 

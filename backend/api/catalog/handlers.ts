@@ -1,9 +1,9 @@
-import * as z from 'zod/mini';
+import type { Album, AlbumDetail, Artist, ArtistDetail, Page, StreamUrl, Track, TrackList } from '../../../shared/api';
+import { idParamSchema, pageQuerySchema, trackIdsQuerySchema } from '../../../shared/api/requests';
 import { notFound } from '../../domain/errors';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import { ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentAlbum, presentAlbums, presentTrack, presentTracks } from '../presenters';
-import { idParamSchema, pageQuerySchema, trackIdsSchema } from '../schemas';
 
 export interface CatalogDeps {
   catalog: CatalogRepository;
@@ -22,12 +22,12 @@ export function catalogRoutes({ catalog, media, urlTtlSeconds, now }: CatalogDep
       userIdOf(event);
       const query = event.queryStringParameters ?? {};
       if (query.ids !== undefined) {
-        const { ids } = parse(z.object({ ids: trackIdsSchema }), query);
-        return ok({ items: await presentTracks(await catalog.getTracks(ids), signer()) });
+        const { ids } = parse(trackIdsQuerySchema, query);
+        return ok({ items: await presentTracks(await catalog.getTracks(ids), signer()) } satisfies TrackList);
       }
       const page = parse(pageQuerySchema, query);
       const result = await catalog.listTracks(page);
-      return ok({ items: await presentTracks(result.items, signer()), cursor: result.cursor });
+      return ok({ items: await presentTracks(result.items, signer()), cursor: result.cursor } satisfies Page<Track>);
     },
 
     'GET /tracks/{id}': async (event) => {
@@ -42,13 +42,13 @@ export function catalogRoutes({ catalog, media, urlTtlSeconds, now }: CatalogDep
       const track = await catalog.getTrack(idOf(event));
       if (!track) throw notFound('Track');
       const expiresAt = new Date(now().getTime() + urlTtlSeconds * 1000).toISOString();
-      return ok({ url: await media.signedGetUrl(track.audioKey, urlTtlSeconds), expiresAt, contentType: track.contentType });
+      return ok({ url: await media.signedGetUrl(track.audioKey, urlTtlSeconds), expiresAt, contentType: track.contentType } satisfies StreamUrl);
     },
 
     'GET /albums': async (event) => {
       userIdOf(event);
       const result = await catalog.listAlbums(parse(pageQuerySchema, event.queryStringParameters ?? {}));
-      return ok({ items: await presentAlbums(result.items, signer()), cursor: result.cursor });
+      return ok({ items: await presentAlbums(result.items, signer()), cursor: result.cursor } satisfies Page<Album>);
     },
 
     'GET /albums/{id}': async (event) => {
@@ -57,12 +57,12 @@ export function catalogRoutes({ catalog, media, urlTtlSeconds, now }: CatalogDep
       const [album, tracks] = await Promise.all([catalog.getAlbum(id), catalog.listAlbumTracks(id)]);
       if (!album) throw notFound('Album');
       const sign = signer();
-      return ok({ ...(await presentAlbum(album, sign)), tracks: await presentTracks(tracks, sign) });
+      return ok({ ...(await presentAlbum(album, sign)), tracks: await presentTracks(tracks, sign) } satisfies AlbumDetail);
     },
 
     'GET /artists': async (event) => {
       userIdOf(event);
-      return ok(await catalog.listArtists(parse(pageQuerySchema, event.queryStringParameters ?? {})));
+      return ok((await catalog.listArtists(parse(pageQuerySchema, event.queryStringParameters ?? {}))) satisfies Page<Artist>);
     },
 
     'GET /artists/{id}': async (event) => {
@@ -76,7 +76,7 @@ export function catalogRoutes({ catalog, media, urlTtlSeconds, now }: CatalogDep
         ...artist,
         albums: await presentAlbums(albums, sign),
         tracks: await presentTracks(albumTracks.flat(), sign),
-      });
+      } satisfies ArtistDetail);
     },
   };
 }

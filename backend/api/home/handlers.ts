@@ -1,3 +1,4 @@
+import type { HomeFeed } from '../../../shared/api';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
 import type { HomeRepository } from '../../domain/shuffle';
 import { ok, userIdOf, type RouteHandler } from '../http';
@@ -21,7 +22,7 @@ export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): R
     'GET /home': async (event) => {
       userIdOf(event);
       const feed = await home.current();
-      if (!feed) return ok({ generatedAt: null, tracks: [], sections: [] });
+      if (!feed) return ok({ generatedAt: null, tracks: [], sections: [] } satisfies HomeFeed);
 
       const lead = feed.trackIds.slice(0, HOME_TRACKS);
       const wanted = [...new Set([...lead, ...feed.sections.flatMap((s) => s.trackIds)])];
@@ -34,7 +35,7 @@ export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): R
         generatedAt: feed.generatedAt,
         tracks: resolve(lead),
         sections: feed.sections.map((s) => ({ title: s.title, tracks: resolve(s.trackIds) })),
-      });
+      } satisfies HomeFeed);
     },
   };
 }

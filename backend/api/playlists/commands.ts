@@ -1,3 +1,4 @@
+import type { AddEntriesInput, CreatePlaylistInput, UpdatePlaylistInput } from '../../../shared/api/requests';
 import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
 import { conflict, idempotencyKeyReused, invalidInput, notFound, PartialWrite } from '../../domain/errors';
@@ -13,12 +14,9 @@ import {
 import {
   applyPlaylistUpdate,
   FIRST_VERSION,
-  type AddEntriesInput,
-  type CreatePlaylistInput,
   type Playlist,
   type PlaylistEntry,
   type PlaylistRepository,
-  type UpdatePlaylistInput,
 } from '../../domain/playlists';
 import { planRanks, REBALANCE_WINDOWS, type RankRewrite } from '../../domain/rank';
 import { newId } from '../new-id';

@@ -1,20 +1,19 @@
-import type { TrackRecord } from '../../domain/catalog';
-import { requestFingerprint } from '../../domain/idempotency';
-import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
+import type * as wire from '../../../shared/api';
 import {
   addEntriesSchema,
   createPlaylistSchema,
-  idSchema,
+  entryParamsSchema,
   moveEntrySchema,
+  pageQuerySchema,
+  playlistParamsSchema,
   updatePlaylistSchema,
-  type Playlist,
-  type PlaylistEntry,
-  type PlaylistRepository,
-} from '../../domain/playlists';
-import * as z from 'zod/mini';
+} from '../../../shared/api/requests';
+import type { TrackRecord } from '../../domain/catalog';
+import { requestFingerprint } from '../../domain/idempotency';
+import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
+import type { Playlist, PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
 import { created, idempotencyKeyOf, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
-import { pageQuerySchema } from '../schemas';
 import { playlistCommands, type KeyedRequest } from './commands';
 
 export interface PlaylistDeps {
@@ -27,10 +26,9 @@ export interface PlaylistDeps {
 }
 
 type Event = Parameters<RouteHandler>[0];
-const playlistParams = z.object({ id: idSchema });
-const entryParams = z.object({ id: idSchema, entryId: idSchema });
 
-const presentPlaylist = (p: Playlist) => ({
+/** The stored playlist is the wire one; this picks its fields so nothing stored beside them leaks. */
+const presentPlaylist = (p: Playlist): wire.Playlist => ({
   id: p.id,
   name: p.name,
   description: p.description,
@@ -44,9 +42,9 @@ const presentPlaylist = (p: Playlist) => ({
 export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler> {
   const commands = playlistCommands(deps);
   const { playlists, catalog, media, urlTtlSeconds } = deps;
-  const playlistId = (event: Event) => parse(playlistParams, { id: pathParam(event, 'id') }).id;
+  const playlistId = (event: Event) => parse(playlistParamsSchema, { id: pathParam(event, 'id') }).id;
   const entryPath = (event: Event) =>
-    parse(entryParams, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
+    parse(entryParamsSchema, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
   /** The request's Idempotency-Key, if it sent one, with what makes a repeat the same request. */
   const keyedRequest = (event: Event, path: string, input: unknown): KeyedRequest | undefined => {
     const key = idempotencyKeyOf(event);
@@ -54,7 +52,7 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
   };
 
   /** Entries with their tracks, loaded in one batch for the whole page unless the caller has them. */
-  async function presentEntries(entries: PlaylistEntry[], loaded?: readonly TrackRecord[]) {
+  async function presentEntries(entries: PlaylistEntry[], loaded?: readonly TrackRecord[]): Promise<wire.PlaylistEntry[]> {
     const tracks = loaded ?? (await catalog.getTracks([...new Set(entries.map((e) => e.trackId))]));
     const sign = keySigner(media, urlTtlSeconds);
     const byId = new Map(await Promise.all(tracks.map(async (t) => [t.id, await presentTrack(t, sign)] as const)));
@@ -65,7 +63,7 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
     'GET /playlists': async (event) => {
       const userId = userIdOf(event);
       const page = await playlists.listPlaylists(userId, parse(pageQuerySchema, event.queryStringParameters ?? {}));
-      return ok({ items: page.items.map(presentPlaylist), cursor: page.cursor });
+      return ok({ items: page.items.map(presentPlaylist), cursor: page.cursor } satisfies wire.Page<wire.Playlist>);
     },
 
     'POST /playlists': async (event) => {
@@ -99,7 +97,7 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       const pageRequest = parse(pageQuerySchema, event.queryStringParameters ?? {});
       await commands.requirePlaylist(userId, id);
       const page = await playlists.listEntries(id, pageRequest);
-      return ok({ items: await presentEntries(page.items), cursor: page.cursor });
+      return ok({ items: await presentEntries(page.items), cursor: page.cursor } satisfies wire.Page<wire.PlaylistEntry>);
     },
 
     'POST /playlists/{id}/entries': async (event) => {
@@ -107,7 +105,7 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       const id = playlistId(event);
       const input = parse(addEntriesSchema, jsonBody(event));
       const { value, tracks, replayed } = await commands.addEntries(userId, id, input, keyedRequest(event, `/playlists/${id}/entries`, input));
-      return created({ items: await presentEntries(value, tracks) }, replayed);
+      return created({ items: await presentEntries(value, tracks) } satisfies wire.AddedEntries, replayed);
     },
 
     'PATCH /playlists/{id}/entries/{entryId}': async (event) => {

@@ -1,9 +1,11 @@
+import type { SearchResults, Suggestions } from '../../../shared/api';
+import { searchQuerySchema, suggestQuerySchema } from '../../../shared/api/requests';
 import type { MediaUrlSigner } from '../../domain/ports';
 import type { TrackSearch } from '../../domain/search';
 import { ok, parse, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentAlbums } from '../presenters';
 import { presentSearchTracks } from './presenters';
-import { decodeSearchCursor, encodeSearchCursor, searchQuerySchema, suggestQuerySchema } from './schemas';
+import { decodeSearchCursor, encodeSearchCursor } from './search-cursor';
 
 export interface SearchDeps {
   search: TrackSearch;
@@ -18,7 +20,7 @@ export function searchRoutes({ search, media, urlTtlSeconds }: SearchDeps): Reco
       userIdOf(event);
       const query = parse(searchQuerySchema, event.queryStringParameters ?? {});
       const offset = decodeSearchCursor(query.cursor);
-      if (!query.q) return ok({ tracks: [], albums: [], artists: [] });
+      if (!query.q) return ok({ tracks: [], albums: [], artists: [] } satisfies SearchResults);
       const results = await search.search({ text: query.q, field: query.field, limit: query.limit, offset });
       const sign = keySigner(media, urlTtlSeconds);
       return ok({
@@ -29,13 +31,13 @@ export function searchRoutes({ search, media, urlTtlSeconds }: SearchDeps): Reco
         // Undefined after the first page, and then left out of the JSON.
         didYouMean: results.didYouMean,
         top: results.top && { kind: results.top.kind, id: results.top.id },
-      });
+      } satisfies SearchResults);
     },
 
     'GET /search/suggest': async (event) => {
       userIdOf(event);
       const query = parse(suggestQuerySchema, event.queryStringParameters ?? {});
-      return ok({ suggestions: query.q ? await search.suggest(query.q, query.limit) : [] });
+      return ok({ suggestions: query.q ? await search.suggest(query.q, query.limit) : [] } satisfies Suggestions);
     },
   };
 }

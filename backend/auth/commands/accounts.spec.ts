@@ -43,7 +43,7 @@ describe('authenticateUser', () => {
     const deps = { repository, passwords, limiters, signInHistory };
     await expect(authenticateUser(deps, { email: 'nobody@example.com', password: 'whatever it is' }, '127.0.0.1')).rejects.toMatchObject({
       publicCode: 'invalid_credentials',
-      status: 401,
+      code: 'unauthorized',
     });
     expect(dummy).toHaveBeenCalledOnce();
   });
@@ -75,13 +75,13 @@ describe('authenticateUser', () => {
     let release!: () => void;
     const occupied = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
     for (let i = 0; i < 3; i += 1) {
-      await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ publicCode: 'server_busy', status: 503 });
+      await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ publicCode: 'server_busy', code: 'unavailable' });
     }
     release();
     await occupied;
     // The (account, address) budget is one failure: the busy answers left it untouched.
-    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ status: 401 });
-    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'the right password' }, '127.0.0.1')).rejects.toMatchObject({ status: 429 });
+    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'the right password' }, '127.0.0.1')).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
 
@@ -112,8 +112,8 @@ describe('registerUser', () => {
     const passwords = createPasswordHasher({ argon2: cheap });
     const hash = vi.spyOn(passwords, 'hash');
     const input = { email: 'ada@example.com', password: 'the first passphrase', name: 'Ada' };
-    await expect(registerUser({ repository, passwords, registration: 'closed' }, input)).rejects.toMatchObject({ publicCode: 'registration_closed', status: 403 });
-    await expect(registerUser({ repository, passwords, registration: 'invite' }, input)).rejects.toMatchObject({ publicCode: 'invalid_invite', status: 403 });
+    await expect(registerUser({ repository, passwords, registration: 'closed' }, input)).rejects.toMatchObject({ publicCode: 'registration_closed', code: 'forbidden' });
+    await expect(registerUser({ repository, passwords, registration: 'invite' }, input)).rejects.toMatchObject({ publicCode: 'invalid_invite', code: 'forbidden' });
     expect(hash).not.toHaveBeenCalled();
     expect(await repository.findUserByEmail(input.email)).toBeUndefined();
   });

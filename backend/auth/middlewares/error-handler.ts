@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../../domain/errors';
 import type { AuthState, LogFn } from '../deps';
-import { authErrorBody, internalError, routeNotFound } from '../errors';
+import { authErrorResponse, internalError, routeNotFound } from '../errors';
 
 /** Maps any HttpError Koa or the router throws to our error shape; anything else is a 500. */
 function toAppError(error: unknown): AppError | undefined {
@@ -28,8 +28,9 @@ export function errorHandler(log: LogFn): Middleware<AuthState> {
         log({ level: 'error', msg: 'unhandled error', requestId: ctx.state.requestId, error: { name, message, stack } });
         appError = internalError();
       }
-      ctx.status = appError.status;
-      ctx.body = authErrorBody(appError);
+      const { status, body } = authErrorResponse(appError);
+      ctx.status = status;
+      ctx.body = body;
       const retryAfter = appError.details?.retryAfter;
       if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
     }

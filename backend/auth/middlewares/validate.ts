@@ -1,17 +1,16 @@
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
-import { invalidInput } from '../../domain/errors';
+import { invalidInputFrom } from '../../http/error-response';
 import type { AuthState } from '../deps';
 
-/** Parses `ctx.state.body` with `schema` into `ctx.state.input`; the first issue becomes a 400 with its field. */
+/**
+ * Parses `ctx.state.body` with `schema` into `ctx.state.input`; the first issue becomes a 400
+ * with its field. The auth schemas' messages are written to be shown as they are ("Name is too long").
+ */
 export function validate(schema: z.ZodType): Middleware<AuthState> {
   return async (ctx, next) => {
     const result = schema.safeParse(ctx.state.body ?? {});
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const field = issue?.path.map(String).join('.') || undefined;
-      throw invalidInput(issue?.message ?? 'Invalid request body', field);
-    }
+    if (!result.success) throw invalidInputFrom(result.error.issues, { fieldInMessage: false, fallback: 'Invalid request body' });
     ctx.state.input = result.data;
     return next();
   };

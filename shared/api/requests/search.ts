@@ -1,18 +1,32 @@
 import * as z from 'zod/mini';
-import '../../domain/zod-messages';
-import { searchFields } from '../../domain/search';
-import { checkQueryText } from '../../domain/search-text';
-import { decodeCursor, encodeCursor } from '../../domain/cursor';
+import { MAX_QUERY_LENGTH, searchFields } from '../search';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
 export const DEFAULT_SUGGEST_LIMIT = 8;
 export const MAX_SUGGEST_LIMIT = 20;
 
-/** `q`: required; blank finds nothing; control characters or more than 200 characters are a 400. */
+// C0/C1 controls, but not the ordinary whitespace a pasted query may carry.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * `q`: required; comes back trimmed with inner whitespace collapsed (blank finds nothing).
+ * Control characters or more than 200 characters are a 400.
+ */
 const queryText = z.pipe(
-  z.string({ error: 'enter something to search for' }).check(z.maxLength(1000, { error: 'a query has at most 200 characters' })),
-  z.transform((raw: string) => checkQueryText(raw)),
+  z.string({ error: 'enter something to search for' }).check(z.maxLength(1000, { error: `a query has at most ${MAX_QUERY_LENGTH} characters` })),
+  z.transform((raw: string, ctx) => {
+    const text = raw.replace(/\s+/g, ' ').trim();
+    const problem = CONTROL.test(raw)
+      ? 'remove control characters from the query'
+      : text.length > MAX_QUERY_LENGTH
+        ? `a query has at most ${MAX_QUERY_LENGTH} characters`
+        : undefined;
+    if (!problem) return text;
+    ctx.issues.push({ code: 'custom', message: problem, input: raw });
+    return z.NEVER;
+  }),
 );
 
 /** `?q=&field=&limit=&cursor=` of `GET /search`. */
@@ -29,13 +43,6 @@ export const searchQuerySchema = z.object({
 /** `?q=&limit=` of `GET /search/suggest`. */
 export const suggestQuerySchema = z.object({
   q: queryText,
+  /** Completions, 1–20 (default 8). */
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_SUGGEST_LIMIT)), DEFAULT_SUGGEST_LIMIT),
 });
-
-/** Search pages are offsets; the cursor hides that so it can change without breaking clients. */
-const searchCursor = z.strictObject({ o: z.number().check(z.int(), z.minimum(0), z.maximum(10_000)) });
-
-export const encodeSearchCursor = (offset: number) => encodeCursor({ o: offset });
-
-export const decodeSearchCursor = (cursor: string | undefined): number =>
-  cursor === undefined ? 0 : decodeCursor(cursor, searchCursor).o;
