@@ -1,120 +1,41 @@
+import { BASE_62_DIGITS, generateKeyBetween } from 'fractional-indexing';
+
 /**
- * Fractional order keys for playlist entries. Keys are strings that sort with plain byte
- * comparison (as DynamoDB sorts string keys), and there is always a key between two others,
- * so moving or inserting an entry rewrites only that entry.
+ * Fractional order keys for playlist entries, in the `fractional-indexing` format. Keys are
+ * strings that sort with plain byte comparison (as DynamoDB sorts string keys), and there is
+ * always a key between two others, so moving or inserting an entry rewrites only that entry.
  *
- * A key is an integer part followed by an optional fraction. The integer part's first
- * character encodes its length (`a` → 1 digit, `b` → 2 digits …; `Z`, `Y` … for negatives),
- * so appending at either end grows keys logarithmically instead of linearly. A fraction never
- * ends in the zero digit, which keeps every key strictly between two others reachable.
+ * A key is an integer part followed by an optional fraction, in base-62 digits. The integer
+ * part's first letter encodes its length (`a` → 1 digit, `b` → 2 digits …; `Z`, `Y` … for
+ * negatives), so appending at either end grows keys logarithmically instead of linearly. A
+ * fraction never ends in the zero digit, which keeps every key strictly between two others
+ * reachable. On top of the library: validation of stored keys, a random tail for concurrent
+ * writers, and rebalancing when edits at one spot make keys long.
  */
-const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const DIGITS = BASE_62_DIGITS;
 const BASE = DIGITS.length;
-const ZERO = DIGITS.charAt(0);
-const LAST = DIGITS.charAt(BASE - 1);
-const INTEGER_ZERO = 'a0';
-const SMALLEST_INTEGER = `A${ZERO.repeat(26)}`;
 
 /** A source of uniform numbers in [0, 1); injectable so tests are deterministic. */
 export type RandomSource = () => number;
 
-function integerLength(head: string): number {
-  if (head >= 'a' && head <= 'z') return head.charCodeAt(0) - 'a'.charCodeAt(0) + 2;
-  if (head >= 'A' && head <= 'Z') return 'Z'.charCodeAt(0) - head.charCodeAt(0) + 2;
-  throw new RangeError(`invalid order key head: ${head}`);
-}
-
-function integerPart(key: string): string {
-  const length = integerLength(key.charAt(0));
-  if (length > key.length) throw new RangeError(`invalid order key: ${key}`);
-  return key.slice(0, length);
-}
-
 /** True when `key` is a well-formed order key. */
 export function isValidRank(key: string): boolean {
+  // The library checks a key's structure but reads a character outside the alphabet as a zero digit.
+  if (key.length === 0 || [...key].some((c) => !DIGITS.includes(c))) return false;
   try {
-    if (key === SMALLEST_INTEGER || key.length === 0) return false;
-    if ([...key].some((c) => !DIGITS.includes(c))) return false;
-    const int = integerPart(key);
-    return !key.slice(int.length).endsWith(ZERO);
+    generateKeyBetween(key, null);
+    return true;
   } catch {
     return false;
   }
 }
 
-function assertValid(key: string): void {
-  if (!isValidRank(key)) throw new RangeError(`invalid order key: ${key}`);
-}
-
-/** A digit string strictly between fractions `a` and `b` (`b` null = 1). */
-function midpoint(a: string, b: string | null): string {
-  if (b !== null) {
-    let n = 0;
-    while ((a.charAt(n) || ZERO) === b.charAt(n)) n++;
-    if (n > 0) return b.slice(0, n) + midpoint(a.slice(n), b.slice(n));
-  }
-  const digitA = a ? DIGITS.indexOf(a.charAt(0)) : 0;
-  const digitB = b !== null ? DIGITS.indexOf(b.charAt(0)) : BASE;
-  if (digitB - digitA > 1) return DIGITS.charAt(Math.round((digitA + digitB) / 2));
-  if (b !== null && b.length > 1) return b.slice(0, 1);
-  return DIGITS.charAt(digitA) + midpoint(a.slice(1), null);
-}
-
-function stepInteger(int: string, delta: 1 | -1): string | null {
-  const head = int.charAt(0);
-  const digits = [...int.slice(1)];
-  let carry = true;
-  for (let i = digits.length - 1; carry && i >= 0; i--) {
-    const d = DIGITS.indexOf(digits[i] as string) + delta;
-    if (d === BASE) digits[i] = ZERO;
-    else if (d === -1) digits[i] = LAST;
-    else {
-      digits[i] = DIGITS.charAt(d);
-      carry = false;
-    }
-  }
-  if (!carry) return head + digits.join('');
-  if (delta === 1) {
-    if (head === 'Z') return INTEGER_ZERO;
-    if (head === 'z') return null;
-    const next = String.fromCharCode(head.charCodeAt(0) + 1);
-    if (next > 'a') digits.push(ZERO);
-    else digits.pop();
-    return next + digits.join('');
-  }
-  if (head === 'a') return `Z${LAST}`;
-  if (head === 'A') return null;
-  const next = String.fromCharCode(head.charCodeAt(0) - 1);
-  if (next < 'Z') digits.push(LAST);
-  else digits.pop();
-  return next + digits.join('');
-}
-
 /** The shortest key strictly between `a` and `b`; null means "before everything"/"after everything". */
 export function rankBetween(a: string | null, b: string | null): string {
-  if (a !== null) assertValid(a);
-  if (b !== null) assertValid(b);
+  for (const key of [a, b]) if (key !== null && !isValidRank(key)) throw new RangeError(`invalid order key: ${key}`);
+  // The library would swap misordered bounds; here they are a caller's bug.
   if (a !== null && b !== null && a >= b) throw new RangeError(`${a} is not before ${b}`);
-  if (a === null) {
-    if (b === null) return INTEGER_ZERO;
-    const ib = integerPart(b);
-    if (ib === SMALLEST_INTEGER) return ib + midpoint('', b.slice(ib.length));
-    // Stepping the integer down (rather than reusing it) keeps repeated prepends short.
-    const previous = stepInteger(ib, -1);
-    if (previous === null) throw new RangeError('cannot order before the smallest key');
-    return previous;
-  }
-  const ia = integerPart(a);
-  const fa = a.slice(ia.length);
-  if (b === null) {
-    const next = stepInteger(ia, 1);
-    return next === null ? ia + midpoint(fa, null) : next;
-  }
-  const ib = integerPart(b);
-  if (ia === ib) return ia + midpoint(fa, b.slice(ib.length));
-  const next = stepInteger(ia, 1);
-  if (next !== null && next < b) return next;
-  return ia + midpoint(fa, null);
+  return generateKeyBetween(a, b);
 }
 
 function randomSuffix(random: RandomSource, length: number): string {
@@ -136,7 +57,10 @@ export function jitteredRankBetween(a: string | null, b: string | null, random: 
   return b === null || candidate < b ? candidate : key;
 }
 
-/** `count` ascending keys between `a` and `b`, bisecting so keys stay short. */
+/**
+ * `count` ascending keys between `a` and `b`, bisecting so keys stay short (as the library's
+ * `generateNKeysBetween` does, but with a random tail on every key).
+ */
 export function ranksBetween(
   a: string | null,
   b: string | null,

@@ -115,6 +115,8 @@ export class ApiFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // The logger's service and level (backend/lambda-runtime/logger.ts): named after the entry, e.g. `search-cloudsearch`.
+      environment: { POWERTOOLS_SERVICE_NAME: path.basename(props.entry, '.ts'), POWERTOOLS_LOG_LEVEL: 'INFO' },
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       bundling: LAMBDA_BUNDLING,

@@ -6,6 +6,7 @@ import { createTableInput, ensureTables } from '../../backend/adapters/dynamodb/
 import { playlistsTable, tables, tracksTable } from '../../backend/adapters/dynamodb/tables';
 import { createS3Client, ensureBucket } from '../../backend/adapters/s3/client';
 import { albumIdFor, artistIdFor } from '../../backend/domain/ids';
+import { logger } from '../../backend/lambda-runtime/logger';
 import { apiEvent, bodyOf } from '../support/api-events';
 import { makeTrack, startApiStack } from '../support/api-stack';
 
@@ -81,7 +82,7 @@ describe('catalog repository', () => {
 
 describe('when DynamoDB is unreachable', () => {
   it('answers 503 with a stable body and no SDK details', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
     const functions = createApiFunctions({ ...stack.config, endpoints: { ...stack.config.endpoints, dynamodb: 'http://127.0.0.1:9' } });
     const res = await functions.playlists(apiEvent('GET /playlists', { sub: 'u' }));
     expect(res.statusCode).toBe(503);

@@ -14,6 +14,7 @@ import { urlSignerFor } from '../../backend/api/media-url-signer';
 import { playlistRoutes } from '../../backend/api/playlists/handlers';
 import type { ApiHandler } from '../../backend/api/types';
 import type { Playlist } from '../../backend/domain/playlists';
+import { logger } from '../../backend/lambda-runtime/logger';
 import { apiEvent, bodyOf, type EventOptions } from '../support/api-events';
 import { makeTrack, startApiStack } from '../support/api-stack';
 import { faultyDynamoClients, type FaultMode } from '../support/dynamodb-faults';
@@ -31,8 +32,8 @@ const trackIds = tracks.map((t) => t.id);
 
 beforeAll(async () => {
   // The injected faults are logged as the 503s they become; the assertions say what matters.
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  vi.spyOn(logger, 'error').mockImplementation(() => {});
+  vi.spyOn(logger, 'warn').mockImplementation(() => {});
   stack = await startApiStack();
   await stack.catalog.saveTracks(tracks);
   faulty = faultyDynamoClients({ region: stack.config.region, endpoint: stack.config.endpoints.dynamodb });
@@ -296,10 +297,10 @@ describe('playlist writes cut off half way', () => {
     expect(await partition(`playlist#${id}`)).toHaveLength(4);
 
     const purge = createPurgeFunction(stack.config);
-    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
     await purge({} as never);
     // A run that erased no account but finished left-over deletes says so.
-    const logged = info.mock.calls.map(([line]) => JSON.parse(String(line)) as { accounts: number; erased: { playlists: number } });
+    const logged = info.mock.calls.map(([, summary]) => summary as { accounts: number; erased: { playlists: number } });
     expect(logged).toEqual([expect.objectContaining({ accounts: 0 })]);
     expect(logged[0]!.erased.playlists).toBeGreaterThanOrEqual(5);
     expect(await partition(`playlist#${id}`)).toEqual([]);

@@ -15,8 +15,9 @@ import { MemoryRevocations } from '../../backend/auth/revocations.memory';
 import { startAuthServer, type RunningAuthServer } from '../../backend/auth/server';
 import { TEST_ARGON2 } from '../../backend/auth/testing/auth-test-server';
 import { apiAudience } from '../../backend/local/config';
-import { ApiClient, appendEntries, catalogTrackIds, signUp, type Account } from '../../bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { logger } from '../../backend/lambda-runtime/logger';
+import { ApiClient, appendEntries, catalogTrackIds, signUp, type Account } from '../support/api-client';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
 
 let fresh: FreshStack;
 let account: Account;
@@ -141,7 +142,7 @@ describe('request validators (property)', () => {
   }
 
   it('never answer 5xx to random input on any API route through the gateway', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
     const { failures, statuses } = await fuzzGateway(1500, (status) => status > 0 && status < 500);
     expectNoServerErrors(failures);
     // The input reaches the handlers, not just the gateway's checks: successes and validation errors both occur.
@@ -150,7 +151,7 @@ describe('request validators (property)', () => {
   });
 
   it('answer only 503 (or a 4xx decided before storage) to random input while DynamoDB is down', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
     let result: Awaited<ReturnType<typeof fuzzGateway>> | undefined;
     await fresh.stack.restart('dynamodb', async () => {
       result = await fuzzGateway(150, (status) => (status > 0 && status < 500) || status === 503);

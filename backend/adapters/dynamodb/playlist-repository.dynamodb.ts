@@ -19,6 +19,7 @@ import type {
 } from '../../domain/playlists';
 import type { UserDataStore } from '../../domain/account-purge';
 import type { RankRewrite, RankWindow } from '../../domain/rank';
+import { logger } from '../../lambda-runtime/logger';
 import { cursorOf, startKeyOf } from './cursor';
 import { DynamoEntryOrder } from './entry-order.dynamodb';
 import { advanceRecord, claimRecord, readRecord } from './idempotency-records.dynamodb';
@@ -147,14 +148,7 @@ export class DynamoPlaylistRepository implements PlaylistRepository, UserDataSto
     try {
       await this.eraser.finishDelete(playlistId);
     } catch (error) {
-      console.warn(
-        JSON.stringify({
-          level: 'warn',
-          message: 'entries of a deleted playlist left for the sweep',
-          playlistId,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        }),
-      );
+      logger.warn('entries of a deleted playlist left for the sweep', { playlistId, error });
     }
     return true;
   }

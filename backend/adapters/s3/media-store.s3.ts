@@ -1,17 +1,16 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3ServiceException,
-  UploadPartCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
 import type { ByteSource, LargeMediaStore } from '../../domain/ports';
 
 /** Part size of multipart uploads: above S3's 5 MiB minimum, and 10,000 parts cover 80 GiB. */
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
+
+/** Parts in flight at once: reading the next part overlaps sending this one, and memory stays near two parts. */
+const PARTS_IN_FLIGHT = 2;
+
+/** How much a large upload reads from its source at a time; `Upload` gathers the pieces into parts. */
+const READ_BYTES = 1024 * 1024;
 
 /** Writes audio and cover objects into one private bucket (`S3UrlSigner` hands out links to them). */
 export class S3MediaStore implements LargeMediaStore {
@@ -37,29 +36,48 @@ export class S3MediaStore implements LargeMediaStore {
   }
 
   /**
-   * Uploads a large object part by part (one part in memory at a time). Anything that goes
+   * Uploads a large object part by part without holding it in memory. Anything that goes
    * wrong, including a failed `source.verify()`, aborts the upload so no partial object or
-   * orphaned parts remain. Sources smaller than one part go up in a single PUT.
+   * orphaned parts remain: `verify()` runs as the source's last read, before `Upload` sends
+   * the last part and completes. Sources of one part or less go up in a single PUT.
    */
   async putSource(key: string, source: ByteSource, contentType: string): Promise<void> {
-    if (source.size <= MULTIPART_PART_BYTES) {
-      const body = await source.read(0, source.size);
-      await source.verify?.();
-      return this.put(key, body, contentType);
-    }
-    const created = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }));
-    const upload = { Bucket: this.bucket, Key: key, UploadId: created.UploadId! };
+    const reader = new SourceReader(source);
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: key, Body: reader.stream(), ContentType: contentType, ContentLength: source.size },
+      partSize: MULTIPART_PART_BYTES,
+      queueSize: PARTS_IN_FLIGHT,
+    });
     try {
-      const parts: { ETag: string; PartNumber: number }[] = [];
-      for (let offset = 0, part = 1; offset < source.size; offset += MULTIPART_PART_BYTES, part++) {
-        const body = await source.read(offset, Math.min(MULTIPART_PART_BYTES, source.size - offset));
-        const out = await this.s3.send(new UploadPartCommand({ ...upload, PartNumber: part, Body: body, ContentLength: body.byteLength }));
-        parts.push({ ETag: out.ETag!, PartNumber: part });
-      }
-      await source.verify?.();
-      await this.s3.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }));
+      await upload.done();
     } catch (error) {
-      await this.s3.send(new AbortMultipartUploadCommand(upload)).catch(() => {});
+      throw reader.failure ?? error;
+    }
+  }
+}
+
+/**
+ * Reads a source in order, then has it verify what was read. It remembers why it failed:
+ * when the abort that follows fails too (s3rver has no abort), `Upload` throws that instead.
+ */
+class SourceReader {
+  failure: unknown;
+
+  constructor(private readonly source: ByteSource) {}
+
+  /** The pieces as a stream that reads one piece ahead of `Upload`, not more. */
+  stream(): Readable {
+    return Readable.from(this.pieces(), { highWaterMark: 1 });
+  }
+
+  private async *pieces(): AsyncGenerator<Uint8Array> {
+    const { size } = this.source;
+    try {
+      for (let offset = 0; offset < size; offset += READ_BYTES) yield await this.source.read(offset, Math.min(READ_BYTES, size - offset));
+      await this.source.verify?.();
+    } catch (error) {
+      this.failure = error;
       throw error;
     }
   }

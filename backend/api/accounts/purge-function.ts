@@ -1,5 +1,6 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoPurgeQueue } from '../../adapters/dynamodb/revocations.dynamodb';
+import { logger } from '../../lambda-runtime/logger';
 import type { ApiConfig } from '../config';
 import type { ScheduleEvent } from '../types';
 import { purgeDeletedAccounts, type PurgeSummary } from './purge-accounts';
@@ -18,19 +19,14 @@ export function createPurgeFunction(config: ApiConfig): (event: ScheduleEvent) =
       const summary = await purgeDeletedAccounts(deps);
       // Quiet when there was nothing to do; a run that only finished left-over deletes is logged too.
       if (summary.accounts || Object.values(summary.erased).some(Boolean)) {
-        console.info(JSON.stringify({ level: 'info', message: 'deleted data purged', ...summary }));
+        logger.info('deleted data purged', { ...summary });
       }
       return summary;
     } catch (error) {
       // Rethrown: the run counts as a Lambda error (alarm); the requests stay pending for the next run.
-      const errors = error instanceof AggregateError ? error.errors : [error];
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          message: error instanceof Error ? error.message : String(error),
-          causes: errors.map((e: unknown) => (e instanceof Error ? { errorType: e.name, errorMessage: e.message } : { errorMessage: String(e) })),
-        }),
-      );
+      // Each store's failure on its own: an AggregateError's `errors` would not be logged.
+      const causes: unknown[] = error instanceof AggregateError ? error.errors : [error];
+      logger.error('deleted data not purged; the requests stay pending for the next run', { causes });
       throw error;
     }
   };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../test/support/processes';
+import { logger } from '../../lambda-runtime/logger';
 import { loadApiConfig } from '../config';
 import { createShuffleFunction } from './shuffle-function';
 
@@ -18,11 +19,9 @@ describe('the shuffle function', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors = vi.spyOn(logger, 'error').mockImplementation(() => {});
     const shuffle = createShuffleFunction(config);
     await expect(shuffle({} as never)).rejects.toThrow();
-    expect(errors).toHaveBeenCalledTimes(1);
-    const line = JSON.parse(String(errors.mock.calls[0]![0])) as Record<string, string>;
-    expect(line).toMatchObject({ level: 'error', message: expect.stringMatching(/^home feed not published/), errorMessage: expect.any(String) });
+    expect(errors).toHaveBeenCalledExactlyOnceWith(expect.stringMatching(/^home feed not published/), { error: expect.any(Error) });
   }, 20_000);
 });

@@ -1,6 +1,7 @@
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
 import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
+import { logger } from '../../lambda-runtime/logger';
 import type { ApiConfig } from '../config';
 import type { ScheduleEvent } from '../types';
 import { publishShuffledFeed } from './publish-feed';
@@ -16,13 +17,12 @@ export function createShuffleFunction(config: ApiConfig): (event: ScheduleEvent)
   return async () => {
     try {
       const result = await publishShuffledFeed(deps);
-      console.info(JSON.stringify({ level: 'info', message: 'home feed published', ...result }));
+      logger.info('home feed published', { ...result });
       return result;
     } catch (error) {
       // Rethrown: the run counts as a Lambda error (alarm) and a scheduled run is retried, then
       // dead-lettered. This line says what it means for listeners, next to the cause.
-      const cause = error instanceof Error ? { errorType: error.name, errorMessage: error.message } : { errorMessage: String(error) };
-      console.error(JSON.stringify({ level: 'error', message: 'home feed not published; listeners keep the previous feed', ...cause }));
+      logger.error('home feed not published; listeners keep the previous feed', { error });
       throw error;
     }
   };

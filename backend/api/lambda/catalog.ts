@@ -1,8 +1,9 @@
 import { loadApiConfig } from '../config';
 import { createCatalogFunction } from '../catalog/function';
+import { withLogContext } from '../../lambda-runtime/logger';
 import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the catalog function; clients and config are built once per cold start. */
-export const handler = createCatalogFunction(loadApiConfig());
+export const handler = withLogContext(createCatalogFunction(loadApiConfig()));

@@ -1,8 +1,9 @@
 import { loadApiConfig } from '../config';
 import { createHomeFunction } from '../home/function';
+import { withLogContext } from '../../lambda-runtime/logger';
 import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the home function; clients and config are built once per cold start. */
-export const handler = createHomeFunction(loadApiConfig());
+export const handler = withLogContext(createHomeFunction(loadApiConfig()));

@@ -1,8 +1,9 @@
 import { loadApiConfig } from '../config';
 import { createPlaylistsFunction } from '../playlists/function';
+import { withLogContext } from '../../lambda-runtime/logger';
 import { mapStackTracesOnDemand } from '../../lambda-runtime/stack-traces';
 
 mapStackTracesOnDemand(import.meta.url);
 
 /** Lambda entry of the playlists function; clients and config are built once per cold start. */
-export const handler = createPlaylistsFunction(loadApiConfig());
+export const handler = withLogContext(createPlaylistsFunction(loadApiConfig()));
