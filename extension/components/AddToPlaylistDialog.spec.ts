@@ -1,23 +1,15 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it, vi } from 'vitest';
 import { jsonResponse, makeTracks } from '@@/test/extension/factories';
-import { fakeApi, makeEntries, makePlaylist, signIn, type SeenRequest } from '@@/test/extension/popup-fakes';
+import { fakeApi, makeEntries, makePlaylist, signedInEachTest, type SeenRequest } from '@@/test/extension/popup-fakes';
 import { useNoticeStore } from '@/stores/notice';
 import { usePlaylistsStore } from '@/stores/playlists';
 import { MAX_ATTEMPTS } from '@/api/write-retry';
 import AddToPlaylistDialog from './AddToPlaylistDialog.vue';
 
 describe('AddToPlaylistDialog', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await signIn();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  signedInEachTest();
 
   it('shows the add pending while it retries, keeps the tracks after the last failed try, and adds them once on the next pick', async () => {
     const playlist = makePlaylist({ name: 'Road trip' });

@@ -1,9 +1,8 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it, vi } from 'vitest';
 import { makeTracks } from '@@/test/extension/factories';
-import { fakeApi, makeFeed, signIn } from '@@/test/extension/popup-fakes';
+import { fakeApi, makeFeed, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { useHomeStore } from '@/stores/home';
 import { onMessages, type MessageRequest } from '@/player/messages';
 import { IDLE_PLAYER_STATE } from '@/player/player-state';
@@ -17,11 +16,7 @@ function mountHome() {
 }
 
 describe('HomeView', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await signIn();
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  signedInEachTest();
 
   it('paints the cached feed and plays a row with the whole feed queued', async () => {
     const feed = makeFeed(4);

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeTracks } from '@@/test/extension/factories';
-import { usePlayerStore } from '@/stores/player';
+import { usePlayerViewStore } from '@/stores/player-view';
 import { onMessages, type MessageType } from '@/player/messages';
 import { IDLE_PLAYER_STATE, playerStateItem, type PlayerState } from '@/player/player-state';
 import NowPlaying from './NowPlaying.vue';
@@ -22,7 +22,7 @@ describe('NowPlaying', () => {
     });
     const pinia = createPinia();
     setActivePinia(pinia);
-    await usePlayerStore().restore();
+    await usePlayerViewStore().restore();
     const wrapper = mount(NowPlaying, { global: { plugins: [pinia] } });
 
     expect(wrapper.get('[data-testid="player-title"]').text()).toBe(queue[1]!.title);
@@ -39,7 +39,7 @@ describe('NowPlaying', () => {
   it('is idle and disabled with nothing queued', async () => {
     const pinia = createPinia();
     setActivePinia(pinia);
-    await usePlayerStore().restore();
+    await usePlayerViewStore().restore();
     const wrapper = mount(NowPlaying, { global: { plugins: [pinia] } });
     const toggle = wrapper.get('[data-testid="player-toggle"]');
     expect(toggle.attributes('data-state')).toBe('idle');

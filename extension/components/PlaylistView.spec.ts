@@ -1,17 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it } from 'vitest';
 import { makeTracks } from '@@/test/extension/factories';
-import { fakeApi, makeEntries, signIn } from '@@/test/extension/popup-fakes';
+import { fakeApi, makeEntries, signedInEachTest } from '@@/test/extension/popup-fakes';
 import PlaylistView from './PlaylistView.vue';
 
 describe('PlaylistView', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await signIn();
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  signedInEachTest();
 
   it('lists entries, moves one with Alt+↓ and removes one with its button', async () => {
     const entries = makeEntries(makeTracks(3));

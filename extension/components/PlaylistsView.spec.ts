@@ -1,19 +1,14 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it } from 'vitest';
 import { jsonResponse } from '@@/test/extension/factories';
-import { fakeApi, makePlaylist, signIn } from '@@/test/extension/popup-fakes';
+import { fakeApi, makePlaylist, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { usePlaylistsStore } from '@/stores/playlists';
 import { useViewStore } from '@/stores/view';
 import PlaylistsView from './PlaylistsView.vue';
 
 describe('PlaylistsView', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await signIn();
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  signedInEachTest();
 
   it('creates, opens, and deletes only after confirming', async () => {
     const existing = makePlaylist({ name: 'Old' });

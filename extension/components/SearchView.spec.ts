@@ -1,9 +1,8 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it } from 'vitest';
 import { jsonResponse, makeTracks } from '@@/test/extension/factories';
-import { fakeApi, signIn, type SeenRequest } from '@@/test/extension/popup-fakes';
+import { fakeApi, signedInEachTest, type SeenRequest } from '@@/test/extension/popup-fakes';
 import { SEARCH_DEBOUNCE_MS } from '@/stores/search';
 import { useViewStore } from '@/stores/view';
 import { onMessages, type MessageRequest } from '@/player/messages';
@@ -39,11 +38,7 @@ function mountSearch() {
 }
 
 describe('SearchView', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await signIn();
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  signedInEachTest();
 
   it('groups results as you type and opens an album', async () => {
     const tracks = makeTracks(2, { title: 'A very long track title that keeps going and going past the popup edge' });

@@ -1,5 +1,5 @@
 import { nextTick, onBeforeUnmount, onMounted } from 'vue';
-import { usePlayerStore } from '@/stores/player';
+import { usePlayerViewStore } from '@/stores/player-view';
 import { useViewStore, type Tab } from '@/stores/view';
 import { loadView } from '@/components/lazy-views';
 
@@ -16,7 +16,7 @@ function ownsKey(target: EventTarget | null, key: string): boolean {
 /** The popup-wide shortcuts listed in `shortcuts.ts`, bound on `window` while mounted. */
 export function useShortcuts() {
   const view = useViewStore();
-  const player = usePlayerStore();
+  const player = usePlayerViewStore();
 
   async function focusSearch(): Promise<void> {
     if (view.tab !== 'search' || view.stack.length) view.show('search');

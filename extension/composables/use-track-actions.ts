@@ -1,13 +1,11 @@
-import type { Track } from '@@/backend/domain/catalog';
-import { usePlaybackStore } from '@/stores/playback';
-import { usePlayerStore } from '@/stores/player';
+import type { Track } from '@@/shared/api';
+import { usePlayerViewStore } from '@/stores/player-view';
 import { usePlaylistsStore } from '@/stores/playlists';
 
 /** What a track row can do, shared by home, search, album, artist and playlist views. */
 export function useTrackActions() {
-  const playback = usePlaybackStore();
   const playlists = usePlaylistsStore();
-  const player = usePlayerStore();
+  const player = usePlayerViewStore();
 
   return {
     /** Plays `tracks[index]` with the rest of the list queued. */
@@ -19,10 +17,10 @@ export function useTrackActions() {
       player.warm(track.id);
     },
     playNext(track: Track): void {
-      void playback.playNext([track]);
+      void player.playNext([track]);
     },
     addToQueue(track: Track): void {
-      void playback.addToQueue([track]);
+      void player.addToQueue([track]);
     },
     addToPlaylist(tracks: Track[]): void {
       playlists.pick(tracks);

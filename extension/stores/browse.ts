@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { createBrowseService, type AlbumDetail, type ArtistDetail } from '@/api/browse-service';
+import type { AlbumDetail, ArtistDetail } from '@@/shared/api';
+import { createBrowseService } from '@/api/browse-service';
 import { describeError } from '@/utils/describe-error';
 
 /** The album or artist open in a detail view, with the ones already seen kept for going back. */

@@ -1,17 +1,10 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { fakeApi, makeFeed, signIn } from '@@/test/extension/popup-fakes';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, makeFeed, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { homeCacheItem } from '@/utils/popup-cache';
 import { useHomeStore } from './home';
 
 describe('home store', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    setActivePinia(createPinia());
-    await signIn();
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  signedInEachTest({ pinia: true });
 
   it('paints the cached feed without a request, then refreshes and caches', async () => {
     const cached = makeFeed(2);

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { createHomeService, type HomeFeed } from '@/api/home-service';
+import type { HomeFeed } from '@@/shared/api';
+import { createHomeService } from '@/api/home-service';
 import { homeCacheItem, type Cached } from '@/utils/popup-cache';
 import { describeError } from '@/utils/describe-error';
 

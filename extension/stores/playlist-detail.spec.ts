@@ -1,8 +1,6 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it, vi } from 'vitest';
 import { errorBody, jsonResponse, makeTracks } from '@@/test/extension/factories';
-import { fakeApi, makeEntries, signIn, type SeenRequest } from '@@/test/extension/popup-fakes';
+import { fakeApi, makeEntries, signedInEachTest, type SeenRequest } from '@@/test/extension/popup-fakes';
 import { MAX_ATTEMPTS } from '@/api/write-retry';
 import { usePlaylistDetailStore } from './playlist-detail';
 
@@ -10,15 +8,7 @@ describe('playlist detail store', () => {
   const entries = makeEntries(makeTracks(4));
   const ids = (store: ReturnType<typeof usePlaylistDetailStore>) => store.entries.map((e) => e.id);
 
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    setActivePinia(createPinia());
-    await signIn();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  signedInEachTest({ pinia: true });
 
   it('loads every page in order', async () => {
     fakeApi({

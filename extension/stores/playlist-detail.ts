@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 import { describeError } from '@/utils/describe-error';
 import { beforeIdAfterMove, moveItem } from '@/utils/list-order';
-import { createPlaylistsService, type PlaylistEntry } from '@/api/playlists-service';
+import type { PlaylistEntry } from '@@/shared/api';
+import { createPlaylistsService } from '@/api/playlists-service';
 import { releasePlaylistKeys } from '@/api/unfinished-actions';
 import { usePlaylistsStore } from './playlists';
 

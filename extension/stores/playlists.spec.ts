@@ -1,9 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { describe, expect, it, vi } from 'vitest';
 import { errorBody, jsonResponse, makeTracks } from '@@/test/extension/factories';
-import { fakeApi, makeEntries, makePlaylist, signIn, type SeenRequest } from '@@/test/extension/popup-fakes';
-import type { PlaylistSummary } from '@/api/playlists-service';
+import { fakeApi, makeEntries, makePlaylist, signedInEachTest, type SeenRequest } from '@@/test/extension/popup-fakes';
+import type { Playlist } from '@@/shared/api';
 import { playlistsCacheItem } from '@/utils/popup-cache';
 import { HELD_KEY_LIFETIME_MS } from '@/api/unfinished-actions';
 import { MAX_ATTEMPTS } from '@/api/write-retry';
@@ -11,15 +10,7 @@ import { usePlaylistDetailStore } from './playlist-detail';
 import { usePlaylistsStore } from './playlists';
 
 describe('playlists store', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    setActivePinia(createPinia());
-    await signIn();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  signedInEachTest({ pinia: true });
 
   /** Runs a store action to its end, retry waits included. */
   async function settle<T>(action: Promise<T>): Promise<T> {
@@ -34,7 +25,7 @@ describe('playlists store', () => {
    */
   function playlistServer() {
     const ids = ['pl_made_1', 'pl_made_2', 'pl_made_3', 'pl_made_4'];
-    const state = { reachable: false, byKey: new Map<string, PlaylistSummary>(), live: new Map<string, PlaylistSummary>() };
+    const state = { reachable: false, byKey: new Map<string, Playlist>(), live: new Map<string, Playlist>() };
     const gone = () => jsonResponse(404, errorBody('not_found', 'Playlist not found'));
     const routes: Record<string, unknown> = {
       'GET /playlists': () => jsonResponse(200, { items: [...state.live.values()] }),

@@ -1,17 +1,18 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Track } from '@@/backend/domain/catalog';
+import type { Track } from '@@/shared/api';
 import { ApiError } from '@/api/api-client';
 import { describeError } from '@/utils/describe-error';
 import { playlistsCacheItem, type Cached } from '@/utils/popup-cache';
-import { createPlaylistsService, type PlaylistSummary, type WriteAction } from '@/api/playlists-service';
+import type { Playlist } from '@@/shared/api';
+import { createPlaylistsService, type WriteAction } from '@/api/playlists-service';
 import { holdKey, releaseAllKeys, releaseKey, releasePlaylistKeys, type KeyedAction } from '@/api/unfinished-actions';
 import { mayHaveLanded } from '@/api/write-retry';
 
 /** The listener's playlists: listed, created, renamed, deleted, and added to. */
 export const usePlaylistsStore = defineStore('playlists', () => {
   /** Playlists, newest change first as the API lists them; painted from the cache first. */
-  const items = shallowRef<PlaylistSummary[]>([]);
+  const items = shallowRef<Playlist[]>([]);
   /** When `items` was fetched (epoch ms); null until anything is known. */
   const fetchedAt = ref<number | null>(null);
   /** True while the list is being fetched. */
@@ -30,12 +31,12 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     await playlistsCacheItem.setValue({ value: items.value, fetchedAt: fetchedAt.value ?? Date.now() });
   }
 
-  function replace(playlist: PlaylistSummary): void {
+  function replace(playlist: Playlist): void {
     items.value = items.value.map((p) => (p.id === playlist.id ? playlist : p));
   }
 
   /** Paints an already-read cached list (the popup reads all its state at once on open). */
-  function hydrate(cached: Cached<PlaylistSummary[]> | null): void {
+  function hydrate(cached: Cached<Playlist[]> | null): void {
     if (cached && fetchedAt.value === null) {
       items.value = cached.value;
       fetchedAt.value = cached.fetchedAt;
@@ -106,7 +107,7 @@ export const usePlaylistsStore = defineStore('playlists', () => {
    * when it has been deleted or renamed since. The server answers such a key with the playlist it
    * first made whatever became of it, and the listener asked for a playlist of that name.
    */
-  async function stillAsCreated(answered: PlaylistSummary): Promise<PlaylistSummary | undefined> {
+  async function stillAsCreated(answered: Playlist): Promise<Playlist | undefined> {
     try {
       const current = await service().get(answered.id);
       return current.name === answered.name ? current : undefined;
@@ -116,7 +117,7 @@ export const usePlaylistsStore = defineStore('playlists', () => {
   }
 
   /** Creates a playlist and lists it first (once, however often the listener has to try). */
-  async function create(name: string): Promise<PlaylistSummary | undefined> {
+  async function create(name: string): Promise<Playlist | undefined> {
     const trimmed = name.trim();
     const sent = await sendAction(
       { kind: 'create', name: trimmed },
@@ -136,7 +137,7 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     return playlist;
   }
 
-  function rename(id: string, name: string): Promise<PlaylistSummary | undefined> {
+  function rename(id: string, name: string): Promise<Playlist | undefined> {
     const current = byId.value.get(id);
     if (!current) return Promise.resolve(undefined);
     return attempt(async () => {

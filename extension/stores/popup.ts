@@ -4,7 +4,7 @@ import { clearPopupCache } from '@/utils/popup-cache';
 import { normalizeState } from '@/player/player-state';
 import { afterNextPaint, readStartupState, type StartupState } from '@/utils/popup-startup';
 import { useHomeStore } from './home';
-import { usePlayerStore } from './player';
+import { usePlayerViewStore } from './player-view';
 import { usePlaylistDetailStore } from './playlist-detail';
 import { usePlaylistsStore } from './playlists';
 import { useSearchStore } from './search';
@@ -63,7 +63,7 @@ export const usePopupStore = defineStore('popup', () => {
    */
   async function start(preread?: Promise<StartupState>): Promise<void> {
     const session = useSessionStore();
-    const player = usePlayerStore();
+    const player = usePlayerViewStore();
     const state = await (preread ?? readStartupState());
     // The now-playing bar paints from the same read; the player store then re-reads and follows it.
     if (state.player) player.$patch((store) => void (store.state = normalizeState(state.player)));

@@ -1,20 +1,12 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, makeTracks } from '@@/test/extension/factories';
-import { fakeApi, signIn, type SeenRequest } from '@@/test/extension/popup-fakes';
+import { fakeApi, signedInEachTest, type SeenRequest } from '@@/test/extension/popup-fakes';
 import { SEARCH_DEBOUNCE_MS, useSearchStore } from './search';
 
 describe('search store', () => {
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    setActivePinia(createPinia());
-    await signIn();
+  signedInEachTest({ pinia: true });
+  beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
   });
 
   it('waits for typing to pause, then asks once', async () => {

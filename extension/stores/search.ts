@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { ApiError } from '@/api/api-client';
 import { describeError, isAborted } from '@/utils/describe-error';
-import { createSearchService, type SearchField, type SearchResults } from '@/api/search-service';
+import type { SearchField, SearchResults } from '@@/shared/api';
+import { createSearchService } from '@/api/search-service';
 
 /** How long typing must pause before a query goes out. */
 export const SEARCH_DEBOUNCE_MS = 200;

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError, apiClient, type Registration, type RegistrationPolicy } from '@/api/api-client';
-import { readSession, watchSession, type StoredSession, type User } from '@/api/session-storage';
+import type { RegistrationPolicy, User } from '@@/shared/api';
+import { ApiError, apiClient, type Registration } from '@/api/api-client';
+import { readSession, watchSession, type StoredSession } from '@/api/session-storage';
 
 /** The signed-in listener: restored from storage, signed in, up and out through the auth server. */
 export const useSessionStore = defineStore('session', () => {

@@ -1,6 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import type { HomeFeed } from '@/api/home-service';
-import type { PlaylistSummary } from '@/api/playlists-service';
+import type { HomeFeed, Playlist } from '@@/shared/api';
 
 /** A cached value and when it was fetched (epoch ms). */
 export interface Cached<T> {
@@ -22,7 +21,7 @@ export interface ViewState {
 /** The last home feed fetched. */
 export const homeCacheItem = storage.defineItem<Cached<HomeFeed> | null>('local:popup.home', { fallback: null });
 /** The last list of playlists fetched. */
-export const playlistsCacheItem = storage.defineItem<Cached<PlaylistSummary[]> | null>('local:popup.playlists', { fallback: null });
+export const playlistsCacheItem = storage.defineItem<Cached<Playlist[]> | null>('local:popup.playlists', { fallback: null });
 /** The tab and detail view open when the popup last closed. */
 export const viewCacheItem = storage.defineItem<ViewState | null>('local:popup.view', { fallback: null });
 

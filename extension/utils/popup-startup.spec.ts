@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeAuthResponse } from '@@/test/extension/factories';
 import { makeFeed, makePlaylist } from '@@/test/extension/popup-fakes';
 import { useHomeStore } from '@/stores/home';
-import { usePlayerStore } from '@/stores/player';
+import { usePlayerViewStore } from '@/stores/player-view';
 import { usePlaylistsStore } from '@/stores/playlists';
 import { usePopupStore } from '@/stores/popup';
 import { useSessionStore } from '@/stores/session';
@@ -31,7 +31,7 @@ describe('popup startup', () => {
     setActivePinia(createPinia());
   });
   afterEach(() => {
-    usePlayerStore().dispose();
+    usePlayerViewStore().dispose();
     vi.unstubAllGlobals();
   });
 
@@ -78,7 +78,7 @@ describe('popup startup', () => {
     expect(usePlaylistsStore().items).toEqual(stored.playlists);
     expect(useViewStore().tab).toBe('playlists');
     expect(useViewStore().stack).toEqual([{ kind: 'album', id: 'alb_1', title: 'Blue' }]);
-    expect(usePlayerStore().track?.id).toBe(stored.feed.tracks[1]!.id);
+    expect(usePlayerViewStore().track?.id).toBe(stored.feed.tracks[1]!.id);
     expect(fetch).not.toHaveBeenCalled();
 
     // The frame is painted: only now do the feed and the playlists go to the network.

@@ -1,8 +1,7 @@
 import { browser } from 'wxt/browser';
-import type { HomeFeed } from '@/api/home-service';
 import type { PlayerState } from '@/player/player-state';
 import type { Cached, ViewState } from './popup-cache';
-import type { PlaylistSummary } from '@/api/playlists-service';
+import type { HomeFeed, Playlist } from '@@/shared/api';
 import type { StoredSession } from '@/api/session-storage';
 
 /**
@@ -22,7 +21,7 @@ export const STARTUP_KEYS = {
 export interface StartupState {
   session: StoredSession | null;
   home: Cached<HomeFeed> | null;
-  playlists: Cached<PlaylistSummary[]> | null;
+  playlists: Cached<Playlist[]> | null;
   view: ViewState | null;
   /** The player state the background keeps (`player/player-state.ts`). */
   player: Partial<PlayerState> | null;
@@ -35,7 +34,7 @@ export async function readStartupState(): Promise<StartupState> {
   return {
     session: pick<StoredSession>(STARTUP_KEYS.session),
     home: pick<Cached<HomeFeed>>(STARTUP_KEYS.home),
-    playlists: pick<Cached<PlaylistSummary[]>>(STARTUP_KEYS.playlists),
+    playlists: pick<Cached<Playlist[]>>(STARTUP_KEYS.playlists),
     view: pick<ViewState>(STARTUP_KEYS.view),
     player: pick<Partial<PlayerState>>(STARTUP_KEYS.player),
   };

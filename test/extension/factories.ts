@@ -1,6 +1,4 @@
-import type { Track } from '@@/backend/domain/catalog';
-import type { AlbumWithTracks } from '@/api/catalog-service';
-import type { AuthResponse } from '@/api/api-client';
+import type { AlbumDetail, SignedIn, Track } from '@@/shared/api';
 
 let sequence = 0;
 
@@ -26,7 +24,7 @@ export function makeTracks(count: number, overrides: Partial<Track> = {}): Track
 }
 
 /** An album carrying `trackCount` tracks. */
-export function makeAlbum(trackCount = 3, overrides: Partial<AlbumWithTracks> = {}): AlbumWithTracks {
+export function makeAlbum(trackCount = 3, overrides: Partial<AlbumDetail> = {}): AlbumDetail {
   const n = ++sequence;
   const id = overrides.id ?? `alb_${n}`;
   const name = overrides.name ?? `Album ${n}`;
@@ -42,7 +40,7 @@ export function makeAlbum(trackCount = 3, overrides: Partial<AlbumWithTracks> = 
 }
 
 /** What the auth server answers to a successful sign-in. */
-export function makeAuthResponse(overrides: Partial<AuthResponse> = {}): AuthResponse {
+export function makeAuthResponse(overrides: Partial<SignedIn> = {}): SignedIn {
   return {
     accessToken: 'access-1',
     refreshToken: 'refresh-1',

@@ -1,7 +1,7 @@
-import { vi } from 'vitest';
-import type { Track } from '@@/backend/domain/catalog';
-import type { HomeFeed } from '@/api/home-service';
-import type { PlaylistEntry, PlaylistSummary } from '@/api/playlists-service';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { HomeFeed, Playlist, PlaylistEntry, Track } from '@@/shared/api';
 import { writeSession } from '@/api/session-storage';
 import { jsonResponse, makeAuthResponse, makeTracks } from './factories';
 
@@ -12,17 +12,35 @@ export function signIn(): Promise<void> {
   return writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 600_000 });
 }
 
+/**
+ * Hooks for a `describe` of signed-in popup code: each test starts with empty storage and a
+ * signed-in listener, plus an active Pinia of its own with `pinia` (specs that mount a component
+ * bring their own); afterwards timers are real and `fetch` is the real one again.
+ */
+export function signedInEachTest({ pinia = false }: { pinia?: boolean } = {}): void {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    if (pinia) setActivePinia(createPinia());
+    await signIn();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+}
+
 export function makeFeed(count = 5, overrides: Partial<HomeFeed> = {}): HomeFeed {
   return { generatedAt: '2025-01-01T00:00:00.000Z', tracks: makeTracks(count), sections: [], ...overrides };
 }
 
-export function makePlaylist(overrides: Partial<PlaylistSummary> = {}): PlaylistSummary {
+export function makePlaylist(overrides: Partial<Playlist> = {}): Playlist {
   const n = ++sequence;
-  return { id: `pl_${n}`, name: `Playlist ${n}`, entryCount: 0, version: 1, updatedAt: '2025-01-01T00:00:00.000Z', ...overrides };
+  const at = '2025-01-01T00:00:00.000Z';
+  return { id: `pl_${n}`, name: `Playlist ${n}`, description: '', entryCount: 0, version: 1, createdAt: at, updatedAt: at, ...overrides };
 }
 
 export function makeEntries(tracks: Track[]): PlaylistEntry[] {
-  return tracks.map((track) => ({ id: `ent_${++sequence}`, trackId: track.id, track }));
+  return tracks.map((track) => ({ id: `ent_${++sequence}`, trackId: track.id, addedAt: '2025-01-01T00:00:00.000Z', track }));
 }
 
 /** A request `fetch` saw: method, path (with query), headers (names in lower case) and JSON body. */
