@@ -4,13 +4,14 @@
  * Markdown tables. Options (flag or env): --runs=3 --duration=10 --connections=50 --entries=500.
  * Exits with 1 if any request failed.
  */
-import { ApiClient } from './lib/api-client';
+import { ApiClient } from '../test/support/api-client';
 import { addRequests, createApiFixtures, moveRequests, type ApiFixtures } from './lib/api-fixtures';
 import { runLoad, type LoadScenario } from './lib/load';
-import { startFreshStack } from './lib/local-stack';
+import { startFreshStack } from '../test/support/local-stack';
 import { numberOption } from './lib/options';
-import { emitFigures, figure, loadNote, machineNote, markdownTable, median, round, saveResults, withSpread, type Figure } from './lib/report';
-import { countClientRequests, countServerRequests, dynamoOperation, settled, type RequestCounts } from './lib/request-counter';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults, withSpread, type Figure } from './lib/report';
+import { median } from '../test/support/statistics';
+import { countClientRequests, countServerRequests, dynamoOperation, settled, type RequestCounts } from '../test/support/request-counter';
 
 const options = {
   runs: numberOption('runs', 3),

@@ -16,9 +16,10 @@ import { MemoryRevocations } from '../backend/auth/revocations.memory';
 import { startAuthServer } from '../backend/auth/server';
 import { apiAudience } from '../backend/local/config';
 import { createJwtAuthorizer, type JwtAuthorizer } from '../backend/local/jwt-authorizer';
-import { ApiClient, expectStatus, signUp, type Account } from './lib/api-client';
+import { ApiClient, expectStatus, signUp, type Account } from '../test/support/api-client';
 import { numberOption } from './lib/options';
-import { emitFigures, figure, loadNote, machineNote, markdownTable, median, percentile, round, saveResults, withSpread } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults, withSpread } from './lib/report';
+import { median, percentile } from '../test/support/statistics';
 
 const options = {
   runs: numberOption('runs', 3),

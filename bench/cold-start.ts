@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { CloudAssemblyReader, synthesizeCloudAssembly } from '../test/deploy/cloud-assembly';
 import { deployedFunctions, lambdaEnvironment } from '../test/deploy/lambda-functions';
 import { TemplateResolver } from '../test/deploy/template-resolver';
-import { bundleLikeLambda, emptyModule, fileSize, measureStarts, resolvableScratch, sdkFloorSource, writeUsageReporter, type StartCost } from './lib/lambda-cold-start';
+import { bundleLikeLambda, emptyModule, fileSize, measureStarts, resolvableScratch, sdkFloorSource, writeUsageReporter, type StartCost } from '../test/support/lambda-cold-start';
 import { numberOption } from './lib/options';
 import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults, type Figure } from './lib/report';
 

@@ -16,7 +16,8 @@ import { startImportTarget, writeLibrary } from '../backend/cli/import/testing';
 import { mp3File, pngImage } from '../test/support/audio-fixtures';
 import { numberOption } from './lib/options';
 import { startStackProcess } from './lib/stack-process';
-import { emitFigures, figure, loadNote, machineNote, markdownTable, median, saveResults, withSpread } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, saveResults, withSpread } from './lib/report';
+import { median } from '../test/support/statistics';
 
 const tracks = numberOption('tracks', 2000);
 const runs = numberOption('runs', 3);

@@ -12,12 +12,13 @@
  * (listeners share accounts, 20 per account by default; each listener owns its own playlists).
  */
 import { Worker } from 'node:worker_threads';
-import { ApiClient, catalogTrackIds, expectStatus, signUp } from './lib/api-client';
+import { ApiClient, catalogTrackIds, expectStatus, signUp } from '../test/support/api-client';
 import type { ListenerAccount } from './lib/listener';
 import type { ListenersJob, ListenersResult } from './lib/listeners-worker';
-import { startFreshStack } from './lib/local-stack';
+import { startFreshStack } from '../test/support/local-stack';
 import { numberOption } from './lib/options';
-import { emitFigures, figure, loadNote, machineNote, markdownTable, percentile, round, saveResults } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults } from './lib/report';
+import { percentile } from '../test/support/statistics';
 
 const listeners = numberOption('listeners', 200);
 const durationSeconds = numberOption('duration', 300);

@@ -27,7 +27,8 @@ import { startLocalStack, type LocalStack } from '../backend/local/stack';
 import { generateCatalog } from '../test/support/search-catalog';
 import { generateQueries, queryClasses, rankOf, type ClassQuery, type QueryClass } from '../test/support/search-queries';
 import { numberOption } from './lib/options';
-import { emitFigures, figure, loadNote, machineNote, markdownTable, median, percentile, round, type Figure } from './lib/report';
+import { emitFigures, figure, loadNote, machineNote, markdownTable, round, type Figure } from './lib/report';
+import { median, percentile } from '../test/support/statistics';
 
 const ONE_SIZE = numberOption('tracks', 0);
 const SIZES = ONE_SIZE ? [ONE_SIZE] : [20_000, 100_000];

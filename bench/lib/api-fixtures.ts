@@ -1,5 +1,5 @@
 import { seededRandom } from '../../test/support/random';
-import { ApiClient, appendEntries, catalogTrackIds, expectStatus, signUp } from './api-client';
+import { ApiClient, appendEntries, catalogTrackIds, expectStatus, signUp } from '../../test/support/api-client';
 import type { LoadRequest } from './load';
 
 /** The data the API bench works on, created through the API itself. */

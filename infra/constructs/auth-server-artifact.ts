@@ -5,25 +5,9 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { repoRoot } from '../paths';
-import {
-  AUTH_SERVICE_UNIT,
-  HEALTH_PROBE_SERVICE_UNIT,
-  HEALTH_PROBE_TIMER_UNIT,
-  authServiceUnit,
-  cloudWatchAgentConfig,
-  healthProbeServiceUnit,
-  healthProbeTimerUnit,
-  logrotateConfig,
-  nginxForCloudFront,
-} from './auth-server-files';
-import {
-  CLOUDFRONT_RANGES_SCRIPT,
-  CLOUDFRONT_RANGES_SERVICE_UNIT,
-  CLOUDFRONT_RANGES_TIMER_UNIT,
-  cloudFrontRangesScript,
-  cloudFrontRangesServiceUnit,
-  cloudFrontRangesTimerUnit,
-} from './auth-server-cloudfront-ranges';
+import { CLOUDFRONT_RANGES_SCRIPT, cloudFrontRangesScript } from './auth-server-cloudfront-ranges';
+import { cloudWatchAgentConfig, logrotateConfig, nginxForCloudFront } from './auth-server-files';
+import { authServerUnits } from './auth-server-units';
 import { ESM_REQUIRE_BANNER } from './esm-require-banner';
 
 const AUTH_DIR = path.join(repoRoot, 'backend/auth');
@@ -55,11 +39,7 @@ export function bundleAuthServer(outputDir: string, options: AuthServerArtifactO
     banner: { js: ESM_REQUIRE_BANNER },
   });
   const files: Record<string, string> = {
-    [AUTH_SERVICE_UNIT]: authServiceUnit,
-    [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
-    [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
-    [CLOUDFRONT_RANGES_SERVICE_UNIT]: cloudFrontRangesServiceUnit,
-    [CLOUDFRONT_RANGES_TIMER_UNIT]: cloudFrontRangesTimerUnit,
+    ...authServerUnits,
     [CLOUDFRONT_RANGES_SCRIPT]: cloudFrontRangesScript,
     'nginx.conf': nginxForCloudFront,
     'logrotate.conf': logrotateConfig,

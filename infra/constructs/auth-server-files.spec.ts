@@ -5,33 +5,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnitFile, unitValues } from '../../test/support/systemd-unit';
 import { requirement } from '../../test/support/requirements';
-import {
-  AUTH_SERVER_PORT,
-  AUTH_SERVICE_UNIT,
-  HEALTH_PROBE_SERVICE_UNIT,
-  HEALTH_PROBE_TIMER_UNIT,
-  authServerPaths,
-  authServiceUnit,
-  cloudWatchAgentConfig,
-  healthProbeServiceUnit,
-  healthProbeTimerUnit,
-  logrotateConfig,
-  nginxForCloudFront,
-} from './auth-server-files';
-import {
-  CLOUDFRONT_RANGES_SERVICE_UNIT,
-  CLOUDFRONT_RANGES_TIMER_UNIT,
-  cloudFrontRangesServiceUnit,
-  cloudFrontRangesTimerUnit,
-} from './auth-server-cloudfront-ranges';
+import { AUTH_SERVER_PORT, authServerPaths, authServiceUnit, cloudWatchAgentConfig, healthProbeServiceUnit, logrotateConfig, nginxForCloudFront } from './auth-server-files';
+import { authServerUnits as units } from './auth-server-units';
 
-const units = {
-  [AUTH_SERVICE_UNIT]: authServiceUnit,
-  [HEALTH_PROBE_SERVICE_UNIT]: healthProbeServiceUnit,
-  [HEALTH_PROBE_TIMER_UNIT]: healthProbeTimerUnit,
-  [CLOUDFRONT_RANGES_SERVICE_UNIT]: cloudFrontRangesServiceUnit,
-  [CLOUDFRONT_RANGES_TIMER_UNIT]: cloudFrontRangesTimerUnit,
-};
 const systemUnits = '/usr/lib/systemd/system';
 const canVerify = existsSync('/usr/bin/systemd-analyze') && existsSync(path.join(systemUnits, 'multi-user.target'));
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bundleLikeLambda, emptyModule, measureStarts, sdkFloorSource, writeUsageReporter, type Start, type StartStats } from '../../bench/lib/lambda-cold-start';
+import { bundleLikeLambda, emptyModule, measureStarts, sdkFloorSource, writeUsageReporter, type Start, type StartStats } from '../support/lambda-cold-start';
 import { CloudAssemblyReader, synthesizeCloudAssembly } from './cloud-assembly';
 import { deployedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
 import { TemplateResolver } from './template-resolver';

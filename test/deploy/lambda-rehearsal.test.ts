@@ -19,7 +19,7 @@ import { apiRoutes } from '../../backend/api/routes';
 import type { ApiEvent, ApiHandler, ApiResult, FunctionName } from '../../backend/api/types';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
-import { ApiClient, catalogTrackIds, expectStatus, signUp } from '../../bench/lib/api-client';
+import { ApiClient, catalogTrackIds, expectStatus, signUp } from '../support/api-client';
 import { describeCatalogContract } from '../support/gateway-catalog-contract';
 import { describePlaylistsContract } from '../support/gateway-playlists-contract';
 import { CloudAssemblyReader, type CfnTemplate } from './cloud-assembly';

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playlist } from '../../backend/domain/playlists';
-import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
-import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
+import { databaseTargets } from '../../backend/auth/testing/auth-test-server';
+import { newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
 import { apiEvent, bodyOf } from '../support/api-events';
 import { startApiStack } from '../support/api-stack';
+import { useAuthServer } from '../support/auth-server';
 
 /** Names no one should be able to give a playlist or an account, and why. */
 const hostile: [string, string][] = [
@@ -60,31 +61,24 @@ describe('display names through the playlists API', () => {
 });
 
 describe.each(databaseTargets())('display names through the auth server on $name', (target) => {
-  let server: TestAuthServer;
-  let api: ReturnType<typeof authClient>;
-  beforeAll(async () => {
-    if (!target.enabled) return;
-    server = await startTestAuthServer(target);
-    api = authClient(server.url);
-  });
-  afterAll(async () => server?.dispose());
+  const auth = useAuthServer(target);
 
   it.runIf(target.enabled)('refuses hostile account names with a 400 naming the field and creates no account', async () => {
     for (const [label, name] of hostile) {
       const account = newAccount({ name });
-      const res = await api.post('/auth/register', account);
+      const res = await auth.api.post('/auth/register', account);
       expect.soft(res.status, label).toBe(400);
       expect.soft(res.body, label).toMatchObject({ error: { code: 'invalid_input', field: 'name', message: expect.stringMatching(/^Name /) } });
-      const login = await api.post('/auth/login', { email: account.email, password: account.password });
+      const login = await auth.api.post('/auth/login', { email: account.email, password: account.password });
       expect.soft(login.status, label).toBe(401);
     }
   });
 
   it.runIf(target.enabled)('keeps accents, scripts and emoji, stored in NFC with spacing collapsed', async () => {
     for (const [typed, stored] of welcome) {
-      const session = await registerAndSignIn(api, newAccount({ name: typed }));
+      const session = await registerAndSignIn(auth.api, newAccount({ name: typed }));
       expect(session.user.name, typed).toBe(stored);
-      const me = await api.get('/auth/me', session.accessToken);
+      const me = await auth.api.get('/auth/me', session.accessToken);
       expect(me.body.name, typed).toBe(stored);
     }
   });

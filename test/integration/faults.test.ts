@@ -5,9 +5,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { allEntries, ApiClient, catalogTrackIds, signUp, type Account, type EntryView, type Page } from '../../bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
-import { countClientRequests, dynamoOperation, settled } from '../../bench/lib/request-counter';
+import { logger } from '../../backend/lambda-runtime/logger';
+import { allEntries, ApiClient, catalogTrackIds, signUp, type Account, type EntryView, type Page } from '../support/api-client';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
+import { countClientRequests, dynamoOperation, settled } from '../support/request-counter';
 
 let fresh: FreshStack;
 let account: Account;
@@ -108,7 +109,7 @@ describe('faults', () => {
 
   it('(b) answers 503 (never 500, never a hang) while DynamoDB is down, and recovers after', async () => {
     const { stack } = fresh;
-    vi.spyOn(console, 'error').mockImplementation(() => {}); // each 503 is logged once by the handlers
+    vi.spyOn(logger, 'error').mockImplementation(() => {}); // each 503 is logged once by the handlers
     const playlistId = await createPlaylist('Through an outage');
     const [firstTrack] = trackIds;
     const probes: [string, string, unknown?][] = [

@@ -1,6 +1,6 @@
 /* The catalog API, streams, home feed and search over real HTTP, through the local gateway, on the demo catalog. */
 import { afterAll, beforeAll } from 'vitest';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
 import { describeCatalogContract } from '../support/gateway-catalog-contract';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allEntries, ApiClient, appendEntries, catalogTrackIds, signUp, type EntryView, type Page } from '../../bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { allEntries, ApiClient, appendEntries, catalogTrackIds, signUp, type EntryView, type Page } from '../support/api-client';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 let fresh: FreshStack;

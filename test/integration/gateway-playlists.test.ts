@@ -3,8 +3,8 @@
  * DynamoDB Local, the way the extension reaches it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '../../bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { signUp } from '../support/api-client';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
 import { describePlaylistsContract } from '../support/gateway-playlists-contract';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 

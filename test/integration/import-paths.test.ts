@@ -108,11 +108,13 @@ describe('import: the command', () => {
   it('imports into the local stack named by stack.json and prints a summary', async () => {
     const dataDir = join(dir, 'data');
     await target.writeStackJson(dataDir);
-    const root = await writeLibrary(join(dir, 'music'), { 'A/B/01 One.mp3': song('one', 10), 'A/B/junk.mp3': 'not audio' });
+    const root = await writeLibrary(join(dir, 'music'), { 'A/B/01 One.mp3': song('one', 10), 'A/B/junk.mp3': 'not audio', 'A/B/tracks.json': '[]' });
     const first = await cli([root, '--data-dir', dataDir, '--no-progress']);
     expect(first.stdout).toMatch(/imported {2}A\/B\/01 One\.mp3/);
-    expect(first.stdout).toMatch(/skipped {2}A\/B\/junk\.mp3: no audio stream/);
-    expect(first.stdout).toMatch(/imported: 1\n\s+unchanged: 0\n\s+skipped: {3}1/);
+    expect(first.stdout).toMatch(/skipped {2}A\/B\/junk\.mp3: corrupt or truncated audio \(no audio stream/);
+    // A file that is no audio at all is counted, not listed.
+    expect(first.stdout).not.toContain('tracks.json');
+    expect(first.stdout).toMatch(/imported: 1\n\s+unchanged: 0\n\s+skipped: {3}2\n(.*\n)*\s+not an audio file \(1\)\n\s+failed/);
     expect(first.stdout).toContain(`home feed: published with 1 tracks (home table ${target.homeTable})`);
     expect(first.code).toBe(0);
     const feed = await new DynamoHomeRepository(target.doc, target.homeTable).current();

@@ -14,7 +14,7 @@ import { sharedDynamoDb } from '../support/shared-dynamodb';
 const front = { mime: 'image/png', data: pngImage([200, 30, 30]) };
 const album = { album: 'Été à Tōkyō', albumArtist: 'Björk & Ørjan', year: 2001, genre: 'Électronique' };
 
-/** Two tagged albums, an untagged WAV, and two files that only pretend to be MP3s. */
+/** Two tagged albums, an untagged WAV, files that ride along with music, and two files that only pretend to be MP3s. */
 function library(): Record<string, Uint8Array | string> {
   const good = mp3File({ ...album, title: 'Première', artists: ['Björk', 'Ørjan'], track: 1, cover: front }, { seed: 1 });
   return {
@@ -25,6 +25,7 @@ function library(): Record<string, Uint8Array | string> {
     'Quartet/Live/02 Outro.flac': flacFile({ title: 'Outro', artists: ['Quartet'], album: 'Live', track: 2, year: 1999 }, { seed: 5 }),
     'Quartet/Live/cover.png': pngImage([0, 90, 200]),
     'Quartet/Live/notes.txt': 'recorded live',
+    'Quartet/Live/catalog.json': JSON.stringify({ tracks: ['Intro', 'Outro'] }),
     'Field Recordings/Rain (2020)/07 - Forest Walk.wav': wavFile(1.5),
     'Broken/truncated.mp3': good.subarray(0, 60),
     'Broken/letter.mp3': 'Dear reader, this is not audio.\n'.repeat(40),
@@ -64,7 +65,7 @@ describe('import command', () => {
       const put = vi.spyOn(deps.media, 'put');
       const save = vi.spyOn(deps.catalog, 'saveTracks');
       const summary = await runImport(deps, { root, dryRun: true, concurrency: 4 });
-      expect(summary.counts).toEqual({ imported: 6, unchanged: 0, skipped: 3, failed: 0 });
+      expect(summary.counts).toEqual({ imported: 6, unchanged: 0, skipped: 4, failed: 0 });
       expect(put).not.toHaveBeenCalled();
       expect(save).not.toHaveBeenCalled();
       expect(indexed).toEqual([]);
@@ -75,12 +76,15 @@ describe('import command', () => {
       const put = vi.spyOn(deps.media, 'put');
       const summary = await runImport(deps, { root, dryRun: false, concurrency: 4, indexBatchSize: 4 });
 
-      expect(summary.counts).toEqual({ imported: 6, unchanged: 0, skipped: 3, failed: 0 });
+      expect(summary.counts).toEqual({ imported: 6, unchanged: 0, skipped: 4, failed: 0 });
       expect(summary.skipped).toEqual(
         expect.arrayContaining([
-          { path: 'Broken/truncated.mp3', reason: expect.stringMatching(/corrupt or truncated/) },
-          { path: 'Broken/letter.mp3', reason: expect.stringMatching(/no audio stream/) },
-          { path: 'Quartet/Live/notes.txt', reason: 'not audio (.txt)' },
+          { path: 'Broken/truncated.mp3', reason: expect.stringMatching(/corrupt or truncated audio/) },
+          // Named as audio, so meant as audio: a broken file worth a look, not a stray one.
+          { path: 'Broken/letter.mp3', reason: expect.stringMatching(/^corrupt or truncated audio \(no audio stream/) },
+          // Told apart by name (a sidecar extension) or by content (nothing music-metadata knows).
+          { path: 'Quartet/Live/notes.txt', reason: 'not an audio file', quiet: true },
+          { path: 'Quartet/Live/catalog.json', reason: 'not an audio file', quiet: true },
         ]),
       );
       const coverPuts = put.mock.calls.filter(([key]) => key.startsWith('covers/'));
@@ -119,7 +123,7 @@ describe('import command', () => {
       const put = vi.spyOn(deps.media, 'put');
       const save = vi.spyOn(deps.catalog, 'saveTracks');
       const summary = await runImport(deps, { root, dryRun: false, concurrency: 4 });
-      expect(summary.counts).toEqual({ imported: 0, unchanged: 6, skipped: 3, failed: 0 });
+      expect(summary.counts).toEqual({ imported: 0, unchanged: 6, skipped: 4, failed: 0 });
       expect(put).not.toHaveBeenCalled();
       expect(save).not.toHaveBeenCalled();
       expect(indexed).toEqual([]);

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, catalogTrackIds, expectStatus, signUp, type Account } from '../../bench/lib/api-client';
+import { ApiClient, catalogTrackIds, expectStatus, signUp, type Account } from '../support/api-client';
 import { MAX_ENTRIES_PER_ADD } from '../../backend/domain/playlists';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../backend/local/dynamodb-local';
 import { startApplicationProcess, type ApplicationProcess } from '../support/application-process';

@@ -16,8 +16,8 @@ import { loadApiConfig } from '../../backend/api/config';
 import { apiRoutes } from '../../backend/api/routes';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
-import { ApiClient, catalogTrackIds, expectStatus } from '../../bench/lib/api-client';
-import { startFreshStack, type FreshStack } from '../../bench/lib/local-stack';
+import { ApiClient, catalogTrackIds, expectStatus } from '../support/api-client';
+import { startFreshStack, type FreshStack } from '../support/local-stack';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const CACHE_SECONDS = 1;

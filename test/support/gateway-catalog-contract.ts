@@ -5,7 +5,7 @@
  */
 import { generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, catalogTrackIds, signUp, type Page } from '../../bench/lib/api-client';
+import { ApiClient, catalogTrackIds, signUp, type Page } from './api-client';
 import { apiAudience } from '../../backend/local/config';
 
 /** Where a contract sends its requests: the API gateway, and the auth server whose tokens it accepts. */

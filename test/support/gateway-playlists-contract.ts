@@ -11,7 +11,7 @@ import {
   signUp,
   type EntryView,
   type Page,
-} from '../../bench/lib/api-client';
+} from './api-client';
 import type { GatewayTarget } from './gateway-catalog-contract';
 
 interface PlaylistView {

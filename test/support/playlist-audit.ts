@@ -1,4 +1,4 @@
-import { allEntries, expectStatus, type ApiClient } from '../../bench/lib/api-client';
+import { allEntries, expectStatus, type ApiClient } from './api-client';
 import { deliver, unanswered, type Ledger, type Write } from './playlist-writers';
 
 /** What one playlist holds after a drill, against what its writers were told. */

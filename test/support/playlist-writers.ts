@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiClient, ApiResponse, EntryView, Page } from '../../bench/lib/api-client';
+import type { ApiClient, ApiResponse, EntryView, Page } from './api-client';
 import { MAX_ENTRIES_PER_ADD } from '../../backend/domain/playlists';
 
 /**

@@ -1,5 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { sendUntilProcessed } from './batch-retry';
+import { sendUntilProcessed } from './retry';
 import { chunks } from './cursor';
 
 type Key = Record<string, unknown>;

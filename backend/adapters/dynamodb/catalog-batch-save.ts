@@ -4,7 +4,7 @@ import { countChanges, type AlbumCount, type TrackMove } from '../../domain/cata
 import { conflict } from '../../domain/errors';
 import { batchGetAll } from './batch';
 import { albumAttributes, albumKey, albumOwnerAttributes, artistAttributes, artistKey, trackItem, trackKey } from './catalog-items';
-import { backoff } from './cursor';
+import { again, retrying } from './retry';
 import { MAX_TRANSACTION_ACTIONS, TransactionConditionFailed, transactWrite, type TransactItem } from './transactions';
 import { updateExpression } from './update-expression';
 
@@ -76,17 +76,19 @@ export async function saveTrackBatch(doc: DynamoDBDocumentClient, table: string,
 
 /** Saves the longest prefix of `tracks` that fits one transaction; returns its length. */
 async function saveSome(doc: DynamoDBDocumentClient, table: string, tracks: readonly TrackRecord[]): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) await backoff(attempt);
-    const plan = planSave(table, tracks, await readStored(doc, table, tracks));
-    try {
-      await transactWrite(doc, plan.actions);
-      return plan.saved;
-    } catch (error) {
-      if (!(error instanceof TransactionConditionFailed)) throw error;
-      if (attempt + 1 >= MAX_ATTEMPTS) throw conflict('Someone else is changing the same albums; try again', { retryable: true });
-    }
-  }
+  return retrying(
+    async () => {
+      const plan = planSave(table, tracks, await readStored(doc, table, tracks));
+      try {
+        await transactWrite(doc, plan.actions);
+        return plan.saved;
+      } catch (error) {
+        if (error instanceof TransactionConditionFailed) return again();
+        throw error;
+      }
+    },
+    { maxAttempts: MAX_ATTEMPTS, giveUp: () => conflict('Someone else is changing the same albums; try again', { retryable: true }) },
+  );
 }
 
 interface Stored {

@@ -35,7 +35,3 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-/** Backoff before retrying a batch's unprocessed part: 50 ms, 100 ms … capped at 1.6 s. */
-export const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.min(1600, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));

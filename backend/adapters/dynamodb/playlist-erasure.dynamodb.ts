@@ -1,6 +1,6 @@
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDeleteAll } from './batch';
-import { sendUntilProcessed } from './batch-retry';
+import { sendUntilProcessed } from './retry';
 import { chunks } from './cursor';
 import { entriesPk, SWEEP_PK, tombstoneKey, userPk, type Item } from './playlist-items';
 

@@ -9,7 +9,7 @@ import {
 import type { Revocations } from '../../auth/revocations';
 import type { PurgeQueue, PurgeRequest } from '../../domain/account-purge';
 import type { RevocationLookup, RevocationState } from '../../domain/revocations';
-import { sendUntilProcessed } from './batch-retry';
+import { sendUntilProcessed } from './retry';
 import { createDynamoClient } from './low-level-client';
 
 /*

@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict, unavailable } from '../../domain/errors';
 import { retryDeadline } from '../../lambda-runtime/retry-deadline';
+import { again, retrying } from './retry';
 
 /** One action of a TransactWriteItems (Put, Update, Delete or ConditionCheck). */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -43,10 +44,6 @@ function verdictOf(error: TransactionCanceledException): 'condition' | 'collided
 const failedConditions = (error: TransactionCanceledException) =>
   (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
 
-/** Jittered exponential backoff before attempt `attempt + 1`: 25–50 ms, 50–100 ms … at most 1.6 s. */
-const backoffMs = (attempt: number) => Math.min(1600, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * TransactWriteItems: all of `items` or none. A collision with a concurrent transaction on the
  * same items (`TransactionConflict`) and throttling are retried with jittered backoff, within
@@ -57,22 +54,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<void> {
   if (items.length > MAX_TRANSACTION_ACTIONS) throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, got ${items.length}`);
-  const deadline = retryDeadline();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const verdict = verdictOf(error);
-      if (verdict === 'refused') throw error;
-      if (verdict === 'condition') throw new TransactionConditionFailed(failedConditions(error));
-      const delay = backoffMs(attempt);
-      if (attempt + 1 >= MAX_ATTEMPTS || Date.now() + delay > deadline) {
-        if (verdict === 'throttled') throw unavailable('Too many writes at once; try again shortly', error);
-        throw conflict('Someone else is changing the same items; try again', { retryable: true });
+  return retrying(
+    async () => {
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const verdict = verdictOf(error);
+        if (verdict === 'refused') throw error;
+        if (verdict === 'condition') throw new TransactionConditionFailed(failedConditions(error));
+        return again(error);
       }
-      await sleep(delay);
-    }
-  }
+    },
+    {
+      maxAttempts: MAX_ATTEMPTS,
+      deadline: retryDeadline(),
+      giveUp: (error) =>
+        verdictOf(error as TransactionCanceledException) === 'throttled'
+          ? unavailable('Too many writes at once; try again shortly', error)
+          : conflict('Someone else is changing the same items; try again', { retryable: true }),
+    },
+  );
 }

@@ -1,8 +1,7 @@
 import type { TrackRecord } from '../../domain/catalog';
 import type { CatalogRepository } from '../../domain/ports';
 import { toIndexedTrack, type IndexedTrack } from '../../domain/search';
-import { EmbeddedTrackSearch } from './embedded/track-search.embedded';
-import type { SnapshotPointer } from './embedded/snapshot-store.s3';
+import type { SearchIndexWriter } from './search-index-writer';
 import { createTrackSearch, type SearchBackendConfig, type SearchResources } from './track-search';
 
 /**
@@ -19,8 +18,8 @@ import { createTrackSearch, type SearchBackendConfig, type SearchResources } fro
 export interface IndexSync {
   indexTracks(records: readonly TrackRecord[]): Promise<void>;
   removeTracks(trackIds: readonly string[]): Promise<void>;
-  /** Makes the changes visible; resolves to the new snapshot (embedded) or undefined. */
-  publishSnapshot(): Promise<SnapshotPointer | undefined>;
+  /** Makes the changes visible; resolves to the new snapshot's version (embedded) or undefined. */
+  publishSnapshot(): Promise<{ version: string } | undefined>;
   /** Replaces the whole index with `records` (reindex); publish afterwards. */
   replaceAll(records: readonly TrackRecord[]): Promise<void>;
   /** False when nothing was ever published (embedded); CloudSearch always answers true. */
@@ -38,24 +37,21 @@ export interface IndexSyncOptions extends SearchResources {
 }
 
 export function createIndexSync(options: IndexSyncOptions): IndexSync {
-  const search = createTrackSearch(options.search, { ...options, embedded: { pollMs: 60_000, ...options.embedded } });
-  if (search instanceof EmbeddedTrackSearch) {
-    return {
-      indexTracks: (records) => search.upsert(records.map(toIndexedTrack)),
-      removeTracks: (ids) => search.remove(ids),
-      publishSnapshot: () => search.publish(),
-      replaceAll: (records) => search.replaceAll(records.map(toIndexedTrack)),
-      hasIndex: async () => (await search.refresh(), search.currentVersion !== undefined),
-      close: () => search.close(),
-    };
-  }
+  return indexSyncOver(createTrackSearch(options.search, { ...options, embedded: { pollMs: 60_000, ...options.embedded } }), options.catalog);
+}
+
+/** The sync over an adapter already built; `catalog` completes albums for an index that needs whole ones. */
+export function indexSyncOver(index: SearchIndexWriter, catalog?: CatalogRepository): IndexSync {
   return {
-    indexTracks: async (records) => search.upsert(await withWholeAlbums(records.map(toIndexedTrack), options.catalog)),
-    removeTracks: (ids) => search.remove(ids),
-    publishSnapshot: async () => undefined,
-    replaceAll: (records) => search.upsert(records.map(toIndexedTrack)),
-    hasIndex: async () => true,
-    close: () => {},
+    indexTracks: async (records) => {
+      const tracks = records.map(toIndexedTrack);
+      await index.upsert(index.upsertsWholeAlbums ? await withWholeAlbums(tracks, catalog) : tracks);
+    },
+    removeTracks: (ids) => index.remove(ids),
+    publishSnapshot: () => index.publish(),
+    replaceAll: (records) => index.replaceAll(records.map(toIndexedTrack)),
+    hasIndex: () => index.hasIndex(),
+    close: () => index.close(),
   };
 }
 

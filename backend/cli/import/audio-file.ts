@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { parseBuffer, parseFile, type IAudioMetadata } from 'music-metadata';
+import { CouldNotDetermineFileTypeError, parseBuffer, parseFile, UnsupportedFileTypeError, type IAudioMetadata } from 'music-metadata';
 import type { ByteSource } from '../../domain/ports';
 import type { FoundFile } from './walk';
 
@@ -22,9 +22,18 @@ export class UnreadableFileError extends Error {
   override name = 'UnreadableFileError';
 }
 
-/** The file was read but is no audio a parser understands: it is skipped. */
+/** The file looks like audio (by its content or its audio extension) but does not parse: it is skipped. */
 export class CorruptAudioError extends Error {
   override name = 'CorruptAudioError';
+}
+
+/**
+ * Neither the file's content nor its name is of an audio format music-metadata knows (a JSON
+ * file, a PDF): it is skipped quietly. A file named `.mp3` is parsed as MP3 whatever it holds,
+ * so a text renamed so ends up corrupt audio, not this.
+ */
+export class NotAudioError extends Error {
+  override name = 'NotAudioError';
 }
 
 /** Opens the resolved path without following a link, so a file swapped for a symlink after the walk is refused. */
@@ -46,6 +55,7 @@ async function probe(parse: () => Promise<IAudioMetadata>): Promise<IAudioMetada
     return await parse();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw unreadable(error);
+    if (error instanceof CouldNotDetermineFileTypeError || error instanceof UnsupportedFileTypeError) throw new NotAudioError((error as Error).message);
     throw new CorruptAudioError(`corrupt or truncated audio (${(error as Error).message})`);
   }
 }

@@ -29,8 +29,8 @@ describe('classifyFormat', () => {
     if (!verdict.playable) expect(verdict.reason).toMatch(reason);
   });
 
-  it('treats a file without a codec as not audio, whatever its extension', () => {
-    expect(classifyFormat({})).toEqual({ playable: false, reason: expect.stringMatching(/no audio stream/) });
+  it('treats a file parsed as audio but without a codec as corrupt audio', () => {
+    expect(classifyFormat({})).toEqual({ playable: false, reason: 'corrupt or truncated audio (no audio stream found)' });
   });
 
   it('treats a playable container without audio frames as truncated', () => {

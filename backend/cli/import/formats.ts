@@ -51,11 +51,12 @@ function byCodec({ container = '', codec = '' }: StreamFormat): FormatVerdict {
 }
 
 /**
- * Decides whether a parsed file can be imported. A file whose parser found no codec, or no
- * audio frames, is treated as not audio (or truncated), whatever its name says.
+ * Decides whether a parsed file can be imported. A file the parser took for audio (by its
+ * content or its audio extension) but found no codec or no audio frames in is corrupt or
+ * truncated audio, whatever its name says.
  */
 export function classifyFormat(format: StreamFormat): FormatVerdict {
-  if (!format.container || !format.codec) return unplayable('no audio stream found (not an audio file, or corrupt)');
+  if (!format.container || !format.codec) return unplayable('corrupt or truncated audio (no audio stream found)');
   const verdict = byCodec(format);
   if (verdict.playable && !(format.duration && format.duration > 0)) {
     return unplayable('no audio frames found (truncated or empty file)');

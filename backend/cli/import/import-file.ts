@@ -2,9 +2,9 @@ import type { TrackRecord } from '../../domain/catalog';
 import { trackIdFor } from '../../domain/ids';
 import type { LargeMediaStore } from '../../domain/ports';
 import type { AlbumCovers } from './album-covers';
-import { CorruptAudioError, loadAudio, openByteSource, UnreadableFileError, type LoadedAudio } from './audio-file';
+import { CorruptAudioError, loadAudio, NotAudioError, openByteSource, UnreadableFileError, type LoadedAudio } from './audio-file';
 import { classifyFormat } from './formats';
-import type { FileOutcome } from './summary';
+import { notAudio, type FileOutcome } from './summary';
 import { draftTrack, toTrackRecord } from './tags';
 import type { FoundFile } from './walk';
 import { audioKeyFor } from '../../adapters/s3/media-keys';
@@ -46,6 +46,7 @@ export async function importFile(file: FoundFile, ctx: FileImportContext): Promi
   try {
     loaded = await loadAudio(file);
   } catch (error) {
+    if (error instanceof NotAudioError) return { outcome: notAudio(path) };
     if (error instanceof CorruptAudioError) return { outcome: { kind: 'skipped', path, reason: error.message } };
     if (error instanceof UnreadableFileError) return { outcome: { kind: 'failed', path, reason: error.message } };
     throw error;

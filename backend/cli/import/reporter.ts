@@ -6,7 +6,10 @@ interface Output {
   write(text: string): unknown;
 }
 
-/** What a plain log line says per outcome; unchanged files only with `verbose`. */
+/** Skipped files worth a look (not those that are no audio at all) and failed ones: always printed. */
+const isProblem = (outcome: FileOutcome) => outcome.kind === 'failed' || (outcome.kind === 'skipped' && !outcome.quiet);
+
+/** What a plain log line says per outcome. */
 function line(outcome: FileOutcome, dryRun: boolean): string {
   const path = displayPath(outcome.path);
   switch (outcome.kind) {
@@ -23,7 +26,7 @@ function line(outcome: FileOutcome, dryRun: boolean): string {
 
 const PROGRESS_EVERY_MS = 10_000;
 
-/** One line per imported, skipped or failed file, and a progress line every 10 s: for logs and CI. */
+/** One line per imported file and per problem, and a progress line every 10 s: for logs and CI. */
 export function plainReporter(out: Output, options: { verbose: boolean; dryRun: boolean }): ImportReporter {
   let total = 0;
   let done = 0;
@@ -37,7 +40,7 @@ export function plainReporter(out: Output, options: { verbose: boolean; dryRun: 
     },
     file(outcome) {
       done += 1;
-      if (outcome.kind !== 'unchanged' || options.verbose) out.write(`${line(outcome, options.dryRun)}\n`);
+      if (isProblem(outcome) || outcome.kind === 'imported' || options.verbose) out.write(`${line(outcome, options.dryRun)}\n`);
       const now = Date.now();
       if (now - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = now;
@@ -52,7 +55,7 @@ export function plainReporter(out: Output, options: { verbose: boolean; dryRun: 
   };
 }
 
-/** A progress bar with counts, rate and ETA; skipped and failed files are printed above it. */
+/** A progress bar with counts, rate and ETA; problems are printed above it. */
 export function progressBarReporter(stream: NodeJS.WriteStream, options: { verbose: boolean; dryRun: boolean }): ImportReporter {
   const bars = new MultiBar(
     {
@@ -78,7 +81,7 @@ export function progressBarReporter(stream: NodeJS.WriteStream, options: { verbo
     },
     file(outcome, counts) {
       done += 1;
-      if (outcome.kind === 'skipped' || outcome.kind === 'failed' || options.verbose) bars.log(`${line(outcome, options.dryRun)}\n`);
+      if (isProblem(outcome) || options.verbose) bars.log(`${line(outcome, options.dryRun)}\n`);
       bar?.increment(1, payload(counts));
     },
     warn(message) {

@@ -19,6 +19,18 @@ describe('import summary', () => {
     expect(text).toContain('5 files in 1.0 s (5 files/s, 2.0 MB/s');
   });
 
+  it('counts files that are no audio at all without listing them', () => {
+    const summary = emptySummary(false);
+    record(summary, { kind: 'skipped', path: 'Album/notes.txt', reason: 'not an audio file', quiet: true });
+    record(summary, { kind: 'skipped', path: 'Album/catalog.json', reason: 'not an audio file', quiet: true });
+    record(summary, { kind: 'skipped', path: 'Album/01.mp3', reason: 'corrupt or truncated audio (no audio stream found)' });
+
+    expect(summary.counts.skipped).toBe(3);
+    const text = formatSummary(summary);
+    expect(text).toMatch(/skipped: {3}3\n\s+corrupt or truncated audio \(no audio stream found\) \(1\)\n\s+Album\/01\.mp3\n\s+not an audio file \(2\)\n\s+failed/);
+    expect(text).not.toContain('notes.txt');
+  });
+
   it('lists at most `detail` paths per reason', () => {
     const summary = emptySummary(false);
     for (let i = 0; i < 5; i++) record(summary, { kind: 'skipped', path: `f${i}`, reason: 'r' });

@@ -2,8 +2,15 @@
 export type FileOutcome =
   | { kind: 'imported'; path: string; trackId: string; bytes: number }
   | { kind: 'unchanged'; path: string; trackId: string }
-  | { kind: 'skipped'; path: string; reason: string }
+  | { kind: 'skipped'; path: string; reason: string; quiet?: true }
   | { kind: 'failed'; path: string; reason: string };
+
+/**
+ * A file that is no audio at all (a text, a playlist, a JSON file): music folders are full of
+ * them, so it is counted among the skipped files but not listed one by one. A file that looks
+ * like audio and does not parse is skipped loudly instead, as corrupt or truncated.
+ */
+export const notAudio = (path: string): FileOutcome => ({ kind: 'skipped', path, reason: 'not an audio file', quiet: true });
 
 export type OutcomeKind = FileOutcome['kind'];
 
@@ -19,7 +26,7 @@ export interface ImportSummary {
   counts: ImportCounts;
   /** Bytes read from the imported files (what MB/s is measured on). */
   bytes: number;
-  skipped: { path: string; reason: string }[];
+  skipped: { path: string; reason: string; quiet?: true }[];
   failed: { path: string; reason: string }[];
   /** Problems of the run as a whole, e.g. a search index batch that could not be written. */
   errors: string[];
@@ -48,7 +55,8 @@ export function emptySummary(dryRun: boolean): ImportSummary {
 export function record(summary: ImportSummary, outcome: FileOutcome): void {
   summary.counts[outcome.kind] += 1;
   if (outcome.kind === 'imported') summary.bytes += outcome.bytes;
-  if (outcome.kind === 'skipped' || outcome.kind === 'failed') summary[outcome.kind].push({ path: outcome.path, reason: outcome.reason });
+  if (outcome.kind === 'skipped') summary.skipped.push({ path: outcome.path, reason: outcome.reason, ...(outcome.quiet && { quiet: true }) });
+  if (outcome.kind === 'failed') summary.failed.push({ path: outcome.path, reason: outcome.reason });
 }
 
 /** 0 when everything that could be imported was; 1 when something failed; 130 when interrupted. */
@@ -65,12 +73,16 @@ export function displayPath(path: string): string {
   return /[\p{Cc}"]/u.test(path) ? JSON.stringify(path) : path;
 }
 
-function groupReasons(items: { path: string; reason: string }[], detail: number): string[] {
+/** Files grouped by reason, most first, each with up to `detail` paths; quiet reasons with their count only. */
+function groupReasons(items: { path: string; reason: string; quiet?: true }[], detail: number): string[] {
   const byReason = new Map<string, string[]>();
+  const quiet = new Set(items.filter((item) => item.quiet).map((item) => item.reason));
   for (const { path, reason } of items) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
   const lines: string[] = [];
-  for (const [reason, paths] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
+  const loudFirst = ([a, pathsA]: [string, string[]], [b, pathsB]: [string, string[]]) => Number(quiet.has(a)) - Number(quiet.has(b)) || pathsB.length - pathsA.length;
+  for (const [reason, paths] of [...byReason].sort(loudFirst)) {
     lines.push(`    ${reason} (${paths.length})`);
+    if (quiet.has(reason)) continue;
     for (const path of paths.slice(0, detail)) lines.push(`      ${displayPath(path)}`);
     if (paths.length > detail) lines.push(`      … and ${paths.length - detail} more`);
   }

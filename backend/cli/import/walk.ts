@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { isSidecarFile } from './formats';
-import type { FileOutcome } from './summary';
+import { notAudio, type FileOutcome } from './summary';
 
 /** A file found under the import root, checked to lie inside it. */
 export interface FoundFile {
@@ -75,7 +75,7 @@ export async function walkLibrary(root: string): Promise<LibraryListing> {
     }
     const file: FoundFile = { realPath: real, relPath: rel, folder, name, size };
     if (IMAGE.test(name)) listing.images.set(folder, [...(listing.images.get(folder) ?? []), file]);
-    else if (isSidecarFile(name)) skip(rel, `not audio (.${name.split('.').pop()!.toLowerCase()})`);
+    else if (isSidecarFile(name)) listing.dropped.push(notAudio(rel));
     else if (size === 0) skip(rel, 'empty file');
     else listing.files.push(file);
   };

@@ -1,9 +1,10 @@
 import { CloudSearchDomainClient, SearchCommand, SuggestCommand } from '@aws-sdk/client-cloudsearch-domain';
 import type { Artist } from '../../../domain/catalog';
-import type { IndexedAlbum, IndexedTrack, SearchQuery, SearchResults, Suggestion, TrackSearch } from '../../../domain/search';
+import type { IndexedAlbum, IndexedTrack, SearchQuery, SearchResults, Suggestion } from '../../../domain/search';
 import { emptyResults } from '../../../domain/search';
 import { parseSearchQuery, searchGuidance, searchedFields, withShortWordEdits, type SearchKind } from '../../../domain/search-ranking';
 import { foldName, nameMatch, queryTerms } from '../../../domain/search-text';
+import type { SearchIndexWriter } from '../search-index-writer';
 import { uploadDocuments } from './batch-upload';
 import { describeDomainEndpoints } from './domain-endpoints';
 import { catalogDocuments, documentId, parseDocumentId } from './documents';
@@ -44,7 +45,9 @@ interface DomainClients {
  * when that finds nothing; hits carry their record in the `doc` field, so nothing else is read
  * to answer, and the shared ranking orders them.
  */
-export class CloudSearchTrackSearch implements TrackSearch {
+export class CloudSearchTrackSearch implements SearchIndexWriter {
+  /** Album and artist documents carry counts, built from the tracks of each upload. */
+  readonly upsertsWholeAlbums = true;
   private readonly clients: () => Promise<DomainClients>;
 
   constructor(options: CloudSearchOptions) {
@@ -67,6 +70,24 @@ export class CloudSearchTrackSearch implements TrackSearch {
   async upsert(tracks: readonly IndexedTrack[]): Promise<void> {
     await uploadDocuments((await this.clients()).documents, catalogDocuments(tracks));
   }
+
+  /** Uploads every document again; documents of tracks gone since stay until removed. */
+  async replaceAll(tracks: readonly IndexedTrack[]): Promise<void> {
+    await this.upsert(tracks);
+  }
+
+  /** Nothing to do: CloudSearch indexes each upload itself, within seconds. */
+  async publish(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** A deployed domain always has an index, empty or not. */
+  async hasIndex(): Promise<boolean> {
+    return true;
+  }
+
+  /** Nothing runs in the background. */
+  close(): void {}
 
   /** Deletes the tracks' documents; albums and artists left empty are cleared by the next reindex. */
   async remove(trackIds: readonly string[]): Promise<void> {

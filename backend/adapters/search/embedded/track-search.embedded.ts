@@ -1,4 +1,6 @@
-import type { IndexedTrack, SearchQuery, SearchResults, Suggestion, TrackSearch } from '../../../domain/search';
+import type { IndexedTrack, SearchQuery, SearchResults, Suggestion } from '../../../domain/search';
+import { logger } from '../../../lambda-runtime/logger';
+import type { SearchIndexWriter } from '../search-index-writer';
 import { CatalogIndex } from './catalog-index';
 import type { S3SnapshotStore, SnapshotPointer } from './snapshot-store.s3';
 
@@ -25,7 +27,9 @@ type Change = { upsert: readonly IndexedTrack[] } | { remove: readonly string[] 
  * changes are replayed onto any newer snapshot loaded meanwhile, so a concurrent writer's
  * snapshot is extended rather than overwritten.
  */
-export class EmbeddedTrackSearch implements TrackSearch {
+export class EmbeddedTrackSearch implements SearchIndexWriter {
+  /** The snapshot holds the whole catalog: an upsert's albums and artists are completed from it. */
+  readonly upsertsWholeAlbums = false;
   private index = CatalogIndex.empty();
   private version: string | undefined;
   private pending: Change[] = [];
@@ -46,7 +50,7 @@ export class EmbeddedTrackSearch implements TrackSearch {
   ) {
     this.pollMs = options.pollMs ?? 2000;
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((entry) => entry.level !== 'info' && console.warn(JSON.stringify(entry)));
+    this.log = options.log ?? toLogger;
     this.signal = options.signal;
     this.signal?.addEventListener('abort', () => this.close(), { once: true });
   }
@@ -98,6 +102,12 @@ export class EmbeddedTrackSearch implements TrackSearch {
       this.log({ level: 'warn', msg: 'could not delete old search snapshots', error: String(error) }),
     );
     return pointer;
+  }
+
+  /** True once some writer has published a snapshot (checks the pointer now). */
+  async hasIndex(): Promise<boolean> {
+    await this.refresh();
+    return this.version !== undefined;
   }
 
   /** Stops the background poll (tests, shutdown). */
@@ -153,6 +163,12 @@ export class EmbeddedTrackSearch implements TrackSearch {
     applyTo(this.index, change);
     this.pending.push(change);
   }
+}
+
+/** The default log: warnings to the functions' logger; a snapshot load, routine at every cold start, at debug level only. */
+function toLogger({ level, msg, ...keys }: Record<string, unknown>): void {
+  if (level === 'info') logger.debug(String(msg), keys);
+  else logger.warn(String(msg), keys);
 }
 
 function applyTo(index: CatalogIndex, change: Change): void {

@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { LAMBDA_BUNDLING } from '../../infra/constructs/api-function';
 import { repoRoot } from '../../infra/paths';
-import type { DeployedFunction } from '../../test/deploy/lambda-functions';
-import { median } from './report';
+import type { DeployedFunction } from '../deploy/lambda-functions';
+import { median } from './statistics';
 
 const dynamoClients = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
