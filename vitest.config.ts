@@ -3,10 +3,21 @@ import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 /**
- * One `vitest run` covers every suite:
- * - unit:        specs beside the backend and infra code (`*.spec.ts`)
- * - extension:   specs beside the extension code, in a fake browser (WXT's fakeBrowser)
- * - integration: `test/integration`, against real DynamoDB Local, s3rver, SQLite and (with MYSQL_URL) MySQL
+ * One `vitest run` (`npm test`) covers every suite. `npm run test:unit` runs the first two, the
+ * ones to run while editing: they need no Java, no stack and no synthesis. It runs a file on every
+ * CPU (`--maxWorkers=100%`): Vitest's default keeps one CPU for itself, which on a 2-CPU machine
+ * means one file at a time.
+ * - unit:        specs beside the backend code and the API contract (`backend/**\/*.spec.ts`,
+ *                `shared/**\/*.spec.ts`), each file in a worker thread of its own
+ * - extension:   specs beside the extension code, in a fake browser (WXT's fakeBrowser); the vm
+ *                pool loads happy-dom once per worker, not once per file, and still gives each
+ *                file a fresh window and fresh modules (with `isolate: false` instead, module
+ *                state such as the shared API client would leak from one file into the next)
+ * - synth:       specs beside the CDK code (`infra/**\/*.spec.ts`): they synthesize stacks and
+ *                bundle the Lambdas and the auth server with esbuild, seconds per file
+ * - integration: `test/integration`, against real DynamoDB Local, s3rver, SQLite and (with
+ *                MYSQL_URL) MySQL; also the extension's specs against the local stack
+ *                (`extension/**\/*.local-stack.spec.ts`), hence WXT's plugin here too
  * - deploy:      `test/deploy`, the deploy rehearsal: the synthesized artifacts (auth server, Lambda
  *                bundles, IAM policies) run against MariaDB and the local stack
  * - e2e:         `test/e2e`, the built extension: its manifests, and the extension in headless
@@ -14,10 +25,10 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
  *
  * Integration, deploy and e2e share one in-memory DynamoDB Local per run (`sharedDynamoDb` in a
  * test; each file gets its own tables); suites that restart DynamoDB or check what survives a
- * restart start their own. Unit specs start one only where they need it, so a run of unit specs
- * alone does not wait for Java.
+ * restart start their own.
  */
 const sharedDynamoDb = 'test/support/dynamodb-global-setup.ts';
+const againstLocalStack = 'extension/**/*.local-stack.spec.ts';
 
 export default defineConfig({
   test: {
@@ -25,8 +36,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['backend/**/*.spec.ts', 'infra/**/*.spec.ts'],
+          include: ['backend/**/*.spec.ts', 'shared/**/*.spec.ts'],
           environment: 'node',
+          // Threads start faster than the default child processes, and isolate files as well.
+          pool: 'threads',
           testTimeout: 30_000,
         },
       },
@@ -35,14 +48,25 @@ export default defineConfig({
         test: {
           name: 'extension',
           include: ['extension/**/*.spec.ts'],
+          exclude: [againstLocalStack],
           environment: 'happy-dom',
           setupFiles: ['test/extension/setup.ts'],
+          pool: 'vmThreads',
         },
       },
       {
         test: {
+          name: 'synth',
+          include: ['infra/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [WxtVitest()],
+        test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', againstLocalStack],
           environment: 'node',
           globalSetup: [sharedDynamoDb],
           testTimeout: 60_000,
