@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import prettier from 'eslint-config-prettier/flat';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.output/', '.wxt/', '.data/', 'cdk.out/', 'coverage/', 'bench/results/'] },
@@ -25,4 +26,6 @@ export default tseslint.config(
     files: ['extension/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // Layout is Prettier's (`npm run format`); this turns off the lint rules that would argue with it.
+  prettier,
 );
