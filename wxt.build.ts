@@ -68,7 +68,10 @@ async function buildOnce(options: BuildExtensionOptions): Promise<string> {
 }
 
 function quietLogger(log: (line: string) => void = () => {}) {
-  const line = (level: string) => (...args: unknown[]) => log(`[wxt ${level}] ${args.map(String).join(' ')}`);
+  const line =
+    (level: string) =>
+    (...args: unknown[]) =>
+      log(`[wxt ${level}] ${args.map(String).join(' ')}`);
   const ignore = () => {};
   return {
     level: 3,

@@ -71,7 +71,7 @@ async function probe(api: ApiClient, scenario: LoadScenario, count: number): Pro
     }
     return;
   }
-  for (let sent = 0, cursor: string | undefined; sent < count; ) {
+  for (let sent = 0, cursor: string | undefined; sent < count;) {
     const query = new URLSearchParams({ limit: String(scenario.limit), ...(cursor ? { cursor } : {}) });
     const response = await api.get<{ cursor?: string }>(`${scenario.path}?${query}`);
     if (response.status !== 200) throw new Error(`GET ${scenario.path}: ${response.status}`);
@@ -116,7 +116,9 @@ async function runOnce(run: number): Promise<EndpointRun[]> {
         dynamoCallsUnderLoad: dynamo.total() / gateway.total(),
         ...(endpoint.scenario.kind === 'paging' ? { cyclesPerSecond: load.cycles / options.durationSeconds } : {}),
       });
-      console.error(`  run ${run}: ${endpoint.name}: ${round(load.requestsPerSecond)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, ${load.non2xx + load.errors} failed`);
+      console.error(
+        `  run ${run}: ${endpoint.name}: ${round(load.requestsPerSecond)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, ${load.non2xx + load.errors} failed`,
+      );
     }
     return results;
   } finally {
@@ -161,19 +163,41 @@ for (let run = 1; run <= options.runs; run++) runs.push(await runOnce(run));
 const loadAfter = loadNote();
 
 console.log(`\n${summarize(runs)}\n`);
-console.log(`Medians of ${options.runs} run(s) (min–max in brackets); ${options.connections} connections, ${options.durationSeconds} s per endpoint;`);
-console.log(`${options.entryCount}-entry playlists, pages of ${options.pageSize}. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`);
+console.log(
+  `Medians of ${options.runs} run(s) (min–max in brackets); ${options.connections} connections, ${options.durationSeconds} s per endpoint;`,
+);
+console.log(
+  `${options.entryCount}-entry playlists, pages of ${options.pageSize}. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`,
+);
 console.log(`Saved to ${await saveResults('api', { options, load: { before: loadBefore, after: loadAfter }, runs })}`);
 const figures: Figure[] = runs[0]!.flatMap(({ name }) => {
   const pick = (f: (r: EndpointRun) => number) => runs.map((results) => f(results.find((r) => r.name === name)!));
   const at = `${name}, ${options.connections} connections`;
   return [
-    figure(`API p50 — ${at}`, pick((r) => r.p50), 'ms'),
-    figure(`API p99 — ${at}`, pick((r) => r.p99), 'ms', { op: '<', value: 1000 }),
-    figure(`API req/s — ${at}`, pick((r) => r.requestsPerSecond), 'req/s'),
+    figure(
+      `API p50 — ${at}`,
+      pick((r) => r.p50),
+      'ms',
+    ),
+    figure(
+      `API p99 — ${at}`,
+      pick((r) => r.p99),
+      'ms',
+      { op: '<', value: 1000 },
+    ),
+    figure(
+      `API req/s — ${at}`,
+      pick((r) => r.requestsPerSecond),
+      'req/s',
+    ),
   ];
 });
-figures.push(figure('API failed requests (non-2xx + errors), all endpoints', [runs.flat().reduce((sum, r) => sum + r.failures, 0)], 'requests', { op: '<=', value: 0 }));
+figures.push(
+  figure('API failed requests (non-2xx + errors), all endpoints', [runs.flat().reduce((sum, r) => sum + r.failures, 0)], 'requests', {
+    op: '<=',
+    value: 0,
+  }),
+);
 await emitFigures('api', figures);
 if (runs.flat().some((r) => r.failures > 0)) {
   console.error('Some requests failed (non-2xx or connection errors): the figures above do not count.');

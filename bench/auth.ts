@@ -104,7 +104,11 @@ async function fillLimiter(databaseUrl: string, count: number) {
   try {
     await db.transaction().execute(async (trx) => {
       for (let start = 0; start < count; start += 500) {
-        const rows = Array.from({ length: Math.min(500, count - start) }, (_, i) => ({ key: `loginPerAddress:${address(start + i)}`, points: 1, expire }));
+        const rows = Array.from({ length: Math.min(500, count - start) }, (_, i) => ({
+          key: `loginPerAddress:${address(start + i)}`,
+          points: 1,
+          expire,
+        }));
         await trx.insertInto('rate_limits').values(rows).execute();
       }
     });
@@ -210,14 +214,44 @@ console.log(
     ],
   )}\n`,
 );
-console.log(`${options.runs} run(s) of ${options.logins} logins each way. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`);
+console.log(
+  `${options.runs} run(s) of ${options.logins} logins each way. Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`,
+);
 console.log(`Saved to ${await saveResults('auth', { options, load: { before: loadBefore, after: loadAfter }, runs })}`);
 await emitFigures('auth', [
-  figure('login p95, one at a time', all((r) => r.sequentialP95), 'ms', { op: '<=', value: 150 }),
-  figure('one scrypt N=2^17 hash (before argon2id)', all((r) => r.scryptMs), 'ms'),
-  figure(`login p95, ${options.concurrency} concurrent`, all((r) => r.concurrentP95), 'ms'),
+  figure(
+    'login p95, one at a time',
+    all((r) => r.sequentialP95),
+    'ms',
+    { op: '<=', value: 150 },
+  ),
+  figure(
+    'one scrypt N=2^17 hash (before argon2id)',
+    all((r) => r.scryptMs),
+    'ms',
+  ),
+  figure(
+    `login p95, ${options.concurrency} concurrent`,
+    all((r) => r.concurrentP95),
+    'ms',
+  ),
   // The request's cost must not grow with the clients the limiter has seen (it scanned them all before).
-  figure(`rate-limited request, ${addresses} addresses ÷ empty store`, all((r) => r.limiterFullMs / r.limiterEmptyMs), '×', { op: '<=', value: 1.5 }),
-  figure('token verifications/s, one at a time', all((r) => r.verificationsPerSecond), '/s', { op: '>=', value: 5000 }),
-  figure(`token verifications/s, ${options.verifyInFlight} in flight`, all((r) => r.concurrentVerificationsPerSecond), '/s', { op: '>=', value: 5000 }),
+  figure(
+    `rate-limited request, ${addresses} addresses ÷ empty store`,
+    all((r) => r.limiterFullMs / r.limiterEmptyMs),
+    '×',
+    { op: '<=', value: 1.5 },
+  ),
+  figure(
+    'token verifications/s, one at a time',
+    all((r) => r.verificationsPerSecond),
+    '/s',
+    { op: '>=', value: 5000 },
+  ),
+  figure(
+    `token verifications/s, ${options.verifyInFlight} in flight`,
+    all((r) => r.concurrentVerificationsPerSecond),
+    '/s',
+    { op: '>=', value: 5000 },
+  ),
 ]);

@@ -26,12 +26,24 @@ import { join, resolve } from 'node:path';
 import { CloudAssemblyReader, synthesizeCloudAssembly } from '../test/deploy/cloud-assembly';
 import { deployedFunctions, lambdaEnvironment } from '../test/deploy/lambda-functions';
 import { TemplateResolver } from '../test/deploy/template-resolver';
-import { bundleLikeLambda, emptyModule, fileSize, measureStarts, resolvableScratch, sdkFloorSource, writeUsageReporter, type StartCost } from '../test/support/lambda-cold-start';
+import {
+  bundleLikeLambda,
+  emptyModule,
+  fileSize,
+  measureStarts,
+  resolvableScratch,
+  sdkFloorSource,
+  writeUsageReporter,
+  type StartCost,
+} from '../test/support/lambda-cold-start';
 import { numberOption } from './lib/options';
 import { emitFigures, figure, loadNote, machineNote, markdownTable, round, saveResults, type Figure } from './lib/report';
 
 const runs = numberOption('runs', 11);
-const assemblyFlag = process.argv.slice(2).find((arg) => arg.startsWith('--assembly='))?.slice('--assembly='.length);
+const assemblyFlag = process.argv
+  .slice(2)
+  .find((arg) => arg.startsWith('--assembly='))
+  ?.slice('--assembly='.length);
 
 /** Per-run differences, so a figure's spread is that of the pairs measured side by side. */
 const minus = (a: StartCost[], b: StartCost[]) => a.map((cost, i) => cost.cpuMs - b[i]!.cpuMs);
@@ -80,12 +92,27 @@ try {
       figure(`${fn.name}: import beyond a bare Node start (CPU)`, minus(bundleT.runs, bareT.runs), 'ms', { op: '<=', value: 220 }),
       figure(`${fn.name}: overhead over its SDK clients alone (CPU)`, minus(bundleT.runs, floorT.runs), 'ms', { op: '<=', value: 50 }),
     );
-    results[fn.name] = { ...t, bundleBytes: await fileSize(bundle), floorBytes: await fileSize(floor), nodeOptions: env.NODE_OPTIONS ?? null };
+    results[fn.name] = {
+      ...t,
+      bundleBytes: await fileSize(bundle),
+      floorBytes: await fileSize(floor),
+      nodeOptions: env.NODE_OPTIONS ?? null,
+    };
   }
 
   console.log(
     `\nCPU time per start, median (wall time in brackets):\n\n${markdownTable(
-      ['function', 'bare node', 'floor: SDK clients', 'floor, runtime SDK', 'bundle', 'bundle − bare', 'overhead: bundle − floor', 'bundle / floor size', 'NODE_OPTIONS'],
+      [
+        'function',
+        'bare node',
+        'floor: SDK clients',
+        'floor, runtime SDK',
+        'bundle',
+        'bundle − bare',
+        'overhead: bundle − floor',
+        'bundle / floor size',
+        'NODE_OPTIONS',
+      ],
       rows,
     )}`,
   );

@@ -39,8 +39,19 @@ function library(): Record<string, Uint8Array> {
     const album = Math.floor(i / perAlbum);
     const artist = `Artist ${album % 37}`;
     const cover = { mime: 'image/png', data: pngImage([album % 256, (album * 7) % 256, 90]) };
-    const tags = { title: `Track ${i} — çà`, artists: [artist], album: `Album ${album}`, track: (i % perAlbum) + 1, year: 1990 + (album % 30), genre: 'Bench', cover };
-    files[`${artist}/Album ${album}/${String((i % perAlbum) + 1).padStart(2, '0')} Track ${i}.mp3`] = mp3File(tags, { seed: i, frames: 40 });
+    const tags = {
+      title: `Track ${i} — çà`,
+      artists: [artist],
+      album: `Album ${album}`,
+      track: (i % perAlbum) + 1,
+      year: 1990 + (album % 30),
+      genre: 'Bench',
+      cover,
+    };
+    files[`${artist}/Album ${album}/${String((i % perAlbum) + 1).padStart(2, '0')} Track ${i}.mp3`] = mp3File(tags, {
+      seed: i,
+      frames: 40,
+    });
   }
   return files;
 }
@@ -50,7 +61,9 @@ try {
   const files = library();
   const root = await writeLibrary(join(dir, 'library'), files);
   const megabytes = Object.values(files).reduce((sum, file) => sum + file.byteLength, 0) / 1e6;
-  console.log(`${tracks} files, ${megabytes.toFixed(1)} MB, concurrency ${concurrency}, stack ${inProcess ? 'in this process' : 'in its own process'}; ${machineNote()}; ${loadNote()}`);
+  console.log(
+    `${tracks} files, ${megabytes.toFixed(1)} MB, concurrency ${concurrency}, stack ${inProcess ? 'in this process' : 'in its own process'}; ${machineNote()}; ${loadNote()}`,
+  );
 
   const fresh: { tracksPerSecond: number; mbPerSecond: number }[] = [];
   const again: number[] = [];
@@ -58,13 +71,16 @@ try {
     const target = await freshTarget(join(dir, `target-${run}`));
     try {
       const first = await runImport(target.deps, { root, dryRun: false, concurrency });
-      if (first.counts.imported !== tracks || first.errors.length) throw new Error(`run ${run}: ${JSON.stringify(first.counts)} ${first.errors.join('; ')}`);
+      if (first.counts.imported !== tracks || first.errors.length)
+        throw new Error(`run ${run}: ${JSON.stringify(first.counts)} ${first.errors.join('; ')}`);
       const seconds = first.elapsedMs / 1000;
       fresh.push({ tracksPerSecond: tracks / seconds, mbPerSecond: first.bytes / 1e6 / seconds });
       const second = await runImport(target.deps, { root, dryRun: false, concurrency });
       if (second.counts.unchanged !== tracks) throw new Error(`run ${run}: re-import changed ${JSON.stringify(second.counts)}`);
       again.push(tracks / (second.elapsedMs / 1000));
-      console.log(`run ${run}: ${fresh.at(-1)!.tracksPerSecond.toFixed(0)} tracks/s, ${fresh.at(-1)!.mbPerSecond.toFixed(2)} MB/s; re-import ${again.at(-1)!.toFixed(0)} files/s`);
+      console.log(
+        `run ${run}: ${fresh.at(-1)!.tracksPerSecond.toFixed(0)} tracks/s, ${fresh.at(-1)!.mbPerSecond.toFixed(2)} MB/s; re-import ${again.at(-1)!.toFixed(0)} files/s`,
+      );
     } finally {
       await target.stop();
     }

@@ -30,7 +30,6 @@ const options = {
   accounts: Math.min(listeners, numberOption('accounts', Math.ceil(listeners / 20))),
 };
 
-
 function runListeners(job: ListenersJob): Promise<ListenersResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./lib/listeners-worker.ts', import.meta.url), { workerData: job });
@@ -41,7 +40,9 @@ function runListeners(job: ListenersJob): Promise<ListenersResult> {
   });
 }
 
-console.error(`Load test: ${options.listeners} listeners for ${options.durationSeconds} s (ramp-up ${options.rampSeconds} s, ~${options.thinkMs} ms think time), ${options.accounts} accounts`);
+console.error(
+  `Load test: ${options.listeners} listeners for ${options.durationSeconds} s (ramp-up ${options.rampSeconds} s, ~${options.thinkMs} ms think time), ${options.accounts} accounts`,
+);
 const loadBefore = loadNote();
 const fresh = await startFreshStack('load');
 let result: ListenersResult;
@@ -58,7 +59,9 @@ try {
   const probe = await api.get('/search?q=a');
   searchAvailable = probe.status === 200;
   if (!searchAvailable) {
-    console.error(`\n⚠⚠ GET /search answered ${probe.status}: listeners will NOT search as they type (that part of the mix is skipped) ⚠⚠\n`);
+    console.error(
+      `\n⚠⚠ GET /search answered ${probe.status}: listeners will NOT search as they type (that part of the mix is skipped) ⚠⚠\n`,
+    );
   }
   const tracks = expectStatus(await api.get<{ items: { title: string }[] }>('/tracks?limit=100'), 200, 'list tracks');
   const searchWords = searchAvailable ? [...new Set(tracks.items.flatMap((t) => t.title.split(/\s+/)).filter((w) => w.length >= 3))] : [];
@@ -80,7 +83,10 @@ try {
 }
 const loadAfter = loadNote();
 
-const serverErrors = (s: Record<string, number>) => Object.entries(s).filter(([k]) => Number(k) >= 500).reduce((n, [, v]) => n + v, 0);
+const serverErrors = (s: Record<string, number>) =>
+  Object.entries(s)
+    .filter(([k]) => Number(k) >= 500)
+    .reduce((n, [, v]) => n + v, 0);
 const rows = result.actions
   .sort((a, b) => a.action.localeCompare(b.action))
   .map((a) => [
@@ -88,19 +94,34 @@ const rows = result.actions
     String(a.latencies.length),
     round(percentile(a.latencies, 50)),
     round(percentile(a.latencies, 99)),
-    Object.entries(a.statuses).map(([k, v]) => `${k === '0' ? 'conn. error' : k}: ${v}`).join(', '),
+    Object.entries(a.statuses)
+      .map(([k, v]) => `${k === '0' ? 'conn. error' : k}: ${v}`)
+      .join(', '),
   ]);
 const all = result.actions.flatMap((a) => a.latencies);
 const total5xx = result.actions.reduce((sum, a) => sum + serverErrors(a.statuses), 0);
 const connectionErrors = result.actions.reduce((sum, a) => sum + (a.statuses['0'] ?? 0), 0);
-rows.push(['all', String(all.length), round(percentile(all, 50)), round(percentile(all, 99)), `5xx: ${total5xx}, connection errors: ${connectionErrors}`]);
+rows.push([
+  'all',
+  String(all.length),
+  round(percentile(all, 50)),
+  round(percentile(all, 99)),
+  `5xx: ${total5xx}, connection errors: ${connectionErrors}`,
+]);
 
 console.log(`\n${markdownTable(['action', 'requests', 'p50 ms', 'p99 ms', 'statuses'], rows)}\n`);
-console.log(`${options.listeners} listeners, ${round(result.seconds)} s, ${round(all.length / result.seconds)} req/s overall; search ${searchAvailable ? 'included' : 'SKIPPED (no /search)'}.`);
-console.log(`Verified ${result.playlists} playlists (${result.entries} entries) against the listeners' acknowledged writes: ${result.mismatches.length} mismatches; ${result.uncertain} playlists left out after a connection error.`);
-for (const m of result.mismatches.slice(0, 10)) console.log(`  ✗ ${m.playlistId}: expected ${m.expected}, read ${m.actual}, entryCount ${m.entryCount} (${m.detail})`);
+console.log(
+  `${options.listeners} listeners, ${round(result.seconds)} s, ${round(all.length / result.seconds)} req/s overall; search ${searchAvailable ? 'included' : 'SKIPPED (no /search)'}.`,
+);
+console.log(
+  `Verified ${result.playlists} playlists (${result.entries} entries) against the listeners' acknowledged writes: ${result.mismatches.length} mismatches; ${result.uncertain} playlists left out after a connection error.`,
+);
+for (const m of result.mismatches.slice(0, 10))
+  console.log(`  ✗ ${m.playlistId}: expected ${m.expected}, read ${m.actual}, entryCount ${m.entryCount} (${m.detail})`);
 console.log(`Machine: ${machineNote()}; ${loadBefore} before, ${loadAfter} after.`);
-console.log(`Saved to ${await saveResults('load', { options, searchAvailable, load: { before: loadBefore, after: loadAfter }, ...result, actions: result.actions.map((a) => ({ action: a.action, requests: a.latencies.length, p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99), statuses: a.statuses })) })}`);
+console.log(
+  `Saved to ${await saveResults('load', { options, searchAvailable, load: { before: loadBefore, after: loadAfter }, ...result, actions: result.actions.map((a) => ({ action: a.action, requests: a.latencies.length, p50: percentile(a.latencies, 50), p99: percentile(a.latencies, 99), statuses: a.statuses })) })}`,
+);
 await emitFigures('load', [
   figure(`load p50, ${options.listeners} listeners`, [percentile(all, 50)], 'ms'),
   figure(`load p99, ${options.listeners} listeners`, [percentile(all, 99)], 'ms', { op: '<', value: 1000 }),

@@ -106,7 +106,10 @@ const WORKER_PROBE = `(() => {
 class TargetSession {
   private nextId = 1;
   private pending = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
-  private constructor(private cdp: CDPSession, private sessionId: string) {
+  private constructor(
+    private cdp: CDPSession,
+    private sessionId: string,
+  ) {
     cdp.on('Target.receivedMessageFromTarget', (event) => {
       if (event.sessionId !== this.sessionId) return;
       const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: unknown };
@@ -136,7 +139,10 @@ class TargetSession {
 
   async evaluate<T>(expression: string, timeoutMs?: number): Promise<T> {
     const { result, exceptionDetails } = await this.send<{ result: { value: T }; exceptionDetails?: unknown }>(
-      'Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, timeoutMs);
+      'Runtime.evaluate',
+      { expression, awaitPromise: true, returnByValue: true },
+      timeoutMs,
+    );
     if (exceptionDetails) throw new Error(`evaluate: ${JSON.stringify(exceptionDetails)}`);
     return result.value;
   }
@@ -146,8 +152,16 @@ class TargetSession {
   }
 }
 
-interface Heard { at: number; playing?: number; messages: { type: string; at: number }[]; currentTime: number }
-interface Hop { type: string; at: number }
+interface Heard {
+  at: number;
+  playing?: number;
+  messages: { type: string; at: number }[];
+  currentTime: number;
+}
+interface Hop {
+  type: string;
+  at: number;
+}
 
 function summary(name: string, values: number[], unit: string): string {
   if (values.length === 0) return `${name.padEnd(34)} no values`;
@@ -166,7 +180,11 @@ async function main(): Promise<void> {
     const rows = popup.getByTestId('home-track');
     const count = Math.min(await rows.count(), 30);
     await popup.evaluate(() => {
-      document.addEventListener('click', () => ((window as unknown as { clickAt: number }).clickAt = performance.timeOrigin + performance.now()), true);
+      document.addEventListener(
+        'click',
+        () => ((window as unknown as { clickAt: number }).clickAt = performance.timeOrigin + performance.now()),
+        true,
+      );
     });
     const clickAt = () => popup.evaluate(() => (window as unknown as { clickAt: number }).clickAt);
     const cdp = await h.context.newCDPSession(await h.probe());
@@ -236,7 +254,8 @@ async function main(): Promise<void> {
       const played = sound.messages.findLast((m) => m.type.startsWith('play()'));
       const playEvent = sound.messages.findLast((m) => m.type === '`play` event');
       traces.push({
-        run, kind,
+        run,
+        kind,
         hops: {
           ...(command && { [`worker got ${command.type}`]: command.at - clicked }),
           ...(requested && { 'worker asked the API for the stream URL': requested.at - clicked }),
@@ -315,7 +334,8 @@ async function waitForPreload(h: PlayerHarness): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const state = await h.state();
     const nextId = state.queue[state.index + 1]?.id;
-    const cached = nextId && (await h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, nextId));
+    const cached =
+      nextId && (await h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, nextId));
     if (state.status === 'playing' && cached) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

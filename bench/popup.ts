@@ -125,15 +125,28 @@ async function traceOneOpen(url: string): Promise<{ file: string; totals: [strin
   const mounted = events.find((e) => e.name === 'popup:mounted');
   const totals = new Map<string, number>();
   if (mounted) {
-    const thread = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === mounted.pid && e.args?.name === 'CrRendererMain');
+    const thread = events.find(
+      (e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === mounted.pid && e.args?.name === 'CrRendererMain',
+    );
     const onMain = events.filter((e) => e.pid === mounted.pid && (!thread || e.tid === thread.tid) && e.ph === 'X');
     const paint = onMain.find((e) => e.ts > mounted.ts && (e.name === 'Paint' || e.name === 'PrePaint'));
     const end = (paint?.ts ?? mounted.ts) + (paint?.dur ?? 0);
     const start = Math.min(...onMain.map((e) => e.ts));
     const kinds: Record<string, string> = {
-      ParseHTML: 'parse HTML', 'v8.compileModule': 'compile script', 'v8.compile': 'compile script', CompileScript: 'compile script',
-      EvaluateScript: 'run script', 'v8.evaluateModule': 'run script', FunctionCall: 'run script (callbacks)', RunMicrotasks: 'run script (microtasks)',
-      UpdateLayoutTree: 'style recalc', ParseAuthorStyleSheet: 'parse CSS', Layout: 'layout', PrePaint: 'pre-paint', Paint: 'paint', Layerize: 'layerize',
+      ParseHTML: 'parse HTML',
+      'v8.compileModule': 'compile script',
+      'v8.compile': 'compile script',
+      CompileScript: 'compile script',
+      EvaluateScript: 'run script',
+      'v8.evaluateModule': 'run script',
+      FunctionCall: 'run script (callbacks)',
+      RunMicrotasks: 'run script (microtasks)',
+      UpdateLayoutTree: 'style recalc',
+      ParseAuthorStyleSheet: 'parse CSS',
+      Layout: 'layout',
+      PrePaint: 'pre-paint',
+      Paint: 'paint',
+      Layerize: 'layerize',
     };
     for (const e of onMain) {
       const kind = kinds[e.name];
@@ -147,7 +160,11 @@ async function traceOneOpen(url: string): Promise<{ file: string; totals: [strin
 }
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'alktunes-bench-'));
-const stack = await startLocalStack({ dataDir: path.join(dataDir, 'stack'), ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 }, buildExtension: true });
+const stack = await startLocalStack({
+  dataDir: path.join(dataDir, 'stack'),
+  ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
+  buildExtension: true,
+});
 // The build, plus one static page that is not part of the product: the floor, i.e. what this
 // Chromium takes to show one line of text from this extension, with no script and no styles.
 const extensionDir = path.join(dataDir, 'extension');
@@ -158,8 +175,15 @@ const context = await chromium.launchPersistentContext(path.join(dataDir, 'profi
   headless: false,
   ignoreDefaultArgs: ['--disable-extensions'],
   viewport: { width: 380, height: 560 },
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
+  ],
 });
 try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -204,7 +228,9 @@ try {
   const js = await popupJsGzip(extensionDir);
   const col = (key: keyof Sample) => samples.map((s) => s[key]);
   const line = (label: string, xs: number[], extra = '') =>
-    console.log(`${label.padEnd(44)} ${median(xs).toFixed(1).padStart(6)} ms  (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})${extra}`);
+    console.log(
+      `${label.padEnd(44)} ${median(xs).toFixed(1).padStart(6)} ms  (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})${extra}`,
+    );
   console.log(`popup opens measured: ${opens}; ${loadNote()} before, ${loadavg()[0]!.toFixed(2)} now`);
   console.log('definition: ms from navigation start of popup.html (performance.timeOrigin of a fresh tab navigated to it)');
   console.log('  to the paint that first shows a cached home row (Element Timing renderTime of its title text).');
@@ -220,7 +246,9 @@ try {
   line('first contentful paint', col('fcp'));
   line('cached home rows painted', col('painted'), '  target < 100 ms');
   line('floor: a static one-line page of the extension', floor);
-  console.log(`popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 80 KB`);
+  console.log(
+    `popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 80 KB`,
+  );
   if (trace) {
     console.log(`CDP trace of one more open, popup renderer main thread up to the rows' paint (${trace.file}):`);
     for (const [name, ms] of trace.totals) console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(6)} ms`);

@@ -27,7 +27,11 @@ interface BenchSpec {
 
 const benches: BenchSpec[] = [
   { name: 'api', script: 'api.ts', quick: { env: { BENCH_RUNS: '1', BENCH_DURATION: '2', BENCH_ENTRIES: '100' } } },
-  { name: 'auth', script: 'auth.ts', quick: { env: { BENCH_RUNS: '1', BENCH_LOGINS: '4', BENCH_CONCURRENCY: '2', BENCH_VERIFY_SECONDS: '1' } } },
+  {
+    name: 'auth',
+    script: 'auth.ts',
+    quick: { env: { BENCH_RUNS: '1', BENCH_LOGINS: '4', BENCH_CONCURRENCY: '2', BENCH_VERIFY_SECONDS: '1' } },
+  },
   { name: 'import', script: 'import.ts', quick: { env: { BENCH_TRACKS: '200', BENCH_RUNS: '1' } } },
   { name: 'search', script: 'search.ts', quick: { env: { BENCH_TRACKS: '20000', BENCH_RUNS: '1', BENCH_PER_CLASS: '30' } } },
   { name: 'player', script: 'player.ts', quick: { args: ['3'] } },
@@ -36,7 +40,11 @@ const benches: BenchSpec[] = [
 ];
 
 const argv = process.argv.slice(2);
-const flag = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
+const flag = (name: string) =>
+  argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
 const quick = argv.includes('--quick');
 const strict = argv.includes('--strict');
 const only = flag('only');

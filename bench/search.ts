@@ -85,7 +85,11 @@ async function measure(queries: readonly ClassQuery[], search: (q: ClassQuery) =
 /** p50 and p95 of the queries `pick` selects: the median over runs of each run's percentile. */
 function latency(runs: number[][], pick: (i: number) => boolean) {
   const perRun = runs.map((samples) => samples.filter((_, i) => pick(i)));
-  return { p50: median(perRun.map((s) => percentile(s, 50))), p95: median(perRun.map((s) => percentile(s, 95))), p95s: perRun.map((s) => percentile(s, 95)) };
+  return {
+    p50: median(perRun.map((s) => percentile(s, 50))),
+    p95: median(perRun.map((s) => percentile(s, 95))),
+    p95s: perRun.map((s) => percentile(s, 95)),
+  };
 }
 
 async function benchSize(tracks: number, gateway: Awaited<ReturnType<typeof gatewayClient>>, figures: Figure[]) {
@@ -108,7 +112,9 @@ async function benchSize(tracks: number, gateway: Awaited<ReturnType<typeof gate
   let index: CatalogIndex | undefined = CatalogIndex.empty();
   index.upsert(indexed);
   index.search({ text: queries[0]!.text, field: 'all', limit: LIMIT, offset: 0 });
-  console.log(`index build (upsert + first answer): ${ms(median(builds))} (${builds.map((b) => round(b)).join(', ')} ms); ~${mb(settledHeap() - before)} of heap beside the records`);
+  console.log(
+    `index build (upsert + first answer): ${ms(median(builds))} (${builds.map((b) => round(b)).join(', ')} ms); ~${mb(settledHeap() - before)} of heap beside the records`,
+  );
   figures.push(figure(`search index build (upsert + first answer), ${label}`, builds, 'ms'));
 
   const inProcess = await measure(queries, (q) => index!.search({ text: q.text, field: 'all', limit: LIMIT, offset: 0 }));
@@ -127,12 +133,16 @@ async function benchSize(tracks: number, gateway: Awaited<ReturnType<typeof gate
   // The running service polls the pointer: once it finds an item only this catalog has (and the
   // index found), it has loaded the new snapshot.
   const probe = queries.find((q, i) => q.class === 'exact' && inProcess.ranks[i] !== undefined && !served.has(q.id));
-  if (!probe) throw new Error(`no exact query of the ${label} catalog was found in-process, so none can show that the search service loaded its snapshot`);
+  if (!probe)
+    throw new Error(
+      `no exact query of the ${label} catalog was found in-process, so none can show that the search service loaded its snapshot`,
+    );
   const [pointer, publishMs] = await timed(() => store.publish(snapshot!));
   const published = performance.now();
   snapshot = undefined; // from here on only the search service and each load hold an index
   while (rankOf(probe, await viaGateway(probe)) === undefined) {
-    if (performance.now() - published > 60_000) throw new Error(`the search service did not serve "${probe.text}" within 60 s of publishing the ${label} snapshot`);
+    if (performance.now() - published > 60_000)
+      throw new Error(`the search service did not serve "${probe.text}" within 60 s of publishing the ${label} snapshot`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   console.log(`the running service served the new snapshot within ${ms(performance.now() - published)} of publish`);
@@ -147,10 +157,21 @@ async function benchSize(tracks: number, gateway: Awaited<ReturnType<typeof gate
     loads.push(took);
   }
   const load = median(loads);
-  console.log(`snapshot: ${mb(pointer.bytes)} gzipped (${pointer.bytes.toLocaleString('en')} bytes), serialize + gzip + put ${ms(publishMs)}`);
-  console.log(`snapshot load (get + gunzip + parse + first answer): ${ms(load)} (${loads.map((l) => round(l)).join(', ')} ms)${targeted ? `; target ≤ ${LOAD_TARGET_MS} ms ${mark(load <= LOAD_TARGET_MS)}` : ''}`);
+  console.log(
+    `snapshot: ${mb(pointer.bytes)} gzipped (${pointer.bytes.toLocaleString('en')} bytes), serialize + gzip + put ${ms(publishMs)}`,
+  );
+  console.log(
+    `snapshot load (get + gunzip + parse + first answer): ${ms(load)} (${loads.map((l) => round(l)).join(', ')} ms)${targeted ? `; target ≤ ${LOAD_TARGET_MS} ms ${mark(load <= LOAD_TARGET_MS)}` : ''}`,
+  );
   figures.push(figure(`search snapshot size (gzipped), ${label}`, [pointer.bytes / 1024 / 1024], 'MB'));
-  figures.push(figure(`search snapshot load (get+gunzip+parse+first answer), ${label}`, loads, 'ms', targeted ? { op: '<=', value: LOAD_TARGET_MS } : undefined));
+  figures.push(
+    figure(
+      `search snapshot load (get+gunzip+parse+first answer), ${label}`,
+      loads,
+      'ms',
+      targeted ? { op: '<=', value: LOAD_TARGET_MS } : undefined,
+    ),
+  );
   settledHeap();
   const remote = await measure(queries, viaGateway);
   const differ = remote.ranks.filter((rank, i) => rank !== inProcess.ranks[i]).length;
@@ -161,7 +182,11 @@ async function benchSize(tracks: number, gateway: Awaited<ReturnType<typeof gate
 /** One local stack for every size: its snapshot store, and searches through its gateway as the demo user. */
 async function gatewayClient(stack: LocalStack) {
   const s3 = createS3Client({ region: stack.region, endpoint: stack.s3 });
-  const login = await fetch(`${stack.auth}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stack.demo) });
+  const login = await fetch(`${stack.auth}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(stack.demo),
+  });
   const { accessToken } = (await login.json()) as { accessToken: string };
   const headers = { authorization: `Bearer ${accessToken}` };
   const viaGateway = async (q: ClassQuery): Promise<Hits> => {
@@ -212,10 +237,16 @@ function report(
   };
   for (const cls of queryClasses) row(cls, (i) => queries[i]!.class === cls, cls);
   const all = row('all classes', () => true);
-  console.log(`\nRelevance and latency per query class, ${label} (field=all, limit ${LIMIT}; latency ${RUNS === 1 ? 'of one run' : `medians of ${RUNS} runs`}):\n`);
-  console.log(markdownTable(['class', 'queries', 'top-1', 'top-3', 'top-10', 'p50 in-process', 'p95 in-process', 'p50 gateway', 'p95 gateway'], rows));
+  console.log(
+    `\nRelevance and latency per query class, ${label} (field=all, limit ${LIMIT}; latency ${RUNS === 1 ? 'of one run' : `medians of ${RUNS} runs`}):\n`,
+  );
+  console.log(
+    markdownTable(['class', 'queries', 'top-1', 'top-3', 'top-10', 'p50 in-process', 'p95 in-process', 'p50 gateway', 'p95 gateway'], rows),
+  );
   if (targeted) {
-    console.log(`\nTargets at ${label}: top-3 ≥ ${TOP3_TARGET} % for exact, one-typo and accent-free queries; p95 ≤ ${P95_IN_PROCESS} ms in-process, ≤ ${P95_GATEWAY} ms through the gateway.`);
+    console.log(
+      `\nTargets at ${label}: top-3 ≥ ${TOP3_TARGET} % for exact, one-typo and accent-free queries; p95 ≤ ${P95_IN_PROCESS} ms in-process, ≤ ${P95_GATEWAY} ms through the gateway.`,
+    );
   }
   const spread = (values: number[]) => ({ min: Math.min(...values), max: Math.max(...values), runs: values.length });
   const p95 = (name: string, value: { p95: number; p95s: number[] }, target: number) => {

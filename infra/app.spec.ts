@@ -27,7 +27,9 @@ describe('the CDK app', () => {
     const subscriptions = (context: Record<string, unknown>) =>
       Object.values(Template.fromStack(synthApp(context).data).findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
     const [topicId] = Object.keys(Template.fromStack(synthApp().data).findResources('AWS::SNS::Topic'));
-    expect(subscriptions({ alarmEmail: 'ops@example.com' })).toEqual([{ Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } }]);
+    expect(subscriptions({ alarmEmail: 'ops@example.com' })).toEqual([
+      { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } },
+    ]);
     expect(subscriptions({})).toEqual([]);
     expect(() => synthApp({ alarmEmail: 'ops at example.com' })).toThrow(/alarmEmail.*email address/);
   });
@@ -61,13 +63,17 @@ describe('the auth server artifact', () => {
     const agent = JSON.parse(readFileSync(path.join(outputDir, 'amazon-cloudwatch-agent.json'), 'utf8')) as {
       logs: { logs_collected: { files: { collect_list: { log_group_name: string }[] } } };
     };
-    expect(new Set(agent.logs.logs_collected.files.collect_list.map((file) => file.log_group_name))).toEqual(new Set(['/alktunes/auth-server']));
+    expect(new Set(agent.logs.logs_collected.files.collect_list.map((file) => file.log_group_name))).toEqual(
+      new Set(['/alktunes/auth-server']),
+    );
     const bundle = readFileSync(path.join(outputDir, 'main.mjs'), 'utf8');
     // better-sqlite3 (native) is replaced by a stub; the bundle must not import it at runtime.
     expect(bundle).toContain('SQLite is not part of the production auth server build');
     expect(bundle).not.toMatch(/^import [^;]*["']better-sqlite3["']/m);
     // TLS to RDS is verified against the Amazon RDS authorities, bundled with the server.
-    const rdsCa = awsRdsCertificates.ca.find((pem) => new X509Certificate(pem).subject.includes('CN=Amazon RDS us-east-1 Root CA RSA2048 G1'));
+    const rdsCa = awsRdsCertificates.ca.find((pem) =>
+      new X509Certificate(pem).subject.includes('CN=Amazon RDS us-east-1 Root CA RSA2048 G1'),
+    );
     expect(bundle).toContain(rdsCa!.split('\n')[5]);
   }, 60_000);
 });

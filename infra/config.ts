@@ -62,7 +62,9 @@ export function readConfig(scope: Construct): InfraConfig {
     throw new Error('contexts "authDomain" and "authCertificateArn" go together: CloudFront serves the domain with that certificate');
   }
   if (authCertificateArn !== undefined && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(authCertificateArn)) {
-    throw new Error(`context "authCertificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there), got "${authCertificateArn}"`);
+    throw new Error(
+      `context "authCertificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there), got "${authCertificateArn}"`,
+    );
   }
   const authAmi = asString(get('authAmi'), 'authAmi');
   if (authAmi !== undefined && !/^(ami-[0-9a-f]{8,17}|al2023-ami-[\w.-]+-arm64)$/.test(authAmi)) {
@@ -81,7 +83,9 @@ export function readConfig(scope: Construct): InfraConfig {
 
   const registration = asString(get('registration'), 'registration') ?? DEFAULT_REGISTRATION_POLICY;
   if (!isRegistrationPolicy(registration)) {
-    throw new Error(`context "registration" must be ${REGISTRATION_POLICIES.map((policy) => `"${policy}"`).join(', ')}, got "${registration}"`);
+    throw new Error(
+      `context "registration" must be ${REGISTRATION_POLICIES.map((policy) => `"${policy}"`).join(', ')}, got "${registration}"`,
+    );
   }
 
   return {

@@ -70,7 +70,9 @@ function render(value: Json, stackName: string): string {
 }
 
 const at = (properties: Json, dotted: string): Json =>
-  dotted.split('.').reduce<Json>((value, key) => (value && typeof value === 'object' ? (value as Record<string, Json>)[key] : undefined), properties);
+  dotted
+    .split('.')
+    .reduce<Json>((value, key) => (value && typeof value === 'object' ? (value as Record<string, Json>)[key] : undefined), properties);
 
 /** Every physical name `stack` chooses itself: named properties, export names, CloudSearch domains, the stack name. */
 function physicalNames(stack: Stack): string[] {

@@ -14,7 +14,10 @@ describe('npm run teardown', () => {
   });
 
   it('refuses a protected deployment, saying what would be kept and the two steps that remove it', () => {
-    const plan = teardownPlan(['-c', 'prefix=dev', '-c', 'deletionProtection=true', '-c', 'searchBackend=cloudsearch', '--profile', 'ops'], cdkJson);
+    const plan = teardownPlan(
+      ['-c', 'prefix=dev', '-c', 'deletionProtection=true', '-c', 'searchBackend=cloudsearch', '--profile', 'ops'],
+      cdkJson,
+    );
     expect(plan.action).toBe('refuse');
     const message = plan.action === 'refuse' ? plan.message : '';
     expect(message).toMatch(/dev-api, dev-auth, dev-search, dev-data are deployed with deletion protection/);

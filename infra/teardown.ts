@@ -56,7 +56,9 @@ export function teardownPlan(argv: readonly string[], fileContext: Record<string
         '  - the playlists, tracks, home and revocations tables (deletion protection on, retained)',
         '  - the media bucket with every audio file and cover, and the S3 and CloudFront access-log buckets (retained)',
         '  - a final snapshot of the auth database, and its credentials secret',
-        ...(config.searchBackend === 'cloudsearch' ? [`  - the CloudSearch domain ${config.prefix}-search (retained, and billed hourly)`] : []),
+        ...(config.searchBackend === 'cloudsearch'
+          ? [`  - the CloudSearch domain ${config.prefix}-search (retained, and billed hourly)`]
+          : []),
         '',
         'To remove everything, data included:',
         `  1. npm run deploy -- ${again}     (turns the protection off; nothing is deleted yet)`,

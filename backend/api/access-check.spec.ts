@@ -7,9 +7,7 @@ import type { ApiEvent } from './types';
 /** A request as API Gateway hands it on: every claim a string. */
 function requestOf(claims: { sub?: string; sid?: string; iat?: number }): ApiEvent {
   const event = apiEvent('GET /playlists');
-  event.requestContext.authorizer.jwt.claims = Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, String(value)]),
-  );
+  event.requestContext.authorizer.jwt.claims = Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, String(value)]));
   return event;
 }
 

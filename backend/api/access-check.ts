@@ -78,5 +78,7 @@ export function createAccessCheck(lookup: RevocationLookup, options: AccessCheck
  */
 export function accessCheckFor(config: ApiConfig, client?: DynamoDBClient): AccessCheck {
   const dynamodb = client ?? createDynamoClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  return createAccessCheck(new DynamoRevocationLookup(dynamodb, config.tables.revocations), { cacheSeconds: config.revocationCacheSeconds });
+  return createAccessCheck(new DynamoRevocationLookup(dynamodb, config.tables.revocations), {
+    cacheSeconds: config.revocationCacheSeconds,
+  });
 }

@@ -2,8 +2,7 @@ import * as z from 'zod/mini';
 import '../domain/zod-messages';
 import { MAX_REVOCATION_CACHE_SECONDS } from './access-check';
 
-const nonEmpty = (name: string) =>
-  z.string({ error: `${name} is not set` }).check(z.trim(), z.minLength(1, { error: `${name} is empty` }));
+const nonEmpty = (name: string) => z.string({ error: `${name} is not set` }).check(z.trim(), z.minLength(1, { error: `${name} is empty` }));
 
 const optionalUrl = z.optional(
   z.pipe(
@@ -30,7 +29,10 @@ const envSchema = z.object({
   /** Lifetime of presigned stream and cover URLs. */
   STREAM_URL_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(7 * 24 * 3600)), 900),
   /** How long a warm function reuses what it read about a user's revocations (0–30 s; the local stack's tests use less). */
-  REVOCATION_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_REVOCATION_CACHE_SECONDS)), MAX_REVOCATION_CACHE_SECONDS),
+  REVOCATION_CACHE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_REVOCATION_CACHE_SECONDS)),
+    MAX_REVOCATION_CACHE_SECONDS,
+  ),
   /** Which search adapter answers `GET /search`: the embedded index (snapshot in MEDIA_BUCKET) or CloudSearch. */
   SEARCH_BACKEND: z._default(z.enum(['embedded', 'cloudsearch'], { error: 'SEARCH_BACKEND must be embedded or cloudsearch' }), 'embedded'),
   /** The CloudSearch domain's name; its endpoints are looked up at start. Required with SEARCH_BACKEND=cloudsearch. */
@@ -73,6 +75,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,
     revocationCacheSeconds: e.REVOCATION_CACHE_SECONDS,
-    search: e.CLOUDSEARCH_DOMAIN && e.SEARCH_BACKEND === 'cloudsearch' ? { backend: 'cloudsearch', domainName: e.CLOUDSEARCH_DOMAIN } : { backend: 'embedded' },
+    search:
+      e.CLOUDSEARCH_DOMAIN && e.SEARCH_BACKEND === 'cloudsearch'
+        ? { backend: 'cloudsearch', domainName: e.CLOUDSEARCH_DOMAIN }
+        : { backend: 'embedded' },
   };
 }

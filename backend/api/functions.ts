@@ -20,6 +20,9 @@ export function createApiFunctions(config: ApiConfig, { signal }: { signal?: Abo
     playlists: createPlaylistsFunction(config),
     catalog: createCatalogFunction(config),
     home: createHomeFunction(config),
-    search: createSearchFunction(config, createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket, embedded: { signal } })),
+    search: createSearchFunction(
+      config,
+      createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket, embedded: { signal } }),
+    ),
   };
 }

@@ -63,9 +63,7 @@ describe('request parsing', () => {
   it('reads JSON bodies, rejecting other media types and malformed JSON', () => {
     expect(jsonBody(apiEvent('POST /x', { body: { a: 1 } }))).toEqual({ a: 1 });
     expect(jsonBody(apiEvent('POST /x'))).toEqual({});
-    expect(() => jsonBody(apiEvent('POST /x', { body: '{', headers: {} }))).toThrow(
-      expect.objectContaining({ code: 'invalid_input' }),
-    );
+    expect(() => jsonBody(apiEvent('POST /x', { body: '{', headers: {} }))).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     expect(() => jsonBody(apiEvent('POST /x', { body: 'a', headers: { 'content-type': 'text/plain' } }))).toThrow(
       expect.objectContaining({ code: 'unsupported_media_type' }),
     );

@@ -63,7 +63,8 @@ export function idempotencyKeyOf(event: ApiEvent): string | undefined {
   const key = event.headers?.[IDEMPOTENCY_KEY_HEADER.toLowerCase()] ?? event.headers?.[IDEMPOTENCY_KEY_HEADER];
   if (key === undefined) return undefined;
   const result = z.safeParse(idempotencyKeySchema, key);
-  if (!result.success) throw invalidInputFrom(result.error.issues, { fieldInMessage: true, at: IDEMPOTENCY_KEY_HEADER, fallback: 'invalid' });
+  if (!result.success)
+    throw invalidInputFrom(result.error.issues, { fieldInMessage: true, at: IDEMPOTENCY_KEY_HEADER, fallback: 'invalid' });
   return result.data;
 }
 

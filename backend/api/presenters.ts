@@ -31,8 +31,7 @@ export async function presentTrack(track: TrackRecord, sign: KeySigner): Promise
   };
 }
 
-export const presentTracks = (tracks: readonly TrackRecord[], sign: KeySigner) =>
-  Promise.all(tracks.map((t) => presentTrack(t, sign)));
+export const presentTracks = (tracks: readonly TrackRecord[], sign: KeySigner) => Promise.all(tracks.map((t) => presentTrack(t, sign)));
 
 export async function presentAlbum(album: Album & { coverKey?: string }, sign: KeySigner): Promise<Album> {
   const { coverKey, ...rest } = album;

@@ -1,7 +1,6 @@
 import type { ApiRoute, FunctionName } from './types';
 
-const routesOf = (fn: FunctionName, routeKeys: string[]): ApiRoute[] =>
-  routeKeys.map((routeKey) => ({ routeKey, function: fn }));
+const routesOf = (fn: FunctionName, routeKeys: string[]): ApiRoute[] => routeKeys.map((routeKey) => ({ routeKey, function: fn }));
 
 /**
  * Every API Gateway route and the Lambda that serves it. The infra stack creates one route

@@ -1,8 +1,4 @@
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  EventBridgeEvent,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, EventBridgeEvent } from 'aws-lambda';
 
 /** The event API Gateway (HTTP API, payload v2, JWT authorizer) hands to every API Lambda. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

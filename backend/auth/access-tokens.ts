@@ -18,12 +18,7 @@ export interface AccessTokens {
 }
 
 /** Signs and checks access JWTs with the newest key of the store (`kid` in the header). */
-export function createAccessTokens(options: {
-  keys: KeyStore;
-  issuer: string;
-  audience: string;
-  ttlSeconds?: number;
-}): AccessTokens {
+export function createAccessTokens(options: { keys: KeyStore; issuer: string; audience: string; ttlSeconds?: number }): AccessTokens {
   const ttl = options.ttlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
   return {
     async issue(user, sessionId) {

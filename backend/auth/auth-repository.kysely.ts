@@ -8,12 +8,7 @@ import { emailTaken, invalidInvite, isEmailTaken } from './errors';
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, errno } = error as { code?: unknown; errno?: unknown };
-  return (
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    code === 'ER_DUP_ENTRY' ||
-    errno === 1062
-  );
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY' || errno === 1062;
 }
 
 // MySQL returns BIGINT as number with mysql2 defaults, but be explicit in case a pool option changes it.
@@ -112,11 +107,7 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
     },
 
     async findUserByEmail(email) {
-      const row = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('email_normalized', '=', normalizeEmail(email))
-        .executeTakeFirst();
+      const row = await db.selectFrom('users').selectAll().where('email_normalized', '=', normalizeEmail(email)).executeTakeFirst();
       return row && toUser(row);
     },
 
@@ -183,11 +174,7 @@ export function createKyselyAuthRepository(db: Kysely<AuthDatabase>): AuthReposi
     },
 
     async revokeUserSessions(userId, now, keepFamilyId) {
-      let query = db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: now })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null);
+      let query = db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
       if (keepFamilyId) query = query.where('family_id', '!=', keepFamilyId);
       await query.execute();
       // MySQL has no UPDATE … RETURNING: the tokens this update revoked are those revoked at `now`.

@@ -4,7 +4,10 @@ import { addressKey, clientAddressResolver, parseTrustedProxies } from './client
 
 /** The two things proxy-addr reads from a request: the peer address and X-Forwarded-For. */
 const request = (peer: string, forwardedFor?: string) =>
-  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress: peer },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  }) as unknown as IncomingMessage;
 
 describe('parseTrustedProxies', () => {
   it('reads comma-separated addresses and CIDR ranges of both families', () => {

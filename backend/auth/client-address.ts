@@ -7,7 +7,10 @@ import proxyAddr from 'proxy-addr';
  * CIDR ranges (`127.0.0.1`, `10.0.0.0/16`, `::1`). Throws naming the first entry that is neither.
  */
 export function parseTrustedProxies(value: string | undefined): string[] {
-  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!ipaddr.isValid(entry) && !ipaddr.isValidCIDR(entry)) throw new Error(`"${entry}" is not an IP address or CIDR range`);
   }

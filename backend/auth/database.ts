@@ -75,9 +75,7 @@ export interface AuthDatabase {
 export type DialectName = 'sqlite' | 'mysql';
 
 /** The driver's own handle under Kysely, for a library that speaks to it directly (the rate limiter). */
-export type AuthDatabaseDriver =
-  | { dialect: 'sqlite'; database: SQLite.Database }
-  | { dialect: 'mysql'; pool: Pool; databaseName: string };
+export type AuthDatabaseDriver = { dialect: 'sqlite'; database: SQLite.Database } | { dialect: 'mysql'; pool: Pool; databaseName: string };
 
 export interface AuthDatabaseHandle {
   db: Kysely<AuthDatabase>;
@@ -103,12 +101,20 @@ export function openAuthDatabase(url: string, options: OpenAuthDatabaseOptions =
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    return { db: new Kysely<AuthDatabase>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', driver: { dialect: 'sqlite', database } };
+    return {
+      db: new Kysely<AuthDatabase>({ dialect: new SqliteDialect({ database }) }),
+      dialect: 'sqlite',
+      driver: { dialect: 'sqlite', database },
+    };
   }
   if (url.startsWith('mysql://')) {
     const pool = createPool(mysqlPoolOptions(url));
     const databaseName = decodeURIComponent(new URL(url).pathname.slice(1));
-    return { db: new Kysely<AuthDatabase>({ dialect: new MysqlDialect({ pool }) }), dialect: 'mysql', driver: { dialect: 'mysql', pool, databaseName } };
+    return {
+      db: new Kysely<AuthDatabase>({ dialect: new MysqlDialect({ pool }) }),
+      dialect: 'mysql',
+      driver: { dialect: 'mysql', pool, databaseName },
+    };
   }
   throw new Error('DATABASE_URL must start with sqlite: or mysql://');
 }
@@ -132,7 +138,8 @@ function createOwnerOnly(file: string, warn: (message: string) => void): void {
       if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') warn(`${path} could not be made readable by its owner only (${code ?? String(error)}): others may read password hashes`);
+      if (code !== 'ENOENT')
+        warn(`${path} could not be made readable by its owner only (${code ?? String(error)}): others may read password hashes`);
     }
   }
 }
@@ -150,7 +157,8 @@ export function mysqlPoolOptions(url: string): PoolOptions {
   const parsed = new URL(url);
   const tls = parsed.searchParams.get('tls');
   const unknown = [...parsed.searchParams.keys()].filter((key) => key !== 'tls');
-  if (unknown.length > 0) throw new Error(`DATABASE_URL: unsupported parameter ${unknown.join(', ')}; only ?tls=${TLS_MODES.join('|')} is read`);
+  if (unknown.length > 0)
+    throw new Error(`DATABASE_URL: unsupported parameter ${unknown.join(', ')}; only ?tls=${TLS_MODES.join('|')} is read`);
   if (tls !== null && !(TLS_MODES as readonly string[]).includes(tls)) {
     throw new Error(`DATABASE_URL: tls must be one of ${TLS_MODES.join(', ')}, got "${tls}"`);
   }

@@ -13,13 +13,31 @@ describe('auth env', () => {
     const result = parseAuthEnv(minimal);
     expect(result).toEqual({
       ok: true,
-      env: { ...minimal, PORT: 4000, HOST: '127.0.0.1', AUTH_AUDIENCE: 'alktunes-api', TRUSTED_PROXIES: [], CORS_ORIGINS: undefined, REGISTRATION: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined },
+      env: {
+        ...minimal,
+        PORT: 4000,
+        HOST: '127.0.0.1',
+        AUTH_AUDIENCE: 'alktunes-api',
+        TRUSTED_PROXIES: [],
+        CORS_ORIGINS: undefined,
+        REGISTRATION: undefined,
+        AWS_ENDPOINT_URL_DYNAMODB: undefined,
+      },
     });
   });
 
   it('parses lists', () => {
-    const result = parseAuthEnv({ ...minimal, PORT: '8080', CORS_ORIGINS: 'https://a.example, https://b.example', TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/16' });
-    expect(result.ok && result.env).toMatchObject({ PORT: 8080, CORS_ORIGINS: ['https://a.example', 'https://b.example'], TRUSTED_PROXIES: ['127.0.0.1', '10.0.0.0/16'] });
+    const result = parseAuthEnv({
+      ...minimal,
+      PORT: '8080',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/16',
+    });
+    expect(result.ok && result.env).toMatchObject({
+      PORT: 8080,
+      CORS_ORIGINS: ['https://a.example', 'https://b.example'],
+      TRUSTED_PROXIES: ['127.0.0.1', '10.0.0.0/16'],
+    });
   });
 
   it('refuses a trusted proxy that is not an address or range, such as the old TRUST_PROXY flag', () => {
@@ -39,7 +57,8 @@ describe('auth env', () => {
     const result = parseAuthEnv({ DATABASE_URL: 'postgres://x', PORT: 'eighty', AUTH_ISSUER: 'not a url' });
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      for (const name of ['DATABASE_URL', 'AUTH_KEYS_FILE', 'PORT', 'AUTH_ISSUER', 'REVOCATIONS_TABLE', 'AWS_REGION']) expect(result.message).toContain(name);
+      for (const name of ['DATABASE_URL', 'AUTH_KEYS_FILE', 'PORT', 'AUTH_ISSUER', 'REVOCATIONS_TABLE', 'AWS_REGION'])
+        expect(result.message).toContain(name);
     }
   });
 });

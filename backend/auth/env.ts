@@ -5,7 +5,12 @@ import { REGISTRATION_POLICIES } from './registration-policy';
 const origins = z
   .string()
   .optional()
-  .transform((value) => value?.split(',').map((origin) => origin.trim()).filter(Boolean));
+  .transform((value) =>
+    value
+      ?.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  );
 
 /** The auth server's configuration, read once from the environment. */
 export const AuthEnvSchema = z.object({

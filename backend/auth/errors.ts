@@ -23,22 +23,21 @@ export class AuthError extends AppError {
   }
 }
 
-export const invalidCredentials = () =>
-  new AuthError('unauthorized', 'invalid_credentials', 'Email or password is incorrect');
+export const invalidCredentials = () => new AuthError('unauthorized', 'invalid_credentials', 'Email or password is incorrect');
 export const emailTaken = () => new AuthError('conflict', 'email_taken', 'An account with this email already exists');
 export const isEmailTaken = (error: unknown) => error instanceof AuthError && error.publicCode === 'email_taken';
 export const registrationClosed = () =>
   new AuthError('forbidden', 'registration_closed', 'This server does not take new registrations; ask its admin for an account');
 /** One answer for a missing, mistyped, used, expired or someone else's invite code. */
 export const invalidInvite = () =>
-  new AuthError('forbidden', 'invalid_invite', 'This invite code is not valid: it may be mistyped, used or expired', { field: 'inviteCode' });
+  new AuthError('forbidden', 'invalid_invite', 'This invite code is not valid: it may be mistyped, used or expired', {
+    field: 'inviteCode',
+  });
 export const invalidRefreshToken = () =>
   new AuthError('unauthorized', 'invalid_refresh_token', 'Refresh token is invalid, expired or revoked; sign in again');
 /** A wrong current password on an authenticated request: 403, so clients don't sign the user out. */
-export const wrongPassword = (field: string) =>
-  new AuthError('forbidden', 'wrong_password', 'Password is incorrect', { field });
-export const bodyTooLarge = (limitBytes: number) =>
-  new AppError('too_large', `Request body must be at most ${limitBytes} bytes`);
+export const wrongPassword = (field: string) => new AuthError('forbidden', 'wrong_password', 'Password is incorrect', { field });
+export const bodyTooLarge = (limitBytes: number) => new AppError('too_large', `Request body must be at most ${limitBytes} bytes`);
 export const notJson = () => new AppError('unsupported_media_type', 'Send the request body as application/json');
 export const malformedJson = () => new AppError('invalid_input', 'Request body is not valid JSON');
 export const rateLimited = (retryAfterSeconds: number) =>
@@ -48,7 +47,8 @@ export const serverBusy = () =>
   new AuthError('unavailable', 'server_busy', 'The server is busy, try again in a moment', { details: { retryAfter: 1 } });
 export const isServerBusy = (error: unknown) => error instanceof AuthError && error.publicCode === 'server_busy';
 export const routeNotFound = () => new AppError('not_found', 'No such endpoint');
-export const methodNotAllowed = () => new AuthError('invalid_input', 'method_not_allowed', 'Method not allowed on this endpoint', { status: 405 });
+export const methodNotAllowed = () =>
+  new AuthError('invalid_input', 'method_not_allowed', 'Method not allowed on this endpoint', { status: 405 });
 export const internalError = () => new AppError('internal', 'Something went wrong on our side');
 
 /** The status and body an error is answered with: an AuthError's specific code (and status, if it has its own). */

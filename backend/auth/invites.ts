@@ -17,8 +17,7 @@ export function newInviteCode(): { code: string; codeHash: string } {
 }
 
 /** The form codes are compared in: case, spaces and dashes don't matter; I and L read as 1, O as 0. */
-export const normalizeInviteCode = (code: string) =>
-  code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+export const normalizeInviteCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 
 /** SHA-256 hex of the normalized code; a fast hash is enough for 100 random bits that expire. */
 export const hashInviteCode = (code: string) => createHash('sha256').update(normalizeInviteCode(code)).digest('hex');

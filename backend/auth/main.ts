@@ -61,7 +61,12 @@ if (subcommand === 'admin') {
 } else {
   main().catch((error: unknown) => {
     const { message, cause } = error instanceof Error ? error : { message: String(error), cause: undefined };
-    jsonLineLog({ level: 'error', msg: 'auth server failed to start', error: message, cause: cause instanceof Error ? cause.message : cause });
+    jsonLineLog({
+      level: 'error',
+      msg: 'auth server failed to start',
+      error: message,
+      cause: cause instanceof Error ? cause.message : cause,
+    });
     process.exit(1);
   });
 }

@@ -50,7 +50,14 @@ function deriveArgon2(password: string, salt: Buffer, params: Argon2Params, keyL
   return new Promise<Buffer>((resolve, reject) => {
     argon2(
       'argon2id',
-      { message: normalized(password), nonce: salt, memory: params.memoryKiB, passes: params.passes, parallelism: params.parallelism, tagLength: keyLength },
+      {
+        message: normalized(password),
+        nonce: salt,
+        memory: params.memoryKiB,
+        passes: params.passes,
+        parallelism: params.parallelism,
+        tagLength: keyLength,
+      },
       (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
@@ -71,7 +78,15 @@ const encodeArgon2 = (params: Argon2Params, salt: Buffer, key: Buffer) =>
 
 function argon2InRange({ memoryKiB, passes, parallelism }: Argon2Params) {
   const integers = [memoryKiB, passes, parallelism].every(Number.isInteger);
-  return integers && parallelism >= 1 && parallelism <= MAX_PARALLELISM && memoryKiB >= 8 * parallelism && memoryKiB <= MAX_MEMORY_KIB && passes >= 1 && passes <= MAX_PASSES;
+  return (
+    integers &&
+    parallelism >= 1 &&
+    parallelism <= MAX_PARALLELISM &&
+    memoryKiB >= 8 * parallelism &&
+    memoryKiB <= MAX_MEMORY_KIB &&
+    passes >= 1 &&
+    passes <= MAX_PASSES
+  );
 }
 
 function parseArgon2(encoded: string): StoredHash | undefined {
@@ -138,7 +153,9 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     },
     needsRehash(encoded) {
       const current = parse(encoded)?.argon2;
-      return !current || current.memoryKiB !== params.memoryKiB || current.passes !== params.passes || current.parallelism !== params.parallelism;
+      return (
+        !current || current.memoryKiB !== params.memoryKiB || current.passes !== params.passes || current.parallelism !== params.parallelism
+      );
     },
   };
 }

@@ -7,7 +7,11 @@ import { migrateAuthDatabase } from './migrations';
 import { consume, createLimiters, DEFAULT_RATE_LIMITS, giveBack, type Limiters, sweepExpiredCounters } from './rate-limits';
 import { databaseTargets } from './testing/auth-test-server';
 
-const settings = { ...DEFAULT_RATE_LIMITS, loginPerAddress: { limit: 10, windowSeconds: 60 }, registerPerAddress: { limit: 2, windowSeconds: 60 } };
+const settings = {
+  ...DEFAULT_RATE_LIMITS,
+  loginPerAddress: { limit: 10, windowSeconds: 60 },
+  registerPerAddress: { limit: 2, windowSeconds: 60 },
+};
 
 describe.each(databaseTargets())('rate limits on $name', (target) => {
   let dir: string;

@@ -42,7 +42,14 @@ const TABLE = 'rate_limits';
 
 function createLimiter(driver: AuthDatabaseDriver, name: string, { limit, windowSeconds }: RateWindow): Limiter {
   // The table comes from the migration, and expired rows are swept by the server (`sweepExpiredCounters`).
-  const common = { keyPrefix: name, points: limit, duration: windowSeconds, tableName: TABLE, tableCreated: true, clearExpiredByTimeout: false };
+  const common = {
+    keyPrefix: name,
+    points: limit,
+    duration: windowSeconds,
+    tableName: TABLE,
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+  };
   if (driver.dialect === 'sqlite') return new RateLimiterSQLite({ ...common, storeClient: driver.database, storeType: 'better-sqlite3' });
   if (!driver.databaseName) throw new Error('DATABASE_URL mysql:// must name a database, e.g. mysql://user@host:3306/alktunes');
   return new RateLimiterMySQL({ ...common, storeClient: driver.pool, storeType: 'pool', dbName: driver.databaseName });

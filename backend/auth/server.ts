@@ -122,9 +122,13 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
     };
     server.on('request', createAuthApp(deps).callback());
     const sweep = setInterval(() => {
-      sweepExpiredCounters(db, Date.now()).catch((error: unknown) => log({ level: 'warn', msg: 'expired rate-limit counters not swept', error: String(error) }));
+      sweepExpiredCounters(db, Date.now()).catch((error: unknown) =>
+        log({ level: 'warn', msg: 'expired rate-limit counters not swept', error: String(error) }),
+      );
       const historyCutoff = (options.now ?? Date.now)() - SIGN_IN_HISTORY_DAYS * DAY_MS;
-      deps.signInHistory.forgetLastSeenBefore(historyCutoff).catch((error: unknown) => log({ level: 'warn', msg: 'old sign-in addresses not forgotten', error: String(error) }));
+      deps.signInHistory
+        .forgetLastSeenBefore(historyCutoff)
+        .catch((error: unknown) => log({ level: 'warn', msg: 'old sign-in addresses not forgotten', error: String(error) }));
     }, SWEEP_MS);
     sweep.unref();
     log({ level: 'info', msg: 'auth server listening', url, issuer, database: dialect, registration: deps.registration });

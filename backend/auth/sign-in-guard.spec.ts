@@ -16,7 +16,14 @@ describe('admitSignIn', () => {
   beforeEach(async () => {
     store = openAuthDatabase('sqlite::memory:');
     await migrateAuthDatabase(store.db, store.dialect);
-    await createKyselyAuthRepository(store.db).createUser({ id: OWNER, email: EMAIL, name: 'Owner', passwordHash: 'x', createdAt: 0, disabledAt: null });
+    await createKyselyAuthRepository(store.db).createUser({
+      id: OWNER,
+      email: EMAIL,
+      name: 'Owner',
+      passwordHash: 'x',
+      createdAt: 0,
+      disabledAt: null,
+    });
     deps = {
       limiters: createLimiters(store.driver, {
         ...DEFAULT_RATE_LIMITS,
@@ -29,7 +36,8 @@ describe('admitSignIn', () => {
   afterEach(async () => store.db.destroy());
 
   // `null` for an email with no account (an `undefined` argument would take the default).
-  const attempt = (clientAddress: string, email = EMAIL, userId: string | null = OWNER) => admitSignIn(deps, { email, userId: userId ?? undefined, clientAddress });
+  const attempt = (clientAddress: string, email = EMAIL, userId: string | null = OWNER) =>
+    admitSignIn(deps, { email, userId: userId ?? undefined, clientAddress });
 
   it('counts every attempt as a failure until it succeeds, per account and address', async () => {
     await attempt('198.51.100.1');
@@ -46,7 +54,7 @@ describe('admitSignIn', () => {
     await expect(attempt('2001:db8:7:8::1')).resolves.toMatchObject({ knownAddress: false });
   });
 
-  it("holds strangers back per account, but not an address the owner signed in from", async () => {
+  it('holds strangers back per account, but not an address the owner signed in from', async () => {
     await (await attempt('198.51.100.10')).succeeded();
     for (const n of [1, 2, 3]) await attempt(`203.0.113.${n}`);
     await expect(attempt('203.0.113.4')).rejects.toMatchObject({ code: 'rate_limited' });
@@ -93,7 +101,11 @@ describe('admitSignIn', () => {
     for (const n of [1, 2, 3]) await attempt(`203.0.113.${n}`);
     await expect(attempt('198.51.100.40')).rejects.toMatchObject({ code: 'rate_limited' });
     await expect(attempt('198.51.100.40')).rejects.toMatchObject({ code: 'rate_limited' });
-    const [row] = await store.db.selectFrom('rate_limits').select('points').where('key', 'like', 'failuresPerAddressAndAccount:%:198.51.100.40').execute();
+    const [row] = await store.db
+      .selectFrom('rate_limits')
+      .select('points')
+      .where('key', 'like', 'failuresPerAddressAndAccount:%:198.51.100.40')
+      .execute();
     expect(row?.points).toBe(0);
   });
 });

@@ -17,9 +17,10 @@ export function createKyselySignInHistory(db: Kysely<AuthDatabase>, dialect: Dia
 
     async remember(userId, addressKey, now) {
       const insert = db.insertInto('sign_in_history').values({ user_id: userId, address_key: addressKey, last_seen_at: now });
-      await (dialect === 'mysql'
-        ? insert.onDuplicateKeyUpdate({ last_seen_at: now })
-        : insert.onConflict((conflict) => conflict.columns(['user_id', 'address_key']).doUpdateSet({ last_seen_at: now }))
+      await (
+        dialect === 'mysql'
+          ? insert.onDuplicateKeyUpdate({ last_seen_at: now })
+          : insert.onConflict((conflict) => conflict.columns(['user_id', 'address_key']).doUpdateSet({ last_seen_at: now }))
       ).execute();
     },
 

@@ -142,7 +142,10 @@ export async function openKeyStore(file: string, options: { reloadIntervalMs?: n
   async function current() {
     if (Date.now() - checkedAt >= reloadIntervalMs) {
       checkedAt = Date.now();
-      const changed = await stat(file).then((s) => s.mtimeMs !== mtimeMs, () => false);
+      const changed = await stat(file).then(
+        (s) => s.mtimeMs !== mtimeMs,
+        () => false,
+      );
       if (changed) {
         keys = parseKeysFile(await readFile(file, 'utf8'), file).keys;
         mtimeMs = (await stat(file)).mtimeMs;

@@ -35,8 +35,12 @@ describe('build:deployed', () => {
     const { 'alktunes-auth': _auth, 'alktunes-data': _data, ...partial } = outputs;
     expect(() => backendUrlsFromOutputs(partial)).toThrow(/lacks AuthUrl, MediaUrl: deploy every stack/);
     expect(() => backendUrlsFromOutputs({ ...outputs, 'other-api': { ApiUrl: 'https://x.example' } })).toThrow(/2 values of ApiUrl/);
-    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'http://d1234abcd.cloudfront.net' } })).toThrow(/AuthUrl must use https:\/\//);
-    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'd1234abcd.cloudfront.net' } })).toThrow(/AuthUrl must be an absolute/);
+    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'http://d1234abcd.cloudfront.net' } })).toThrow(
+      /AuthUrl must use https:\/\//,
+    );
+    expect(() => backendUrlsFromOutputs({ ...outputs, 'alktunes-auth': { AuthUrl: 'd1234abcd.cloudfront.net' } })).toThrow(
+      /AuthUrl must be an absolute/,
+    );
     expect(() => backendUrlsFromOutputs(['a'])).toThrow(OutputsFileError);
   });
 
@@ -45,9 +49,21 @@ describe('build:deployed', () => {
     await writeFile(join(dir, 'broken.json'), '{"alktunes-api": ');
     await expect(readBackendUrls(join(dir, 'broken.json'))).rejects.toThrow(/broken\.json is not valid JSON/);
     const lines: string[] = [];
-    expect(await main([join(dir, 'broken.json')], () => {}, (line) => lines.push(line))).toBe(2);
+    expect(
+      await main(
+        [join(dir, 'broken.json')],
+        () => {},
+        (line) => lines.push(line),
+      ),
+    ).toBe(2);
     expect(lines.join('\n')).toMatch(/^build:deployed: .*not valid JSON/);
-    expect(await main([], () => {}, (line) => lines.push(line))).toBe(2);
+    expect(
+      await main(
+        [],
+        () => {},
+        (line) => lines.push(line),
+      ),
+    ).toBe(2);
     expect(lines.at(-1)).toMatch(/pass exactly one outputs file[\s\S]*Usage|npm run build:deployed/);
   });
 
@@ -55,7 +71,11 @@ describe('build:deployed', () => {
     const file = join(dir, 'cdk-outputs.json');
     await writeFile(file, JSON.stringify(outputs, null, 2));
     const lines: string[] = [];
-    const code = await main([file, '--out-dir', join(dir, 'out')], (line) => lines.push(line), () => {});
+    const code = await main(
+      [file, '--out-dir', join(dir, 'out')],
+      (line) => lines.push(line),
+      () => {},
+    );
     expect(code).toBe(0);
     const built = join(dir, 'out', 'chrome-mv3');
     expect(lines.at(-1)).toBe(`built ${built}: load it as an unpacked extension`);

@@ -60,7 +60,11 @@ export async function main(argv: string[], out: (line: string) => void, err: (li
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { browser: { type: 'string', default: 'chrome' }, 'out-dir': { type: 'string', default: '.output' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        browser: { type: 'string', default: 'chrome' },
+        'out-dir': { type: 'string', default: '.output' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     err(`build:deployed: ${(error as Error).message}\n\n${usage}`);
@@ -73,7 +77,9 @@ export async function main(argv: string[], out: (line: string) => void, err: (li
   }
   const browser = values.browser;
   if (positionals.length !== 1 || (browser !== 'chrome' && browser !== 'firefox')) {
-    err(`build:deployed: ${positionals.length !== 1 ? 'pass exactly one outputs file' : `--browser must be chrome or firefox, got "${browser}"`}\n\n${usage}`);
+    err(
+      `build:deployed: ${positionals.length !== 1 ? 'pass exactly one outputs file' : `--browser must be chrome or firefox, got "${browser}"`}\n\n${usage}`,
+    );
     return 2;
   }
   let urls: BackendUrls;
@@ -93,7 +99,11 @@ export async function main(argv: string[], out: (line: string) => void, err: (li
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2), (line) => console.log(line), (line) => console.error(line)).then(
+  main(
+    process.argv.slice(2),
+    (line) => console.log(line),
+    (line) => console.error(line),
+  ).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(`build:deployed failed: ${error instanceof Error ? error.message : String(error)}`);

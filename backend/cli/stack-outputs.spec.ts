@@ -25,7 +25,9 @@ describe('stack outputs', () => {
   it('refuses an output held by two stacks, naming them', () => {
     const two = { ...outputs, 'staging-data': { MediaBucket: 'other' } };
     expect(() => stackOutput(two, 'MediaBucket')).toThrow(
-      new StackOutputsError('the outputs file holds 2 values of MediaBucket (stacks alktunes-data, staging-data); keep one deployment per outputs file'),
+      new StackOutputsError(
+        'the outputs file holds 2 values of MediaBucket (stacks alktunes-data, staging-data); keep one deployment per outputs file',
+      ),
     );
   });
 

@@ -15,7 +15,9 @@ const stackOutputsSchema = z.record(z.string(), z.record(z.string(), z.unknown()
 export function asStackOutputs(value: unknown, source = 'the outputs file'): StackOutputs {
   const parsed = stackOutputsSchema.safeParse(value);
   if (!parsed.success) {
-    throw new StackOutputsError(`${source} is not a JSON object of stacks; pass the file written by \`cdk deploy --all --outputs-file <file>\``);
+    throw new StackOutputsError(
+      `${source} is not a JSON object of stacks; pass the file written by \`cdk deploy --all --outputs-file <file>\``,
+    );
   }
   return parsed.data;
 }
@@ -48,10 +50,14 @@ export async function readStackOutputs(file: string): Promise<StackOutputs> {
  * and picking one could pair one deployment's bucket with another's table.
  */
 export function stackOutput(outputs: StackOutputs, name: string): string | undefined {
-  const found = Object.entries(outputs).flatMap(([stack, values]) => (typeof values[name] === 'string' ? [[stack, values[name]] as const] : []));
+  const found = Object.entries(outputs).flatMap(([stack, values]) =>
+    typeof values[name] === 'string' ? [[stack, values[name]] as const] : [],
+  );
   if (found.length > 1) {
     const stacks = found.map(([stack]) => stack).join(', ');
-    throw new StackOutputsError(`the outputs file holds ${found.length} values of ${name} (stacks ${stacks}); keep one deployment per outputs file`);
+    throw new StackOutputsError(
+      `the outputs file holds ${found.length} values of ${name} (stacks ${stacks}); keep one deployment per outputs file`,
+    );
   }
   return found[0]?.[1];
 }

@@ -20,7 +20,12 @@ describe('countChanges', () => {
 
   it('moves the counts of a track that changes album, and of its last track the album', () => {
     const changes = countChanges([{ before: at('old', 'a'), after: at('new', 'b') }], owned({ old: ['a', 1], new: ['b', 3] }));
-    expect(changes.albums).toEqual(new Map([['old', -1], ['new', 1]]));
+    expect(changes.albums).toEqual(
+      new Map([
+        ['old', -1],
+        ['new', 1],
+      ]),
+    );
     expect(changes.artists).toEqual(
       new Map([
         ['a', { trackCount: -1, albumCount: -1 }],
@@ -52,7 +57,12 @@ describe('countChanges', () => {
 
   it('changes only the count of an album whose state is unknown', () => {
     const changes = countChanges([{ before: at('gone', 'a'), after: at('al', 'a') }], owned({ al: ['a', 1] }));
-    expect(changes.albums).toEqual(new Map([['gone', -1], ['al', 1]]));
+    expect(changes.albums).toEqual(
+      new Map([
+        ['gone', -1],
+        ['al', 1],
+      ]),
+    );
     expect(changes.artists).toEqual(new Map());
   });
 
@@ -79,7 +89,9 @@ describe('countChanges', () => {
     for (let batch = 0; batch < 1000; batch++) {
       const ids = new Set(Array.from({ length: 1 + Math.floor(random() * 6) }, () => `t${Math.floor(random() * 12)}`));
       const moves: TrackMove[] = [...ids].map((id) => ({ before: tracks.get(id), after: at(pick(albumIds), pick(artists)) }));
-      const state = new Map<string, AlbumCount>([...counts.albums].map(([id, trackCount]) => [id, { ownerId: owners.get(id)!, trackCount }]));
+      const state = new Map<string, AlbumCount>(
+        [...counts.albums].map(([id, trackCount]) => [id, { ownerId: owners.get(id)!, trackCount }]),
+      );
       const changes = countChanges(moves, state);
       [...ids].forEach((id, i) => tracks.set(id, moves[i]!.after));
 
@@ -98,8 +110,19 @@ describe('countChanges', () => {
 describe('countCatalog', () => {
   it('counts tracks per album and per artist, guests for themselves', () => {
     const tracks = [at('al', 'a'), at('al', 'a'), at('al', 'guest'), at('other', 'b')];
-    const counts = countCatalog(tracks, new Map([['al', 'a'], ['other', 'b']]));
-    expect(counts.albums).toEqual(new Map([['al', 3], ['other', 1]]));
+    const counts = countCatalog(
+      tracks,
+      new Map([
+        ['al', 'a'],
+        ['other', 'b'],
+      ]),
+    );
+    expect(counts.albums).toEqual(
+      new Map([
+        ['al', 3],
+        ['other', 1],
+      ]),
+    );
     expect(counts.artists).toEqual(
       new Map([
         ['a', { trackCount: 2, albumCount: 1 }],
@@ -110,8 +133,19 @@ describe('countCatalog', () => {
   });
 
   it('gives an album with only guest tracks to its owner, and no album to the owner of an empty one', () => {
-    const counts = countCatalog([at('shared', 'guest')], new Map([['shared', 'host'], ['empty', 'idle']]));
-    expect(counts.albums).toEqual(new Map([['shared', 1], ['empty', 0]]));
+    const counts = countCatalog(
+      [at('shared', 'guest')],
+      new Map([
+        ['shared', 'host'],
+        ['empty', 'idle'],
+      ]),
+    );
+    expect(counts.albums).toEqual(
+      new Map([
+        ['shared', 1],
+        ['empty', 0],
+      ]),
+    );
     expect(counts.artists).toEqual(
       new Map([
         ['guest', { trackCount: 1, albumCount: 0 }],
@@ -130,7 +164,11 @@ describe('countCatalog', () => {
   it('agrees with the counts countChanges keeps, after random saves', () => {
     const random = seededRandom(11);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-    const owners = new Map([['x', 'a'], ['y', 'b'], ['z', 'a']]);
+    const owners = new Map([
+      ['x', 'a'],
+      ['y', 'b'],
+      ['z', 'a'],
+    ]);
     const albums = new Map([...owners].map(([id, ownerId]) => [id, { ownerId, trackCount: 0 }]));
     const artists = new Map<string, { trackCount: number; albumCount: number }>();
     const tracks = new Map<string, TrackPlacement>();
@@ -148,6 +186,7 @@ describe('countCatalog', () => {
     const recounted = countCatalog(tracks.values(), owners);
     expect(recounted.albums).toEqual(new Map([...albums].map(([id, album]) => [id, album.trackCount])));
     const none = { trackCount: 0, albumCount: 0 };
-    for (const id of new Set([...recounted.artists.keys(), ...artists.keys()])) expect(recounted.artists.get(id) ?? none, id).toEqual(artists.get(id) ?? none);
+    for (const id of new Set([...recounted.artists.keys(), ...artists.keys()]))
+      expect(recounted.artists.get(id) ?? none, id).toEqual(artists.get(id) ?? none);
   });
 });

@@ -13,11 +13,7 @@ export class AppError extends Error {
   /** Extra, client-safe details (e.g. the current version on a 409). */
   readonly details?: Record<string, unknown>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -26,13 +22,10 @@ export class AppError extends Error {
   }
 }
 
-export const invalidInput = (message: string, field?: string) =>
-  new AppError('invalid_input', message, { field });
+export const invalidInput = (message: string, field?: string) => new AppError('invalid_input', message, { field });
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const unauthorized = (message = 'Missing or invalid access token') =>
-  new AppError('unauthorized', message);
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new AppError('conflict', message, { details });
+export const unauthorized = (message = 'Missing or invalid access token') => new AppError('unauthorized', message);
+export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('conflict', message, { details });
 export const unavailable = (message = 'A backing service is unavailable, try again shortly', cause?: unknown) =>
   new AppError('unavailable', message, { cause });
 export const idempotencyKeyReused = () =>

@@ -21,8 +21,7 @@ function shortHash(...parts: string[]): string {
 export const artistIdFor = (artist: string) => `ar_${shortHash(normalizeName(artist))}`;
 
 /** Stable id of an album, scoped by its album artist. */
-export const albumIdFor = (albumArtist: string, album: string) =>
-  `al_${shortHash(normalizeName(albumArtist), normalizeName(album))}`;
+export const albumIdFor = (albumArtist: string, album: string) => `al_${shortHash(normalizeName(albumArtist), normalizeName(album))}`;
 
 /** Stable id of a track, derived from its audio content hash. */
 export const trackIdFor = (contentHash: string) => `tr_${contentHash.slice(0, 24)}`;

@@ -17,11 +17,7 @@ export interface PlaylistEntry {
 }
 
 /** The playlist after a metadata change: one version later. */
-export function applyPlaylistUpdate(
-  current: Playlist,
-  changes: { name?: string; description?: string },
-  now: string,
-): Playlist {
+export function applyPlaylistUpdate(current: Playlist, changes: { name?: string; description?: string }, now: string): Playlist {
   return {
     ...current,
     ...(changes.name !== undefined ? { name: changes.name } : {}),

@@ -61,23 +61,29 @@ describe('order keys written by the former algorithm', () => {
 
   it('keep their order when new and former keys mix under further edits', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100 }), fc.array(fc.nat(), { minLength: 1, maxLength: 200 }), fc.integer(), (steps, places, seed) => {
-        const list = legacyList(steps, seed);
-        const random = seededRandom(seed ^ 0x5eed);
-        for (const place of places) {
-          const at = place % (list.length + 1);
-          list.splice(at, 0, ...ranksBetween(list[at - 1] ?? null, list[at] ?? null, 1 + (place % 3), random));
-        }
-        expect([...list].sort()).toEqual(list);
-        expect(new Set(list).size).toBe(list.length);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
+        fc.integer(),
+        (steps, places, seed) => {
+          const list = legacyList(steps, seed);
+          const random = seededRandom(seed ^ 0x5eed);
+          for (const place of places) {
+            const at = place % (list.length + 1);
+            list.splice(at, 0, ...ranksBetween(list[at - 1] ?? null, list[at] ?? null, 1 + (place % 3), random));
+          }
+          expect([...list].sort()).toEqual(list);
+          expect(new Set(list).size).toBe(list.length);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('get the same key as before between two keys and after the last one', () => {
     const list = legacyList(300, 42);
-    for (let at = 1; at < list.length; at++) expect(rankBetween(list[at - 1]!, list[at]!)).toBe(legacyRankBetween(list[at - 1]!, list[at]!));
+    for (let at = 1; at < list.length; at++)
+      expect(rankBetween(list[at - 1]!, list[at]!)).toBe(legacyRankBetween(list[at - 1]!, list[at]!));
     expect(rankBetween(list.at(-1)!, null)).toBe(legacyRankBetween(list.at(-1)!, null));
   });
 });
@@ -210,12 +216,7 @@ function legacyJitteredRankBetween(a: string | null, b: string | null, random: (
 }
 
 /** `count` ascending keys between `a` and `b`, bisecting so keys stay short. */
-function legacyRanksBetween(
-  a: string | null,
-  b: string | null,
-  count: number,
-  random: () => number = Math.random,
-): string[] {
+function legacyRanksBetween(a: string | null, b: string | null, count: number, random: () => number = Math.random): string[] {
   if (count <= 0) return [];
   if (b === null) {
     // Appending: consecutive integers are the shortest keys.

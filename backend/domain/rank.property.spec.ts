@@ -8,10 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/random';
 import { isValidRank, rankBetween, ranksBetween } from './rank';
 
-type Op =
-  | { kind: 'insert'; at: number; count: number }
-  | { kind: 'move'; from: number; to: number }
-  | { kind: 'remove'; at: number };
+type Op = { kind: 'insert'; at: number; count: number } | { kind: 'move'; from: number; to: number } | { kind: 'remove'; at: number };
 
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 5 }) }) },

@@ -95,7 +95,12 @@ function insertAt(list: RankedEntry[], at: number, id: string, random: () => num
   for (const size of REBALANCE_WINDOWS) {
     const from = Math.max(0, at - size);
     const to = Math.min(list.length, at + size);
-    const window = { lower: list[from - 1]?.rank ?? null, before: list.slice(from, at), after: list.slice(at, to), upper: list[to]?.rank ?? null };
+    const window = {
+      lower: list[from - 1]?.rank ?? null,
+      before: list.slice(from, at),
+      after: list.slice(at, to),
+      upper: list[to]?.rank ?? null,
+    };
     const plan = planRanks(window, 1, random);
     if (plan.kind === 'widen') continue;
     const index = new Map(list.slice(from, to).map((e, i) => [e.id, from + i]));
@@ -125,19 +130,23 @@ describe('planRanks', () => {
   it.each([
     ['before the same entry', (list: RankedEntry[], anchor: string) => list.findIndex((e) => e.id === anchor)],
     ['at the same index', () => 2],
-  ])('keeps keys within the bound over 10,000 inserts %s', (_, position) => {
-    const random = seeded(11);
-    const list = start(20, random);
-    let rewrites = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const at = position(list, 'e10');
-      rewrites += insertAt(list, at, `n${i}`, random).rewrites;
-      if (list[at]!.rank.length > MAX_RANK_LENGTH) throw new Error(`key of ${list[at]!.rank.length} chars after ${i} inserts`);
-    }
-    expect(Math.max(...list.map((e) => e.rank.length))).toBeLessThanOrEqual(MAX_RANK_LENGTH);
-    expect(list.every((e, i) => i === 0 || list[i - 1]!.rank < e.rank)).toBe(true);
-    expect(list.every((e) => isValidRank(e.rank))).toBe(true);
-    // Rebalancing is occasional: well under a handful of rewrites per insert on average.
-    expect(rewrites / 10_000).toBeLessThan(5);
-  }, 60_000);
+  ])(
+    'keeps keys within the bound over 10,000 inserts %s',
+    (_, position) => {
+      const random = seeded(11);
+      const list = start(20, random);
+      let rewrites = 0;
+      for (let i = 0; i < 10_000; i++) {
+        const at = position(list, 'e10');
+        rewrites += insertAt(list, at, `n${i}`, random).rewrites;
+        if (list[at]!.rank.length > MAX_RANK_LENGTH) throw new Error(`key of ${list[at]!.rank.length} chars after ${i} inserts`);
+      }
+      expect(Math.max(...list.map((e) => e.rank.length))).toBeLessThanOrEqual(MAX_RANK_LENGTH);
+      expect(list.every((e, i) => i === 0 || list[i - 1]!.rank < e.rank)).toBe(true);
+      expect(list.every((e) => isValidRank(e.rank))).toBe(true);
+      // Rebalancing is occasional: well under a handful of rewrites per insert on average.
+      expect(rewrites / 10_000).toBeLessThan(5);
+    },
+    60_000,
+  );
 });

@@ -61,12 +61,7 @@ export function jitteredRankBetween(a: string | null, b: string | null, random: 
  * `count` ascending keys between `a` and `b`, bisecting so keys stay short (as the library's
  * `generateNKeysBetween` does, but with a random tail on every key).
  */
-export function ranksBetween(
-  a: string | null,
-  b: string | null,
-  count: number,
-  random: RandomSource = Math.random,
-): string[] {
+export function ranksBetween(a: string | null, b: string | null, count: number, random: RandomSource = Math.random): string[] {
   if (count <= 0) return [];
   if (b === null) {
     // Appending: consecutive integers are the shortest keys.

@@ -128,7 +128,9 @@ describe('didYouMean', () => {
     const hit = matchCandidate(typing, describeTrack({ id: 'x', title: 'Midnight Sun', artist: 'A' }))!;
     expect(didYouMean(typing, hit, ['Midnight Sun', 'A'])).toBe('Midnight Sun');
     const whole = parseSearchQuery('midngiht');
-    expect(didYouMean(whole, matchCandidate(whole, describeTrack({ id: 'x', title: 'Midnight Sun', artist: 'A' }))!, ['Midnight Sun'])).toBe('midnight');
+    expect(
+      didYouMean(whole, matchCandidate(whole, describeTrack({ id: 'x', title: 'Midnight Sun', artist: 'A' }))!, ['Midnight Sun']),
+    ).toBe('midnight');
   });
 
   it('stays silent when the query needed no help', () => {
@@ -141,18 +143,26 @@ describe('searchGuidance', () => {
   const hit = (query: string, id: string, kind: 'artist' | 'album' | 'track', name: string, title = name) => {
     const terms = parseSearchQuery(query);
     const candidate: Candidate =
-      kind === 'track' ? describeTrack({ id, title, artist: 'Someone' })
-      : { id, fields: [{ words: searchTerms(name), weight: 1 }], names: [searchTerms(name)], nameLength: name.length };
+      kind === 'track'
+        ? describeTrack({ id, title, artist: 'Someone' })
+        : { id, fields: [{ words: searchTerms(name), weight: 1 }], names: [searchTerms(name)], nameLength: name.length };
     return { id, match: matchCandidate(terms, candidate)!, popularity: 0, nameLength: name.length, names: [name] };
   };
 
   it('puts the artist the query names on top, else the best track', () => {
     const terms = parseSearchQuery('sigur ros');
-    expect(searchGuidance(terms, { artist: hit('sigur ros', 'ar', 'artist', 'Sigur Rós'), track: hit('sigur ros', 'tr', 'track', 'Sigur Rós Live') })).toEqual({
+    expect(
+      searchGuidance(terms, {
+        artist: hit('sigur ros', 'ar', 'artist', 'Sigur Rós'),
+        track: hit('sigur ros', 'tr', 'track', 'Sigur Rós Live'),
+      }),
+    ).toEqual({
       top: { kind: 'artist', id: 'ar' },
     });
     const partial = parseSearchQuery('sigur');
-    expect(searchGuidance(partial, { artist: hit('sigur', 'ar', 'artist', 'Sigur Rós'), track: hit('sigur', 'tr', 'track', 'Sigur Rós Live') })).toEqual({
+    expect(
+      searchGuidance(partial, { artist: hit('sigur', 'ar', 'artist', 'Sigur Rós'), track: hit('sigur', 'tr', 'track', 'Sigur Rós Live') }),
+    ).toEqual({
       top: { kind: 'track', id: 'tr' },
     });
     expect(searchGuidance(terms, {})).toEqual({});
@@ -164,7 +174,9 @@ describe('searchGuidance', () => {
     const track = hit('harbour', 'tr', 'track', 'Harbour Lights');
     expect(searchGuidance(terms, { artist, track })).toEqual({ top: { kind: 'track', id: 'tr' } });
     const typo = parseSearchQuery('harobur');
-    expect(searchGuidance(typo, { artist: hit('harobur', 'ar', 'artist', 'Harbour'), track: hit('harobur', 'tr', 'track', 'Harbour Lights') })).toEqual({
+    expect(
+      searchGuidance(typo, { artist: hit('harobur', 'ar', 'artist', 'Harbour'), track: hit('harobur', 'tr', 'track', 'Harbour Lights') }),
+    ).toEqual({
       top: { kind: 'artist', id: 'ar' },
       didYouMean: 'Harbour',
     });
@@ -179,7 +191,10 @@ describe('searchGuidance', () => {
 
   it('suggests from the best hit of any kind when no track answers', () => {
     const terms = parseSearchQuery('lemonaed');
-    expect(searchGuidance(terms, { album: hit('lemonaed', 'al', 'album', 'Lemonade', 'x') })).toEqual({ top: { kind: 'album', id: 'al' }, didYouMean: 'Lemonade' });
+    expect(searchGuidance(terms, { album: hit('lemonaed', 'al', 'album', 'Lemonade', 'x') })).toEqual({
+      top: { kind: 'album', id: 'al' },
+      didYouMean: 'Lemonade',
+    });
     expect(nameFields('all', 'album')).toEqual(['album', 'artist']);
   });
 });

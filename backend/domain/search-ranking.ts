@@ -217,7 +217,9 @@ export function didYouMean(terms: readonly QueryTerm[], match: ItemMatch, displa
   const text = correctedWords(terms, match.terms).join(' ');
   if (!text || text === terms.map((t) => t.text).join(' ')) return undefined;
   const typing = match.terms.at(-1)?.prefix === true;
-  const named = displayNames.find((name) => foldName(name) === text) ?? (typing ? displayNames.find((name) => foldName(name).startsWith(text)) : undefined);
+  const named =
+    displayNames.find((name) => foldName(name) === text) ??
+    (typing ? displayNames.find((name) => foldName(name).startsWith(text)) : undefined);
   return named ?? text;
 }
 

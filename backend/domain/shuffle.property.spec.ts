@@ -8,7 +8,10 @@ import { seededRandom } from '../../test/support/random';
 import { avoidRepeatedHead, buildHomeFeed, fisherYates, HEAD_SIZE, type HomeFeed, type ShuffleCandidate } from './shuffle';
 
 const catalogArbitrary = fc.uniqueArray(
-  fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), genre: fc.option(fc.constantFrom('Jazz', 'Rock', ' Folk ', ''), { nil: undefined }) }),
+  fc.record({
+    id: fc.string({ minLength: 1, maxLength: 8 }),
+    genre: fc.option(fc.constantFrom('Jazz', 'Rock', ' Folk ', ''), { nil: undefined }),
+  }),
   { selector: (t) => t.id, maxLength: 80 },
 ) as fc.Arbitrary<ShuffleCandidate[]>;
 
@@ -53,18 +56,23 @@ describe('shuffle (property)', () => {
 
   it('avoidRepeatedHead keeps the shuffled order apart from the tracks it moves', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.nat(200), { maxLength: 60 }), fc.uniqueArray(fc.nat(200), { maxLength: 20 }), fc.integer({ min: 0, max: 20 }), (ids, previous, headSize) => {
-        const shuffled = ids.map((n) => ({ id: String(n) }));
-        const out = avoidRepeatedHead(shuffled, previous.map(String), headSize);
-        expect(sorted(out.map((t) => t.id))).toEqual(sorted(shuffled.map((t) => t.id)));
-        const head = out.slice(0, headSize).map((t) => t.id);
-        const rest = out.slice(headSize).map((t) => t.id);
-        // Head and rest each keep the shuffled relative order.
-        const position = new Map(shuffled.map((t, i) => [t.id, i]));
-        for (const part of [head.filter((id) => !previous.includes(Number(id))), rest]) {
-          for (let i = 1; i < part.length; i++) expect(position.get(part[i - 1]!)! < position.get(part[i]!)!).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.nat(200), { maxLength: 60 }),
+        fc.uniqueArray(fc.nat(200), { maxLength: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        (ids, previous, headSize) => {
+          const shuffled = ids.map((n) => ({ id: String(n) }));
+          const out = avoidRepeatedHead(shuffled, previous.map(String), headSize);
+          expect(sorted(out.map((t) => t.id))).toEqual(sorted(shuffled.map((t) => t.id)));
+          const head = out.slice(0, headSize).map((t) => t.id);
+          const rest = out.slice(headSize).map((t) => t.id);
+          // Head and rest each keep the shuffled relative order.
+          const position = new Map(shuffled.map((t, i) => [t.id, i]));
+          for (const part of [head.filter((id) => !previous.includes(Number(id))), rest]) {
+            for (let i = 1; i < part.length; i++) expect(position.get(part[i - 1]!)! < position.get(part[i]!)!).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

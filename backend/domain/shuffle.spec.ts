@@ -52,7 +52,11 @@ describe('avoidRepeatedHead', () => {
   });
 
   it('leads with as many fresh tracks as exist in a tiny catalog', () => {
-    expect(avoidRepeatedHead(tracks('abc'), ['a', 'b'], 3).map((t) => t.id).join('')).toBe('cab');
+    expect(
+      avoidRepeatedHead(tracks('abc'), ['a', 'b'], 3)
+        .map((t) => t.id)
+        .join(''),
+    ).toBe('cab');
   });
 });
 

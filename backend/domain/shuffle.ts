@@ -78,9 +78,7 @@ export function buildHomeFeed(
   return {
     generatedAt: options.now.toISOString(),
     trackIds,
-    sections: trackIds.length
-      ? [{ title: FRESH_PICKS_TITLE, trackIds: trackIds.slice(0, SECTION_SIZE) }, ...genreSections]
-      : [],
+    sections: trackIds.length ? [{ title: FRESH_PICKS_TITLE, trackIds: trackIds.slice(0, SECTION_SIZE) }, ...genreSections] : [],
   };
 }
 

@@ -21,7 +21,11 @@ describe('error responses', () => {
     expect(fromMini).toMatchObject({ code: 'invalid_input', field: 'entry.id', message: expect.stringMatching(/^entry\.id: /) });
 
     const full = classic.object({ name: classic.string().min(1, 'Name is required') }).safeParse({ name: '' });
-    expect(invalidInputFrom(full.error!.issues, { fieldInMessage: false })).toMatchObject({ code: 'invalid_input', field: 'name', message: 'Name is required' });
+    expect(invalidInputFrom(full.error!.issues, { fieldInMessage: false })).toMatchObject({
+      code: 'invalid_input',
+      field: 'name',
+      message: 'Name is required',
+    });
   });
 
   it('names the input a schema parsed when it is not a field, and falls back when there is no issue', () => {
@@ -30,6 +34,8 @@ describe('error responses', () => {
       field: 'Idempotency-Key',
       message: 'Idempotency-Key: too short',
     });
-    expect(invalidInputFrom([], { fieldInMessage: false, fallback: 'Invalid request body' })).toMatchObject({ message: 'Invalid request body' });
+    expect(invalidInputFrom([], { fieldInMessage: false, fallback: 'Invalid request body' })).toMatchObject({
+      message: 'Invalid request body',
+    });
   });
 });

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** The logger module loaded afresh under `env`: it reads its service and level when imported. */
 async function loggerWith(env: Record<string, string | undefined>): Promise<typeof import('./logger')> {
-  for (const name of ['POWERTOOLS_SERVICE_NAME', 'AWS_LAMBDA_FUNCTION_NAME', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_DEV']) vi.stubEnv(name, undefined);
+  for (const name of ['POWERTOOLS_SERVICE_NAME', 'AWS_LAMBDA_FUNCTION_NAME', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_DEV'])
+    vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
   return import('./logger');

@@ -73,9 +73,7 @@ export function toApiEvent(
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(request.body.length
-      ? { body: isText ? request.body.toString('utf8') : request.body.toString('base64') }
-      : {}),
+    ...(request.body.length ? { body: isText ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
     isBase64Encoded: !isText,
   };
 }

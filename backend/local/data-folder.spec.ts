@@ -100,7 +100,14 @@ describe('claimDataFolder', () => {
     await mkdir(dir, { mode: 0o755 });
     await chmod(dir, 0o755);
     const files = dataFolderFiles(dir);
-    const secrets = [files.addressBook, files.authDatabase, `${files.authDatabase}-wal`, `${files.authDatabase}-shm`, files.authKeys, files.demoAccount];
+    const secrets = [
+      files.addressBook,
+      files.authDatabase,
+      `${files.authDatabase}-wal`,
+      `${files.authDatabase}-shm`,
+      files.authKeys,
+      files.demoAccount,
+    ];
     for (const file of [...secrets, files.demoSeed]) await writeFile(file, '{}', { mode: 0o644 });
     // A file its owner made read-only stays read-only.
     await chmod(files.authKeys, 0o444);
@@ -125,12 +132,16 @@ describe('claimDataFolder', () => {
       const readOnlyAddressBook = join(root, 'read-only-address-book');
       await mkdir(readOnlyAddressBook, { mode: 0o700 });
       await writeFile(dataFolderFiles(readOnlyAddressBook).addressBook, '{}', { mode: 0o400 });
-      expect(await claimer.claim(readOnlyAddressBook)).toMatch(/^The data folder \S+ cannot be written \(no write permission on \S+\/stack\.json\)$/);
+      expect(await claimer.claim(readOnlyAddressBook)).toMatch(
+        /^The data folder \S+ cannot be written \(no write permission on \S+\/stack\.json\)$/,
+      );
 
       const readOnlyStore = join(root, 'read-only-store');
       await mkdir(join(readOnlyStore, 'dynamodb'), { recursive: true, mode: 0o700 });
       await chmod(join(readOnlyStore, 'dynamodb'), 0o500);
-      expect(await claimer.claim(readOnlyStore)).toMatch(/^The data folder \S+ cannot be written \(no write permission on \S+\/dynamodb\)$/);
+      expect(await claimer.claim(readOnlyStore)).toMatch(
+        /^The data folder \S+ cannot be written \(no write permission on \S+\/dynamodb\)$/,
+      );
       await chmod(join(readOnlyStore, 'dynamodb'), 0o700);
     } finally {
       await claimer.stop();
@@ -158,7 +169,10 @@ describe('claimDataFolder', () => {
         await writeFile(dataFolderFiles(dir).lock, `${exitedPid()}\n`);
         const answers = await Promise.all(claimers.map((claimer) => claimer.claim(dir)));
         const winner = claimers[answers.indexOf('claimed')];
-        expect(answers.filter((answer) => answer === 'claimed'), `round ${round}: ${answers.join(' / ')}`).toHaveLength(1);
+        expect(
+          answers.filter((answer) => answer === 'claimed'),
+          `round ${round}: ${answers.join(' / ')}`,
+        ).toHaveLength(1);
         expect(answers).toContain(new DataFolderInUseError(dir, winner!.pid).message);
         expect(await readFile(dataFolderFiles(dir).lock, 'utf8')).toBe(`${winner!.pid}\n`);
       }

@@ -21,7 +21,14 @@ export function dataFolderFiles(dir: string) {
 /** The files that hold secrets: readable by their owner only. */
 function secretFiles(dir: string): string[] {
   const files = dataFolderFiles(dir);
-  return [files.addressBook, files.authDatabase, `${files.authDatabase}-wal`, `${files.authDatabase}-shm`, files.authKeys, files.demoAccount];
+  return [
+    files.addressBook,
+    files.authDatabase,
+    `${files.authDatabase}-wal`,
+    `${files.authDatabase}-shm`,
+    files.authKeys,
+    files.demoAccount,
+  ];
 }
 
 /** Thrown when another running stack holds the data folder; carries a message fit for a terminal. */
@@ -117,8 +124,17 @@ export async function claimDataFolder(dir: string): Promise<DataFolderClaim> {
  */
 async function writtenPaths(folder: string): Promise<string[]> {
   const files = dataFolderFiles(folder);
-  const rewritten = new Set([files.addressBook, files.authDatabase, `${files.authDatabase}-wal`, `${files.authDatabase}-shm`, files.demoSeed]);
-  const entries = (await readdir(folder, { withFileTypes: true })).map((entry) => ({ path: join(folder, entry.name), isFolder: entry.isDirectory() }));
+  const rewritten = new Set([
+    files.addressBook,
+    files.authDatabase,
+    `${files.authDatabase}-wal`,
+    `${files.authDatabase}-shm`,
+    files.demoSeed,
+  ]);
+  const entries = (await readdir(folder, { withFileTypes: true })).map((entry) => ({
+    path: join(folder, entry.name),
+    isFolder: entry.isDirectory(),
+  }));
   return [folder, ...entries.filter(({ path, isFolder }) => isFolder || rewritten.has(path)).map(({ path }) => path)];
 }
 

@@ -30,7 +30,12 @@ describe('a DynamoDB Local left running', () => {
 
   it('is not one on another folder, one whose name merely begins the same, or another Java program', () => {
     expect(isDynamoDbLocalOn(['java', ...commandLine].join(' '), '/data')).toBe(false);
-    expect(isDynamoDbLocalOn(['java', ...dynamoDbLocalArgs('/opt/ddb', 8713, 'http://127.0.0.1:8713', '/data/dynamodb2')].join(' '), '/data/dynamodb')).toBe(false);
+    expect(
+      isDynamoDbLocalOn(
+        ['java', ...dynamoDbLocalArgs('/opt/ddb', 8713, 'http://127.0.0.1:8713', '/data/dynamodb2')].join(' '),
+        '/data/dynamodb',
+      ),
+    ).toBe(false);
     expect(isDynamoDbLocalOn('java -jar other.jar -dbPath /data/dynamodb', '/data/dynamodb')).toBe(false);
   });
 });

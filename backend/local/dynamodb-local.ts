@@ -222,7 +222,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     }, stopTimeoutMs);
     await exited(child);
     clearTimeout(timer);
-    if (killed) throw new DynamoDbLocalStopError(`DynamoDB Local did not stop within ${stopTimeoutMs} ms of SIGTERM and was killed; its last writes may be lost`);
+    if (killed)
+      throw new DynamoDbLocalStopError(
+        `DynamoDB Local did not stop within ${stopTimeoutMs} ms of SIGTERM and was killed; its last writes may be lost`,
+      );
     // It may have died just before the SIGTERM, with its exit not yet reported to us.
     if (child.signalCode && child.signalCode !== 'SIGTERM') {
       throw new DynamoDbLocalStopError(`DynamoDB Local had ended (${howItEnded(child)}) before it was stopped`);

@@ -71,7 +71,14 @@ export function createGateway(options: GatewayOptions): Server {
     const started = performance.now();
     handle(req, res)
       .then((status) =>
-        options.log({ level: 'info', msg: 'request', method: req.method, path: req.url?.split('?')[0], status, ms: Math.round(performance.now() - started) }),
+        options.log({
+          level: 'info',
+          msg: 'request',
+          method: req.method,
+          path: req.url?.split('?')[0],
+          status,
+          ms: Math.round(performance.now() - started),
+        }),
       )
       .catch((error: unknown) => {
         // A client that hangs up before its body has arrived is no gateway failure (nginx logs it as 499).

@@ -60,7 +60,9 @@ async function main() {
 
 main().catch((error: unknown) => {
   if (error instanceof PortInUseError) {
-    console.error(`\n✗ ${error.message}. Is another Alktunes stack running? Stop it, or set ${portEnv[error.service as keyof typeof portEnv] ?? 'the port variable'} to a free port.`);
+    console.error(
+      `\n✗ ${error.message}. Is another Alktunes stack running? Stop it, or set ${portEnv[error.service as keyof typeof portEnv] ?? 'the port variable'} to a free port.`,
+    );
   } else if (error instanceof DataFolderInUseError) {
     console.error(`\n✗ ${error.message}. Stop that one first (Ctrl-C in its terminal), or set ALKTUNES_DATA_DIR to another folder.`);
   } else if (error instanceof DataFolderNotWritableError) {

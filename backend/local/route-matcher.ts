@@ -31,9 +31,7 @@ export function createRouteMatcher<R extends ApiRoute>(routes: readonly R[]) {
         if (!found) continue;
         pathExists = true;
         if (candidate.method !== method) continue;
-        const pathParameters = Object.fromEntries(
-          candidate.names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]),
-        );
+        const pathParameters = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
         return { route: candidate.route, pathParameters };
       }
       return { route: undefined, pathExists };

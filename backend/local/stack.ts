@@ -113,7 +113,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const external = options.dynamodbUrl;
     let dynamodb = external ? { url: external, stop: async () => {} } : await startDynamoDb(host, ports.dynamodb, dirs.dynamodb);
     stops.push(() => dynamodb.stop());
-    log(external ? `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, already running)` : `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, data in ${dirs.dynamodb})`);
+    log(
+      external
+        ? `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, already running)`
+        : `✓ dynamodb  ${dynamodb.url}  (DynamoDB Local, data in ${dirs.dynamodb})`,
+    );
 
     const s3 = await startS3(host, ports.s3, dirs.s3);
     stops.push(s3.stop);
@@ -158,7 +162,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     let auth = await startAuthServer(authOptions);
     stops.push(() => auth.close());
-    log(`✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'}, registration ${authOptions.registration})`);
+    log(
+      `✓ auth      ${auth.url}  (${options.databaseUrl?.startsWith('mysql') ? 'MySQL' : 'SQLite'}, registration ${authOptions.registration})`,
+    );
 
     const shutdown = new AbortController();
     stops.push(async () => shutdown.abort());

@@ -113,7 +113,9 @@ export class Listener {
   }
 
   private async createPlaylist() {
-    const response = await this.call<{ id: string }>('create playlist', 'POST', '/playlists', { name: `Mix ${Math.floor(this.random() * 1e6)}` });
+    const response = await this.call<{ id: string }>('create playlist', 'POST', '/playlists', {
+      name: `Mix ${Math.floor(this.random() * 1e6)}`,
+    });
     if (response?.status === 201) this.model.set(response.body.id, []);
   }
 
@@ -146,7 +148,10 @@ export class Listener {
     const where = this.random();
     const anchor = where < 0.3 && entries.length ? this.pick(entries) : undefined;
     const position = anchor ? { before: anchor.id } : where < 0.45 ? 'start' : 'end';
-    const response = await this.call<{ items: ModelEntry[] }>('add entries', 'POST', `/playlists/${playlistId}/entries`, { trackIds, position });
+    const response = await this.call<{ items: ModelEntry[] }>('add entries', 'POST', `/playlists/${playlistId}/entries`, {
+      trackIds,
+      position,
+    });
     if (!response) return void this.uncertain.add(playlistId);
     if (response.status !== 201) return;
     const added = response.body.items.map(({ id, trackId }) => ({ id, trackId }));

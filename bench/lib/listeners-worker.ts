@@ -57,7 +57,14 @@ const ctx = { api: job.api, auth: job.auth, trackIds: job.trackIds, searchWords:
 const listeners = Array.from({ length: job.listeners }, (_, i) => new Listener(ctx, sessions[i % sessions.length]!, job.seed + i));
 let progress = setInterval(() => {
   const total = [...stats.values()].reduce((sum, s) => sum + s.latencies.length, 0);
-  const errors = [...stats.values()].reduce((sum, s) => sum + Object.entries(s.statuses).filter(([k]) => Number(k) >= 500 || k === '0').reduce((n, [, v]) => n + v, 0), 0);
+  const errors = [...stats.values()].reduce(
+    (sum, s) =>
+      sum +
+      Object.entries(s.statuses)
+        .filter(([k]) => Number(k) >= 500 || k === '0')
+        .reduce((n, [, v]) => n + v, 0),
+    0,
+  );
   console.error(`  ${Math.round((performance.now() - started) / 1000)} s: ${total} requests, ${errors} 5xx/connection errors`);
 }, 15_000);
 // Listeners arrive over the ramp-up, as they would over a morning.
@@ -101,7 +108,13 @@ for (const [i, listener] of listeners.entries()) {
     const same = JSON.stringify(actual.entries) === JSON.stringify(model);
     if (!same || actual.entryCount !== model.length) {
       const firstDiff = model.findIndex((e, k) => actual.entries[k]?.id !== e.id);
-      mismatches.push({ playlistId, expected: model.length, actual: actual.entries.length, entryCount: actual.entryCount, detail: same ? 'entryCount differs' : `first difference at position ${firstDiff}` });
+      mismatches.push({
+        playlistId,
+        expected: model.length,
+        actual: actual.entries.length,
+        entryCount: actual.entryCount,
+        detail: same ? 'entryCount differs' : `first difference at position ${firstDiff}`,
+      });
     }
   }
 }

@@ -11,9 +11,7 @@ export interface LoadRequest {
  *   connections work on different items (e.g. move different entries);
  * - `paging`: reads `path` page by page with `?limit=`, following the cursor, then starts over.
  */
-export type LoadScenario =
-  | { kind: 'pool'; requests: LoadRequest[] }
-  | { kind: 'paging'; path: string; limit: number; maxPages: number };
+export type LoadScenario = { kind: 'pool'; requests: LoadRequest[] } | { kind: 'paging'; path: string; limit: number; maxPages: number };
 
 /** A job for the load worker: one autocannon run. */
 export interface LoadJob {

@@ -44,7 +44,9 @@ const options: autocannon.Options = {
 };
 // Off the main thread autocannon hands back its raw counters; `aggregateResult` (untyped) turns them into a Result.
 type RawResult = { totalCompletedRequests: number; duration: number };
-const { aggregateResult } = autocannon as unknown as { aggregateResult(results: RawResult[], options: autocannon.Options): autocannon.Result };
+const { aggregateResult } = autocannon as unknown as {
+  aggregateResult(results: RawResult[], options: autocannon.Options): autocannon.Result;
+};
 const raw = (await autocannon(options)) as unknown as RawResult;
 const result = aggregateResult([raw], options);
 parentPort?.postMessage({

@@ -36,7 +36,8 @@ export function machineNote(): string {
  */
 export function loadNote(): string {
   const load = loadavg()[0]!;
-  if (load > cpus().length / 2) console.error(`⚠ load average ${load.toFixed(1)} on ${cpus().length} cores: other processes will skew these figures`);
+  if (load > cpus().length / 2)
+    console.error(`⚠ load average ${load.toFixed(1)} on ${cpus().length} cores: other processes will skew these figures`);
   return `load average ${load.toFixed(1)}`;
 }
 

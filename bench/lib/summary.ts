@@ -108,7 +108,10 @@ export function toHtml(summary: RunSummary): string {
     )
     .join('\n');
   const runs = summary.benches
-    .map((b) => `<li><b>${escapeHtml(b.bench)}</b>: ${b.ok ? 'ok' : `failed (exit ${b.exitCode})`}, ${Math.round(b.seconds)} s, ${escapeHtml(loadText(b))}${b.note ? ` — ${escapeHtml(b.note)}` : ''}</li>`)
+    .map(
+      (b) =>
+        `<li><b>${escapeHtml(b.bench)}</b>: ${b.ok ? 'ok' : `failed (exit ${b.exitCode})`}, ${Math.round(b.seconds)} s, ${escapeHtml(loadText(b))}${b.note ? ` — ${escapeHtml(b.note)}` : ''}</li>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Alktunes benchmarks ${escapeHtml(summary.startedAt)}</title>

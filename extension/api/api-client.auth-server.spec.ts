@@ -75,43 +75,46 @@ describe.each(databaseTargets())('api clients in two extension contexts, against
     expect(popup.refreshes.count + background.refreshes.count).toBe(1);
   });
 
-  it.runIf(target.enabled)('keeps the listener signed in when refresh answers are lost and the background tries again at its next alarm', async () => {
-    await expiredSession();
-    const onSignedOut = vi.fn();
-    let answersToLose = 2;
-    const client = createApiClient({
-      authUrl: server.url,
-      apiUrl: server.url,
-      onSignedOut,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        if (!String(input).endsWith('/auth/refresh') || answersToLose === 0) return response;
-        // The server rotated, but the answer never arrives: the client waits out its timeout.
-        answersToLose -= 1;
-        serverClockAheadMs += REFRESH_TIMEOUT_MS;
-        throw new DOMException('The operation timed out.', 'TimeoutError');
-      },
-    });
-    let refreshing: Promise<unknown> = Promise.resolve();
-    keepTokenFresh(() => (refreshing = client.refreshSoon(120_000)), { warn: vi.fn() });
-    const fireAlarm = async () => {
-      await vi.waitFor(async () => expect(await fakeBrowser.alarms.get(TOKEN_ALARM)).toBeDefined());
-      const { scheduledTime } = (await fakeBrowser.alarms.get(TOKEN_ALARM))!;
-      serverClockAheadMs += Math.max(0, scheduledTime - Date.now());
-      await fakeBrowser.alarms.clear(TOKEN_ALARM);
-      await fakeBrowser.alarms.onAlarm.trigger({ name: TOKEN_ALARM, scheduledTime, persistAcrossSessions: false });
-      await refreshing.catch(() => {});
-    };
+  it.runIf(target.enabled)(
+    'keeps the listener signed in when refresh answers are lost and the background tries again at its next alarm',
+    async () => {
+      await expiredSession();
+      const onSignedOut = vi.fn();
+      let answersToLose = 2;
+      const client = createApiClient({
+        authUrl: server.url,
+        apiUrl: server.url,
+        onSignedOut,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!String(input).endsWith('/auth/refresh') || answersToLose === 0) return response;
+          // The server rotated, but the answer never arrives: the client waits out its timeout.
+          answersToLose -= 1;
+          serverClockAheadMs += REFRESH_TIMEOUT_MS;
+          throw new DOMException('The operation timed out.', 'TimeoutError');
+        },
+      });
+      let refreshing: Promise<unknown> = Promise.resolve();
+      keepTokenFresh(() => (refreshing = client.refreshSoon(120_000)), { warn: vi.fn() });
+      const fireAlarm = async () => {
+        await vi.waitFor(async () => expect(await fakeBrowser.alarms.get(TOKEN_ALARM)).toBeDefined());
+        const { scheduledTime } = (await fakeBrowser.alarms.get(TOKEN_ALARM))!;
+        serverClockAheadMs += Math.max(0, scheduledTime - Date.now());
+        await fakeBrowser.alarms.clear(TOKEN_ALARM);
+        await fakeBrowser.alarms.onAlarm.trigger({ name: TOKEN_ALARM, scheduledTime, persistAcrossSessions: false });
+        await refreshing.catch(() => {});
+      };
 
-    await fireAlarm(); // both the refresh and its immediate retry lose their answers
-    expect(answersToLose).toBe(0);
-    await fireAlarm(); // the next alarm, at the delay the background really uses
+      await fireAlarm(); // both the refresh and its immediate retry lose their answers
+      expect(answersToLose).toBe(0);
+      await fireAlarm(); // the next alarm, at the delay the background really uses
 
-    expect(onSignedOut).not.toHaveBeenCalled();
-    const stored = await readSession();
-    expect(stored, 'the session is still stored').not.toBeNull();
-    expect(stored!.expiresAt).toBeGreaterThan(Date.now());
-    expect((await auth.get('/auth/me', stored!.accessToken)).status).toBe(200);
-    expect((await auth.post('/auth/refresh', { refreshToken: stored!.refreshToken })).status).toBe(200);
-  });
+      expect(onSignedOut).not.toHaveBeenCalled();
+      const stored = await readSession();
+      expect(stored, 'the session is still stored').not.toBeNull();
+      expect(stored!.expiresAt).toBeGreaterThan(Date.now());
+      expect((await auth.get('/auth/me', stored!.accessToken)).status).toBe(200);
+      expect((await auth.post('/auth/refresh', { refreshToken: stored!.refreshToken })).status).toBe(200);
+    },
+  );
 });

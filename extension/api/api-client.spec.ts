@@ -67,7 +67,9 @@ describe('api client', () => {
 
   it('passes on why a registration was refused, without signing in', async () => {
     const { client, fetch } = setup([jsonResponse(403, errorBody('invalid_invite', 'This invite code is not valid.', 'inviteCode'))]);
-    await expect(client.register({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'nope' })).rejects.toMatchObject({
+    await expect(
+      client.register({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'nope' }),
+    ).rejects.toMatchObject({
       status: 403,
       field: 'inviteCode',
     });
@@ -116,7 +118,10 @@ describe('api client', () => {
     const cancelled = new AbortController();
     cancelled.abort();
 
-    await expect(client.send('DELETE', '/playlists/pl_1', undefined, { signal: timedOut.signal })).rejects.toMatchObject({ status: 0, code: 'timeout' });
+    await expect(client.send('DELETE', '/playlists/pl_1', undefined, { signal: timedOut.signal })).rejects.toMatchObject({
+      status: 0,
+      code: 'timeout',
+    });
     await expect(client.get('/albums', {}, { signal: cancelled.signal })).rejects.toMatchObject({ status: 0, code: 'aborted' });
   });
 
@@ -199,7 +204,9 @@ describe('api client', () => {
     const client = createApiClient({ ...urls, fetch, onSignedOut });
 
     await expect(client.get('/albums')).resolves.toEqual({ items: ['ok'] });
-    const refreshBodies = fetch.mock.calls.filter(([url]) => url === 'https://auth.test/auth/refresh').map(([, init]) => JSON.parse(String(init?.body)));
+    const refreshBodies = fetch.mock.calls
+      .filter(([url]) => url === 'https://auth.test/auth/refresh')
+      .map(([, init]) => JSON.parse(String(init?.body)));
     // The same token both times: the server answers a repeat within its grace window with the same successor.
     expect(refreshBodies).toEqual([{ refreshToken: 'old-refresh' }, { refreshToken: 'old-refresh' }]);
     expect(onSignedOut).not.toHaveBeenCalled();

@@ -46,20 +46,24 @@ describe('playlist writes whose answers get lost, against the local stack', () =
     await writeSession({ accessToken: account.accessToken, refreshToken: account.refreshToken, expiresAt: Date.now() + 600_000, user });
   });
 
-  it('creates the playlist and adds the tracks once each', async () => {
-    const service = createPlaylistsService(createApiClient({ authUrl: fresh.stack.auth, apiUrl: proxy.url }));
+  it(
+    'creates the playlist and adds the tracks once each',
+    async () => {
+      const service = createPlaylistsService(createApiClient({ authUrl: fresh.stack.auth, apiUrl: proxy.url }));
 
-    const playlist = await service.create('Lost answers');
-    const added = await service.addTracks(playlist.id, trackIds);
+      const playlist = await service.create('Lost answers');
+      const added = await service.addTracks(playlist.id, trackIds);
 
-    expect(proxy.dropped).toEqual(['POST /playlists', `POST /playlists/${playlist.id}/entries`]);
-    expect(added.map((e) => e.trackId)).toEqual(trackIds);
-    expect((await service.list()).filter((p) => p.name === 'Lost answers')).toHaveLength(1);
-    const entries = await service.entries(playlist.id);
-    expect(entries.map((e) => e.trackId)).toEqual(trackIds);
-    expect(new Set(entries.map((e) => e.id)).size).toBe(trackIds.length);
-    expect((await service.get(playlist.id)).entryCount).toBe(trackIds.length);
-  }, LOCAL_STACK_TEST_TIMEOUT_MS);
+      expect(proxy.dropped).toEqual(['POST /playlists', `POST /playlists/${playlist.id}/entries`]);
+      expect(added.map((e) => e.trackId)).toEqual(trackIds);
+      expect((await service.list()).filter((p) => p.name === 'Lost answers')).toHaveLength(1);
+      const entries = await service.entries(playlist.id);
+      expect(entries.map((e) => e.trackId)).toEqual(trackIds);
+      expect(new Set(entries.map((e) => e.id)).size).toBe(trackIds.length);
+      expect((await service.get(playlist.id)).entryCount).toBe(trackIds.length);
+    },
+    LOCAL_STACK_TEST_TIMEOUT_MS,
+  );
 });
 
 interface LossyProxy {

@@ -106,7 +106,9 @@ describe('playlists service writes', () => {
     [504, 'http_504', {}],
     [409, 'conflict', { retryable: true }],
   ])('sends an add that got %i (%s) again with the same key', async (status, code, details) => {
-    const server = keyedAddRoute((n) => (n === 1 ? jsonResponse(status, { error: { code, message: 'Try again', ...details } }) : undefined));
+    const server = keyedAddRoute((n) =>
+      n === 1 ? jsonResponse(status, { error: { code, message: 'Try again', ...details } }) : undefined,
+    );
     const seen = fakeApi({ 'POST /playlists/pl_1/entries': server.route });
 
     await expect(settle(service().addTracks('pl_1', ['trk_1']))).resolves.toHaveLength(1);

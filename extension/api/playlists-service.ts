@@ -62,8 +62,7 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
     },
 
     /** Every entry in playlist order; `onPage` sees each page as it lands (for long playlists). */
-    entries: (id: string, onPage?: (items: PlaylistEntry[]) => void) =>
-      allPages<PlaylistEntry>(`${path(id)}/entries`, onPage),
+    entries: (id: string, onPage?: (items: PlaylistEntry[]) => void) => allPages<PlaylistEntry>(`${path(id)}/entries`, onPage),
 
     /**
      * Appends tracks, at most 100 per request as the API allows; request `n` of the action carries

@@ -13,7 +13,13 @@ export function createSearchService(api: ApiClient = apiClient()) {
   return {
     /** Tracks, albums and artists matching `q` (the first page); missing groups come back as empty lists. */
     async search(q: string, { field = 'all', limit = 20, signal }: SearchOptions = {}): Promise<SearchResults> {
-      const { tracks = [], albums = [], artists = [], didYouMean, top } = await api.get<Partial<SearchResults>>('/search', { q, field, limit }, { signal });
+      const {
+        tracks = [],
+        albums = [],
+        artists = [],
+        didYouMean,
+        top,
+      } = await api.get<Partial<SearchResults>>('/search', { q, field, limit }, { signal });
       return { tracks, albums, artists, ...(didYouMean ? { didYouMean } : {}), ...(top ? { top } : {}) };
     },
 

@@ -20,7 +20,10 @@ describe('server settings', () => {
 
   it('normalises URLs and names the field that is wrong', () => {
     expect(parseServerForm(mine)).toEqual({ urls: { ...mine, authUrl: 'https://auth.example.com' } });
-    expect(parseServerForm({ ...mine, apiUrl: 'api.example.com' })).toMatchObject({ field: 'apiUrl', error: expect.stringMatching(/API URL/) });
+    expect(parseServerForm({ ...mine, apiUrl: 'api.example.com' })).toMatchObject({
+      field: 'apiUrl',
+      error: expect.stringMatching(/API URL/),
+    });
     expect(parseServerForm({ ...mine, mediaUrl: 'ftp://m.example.com' })).toMatchObject({ field: 'mediaUrl' });
   });
 
@@ -55,7 +58,9 @@ describe('server settings', () => {
     'http://[0:0:0:0:0:0:0:1]:8710',
   ])('allows plain http:// to this computer: %s', (url) => {
     const local = { authUrl: url, apiUrl: url, mediaUrl: url };
-    expect(parseServerForm(local)).toEqual({ urls: { authUrl: url.replace(/\/$/, ''), apiUrl: url.replace(/\/$/, ''), mediaUrl: url.replace(/\/$/, '') } });
+    expect(parseServerForm(local)).toEqual({
+      urls: { authUrl: url.replace(/\/$/, ''), apiUrl: url.replace(/\/$/, ''), mediaUrl: url.replace(/\/$/, '') },
+    });
   });
 
   it('allows https:// to any host, local or not', () => {

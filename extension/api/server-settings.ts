@@ -24,8 +24,7 @@ export function parseServerForm(form: BackendUrls): { urls: BackendUrls } | { er
   return { urls };
 }
 
-const sameUrls = (a: BackendUrls, b: BackendUrls) =>
-  a.authUrl === b.authUrl && a.apiUrl === b.apiUrl && a.mediaUrl === b.mediaUrl;
+const sameUrls = (a: BackendUrls, b: BackendUrls) => a.authUrl === b.authUrl && a.apiUrl === b.apiUrl && a.mediaUrl === b.mediaUrl;
 
 /**
  * Points the extension at another deployment. Asks for access to exactly its origins first

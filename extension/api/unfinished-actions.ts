@@ -21,9 +21,7 @@ import { newActionKey } from './playlists-service';
  */
 
 /** A create or an add, as far as its key is concerned: the same action sends the same key. */
-export type KeyedAction =
-  | { kind: 'create'; name: string }
-  | { kind: 'add'; playlistId: string; trackIds: readonly string[] };
+export type KeyedAction = { kind: 'create'; name: string } | { kind: 'add'; playlistId: string; trackIds: readonly string[] };
 
 interface HeldKey {
   /** The `Idempotency-Key` every try of the action sends. */

@@ -96,13 +96,18 @@ describe('write retry policy', () => {
 
   it('takes a 404 on a later try of a DELETE as done, but not on the first', async () => {
     const gone = error(404, 'not_found');
-    const lostThenGone = vi.fn<(signal: AbortSignal) => Promise<void>>().mockRejectedValueOnce(error(0, 'network_error')).mockRejectedValueOnce(gone);
+    const lostThenGone = vi
+      .fn<(signal: AbortSignal) => Promise<void>>()
+      .mockRejectedValueOnce(error(0, 'network_error'))
+      .mockRejectedValueOnce(gone);
     const deleting = withRetries(lostThenGone, { goneMeansDone: true });
     await vi.runAllTimersAsync();
     await expect(deleting).resolves.toBeUndefined();
 
     await expect(withRetries(() => Promise.reject(gone), { goneMeansDone: true })).rejects.toBe(gone);
-    const moving = withRetries(vi.fn<(signal: AbortSignal) => Promise<void>>().mockRejectedValueOnce(error(0, 'network_error')).mockRejectedValueOnce(gone)).catch((e: unknown) => e);
+    const moving = withRetries(
+      vi.fn<(signal: AbortSignal) => Promise<void>>().mockRejectedValueOnce(error(0, 'network_error')).mockRejectedValueOnce(gone),
+    ).catch((e: unknown) => e);
     await vi.runAllTimersAsync();
     expect(await moving).toBe(gone);
   });

@@ -86,7 +86,10 @@ describe('HomeView', () => {
     const wrapper = mountHome();
     await useHomeStore().refresh();
     await flushPromises();
-    await wrapper.findAll('.chip').find((c) => c.text() === 'Late night jazz')!.trigger('click');
+    await wrapper
+      .findAll('.chip')
+      .find((c) => c.text() === 'Late night jazz')!
+      .trigger('click');
     expect(wrapper.findAll('[data-testid="home-track"]')).toHaveLength(1);
 
     fakeApi({ 'GET /home': makeFeed(0) });

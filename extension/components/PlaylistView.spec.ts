@@ -17,7 +17,11 @@ describe('PlaylistView', () => {
     });
     const pinia = createPinia();
     setActivePinia(pinia);
-    const wrapper = mount(PlaylistView, { props: { id: 'pl_1', title: 'Road trip' }, global: { plugins: [pinia] }, attachTo: document.body });
+    const wrapper = mount(PlaylistView, {
+      props: { id: 'pl_1', title: 'Road trip' },
+      global: { plugins: [pinia] },
+      attachTo: document.body,
+    });
     await flushPromises();
 
     const ids = () => wrapper.findAll('[data-testid="playlist-entry"]').map((r) => r.attributes('data-track-id'));

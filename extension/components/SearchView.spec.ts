@@ -67,7 +67,9 @@ describe('SearchView', () => {
   });
 
   it('shows the top hit first and not again in its group', async () => {
-    fakeApi({ 'GET /search': { tracks: makeTracks(2, { artist: 'Joni' }), albums: [blue], artists: [joni], top: { kind: 'artist', id: 'art_9' } } });
+    fakeApi({
+      'GET /search': { tracks: makeTracks(2, { artist: 'Joni' }), albums: [blue], artists: [joni], top: { kind: 'artist', id: 'art_9' } },
+    });
     const wrapper = mountSearch();
     await typeQuery(wrapper, 'joni');
 
@@ -101,7 +103,10 @@ describe('SearchView', () => {
     expect(played[0]).toMatchObject({ index: 0 });
     expect(played[0]!.tracks.map((t) => t.id)).toEqual([tracks[1]!.id, tracks[0]!.id, tracks[2]!.id]);
 
-    await wrapper.findAll('.chip').find((chip) => chip.text() === 'Tracks')!.trigger('click');
+    await wrapper
+      .findAll('.chip')
+      .find((chip) => chip.text() === 'Tracks')!
+      .trigger('click');
     await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 20));
     await flushPromises();
     expect(wrapper.find('[data-testid="top-result"]').exists()).toBe(false);
@@ -113,7 +118,12 @@ describe('SearchView', () => {
     const small = makeTracks(1, { title: 'Small Hours' });
     const seen = fakeApi({
       'GET /search': ({ path }: SeenRequest) =>
-        jsonResponse(200, path.includes('q=smlal') ? { tracks: small, didYouMean: 'Small Hours' } : { tracks: small, top: { kind: 'track', id: small[0]!.id } }),
+        jsonResponse(
+          200,
+          path.includes('q=smlal')
+            ? { tracks: small, didYouMean: 'Small Hours' }
+            : { tracks: small, top: { kind: 'track', id: small[0]!.id } },
+        ),
     });
     const wrapper = mountSearch();
     await typeQuery(wrapper, 'smlal hours');

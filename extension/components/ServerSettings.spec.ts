@@ -13,7 +13,10 @@ describe('ServerSettings', () => {
   beforeEach(() => {
     fakeBrowser.reset();
     vi.restoreAllMocks();
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{}', { status: 200 })),
+    );
   });
 
   it('points at the field to fix and saves nothing for a bad URL', async () => {
@@ -28,11 +31,17 @@ describe('ServerSettings', () => {
   });
 
   it('says why saved servers that are not https:// are not used, and offers the default ones', async () => {
-    await customServersItem.setValue({ authUrl: 'https://auth.example.com', apiUrl: 'http://api.example.com', mediaUrl: 'https://media.example.com' });
+    await customServersItem.setValue({
+      authUrl: 'https://auth.example.com',
+      apiUrl: 'http://api.example.com',
+      mediaUrl: 'https://media.example.com',
+    });
     const wrapper = mount(ServerSettings);
     await flushPromises();
     expect(wrapper.get('[data-testid="server-api-url"]').attributes('aria-invalid')).toBe('true');
-    expect(wrapper.get('[data-testid="server-message"]').text()).toMatch(/^Your saved servers are not used: API URL must use https:\/\/.*Alktunes uses the default servers/);
+    expect(wrapper.get('[data-testid="server-message"]').text()).toMatch(
+      /^Your saved servers are not used: API URL must use https:\/\/.*Alktunes uses the default servers/,
+    );
     expect(wrapper.find('[data-testid="server-reset"]').exists()).toBe(true);
   });
 

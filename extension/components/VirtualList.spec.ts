@@ -7,12 +7,14 @@ const items = Array.from({ length: 10_000 }, (_, i) => ({ id: `e${i}`, name: `En
 
 function mountList(props: Record<string, unknown> = {}) {
   const Host = defineComponent({
-    setup: (_, { attrs }) => () =>
-      h(
-        VirtualList as unknown as Component,
-        { items, itemKey: (i: { id: string }) => i.id, label: 'Entries', ...attrs },
-        { default: ({ item }: { item: { name: string } }) => h('span', { class: 'name' }, item.name) },
-      ),
+    setup:
+      (_, { attrs }) =>
+      () =>
+        h(
+          VirtualList as unknown as Component,
+          { items, itemKey: (i: { id: string }) => i.id, label: 'Entries', ...attrs },
+          { default: ({ item }: { item: { name: string } }) => h('span', { class: 'name' }, item.name) },
+        ),
   });
   return mount(Host, { attrs: props, attachTo: document.body });
 }

@@ -28,11 +28,14 @@ describe('message contract', () => {
   });
 
   it('turns a handler failure into a MessageError with its code', async () => {
-    onMessages({
-      'offscreen/pause': () => {
-        throw Object.assign(new Error('no media'), { code: 'no_media' });
+    onMessages(
+      {
+        'offscreen/pause': () => {
+          throw Object.assign(new Error('no media'), { code: 'no_media' });
+        },
       },
-    }, { error: () => {} });
+      { error: () => {} },
+    );
 
     const error = await sendMessage('offscreen/pause', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageError);

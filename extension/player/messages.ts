@@ -140,10 +140,7 @@ export class MessageError extends Error {
 }
 
 /** Sends a typed message to the extension's other contexts and unwraps the reply. */
-export async function sendMessage<T extends MessageType>(
-  type: T,
-  data: MessageRequest<T>,
-): Promise<MessageResponse<T>> {
+export async function sendMessage<T extends MessageType>(type: T, data: MessageRequest<T>): Promise<MessageResponse<T>> {
   const reply = (await browser.runtime.sendMessage({ type, data })) as Reply<MessageResponse<T>> | undefined;
   if (!reply) throw new MessageError('no_receiver', `Nothing handled "${type}"`);
   if (!reply.ok) throw new MessageError(reply.error.code, reply.error.message);
@@ -151,10 +148,7 @@ export async function sendMessage<T extends MessageType>(
 }
 
 export type MessageHandlers = {
-  [T in MessageType]?: (
-    data: MessageRequest<T>,
-    sender: Browser.runtime.MessageSender,
-  ) => MessageResponse<T> | Promise<MessageResponse<T>>;
+  [T in MessageType]?: (data: MessageRequest<T>, sender: Browser.runtime.MessageSender) => MessageResponse<T> | Promise<MessageResponse<T>>;
 };
 
 /**

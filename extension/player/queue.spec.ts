@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { makeTracks } from '@@/test/extension/factories';
 import {
-  addTracks, clearQueue, moveTrack, nextIndex, previousIndex, removeAt, setShuffle, shuffled, startQueue,
+  addTracks,
+  clearQueue,
+  moveTrack,
+  nextIndex,
+  previousIndex,
+  removeAt,
+  setShuffle,
+  shuffled,
+  startQueue,
   type QueueState,
 } from './queue';
 
@@ -18,7 +26,13 @@ function seeded(seed = 42) {
 
 const tracks = makeTracks(5);
 const ids = (q: QueueState) => q.queue.map((t) => t.id);
-const at = (index: number, over: Partial<QueueState> = {}): QueueState => ({ queue: tracks, index, shuffle: false, repeat: 'off', ...over });
+const at = (index: number, over: Partial<QueueState> = {}): QueueState => ({
+  queue: tracks,
+  index,
+  shuffle: false,
+  repeat: 'off',
+  ...over,
+});
 
 describe('queue: starting and moving on', () => {
   it('starts at the picked track in list order', () => {
@@ -39,9 +53,14 @@ describe('queue: starting and moving on', () => {
   });
 
   it.each([
-    ['off', 1, 'auto', 2], ['off', 4, 'auto', -1], ['off', 4, 'user', -1],
-    ['all', 4, 'auto', 0], ['all', 4, 'user', 0],
-    ['one', 1, 'auto', 1], ['one', 1, 'user', 2], ['one', 4, 'user', 0],
+    ['off', 1, 'auto', 2],
+    ['off', 4, 'auto', -1],
+    ['off', 4, 'user', -1],
+    ['all', 4, 'auto', 0],
+    ['all', 4, 'user', 0],
+    ['one', 1, 'auto', 1],
+    ['one', 1, 'user', 2],
+    ['one', 4, 'user', 0],
   ] as const)('repeat %s at %i (%s) goes to %i', (repeat, index, reason, expected) => {
     expect(nextIndex(at(index, { repeat }), reason)).toBe(expected);
   });
@@ -131,7 +150,13 @@ describe('queue: editing', () => {
   it('moves a track and keeps the current one current', () => {
     const cases: [number, number, number, number][] = [
       // [current, from, to, expected current]
-      [2, 2, 0, 0], [2, 0, 4, 1], [2, 4, 0, 3], [2, 0, 1, 2], [2, 3, 4, 2], [2, 1, 2, 1], [2, 3, 2, 3],
+      [2, 2, 0, 0],
+      [2, 0, 4, 1],
+      [2, 4, 0, 3],
+      [2, 0, 1, 2],
+      [2, 3, 4, 2],
+      [2, 1, 2, 1],
+      [2, 3, 2, 3],
     ];
     for (const [current, from, to, expected] of cases) {
       const moved = moveTrack(at(current), from, to);

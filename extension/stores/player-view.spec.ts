@@ -30,7 +30,10 @@ describe('player view store', () => {
 
     await store.next();
 
-    expect(sent).toEqual([['offscreen/advance', { trackId: queue[1]!.id }], ['player/next', {}]]);
+    expect(sent).toEqual([
+      ['offscreen/advance', { trackId: queue[1]!.id }],
+      ['player/next', {}],
+    ]);
     expect(store.index).toBe(1);
   });
 
@@ -74,7 +77,11 @@ describe('player view store', () => {
     await store.removeUpcoming(1);
     await store.moveUpcoming(1, 0);
 
-    expect(sent).toEqual([['player/jump', { index: 2 }], ['player/remove', { index: 3 }], ['player/move', { from: 3, to: 2 }]]);
+    expect(sent).toEqual([
+      ['player/jump', { index: 2 }],
+      ['player/remove', { index: 3 }],
+      ['player/move', { from: 3, to: 2 }],
+    ]);
   });
 
   it('"play next" and "add to queue" play the tracks when nothing is queued, and tell the listener', async () => {

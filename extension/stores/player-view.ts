@@ -162,7 +162,8 @@ export const usePlayerViewStore = defineStore('player-view', () => {
   /** Queues `tracks` at the end (or plays them when nothing is queued). */
   async function addToQueue(tracks: Track[]): Promise<void> {
     await (track.value ? send('player/enqueue', { tracks, where: 'end' }) : playTracks(tracks, 0));
-    if (!error.value) notices.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
+    if (!error.value)
+      notices.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
   }
 
   const playAt = (at: number) => send('player/jump', { index: at });
@@ -172,9 +173,30 @@ export const usePlayerViewStore = defineStore('player-view', () => {
   const firstUpcoming = () => index.value + 1;
 
   return {
-    state, track, status, queue, index, shuffle, repeat, volume, muted, notice, error,
-    upcoming, hasNext, hasPrevious, elapsedSec, durationSec,
-    restore, dispose, playTracks, playNext, addToQueue, playAt, removeFromQueue, moveInQueue,
+    state,
+    track,
+    status,
+    queue,
+    index,
+    shuffle,
+    repeat,
+    volume,
+    muted,
+    notice,
+    error,
+    upcoming,
+    hasNext,
+    hasPrevious,
+    elapsedSec,
+    durationSec,
+    restore,
+    dispose,
+    playTracks,
+    playNext,
+    addToQueue,
+    playAt,
+    removeFromQueue,
+    moveInQueue,
     /** Fire and forget: the URL lookup of a track about to be played (`player/warm`). */
     warm: (trackId: string) => void sendMessage('player/warm', { trackId }).catch(() => {}),
     toggle: () => send('player/toggle', {}),

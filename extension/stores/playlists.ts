@@ -219,7 +219,22 @@ export const usePlaylistsStore = defineStore('playlists', () => {
   }
 
   return {
-    items, fetchedAt, loading, error, pendingTracks, sending, byId,
-    hydrate, restoreCached, refresh, create, rename, remove, addTracks, setEntryCount, pick, clear,
+    items,
+    fetchedAt,
+    loading,
+    error,
+    pendingTracks,
+    sending,
+    byId,
+    hydrate,
+    restoreCached,
+    refresh,
+    create,
+    rename,
+    remove,
+    addTracks,
+    setEntryCount,
+    pick,
+    clear,
   };
 });

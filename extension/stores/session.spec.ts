@@ -28,13 +28,22 @@ describe('session store', () => {
   });
 
   it('signs up, then in, with the trimmed name, email and invite code', async () => {
-    const seen = fakeApi({ 'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }), 'POST /auth/login': makeAuthResponse() });
+    const seen = fakeApi({
+      'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }),
+      'POST /auth/login': makeAuthResponse(),
+    });
     const session = useSessionStore();
 
-    await expect(session.signUp({ name: ' Ada ', email: ' ada@example.com ', password: 'secret-pass', inviteCode: ' K7Q2 ' })).resolves.toBe(true);
+    await expect(
+      session.signUp({ name: ' Ada ', email: ' ada@example.com ', password: 'secret-pass', inviteCode: ' K7Q2 ' }),
+    ).resolves.toBe(true);
 
     expect(seen.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
-      { method: 'POST', path: '/auth/register', body: { name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'K7Q2' } },
+      {
+        method: 'POST',
+        path: '/auth/register',
+        body: { name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'K7Q2' },
+      },
       { method: 'POST', path: '/auth/login', body: { email: 'ada@example.com', password: 'secret-pass' } },
     ]);
     expect(session.signedIn).toBe(true);
@@ -47,7 +56,9 @@ describe('session store', () => {
     );
     const session = useSessionStore();
 
-    await expect(session.signUp({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'nope' })).resolves.toBe(false);
+    await expect(session.signUp({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'nope' })).resolves.toBe(
+      false,
+    );
 
     expect(session.signedIn).toBe(false);
     expect(session.error).toBe('This invite code is not valid.');

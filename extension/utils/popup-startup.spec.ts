@@ -103,7 +103,10 @@ describe('popup startup', () => {
   });
 
   it('follows a sign-in made elsewhere once started', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>(() => {})));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => new Promise<Response>(() => {})),
+    );
     await usePopupStore().start();
     const feed = makeFeed(2);
     await homeCacheItem.setValue({ value: feed, fetchedAt: 5 });

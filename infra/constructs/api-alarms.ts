@@ -39,10 +39,17 @@ export class ApiAlarms extends Construct {
     }
 
     // One alarm for all functions: throttling is an account-level limit, not one function's fault.
-    const throttles = Object.fromEntries(entries.map(([name, fn]) => [`throttles_${name}`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' })]));
+    const throttles = Object.fromEntries(
+      entries.map(([name, fn]) => [`throttles_${name}`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' })]),
+    );
     add('Throttles', {
       alarmDescription: 'Lambda throttled a backend function: the account concurrency limit is reached (ask AWS to raise it)',
-      metric: new cloudwatch.MathExpression({ expression: Object.keys(throttles).join(' + '), usingMetrics: throttles, period: PERIOD, label: 'Throttles' }),
+      metric: new cloudwatch.MathExpression({
+        expression: Object.keys(throttles).join(' + '),
+        usingMetrics: throttles,
+        period: PERIOD,
+        label: 'Throttles',
+      }),
     });
 
     add('ServerErrors', {

@@ -14,8 +14,21 @@ import { PURGE_QUEUE_PARTITIONS } from '../../backend/adapters/dynamodb/revocati
 import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
 
 /** Item reads, as `grantReadData` minus the stream actions these tables don't have. */
-const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
-const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
 
 interface TableGrant {
   actions: readonly string[];
@@ -155,11 +168,7 @@ export class ApiFunction extends Construct {
     this.fn.addEnvironment('STREAM_URL_TTL_SECONDS', String(streamUrlTtlSeconds));
     if (access === 'none') return this;
     const prefixes = access === 'covers' ? [MEDIA_PREFIXES.covers] : [MEDIA_PREFIXES.audio, MEDIA_PREFIXES.covers];
-    this.readObjects(
-      bucket,
-      prefixes,
-      access === 'covers' ? 'Presigns cover URLs' : 'Presigns stream and cover URLs',
-    );
+    this.readObjects(bucket, prefixes, access === 'covers' ? 'Presigns cover URLs' : 'Presigns stream and cover URLs');
     return this;
   }
 

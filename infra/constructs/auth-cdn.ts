@@ -100,14 +100,16 @@ export class AuthCdn extends Construct {
     if (!props.customDomain) {
       acceptFindings(this.distribution, {
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot pin a TLS policy; contexts authDomain and authCertificateArn give TLSv1.2_2021.',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin a TLS policy; contexts authDomain and authCertificateArn give TLSv1.2_2021.',
       });
     }
     acceptFindings(
       this.distribution,
       {
         id: 'AwsSolutions-CFR5',
-        reason: "A VPC origin, reached over AWS's network inside the VPC; HTTPS to it would need a publicly trusted certificate for its name, which a private instance without a domain of its own cannot have.",
+        reason:
+          "A VPC origin, reached over AWS's network inside the VPC; HTTPS to it would need a publicly trusted certificate for its name, which a private instance without a domain of its own cannot have.",
       },
       { id: 'AwsSolutions-CFR1', reason: 'Listeners sign in from anywhere; there is no country to exclude.' },
       {

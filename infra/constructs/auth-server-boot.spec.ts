@@ -31,7 +31,13 @@ const options = {
 };
 const cloudFrontUrl = 'https://d111111abcdef8.cloudfront.net';
 const script = () => authServerBootScript(options).join('\n');
-const secret = { username: 'alktunes', password: `a'b"c@d:e/f%g$h!(i)*`, host: 'db.abc.eu-west-1.rds.amazonaws.com', port: 3306, dbname: 'alktunes' };
+const secret = {
+  username: 'alktunes',
+  password: `a'b"c@d:e/f%g$h!(i)*`,
+  host: 'db.abc.eu-west-1.rds.amazonaws.com',
+  port: 3306,
+  dbname: 'alktunes',
+};
 
 /** The boot's top-level commands: everything after the last function definition. */
 const mainSequence = (text: string) => {
@@ -53,13 +59,20 @@ function runBash(lines: string[], args: string[] = []) {
   scratch.push(dir);
   const calls = path.join(dir, 'calls');
   writeFileSync(calls, '');
-  const result = spawnSync('bash', ['-c', ['set -euo pipefail', ...lines].join('\n'), 'boot', ...args.map((arg) => arg.replace('$DIR', dir))], {
-    encoding: 'utf8',
-    // A socket on stdin makes bash read ~/.bashrc, as if started by a remote shell.
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, CALLS: calls, DIR: dir },
-  });
-  const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => line.trim());
+  const result = spawnSync(
+    'bash',
+    ['-c', ['set -euo pipefail', ...lines].join('\n'), 'boot', ...args.map((arg) => arg.replace('$DIR', dir))],
+    {
+      encoding: 'utf8',
+      // A socket on stdin makes bash read ~/.bashrc, as if started by a remote shell.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, CALLS: calls, DIR: dir },
+    },
+  );
+  const recorded = readFileSync(calls, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.trim());
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: recorded, dir };
 }
 
@@ -67,7 +80,18 @@ describe('the auth server boot script', () => {
   it('writes the server its whole environment: the issuer from its parameter, DATABASE_URL built from the secret with verified TLS', () => {
     const { content, awsCalls } = runEnvFileFunction(script(), secret, cloudFrontUrl);
     expect(awsCalls).toEqual([
-      ['ssm', 'get-parameters', '--region', 'eu-west-1', '--names', '/alktunes/auth/issuer', '--query', 'Parameters[0].Value', '--output', 'text'],
+      [
+        'ssm',
+        'get-parameters',
+        '--region',
+        'eu-west-1',
+        '--names',
+        '/alktunes/auth/issuer',
+        '--query',
+        'Parameters[0].Value',
+        '--output',
+        'text',
+      ],
       expect.arrayContaining(['secretsmanager', 'get-secret-value', options.databaseSecretArn]),
     ]);
 
@@ -83,7 +107,10 @@ describe('the auth server boot script', () => {
     const url = new URL(env.DATABASE_URL!);
     expect(decodeURIComponent(url.password)).toBe(secret.password);
     expect(mysqlPoolOptions(env.DATABASE_URL!).ssl).toMatchObject({ verifyIdentity: true });
-    expect(parseAuthEnv(env)).toMatchObject({ ok: true, env: { AUTH_ISSUER: cloudFrontUrl, AUTH_AUDIENCE: 'alktunes-api', REGISTRATION: 'invite' } });
+    expect(parseAuthEnv(env)).toMatchObject({
+      ok: true,
+      env: { AUTH_ISSUER: cloudFrontUrl, AUTH_AUDIENCE: 'alktunes-api', REGISTRATION: 'invite' },
+    });
   });
 
   it('takes an issuer given by the stack (a custom domain) as it is, without asking for the parameter', () => {
@@ -97,14 +124,18 @@ describe('the auth server boot script', () => {
     const { dbname: _, ...withoutName } = secret;
     const fromSecret = parseEnv(runEnvFileFunction(script(), { ...secret, dbname: 'restored' }).content);
     expect(new URL(fromSecret.DATABASE_URL!).pathname).toBe('/restored');
-    const fallback = parseEnv(runEnvFileFunction(authServerBootScript({ ...options, databaseName: 'auth_db' }).join('\n'), withoutName).content);
+    const fallback = parseEnv(
+      runEnvFileFunction(authServerBootScript({ ...options, databaseName: 'auth_db' }).join('\n'), withoutName).content,
+    );
     expect(new URL(fallback.DATABASE_URL!).pathname).toBe('/auth_db');
   });
 
   it('refuses a value the env file could not quote, a database name the script could not pass and an issuer that is no https://<host>', () => {
     expect(() => authServerBootScript({ ...options, environment: { AUTH_AUDIENCE: "it's" } })).toThrow(/AUTH_AUDIENCE must hold no quote/);
     expect(() => authServerBootScript({ ...options, databaseName: 'db; rm -rf /' })).toThrow(/database name/);
-    expect(() => authServerBootScript({ ...options, issuer: { url: "https://auth.example.com/'x" } })).toThrow(/issuer must be https:\/\/<host>/);
+    expect(() => authServerBootScript({ ...options, issuer: { url: "https://auth.example.com/'x" } })).toThrow(
+      /issuer must be https:\/\/<host>/,
+    );
     expect(() => runEnvFileFunction(script(), secret, "https://x.example.com'; rm -rf /")).toThrow(/not an https:\/\/<host> URL/);
   });
 
@@ -113,7 +144,9 @@ describe('the auth server boot script', () => {
     expect(NODE_RELEASE.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(text).toContain(`https://nodejs.org/dist/v${NODE_RELEASE.version}/${NODE_RELEASE.tarball}`);
     // Through the NAT instance, whose forwarding may come up a little after the route to it.
-    const download = shellFunction(text, bootSteps.prepareHost).split('\n').find((line) => line.includes('nodejs.org'))!;
+    const download = shellFunction(text, bootSteps.prepareHost)
+      .split('\n')
+      .find((line) => line.includes('nodejs.org'))!;
     expect(download).toMatch(/^\s*curl -fsSL --retry \d+ --retry-delay \d+ --retry-all-errors /);
     expect(text).toContain(`echo '${NODE_RELEASE.sha256}  /tmp/${NODE_RELEASE.tarball}' | sha256sum -c -`);
     // Checked before it is unpacked.
@@ -168,25 +201,23 @@ describe('the auth server boot, step by step', () => {
   describe('the issuer', () => {
     /** resolve_auth_issuer with `aws` answering the parameter reads in turn from `answers` (`!` for a failing call). */
     const resolve = (answers: string[]) =>
-      runBash(
-        [
-          'aws() {',
-          '  printf \'%s\\n\' "aws $*" >> "$CALLS"',
-          '  local answer',
-          '  answer=$(sed -n "$(grep -c \'^aws \' "$CALLS")p" "$DIR/answers")',
-          '  if [ "$answer" = ! ]; then return 255; fi',
-          '  printf \'%s\\n\' "$answer"',
-          '}',
-          recorder('exitTrap'),
-          recorder(bootSteps.startHealthProbe),
-          recorder('sleep'),
-          `printf '%s\\n' ${answers.map((answer) => `'${answer}'`).join(' ')} > "$DIR/answers"`,
-          'trap \'echo "still armed" >> "$CALLS"\' EXIT',
-          shellFunction(script(), bootSteps.resolveIssuer),
-          bootSteps.resolveIssuer,
-          'echo "AUTH_ISSUER=$AUTH_ISSUER"',
-        ],
-      );
+      runBash([
+        'aws() {',
+        '  printf \'%s\\n\' "aws $*" >> "$CALLS"',
+        '  local answer',
+        '  answer=$(sed -n "$(grep -c \'^aws \' "$CALLS")p" "$DIR/answers")',
+        '  if [ "$answer" = ! ]; then return 255; fi',
+        '  printf \'%s\\n\' "$answer"',
+        '}',
+        recorder('exitTrap'),
+        recorder(bootSteps.startHealthProbe),
+        recorder('sleep'),
+        `printf '%s\\n' ${answers.map((answer) => `'${answer}'`).join(' ')} > "$DIR/answers"`,
+        'trap \'echo "still armed" >> "$CALLS"\' EXIT',
+        shellFunction(script(), bootSteps.resolveIssuer),
+        bootSteps.resolveIssuer,
+        'echo "AUTH_ISSUER=$AUTH_ISSUER"',
+      ]);
 
     it('on a redeploy reads it and reports nothing early: CloudFormation moves the origin only once this instance is healthy', () => {
       const run = resolve([cloudFrontUrl]);
@@ -200,7 +231,13 @@ describe('the auth server boot, step by step', () => {
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain(`AUTH_ISSUER=${cloudFrontUrl}\n`);
       // Whatever ends the boot from here on starts the health probe, whose failures raise the alarm.
-      expect(run.calls.filter((call) => !call.startsWith('aws'))).toEqual(['exitTrap', 'sleep 10', 'sleep 10', 'sleep 10', bootSteps.startHealthProbe]);
+      expect(run.calls.filter((call) => !call.startsWith('aws'))).toEqual([
+        'exitTrap',
+        'sleep 10',
+        'sleep 10',
+        'sleep 10',
+        bootSteps.startHealthProbe,
+      ]);
     });
 
     it('after reporting early, keeps waiting through failed reads, saying so each minute, and then starts', () => {
@@ -229,7 +266,14 @@ describe('the auth server boot, step by step', () => {
 
   it("starts nginx only after the ranges watch has written CloudFront's ranges from the prefix list", () => {
     const startNginx = shellFunction(script(), bootSteps.startNginx).replace(cloudFrontRangesEnvFile, '$DIR/cloudfront-ranges.env');
-    const run = runBash(['set -euo pipefail', recorder('install'), recorder('nginx'), recorder('systemctl'), startNginx, bootSteps.startNginx]);
+    const run = runBash([
+      'set -euo pipefail',
+      recorder('install'),
+      recorder('nginx'),
+      recorder('systemctl'),
+      startNginx,
+      bootSteps.startNginx,
+    ]);
     expect(run.stderr).toBe('');
     expect(parseEnv(readFileSync(path.join(run.dir, 'cloudfront-ranges.env'), 'utf8'))).toEqual({
       PREFIX_LIST_ID: 'pl-4fa04526',
@@ -250,11 +294,23 @@ describe('the auth server boot, step by step', () => {
   it('does not start nginx when the ranges cannot be read, nor on a configuration that fails nginx -t', () => {
     const startNginx = shellFunction(script(), bootSteps.startNginx).replace(cloudFrontRangesEnvFile, '$DIR/cloudfront-ranges.env');
     const nginxStarts = (calls: string[]) => calls.filter((call) => call.endsWith(' nginx'));
-    const rangesFail = runBash([recorder('install'), recorder('nginx'), recorder('systemctl', '[ "$1" != start ] || return 1'), startNginx, bootSteps.startNginx]);
+    const rangesFail = runBash([
+      recorder('install'),
+      recorder('nginx'),
+      recorder('systemctl', '[ "$1" != start ] || return 1'),
+      startNginx,
+      bootSteps.startNginx,
+    ]);
     expect(rangesFail.status).not.toBe(0);
     expect(rangesFail.calls).not.toContain('nginx -t');
     expect(nginxStarts(rangesFail.calls)).toEqual([]);
-    const configFails = runBash([recorder('install'), recorder('nginx', 'return 1'), recorder('systemctl'), startNginx, bootSteps.startNginx]);
+    const configFails = runBash([
+      recorder('install'),
+      recorder('nginx', 'return 1'),
+      recorder('systemctl'),
+      startNginx,
+      bootSteps.startNginx,
+    ]);
     expect(configFails.status).not.toBe(0);
     expect(configFails.calls).toContain('nginx -t');
     expect(nginxStarts(configFails.calls)).toEqual([]);
@@ -263,7 +319,16 @@ describe('the auth server boot, step by step', () => {
   describe('signing keys', () => {
     const keysSecret = (keys: unknown[]) => `aws() { printf '%s\\n' "aws $*" >> "$CALLS"; printf '%s' '${JSON.stringify({ keys })}'; }`;
     const restore = (keys: unknown[], file: string) =>
-      runBash([keysSecret(keys), recorder('chown'), shellFunction(script(), bootSteps.restoreKeys), `${bootSteps.restoreKeys} "$1"`, 'echo restored'], [file]);
+      runBash(
+        [
+          keysSecret(keys),
+          recorder('chown'),
+          shellFunction(script(), bootSteps.restoreKeys),
+          `${bootSteps.restoreKeys} "$1"`,
+          'echo restored',
+        ],
+        [file],
+      );
 
     it('restores stored keys to a file only the server reads', () => {
       const run = restore([{ kid: 'k1' }], '$DIR/signing-keys.json');

@@ -1,9 +1,4 @@
-import {
-  AUTH_SERVICE_UNIT,
-  HEALTH_PROBE_SERVICE_UNIT,
-  HEALTH_PROBE_TIMER_UNIT,
-  authServerPaths as p,
-} from './auth-server-files';
+import { AUTH_SERVICE_UNIT, HEALTH_PROBE_SERVICE_UNIT, HEALTH_PROBE_TIMER_UNIT, authServerPaths as p } from './auth-server-files';
 import { CLOUDFRONT_RANGES_SERVICE_UNIT, CLOUDFRONT_RANGES_TIMER_UNIT, cloudFrontRangesEnvFile } from './auth-server-cloudfront-ranges';
 
 /**
@@ -244,13 +239,14 @@ function envFileFunction(environment: Record<string, string>, readDatabaseSecret
   for (const [key, value] of Object.entries(values)) {
     if (/['\n\r]/.test(value)) throw new Error(`The auth server's ${key} must hold no quote or line break, got ${JSON.stringify(value)}`);
   }
-  if (!/^\w+$/.test(databaseName)) throw new Error(`The auth database name must be letters, digits and underscores, got ${JSON.stringify(databaseName)}`);
+  if (!/^\w+$/.test(databaseName))
+    throw new Error(`The auth database name must be letters, digits and underscores, got ${JSON.stringify(databaseName)}`);
   return [
     `${bootSteps.writeEnv}() {`,
     '  local file=$1 db_secret database_url',
     `  db_secret=$(${readDatabaseSecret})`,
     `  database_url=$(printf '%s' "$db_secret" | node -e ${shellQuote(DATABASE_URL_FROM_SECRET)} ${databaseName})`,
-    "  (umask 027; cat > \"$file\" <<'ALKTUNES_ENV'",
+    '  (umask 027; cat > "$file" <<\'ALKTUNES_ENV\'',
     ...Object.entries(values).map(([key, value]) => `${key}='${value}'`),
     'ALKTUNES_ENV',
     '  )',

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseUnitFile, unitValues } from '../../test/support/systemd-unit';
-import { CLOUDFRONT_RANGES_SCRIPT, cloudFrontRangesEnvFile, cloudFrontRangesScript, cloudFrontRangesServiceUnit } from './auth-server-cloudfront-ranges';
+import {
+  CLOUDFRONT_RANGES_SCRIPT,
+  cloudFrontRangesEnvFile,
+  cloudFrontRangesScript,
+  cloudFrontRangesServiceUnit,
+} from './auth-server-cloudfront-ranges';
 import { authServerPaths } from './auth-server-files';
 
 const prefixListId = 'pl-4fa04526';
@@ -113,8 +118,11 @@ describe("the CloudFront ranges watch (nginx's list of origin-facing addresses)"
     const unit = parseUnitFile(cloudFrontRangesServiceUnit);
     expect(unitValues(unit, 'Service', 'EnvironmentFile')).toEqual([cloudFrontRangesEnvFile]);
     expect(unitValues(unit, 'Service', 'ExecStart')).toEqual([`/usr/bin/bash ${authServerPaths.appDir}/${CLOUDFRONT_RANGES_SCRIPT}`]);
-    expect(cloudFrontRangesScript.match(/\$\{?[A-Z_]+/g)?.map((name) => name.replace(/\W/g, '')).sort()).toEqual(
-      expect.arrayContaining(['AWS_REGION', 'CLOUDFRONT_RANGES_FILE', 'PREFIX_LIST_ID']),
-    );
+    expect(
+      cloudFrontRangesScript
+        .match(/\$\{?[A-Z_]+/g)
+        ?.map((name) => name.replace(/\W/g, ''))
+        .sort(),
+    ).toEqual(expect.arrayContaining(['AWS_REGION', 'CLOUDFRONT_RANGES_FILE', 'PREFIX_LIST_ID']));
   });
 });

@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUnitFile, unitValues } from '../../test/support/systemd-unit';
 import { requirement } from '../../test/support/requirements';
-import { AUTH_SERVER_PORT, authServerPaths, authServiceUnit, cloudWatchAgentConfig, healthProbeServiceUnit, logrotateConfig, nginxForCloudFront } from './auth-server-files';
+import {
+  AUTH_SERVER_PORT,
+  authServerPaths,
+  authServiceUnit,
+  cloudWatchAgentConfig,
+  healthProbeServiceUnit,
+  logrotateConfig,
+  nginxForCloudFront,
+} from './auth-server-files';
 import { authServerUnits as units } from './auth-server-units';
 
 const systemUnits = '/usr/lib/systemd/system';
@@ -35,9 +43,19 @@ describe('the auth server systemd unit', () => {
     expect(service('StandardOutput')).toEqual([`append:${authServerPaths.serverLog}`]);
     const probe = parseUnitFile(healthProbeServiceUnit);
     expect(unitValues(probe, 'Service', 'StandardOutput')).toEqual([`append:${authServerPaths.healthLog}`]);
-    const shipped = (JSON.parse(cloudWatchAgentConfig('/x/auth-server')) as { logs: { logs_collected: { files: { collect_list: { file_path: string }[] } } } }).logs
-      .logs_collected.files.collect_list.map((file) => file.file_path);
-    expect(shipped).toEqual(expect.arrayContaining([authServerPaths.serverLog, authServerPaths.healthLog, authServerPaths.nginxAccessLog, authServerPaths.bootLog]));
+    const shipped = (
+      JSON.parse(cloudWatchAgentConfig('/x/auth-server')) as {
+        logs: { logs_collected: { files: { collect_list: { file_path: string }[] } } };
+      }
+    ).logs.logs_collected.files.collect_list.map((file) => file.file_path);
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        authServerPaths.serverLog,
+        authServerPaths.healthLog,
+        authServerPaths.nginxAccessLog,
+        authServerPaths.bootLog,
+      ]),
+    );
     expect(logrotateConfig).toContain(`${path.dirname(authServerPaths.serverLog)}/*.log {`);
     expect(nginxForCloudFront).toContain(`access_log ${authServerPaths.nginxAccessLog} alktunes;`);
   });
@@ -49,7 +67,9 @@ describe('the auth server systemd unit', () => {
   it("gets the client address from nginx alone, which believes CloudFront-Viewer-Address only from CloudFront's ranges", () => {
     expect(nginxForCloudFront).toContain(`include ${authServerPaths.cloudFrontRanges};`);
     // Replaced, never appended to: what a client sent in X-Forwarded-For never reaches the server.
-    expect(nginxForCloudFront.match(/proxy_set_header X-Forwarded-For .*;/g)).toEqual(['proxy_set_header X-Forwarded-For $alktunes_client_ip;']);
+    expect(nginxForCloudFront.match(/proxy_set_header X-Forwarded-For .*;/g)).toEqual([
+      'proxy_set_header X-Forwarded-For $alktunes_client_ip;',
+    ]);
     expect(nginxForCloudFront).not.toContain('proxy_add_x_forwarded_for');
     expect(nginxForCloudFront).not.toMatch(/real_ip_header|set_real_ip_from/);
     expect(nginxForCloudFront).toContain('limit_req_zone $alktunes_client_ip ');
@@ -65,30 +85,37 @@ describe('the auth server systemd unit', () => {
     expect(nginxForCloudFront).toMatch(/^http \{$/m);
   });
 
-  describe.runIf(requirement('systemd-analyze', canVerify, 'install systemd (Debian: apt-get install systemd)'))('systemd-analyze verify', () => {
-    // A root with the host's standard units, the generated ones, and stand-ins for node and curl.
-    let root = '';
-    let unitDir = '';
-    beforeAll(() => {
-      root = mkdtempSync(path.join(tmpdir(), 'alktunes-systemd-'));
-      cpSync(systemUnits, path.join(root, systemUnits), { recursive: true, verbatimSymlinks: true });
-      for (const binary of [authServerPaths.node, '/usr/bin/curl', '/usr/bin/bash']) {
-        mkdirSync(path.join(root, path.dirname(binary)), { recursive: true });
-        writeFileSync(path.join(root, binary), '#!/bin/sh\n');
-        chmodSync(path.join(root, binary), 0o755);
-      }
-      unitDir = path.join(root, 'etc/systemd/system');
-      mkdirSync(unitDir, { recursive: true });
-      for (const [name, text] of Object.entries(units)) writeFileSync(path.join(unitDir, name), text);
-    });
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-    it('accepts every generated unit without a warning', () => {
-      const result = spawnSync('systemd-analyze', ['verify', '--man=no', `--root=${root}`, ...Object.keys(units).map((name) => path.join(unitDir, name))], {
-        encoding: 'utf8',
+  describe.runIf(requirement('systemd-analyze', canVerify, 'install systemd (Debian: apt-get install systemd)'))(
+    'systemd-analyze verify',
+    () => {
+      // A root with the host's standard units, the generated ones, and stand-ins for node and curl.
+      let root = '';
+      let unitDir = '';
+      beforeAll(() => {
+        root = mkdtempSync(path.join(tmpdir(), 'alktunes-systemd-'));
+        cpSync(systemUnits, path.join(root, systemUnits), { recursive: true, verbatimSymlinks: true });
+        for (const binary of [authServerPaths.node, '/usr/bin/curl', '/usr/bin/bash']) {
+          mkdirSync(path.join(root, path.dirname(binary)), { recursive: true });
+          writeFileSync(path.join(root, binary), '#!/bin/sh\n');
+          chmodSync(path.join(root, binary), 0o755);
+        }
+        unitDir = path.join(root, 'etc/systemd/system');
+        mkdirSync(unitDir, { recursive: true });
+        for (const [name, text] of Object.entries(units)) writeFileSync(path.join(unitDir, name), text);
       });
-      expect(result.stderr).toBe('');
-      expect(result.status).toBe(0);
-    });
-  });
+      afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+      it('accepts every generated unit without a warning', () => {
+        const result = spawnSync(
+          'systemd-analyze',
+          ['verify', '--man=no', `--root=${root}`, ...Object.keys(units).map((name) => path.join(unitDir, name))],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+      });
+    },
+  );
 });

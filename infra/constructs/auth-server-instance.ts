@@ -91,7 +91,9 @@ export class AuthServerInstance extends Construct {
     });
 
     // It boots through the NAT instance: not before the private subnets' routes to it exist.
-    this.instance.node.addDependency(props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).internetConnectivityEstablished);
+    this.instance.node.addDependency(
+      props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).internetConnectivityEstablished,
+    );
 
     const cfnInstance = this.instance.node.defaultChild as ec2.CfnInstance;
     this.generation = Lazy.uncachedString({
@@ -137,7 +139,11 @@ export class AuthServerInstance extends Construct {
       // By name, not by a reference to the parameter: that would make the instance wait for the
       // distribution, which waits for the instance.
       const stack = Stack.of(this);
-      const parameterArn = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: props.issuer.parameterName.replace(/^\//, '') });
+      const parameterArn = stack.formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: props.issuer.parameterName.replace(/^\//, ''),
+      });
       this.instance.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: [parameterArn] }));
     }
 
@@ -154,7 +160,8 @@ export class AuthServerInstance extends Construct {
       },
       {
         id: 'AwsSolutions-EC29',
-        reason: 'A single stateless instance replaced on every change; termination protection would orphan the old one (see AuthServerInstance).',
+        reason:
+          'A single stateless instance replaced on every change; termination protection would orphan the old one (see AuthServerInstance).',
       },
       {
         id: 'AwsSolutions-EC28',

@@ -37,7 +37,8 @@ export class CloudFrontOriginFacingPrefixList extends Construct implements Cloud
     });
     acceptFindings(lookup, {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the public CloudFront prefix list.',
+      reason:
+        'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the public CloudFront prefix list.',
     });
     const provider = Stack.of(this).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
     if (provider) {

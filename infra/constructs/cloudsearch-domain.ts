@@ -111,7 +111,11 @@ export class CloudSearchDomain extends Construct {
       parameters: { DomainName: domainName, ...parameters },
       physicalResourceId: cr.PhysicalResourceId.of(physicalId),
     });
-    const resource = (resourceId: string, sdk: Partial<Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>>, actions: string[]) =>
+    const resource = (
+      resourceId: string,
+      sdk: Partial<Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>>,
+      actions: string[],
+    ) =>
       new cr.AwsCustomResource(this, resourceId, {
         resourceType: 'Custom::CloudSearch',
         ...sdk,
@@ -122,11 +126,10 @@ export class CloudSearchDomain extends Construct {
         ]),
       });
 
-    const domain = resource(
-      'Domain',
-      { onCreate: call('CreateDomain', {}, domainName), onDelete: call('DeleteDomain', {}, domainName) },
-      ['CreateDomain', 'DeleteDomain'],
-    );
+    const domain = resource('Domain', { onCreate: call('CreateDomain', {}, domainName), onDelete: call('DeleteDomain', {}, domainName) }, [
+      'CreateDomain',
+      'DeleteDomain',
+    ]);
 
     const schemeId = `${domainName}/${catalogWordsScheme.AnalysisSchemeName}`;
     const scheme = resource(
@@ -167,7 +170,10 @@ export class CloudSearchDomain extends Construct {
     for (const part of parts) part.node.addDependency(domain);
 
     // A new physical id per schema makes CloudFormation re-run IndexDocuments after any change.
-    const schemaHash = createHash('sha256').update(JSON.stringify([catalogWordsScheme, catalogIndexFields, catalogSuggesters])).digest('hex').slice(0, 16);
+    const schemaHash = createHash('sha256')
+      .update(JSON.stringify([catalogWordsScheme, catalogIndexFields, catalogSuggesters]))
+      .digest('hex')
+      .slice(0, 16);
     const index = resource('IndexDocuments', { onUpdate: call('IndexDocuments', {}, `${domainName}/${schemaHash}`) }, ['IndexDocuments']);
     for (const part of parts) index.node.addDependency(part);
 

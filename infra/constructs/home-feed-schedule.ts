@@ -37,7 +37,8 @@ export class HomeFeedSchedule extends Construct {
     });
     acceptFindings(this.failedRuns, {
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter destination of the shuffle (Lambda on-failure destination and EventBridge DLQ); cdk-nag only recognizes SQS redrive DLQs.',
+      reason:
+        'This queue is the dead-letter destination of the shuffle (Lambda on-failure destination and EventBridge DLQ); cdk-nag only recognizes SQS redrive DLQs.',
     });
 
     // Failed runs of the function itself (EventBridge invokes it asynchronously) …

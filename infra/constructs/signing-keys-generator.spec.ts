@@ -15,13 +15,19 @@ describe('the auth signing keys, made during the deployment', () => {
   /** The Allow statements of the inline policies attached to a role (by its logical id). */
   const statementsOf = (roleId: string): Statement[] =>
     Object.values(resources)
-      .filter((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+      )
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
   const actionsOf = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat()).sort();
   const onKeys = (statement: Statement) => JSON.stringify(statement.Resource) === JSON.stringify({ Ref: keysSecretId });
   /** The auth server's instance (not the NAT instance's): the one that boots the server. */
   const serverInstance = () => {
-    const ids = Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::EC2::Instance' && JSON.stringify(resources[id]!.Properties.UserData).includes('restore_signing_keys'));
+    const ids = Object.keys(resources).filter(
+      (id) =>
+        resources[id]!.Type === 'AWS::EC2::Instance' && JSON.stringify(resources[id]!.Properties.UserData).includes('restore_signing_keys'),
+    );
     expect(ids).toHaveLength(1);
     return ids[0]!;
   };
@@ -30,7 +36,9 @@ describe('the auth signing keys, made during the deployment', () => {
     template = Template.fromStack(synthApp().auth);
     resources = template.toJSON().Resources;
     const secrets = Object.keys(resources).filter(
-      (id) => resources[id]!.Type === 'AWS::SecretsManager::Secret' && JSON.stringify(resources[id]!.Properties.Name).includes('/auth/signing-keys-'),
+      (id) =>
+        resources[id]!.Type === 'AWS::SecretsManager::Secret' &&
+        JSON.stringify(resources[id]!.Properties.Name).includes('/auth/signing-keys-'),
     );
     expect(secrets).toHaveLength(1);
     keysSecretId = secrets[0]!;
@@ -46,7 +54,9 @@ describe('the auth signing keys, made during the deployment', () => {
   });
 
   it('generates them with a function the deployment runs before the instance boots, which may only read and fill that secret', () => {
-    const triggers = Object.entries(resources).filter(([, resource]) => resource.Type === 'Custom::Trigger' && JSON.stringify(resource).includes('SigningKeys'));
+    const triggers = Object.entries(resources).filter(
+      ([, resource]) => resource.Type === 'Custom::Trigger' && JSON.stringify(resource).includes('SigningKeys'),
+    );
     expect(triggers).toHaveLength(1);
     const [triggerId, trigger] = triggers[0]!;
     expect(trigger.Properties).toMatchObject({ InvocationType: 'RequestResponse', ExecuteOnHandlerChange: true });
@@ -65,6 +75,8 @@ describe('the auth signing keys, made during the deployment', () => {
 
   it('starts the keys secret as an empty key set, which the function fills', () => {
     const secret = resources[keysSecretId]!;
-    expect(JSON.parse((secret.Properties.GenerateSecretString as { SecretStringTemplate: string }).SecretStringTemplate)).toEqual({ keys: [] });
+    expect(JSON.parse((secret.Properties.GenerateSecretString as { SecretStringTemplate: string }).SecretStringTemplate)).toEqual({
+      keys: [],
+    });
   });
 });

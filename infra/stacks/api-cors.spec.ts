@@ -6,7 +6,13 @@ import { createGateway } from '../../backend/local/gateway';
 import { synthApp } from '../testing/synth';
 
 const extensionOrigin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
-const list = (header: string | null) => (header ?? '').toLowerCase().split(',').map((item) => item.trim()).filter(Boolean).sort();
+const list = (header: string | null) =>
+  (header ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .sort();
 const lower = (items: readonly string[]) => items.map((item) => item.toLowerCase()).sort();
 
 /** Deployed, API Gateway answers preflights; in the local stack, its stand-in does. They must not disagree. */

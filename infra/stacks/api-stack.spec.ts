@@ -15,8 +15,7 @@ describe('ApiStack', () => {
     template = Template.fromStack(stacks.api);
   });
 
-  const logicalIdOf = (name: Name) =>
-    stacks.api.getLogicalId(stacks.api.functions[name].fn.node.defaultChild as never);
+  const logicalIdOf = (name: Name) => stacks.api.getLogicalId(stacks.api.functions[name].fn.node.defaultChild as never);
 
   /** Allowed actions per table/bucket for one function's role, resolved from its policy. */
   const grantsOf = (name: Name, on: { stacks: ReturnType<typeof synthApp>; template: Template } = { stacks, template }) => {
@@ -196,14 +195,18 @@ describe('ApiStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
       MetricName: '5xx',
-      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId } }, { Name: 'Stage', Value: '$default' }]),
+      Dimensions: Match.arrayWith([
+        { Name: 'ApiId', Value: { Ref: apiId } },
+        { Name: 'Stage', Value: '$default' },
+      ]),
       AlarmActions: [alarmTopic()],
     });
     // Six function errors, throttles, 5xx, the shuffle dead-letter queue, the purge schedule's
     // failed invocations; every one notifies the topic.
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(10);
-    for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
+    for (const alarm of alarms)
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
   });
 
   it('names the shuffle function and the API in its outputs', () => {
@@ -263,9 +266,19 @@ describe('ApiStack', () => {
     const cloudTemplate = Template.fromStack(cloud.api);
     const search = grantsOf('search', { stacks: cloud, template: cloudTemplate });
     const actions = search.statements.flatMap((s) => [s.Action].flat());
-    expect(actions.sort()).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest', 'dynamodb:BatchGetItem', 's3:GetObject']);
+    expect(actions.sort()).toEqual([
+      'cloudsearch:DescribeDomains',
+      'cloudsearch:search',
+      'cloudsearch:suggest',
+      'dynamodb:BatchGetItem',
+      's3:GetObject',
+    ]);
     // DescribeDomains on the domain's ARN: its IAM resource type is the domain, not `*`.
-    expect(search.actionsOn(':domain/alktunes-search')).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest']);
+    expect(search.actionsOn(':domain/alktunes-search')).toEqual([
+      'cloudsearch:DescribeDomains',
+      'cloudsearch:search',
+      'cloudsearch:suggest',
+    ]);
     expect(cloud.search.domain?.domainName).toBe('alktunes-search');
     expect(search.actionsOn('PlaylistsTable')).toEqual([]);
     expect(search.actionsOn(SEARCH_INDEX_PREFIX)).toEqual([]);
@@ -293,8 +306,15 @@ describe('ApiStack', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf('purge'), 'Arn'] } })],
     });
     // The next run is the retry: no overlapping repeats of a failed one.
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalIdOf('purge') }, MaximumRetryAttempts: 0 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Events', MetricName: 'FailedInvocations', AlarmActions: [alarmTopic()] });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf('purge') },
+      MaximumRetryAttempts: 0,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      AlarmActions: [alarmTopic()],
+    });
     const purge = grantsOf('purge');
     expect(purge.actionsOn('PlaylistsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
     // Single deletes and queries, only in the purge requests' and the revoked users' partitions:

@@ -84,7 +84,8 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     memorySize: 1536,
     // Only the deployed backend's adapter is bundled: CloudSearch's two clients would add ~60 ms
     // to every cold start of the embedded one.
-    entry: (config) => (config.searchBackend === 'cloudsearch' ? 'backend/api/lambda/search-cloudsearch.ts' : 'backend/api/lambda/search.ts'),
+    entry: (config) =>
+      config.searchBackend === 'cloudsearch' ? 'backend/api/lambda/search-cloudsearch.ts' : 'backend/api/lambda/search.ts',
     // The first query after a cold start loads the index snapshot: 4.8 s for 100,000 tracks on a
     // full core here, longer on the ~0.9 vCPU of 1536 MB. 30 s is all API Gateway waits anyway.
     timeout: Duration.seconds(30),

@@ -24,7 +24,8 @@ describe('AuthStack instance', () => {
     // The NAT instance's too.
     const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
     expect(launchTemplates).toHaveLength(2);
-    for (const launchTemplate of launchTemplates) expect(launchTemplate.Properties.LaunchTemplateData).toMatchObject({ MetadataOptions: { HttpTokens: 'required' } });
+    for (const launchTemplate of launchTemplates)
+      expect(launchTemplate.Properties.LaunchTemplateData).toMatchObject({ MetadataOptions: { HttpTokens: 'required' } });
     template.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':iam::aws:policy/AmazonSSMManagedInstanceCore'])] })],
     });
@@ -33,7 +34,17 @@ describe('AuthStack instance', () => {
   it('boots a pinned Node.js and starts the built server under systemd with its secrets', () => {
     const [, instance] = server();
     const script = JSON.stringify(instance.Properties.UserData);
-    for (const step of ['nodejs.org/dist/v24.21.0/node-v24.21.0-linux-arm64.tar.xz', 'sha256sum -c', 'dnf install -y nginx', 'amazon-cloudwatch-agent-ctl', 'systemctl restart alktunes-auth.service', 'secretsmanager get-secret-value', "AUTH_AUDIENCE='alktunes-api'", "TRUSTED_PROXIES='127.0.0.1'", 'cfn-signal']) {
+    for (const step of [
+      'nodejs.org/dist/v24.21.0/node-v24.21.0-linux-arm64.tar.xz',
+      'sha256sum -c',
+      'dnf install -y nginx',
+      'amazon-cloudwatch-agent-ctl',
+      'systemctl restart alktunes-auth.service',
+      'secretsmanager get-secret-value',
+      "AUTH_AUDIENCE='alktunes-api'",
+      "TRUSTED_PROXIES='127.0.0.1'",
+      'cfn-signal',
+    ]) {
       expect(script).toContain(step);
     }
     expect(script).not.toMatch(/pm2|ecosystem|latest-v24/);
@@ -72,7 +83,20 @@ describe('AuthStack instance', () => {
       {
         Action: 'ssm:GetParameters',
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/alktunes/auth/issuer']] },
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ssm:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':parameter/alktunes/auth/issuer',
+            ],
+          ],
+        },
       },
     ]);
     expect(statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('ec2:')))).toEqual([
@@ -80,7 +104,7 @@ describe('AuthStack instance', () => {
     ]);
   });
 
-  it('pins the images (the server\'s and the NAT instance\'s apart) by Amazon Linux release name and is replaceable: no termination protection', () => {
+  it("pins the images (the server's and the NAT instance's apart) by Amazon Linux release name and is replaceable: no termination protection", () => {
     const lookups = Object.entries(template.findResources('Custom::AmiLookup'));
     const imageOf = (instanceType: string) => {
       const [, instance] = Object.entries(template.findResources('AWS::EC2::Instance', { Properties: { InstanceType: instanceType } }))[0]!;

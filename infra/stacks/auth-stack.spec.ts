@@ -31,22 +31,28 @@ describe('AuthStack', () => {
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
       SubnetId: { Ref: Match.stringLikeRegexp('publicSubnet1') },
     });
-    expect(template.toJSON().Resources[natInstanceId()].Properties.UserData).toEqual({ 'Fn::Base64': ['#!/bin/bash', ...natInstanceBootScript].join('\n') });
+    expect(template.toJSON().Resources[natInstanceId()].Properties.UserData).toEqual({
+      'Fn::Base64': ['#!/bin/bash', ...natInstanceBootScript].join('\n'),
+    });
     // Both private subnets' way out is the NAT instance; the database's subnets have none.
-    const defaultRoutes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } })).map(
-      (route) => route.Properties,
-    );
+    const defaultRoutes = Object.values(
+      template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } }),
+    ).map((route) => route.Properties);
     expect(defaultRoutes.filter((route) => route.InstanceId)).toEqual([
       expect.objectContaining({ RouteTableId: { Ref: expect.stringMatching(/serverSubnet1/) }, InstanceId: { Ref: natInstanceId() } }),
       expect.objectContaining({ RouteTableId: { Ref: expect.stringMatching(/serverSubnet2/) }, InstanceId: { Ref: natInstanceId() } }),
     ]);
     expect(JSON.stringify(defaultRoutes)).not.toMatch(/databaseSubnet/);
     // The server boots through the NAT instance (Node.js, Secrets Manager): it starts once the routes exist.
-    const serverRoutes = Object.entries(template.findResources('AWS::EC2::Route', { Properties: { InstanceId: { Ref: natInstanceId() } } })).map(([id]) => id);
+    const serverRoutes = Object.entries(
+      template.findResources('AWS::EC2::Route', { Properties: { InstanceId: { Ref: natInstanceId() } } }),
+    ).map(([id]) => id);
     expect(serverRoutes).toHaveLength(2);
     expect(template.toJSON().Resources[serverInstanceId()].DependsOn).toEqual(expect.arrayContaining(serverRoutes));
     // S3 and DynamoDB without the NAT instance, and at no charge.
-    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) =>
+      JSON.stringify(endpoint.Properties.ServiceName),
+    );
     expect(endpoints).toEqual([expect.stringContaining('.s3'), expect.stringContaining('.dynamodb')]);
     template.allResourcesProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
   });
@@ -76,17 +82,22 @@ describe('AuthStack', () => {
     });
   });
 
-  it("names the database in its secret and in the boot script, which falls back to it", () => {
+  it('names the database in its secret and in the boot script, which falls back to it', () => {
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBName: 'alktunes' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: Match.serializedJson(Match.objectLike({ dbname: 'alktunes' })) }),
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'password',
+        SecretStringTemplate: Match.serializedJson(Match.objectLike({ dbname: 'alktunes' })),
+      }),
     });
     const instance = template.toJSON().Resources[serverInstanceId()];
     expect(userDataText(instance.Properties.UserData)).toMatch(/database_url=\$\(printf '%s' "\$db_secret" \| node -e '.+' alktunes\)\n/);
   });
 
   it('refuses connections without TLS at the database', () => {
-    const [groupId] = Object.keys(template.findResources('AWS::RDS::DBParameterGroup', { Properties: { Parameters: { require_secure_transport: '1' } } }));
+    const [groupId] = Object.keys(
+      template.findResources('AWS::RDS::DBParameterGroup', { Properties: { Parameters: { require_secure_transport: '1' } } }),
+    );
     expect(groupId).toBeDefined();
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBParameterGroupName: { Ref: groupId } });
   });
@@ -101,11 +112,16 @@ describe('AuthStack', () => {
     const [lookupId] = Object.keys(template.findResources('Custom::PrefixListLookup'));
     template.hasResourceProperties('Custom::PrefixListLookup', {
       Create: Match.serializedJson(
-        Match.objectLike({ action: 'DescribeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] } }),
+        Match.objectLike({
+          action: 'DescribeManagedPrefixLists',
+          parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }] },
+        }),
       ),
     });
     const groupId = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'GroupId'] });
-    const [natGroupId] = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Security Group for NAT instances' } }));
+    const [natGroupId] = Object.keys(
+      template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Security Group for NAT instances' } }),
+    );
     const server = groupId(sgId('serverSecurityGroup'));
     const rule = (source: Record<string, unknown>, group: unknown, port: number) =>
       expect.objectContaining({ ...source, GroupId: group, FromPort: port, ToPort: port, IpProtocol: 'tcp' });
@@ -134,7 +150,12 @@ describe('AuthStack', () => {
     const [vpcOriginId] = Object.keys(template.findResources('AWS::CloudFront::VpcOrigin'));
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        Origins: [Match.objectLike({ DomainName: { 'Fn::GetAtt': [server, 'PrivateDnsName'] }, VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [vpcOriginId, 'Id'] } }) })],
+        Origins: [
+          Match.objectLike({
+            DomainName: { 'Fn::GetAtt': [server, 'PrivateDnsName'] },
+            VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [vpcOriginId, 'Id'] } }),
+          }),
+        ],
       }),
     });
     // In a subnet that gives no public address, whose way out is the NAT instance.
@@ -152,7 +173,9 @@ describe('AuthStack', () => {
       const [id, origin] = origins[0]!;
       const [server] = Object.keys(synthesized.findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }));
       synthesized.hasResourceProperties('AWS::CloudFront::Distribution', {
-        DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [id, 'Id'] } }) })] }),
+        DistributionConfig: Match.objectLike({
+          Origins: [Match.objectLike({ VpcOriginConfig: Match.objectLike({ VpcOriginId: { 'Fn::GetAtt': [id, 'Id'] } }) })],
+        }),
       });
       return { id, name: String(origin.Properties.VpcOriginEndpointConfig.Name), server };
     };
@@ -171,7 +194,10 @@ describe('AuthStack', () => {
 
   it('has no dependency cycle between the instance and the distribution that reaches it, with or without a custom domain', () => {
     // Template.fromStack refuses a template CloudFormation would reject as circular.
-    const withDomain = synthApp({ authDomain: 'auth.example.com', authCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666' });
+    const withDomain = synthApp({
+      authDomain: 'auth.example.com',
+      authCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+    });
     expect(() => Template.fromStack(withDomain.auth)).not.toThrow();
     expect(() => Template.fromStack(stacks.auth)).not.toThrow();
   });
@@ -184,13 +210,17 @@ describe('AuthStack', () => {
       Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
     });
     const userData = userDataText(template.toJSON().Resources[serverInstanceId()].Properties.UserData);
-    expect(userData).toContain("aws ssm get-parameters --region <{\"Ref\":\"AWS::Region\"}> --names '/alktunes/auth/issuer'");
+    expect(userData).toContain('aws ssm get-parameters --region <{"Ref":"AWS::Region"}> --names \'/alktunes/auth/issuer\'');
     expect(userData).not.toContain(distributionId);
   });
 
   it('configures the server for nginx as its one proxy and with the registration policy of the context', () => {
     const userData = (stacks_: ReturnType<typeof synthApp>) =>
-      userDataText(Object.values(Template.fromStack(stacks_.auth).findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }))[0]!.Properties.UserData);
+      userDataText(
+        Object.values(
+          Template.fromStack(stacks_.auth).findResources('AWS::EC2::Instance', { Properties: { InstanceType: 't4g.small' } }),
+        )[0]!.Properties.UserData,
+      );
     const text = userData(stacks);
     expect(text).toContain("TRUSTED_PROXIES='127.0.0.1'");
     expect(text).not.toContain('TRUST_PROXY=');
@@ -255,7 +285,6 @@ describe('AuthStack', () => {
   });
 });
 
-
 describe('AuthStack teardown', () => {
   const resourcesOf = (template: Template, type: string) => Object.values(template.findResources(type));
 
@@ -263,7 +292,8 @@ describe('AuthStack teardown', () => {
     const template = Template.fromStack(synthApp({ deletionProtection: false }).auth);
     const [database] = resourcesOf(template, 'AWS::RDS::DBInstance');
     expect(database).toMatchObject({ DeletionPolicy: 'Delete', Properties: { DeletionProtection: false } });
-    for (const instance of resourcesOf(template, 'AWS::EC2::Instance')) expect(instance.Properties.DisableApiTermination ?? false).toBe(false);
+    for (const instance of resourcesOf(template, 'AWS::EC2::Instance'))
+      expect(instance.Properties.DisableApiTermination ?? false).toBe(false);
     const kept = Object.entries(template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>)
       .filter(([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'Snapshot')
       .map(([id]) => id);
@@ -271,7 +301,9 @@ describe('AuthStack teardown', () => {
     // CloudFront delivers logs late, into a bucket the teardown would already have emptied.
     const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket'));
     template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucketId } });
-    template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.not(Match.objectLike({ Logging: Match.anyValue() })) });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.not(Match.objectLike({ Logging: Match.anyValue() })),
+    });
   });
 
   it('with deletionProtection on, keeps the database secret beside the snapshot', () => {
@@ -289,10 +321,17 @@ describe('AuthStack teardown', () => {
     // within its role, the schema inside the database, the CA AWS signs with, an AWS service.
     const notPhysical = new Set(['DeviceName', 'MetricName', 'PolicyName', 'DBName', 'CACertificateIdentifier', 'ServiceName']);
     const names = (prefix: string) => {
-      const { Resources } = Template.fromStack(synthApp({ prefix }).auth).toJSON() as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+      const { Resources } = Template.fromStack(synthApp({ prefix }).auth).toJSON() as {
+        Resources: Record<string, { Properties?: Record<string, unknown> }>;
+      };
       return Object.values(Resources).flatMap((resource) =>
         Object.entries(resource.Properties ?? {})
-          .filter(([key, value]) => /(Name|Identifier)$/.test(key) && !notPhysical.has(key) && !(typeof value === 'object' && value && ('Ref' in value || 'Fn::GetAtt' in value)))
+          .filter(
+            ([key, value]) =>
+              /(Name|Identifier)$/.test(key) &&
+              !notPhysical.has(key) &&
+              !(typeof value === 'object' && value && ('Ref' in value || 'Fn::GetAtt' in value)),
+          )
           .map(([key, value]) => `${key}: ${JSON.stringify(value)}`),
       );
     };
@@ -332,14 +371,16 @@ describe('AuthStack with a custom domain', () => {
         .filter(Boolean);
     const imported = exportsOf(synthApp()).filter((name) => JSON.stringify(Template.fromStack(synthApp().api).toJSON()).includes(name!));
     expect(imported).toHaveLength(1);
-    expect(exportsOf(synthApp({ authDomain: 'auth.example.com', authCertificateArn: certificateArn }))).toEqual(expect.arrayContaining(imported));
+    expect(exportsOf(synthApp({ authDomain: 'auth.example.com', authCertificateArn: certificateArn }))).toEqual(
+      expect.arrayContaining(imported),
+    );
   });
 
   it('rejects a domain without its certificate, a URL for a domain and a certificate outside us-east-1', () => {
     expect(() => synthApp({ authDomain: 'auth.example.com' })).toThrow(/authDomain.*authCertificateArn.*go together/);
     expect(() => synthApp({ authDomain: 'https://auth.example.com', authCertificateArn: certificateArn })).toThrow(/authDomain.*DNS name/);
-    expect(() => synthApp({ authDomain: 'auth.example.com', authCertificateArn: certificateArn.replace('us-east-1', 'eu-west-1') })).toThrow(
-      /authCertificateArn.*us-east-1/,
-    );
+    expect(() =>
+      synthApp({ authDomain: 'auth.example.com', authCertificateArn: certificateArn.replace('us-east-1', 'eu-west-1') }),
+    ).toThrow(/authCertificateArn.*us-east-1/);
   });
 });

@@ -97,7 +97,11 @@ export class AuthStack extends Stack {
     // origin's connections come from CloudFront's origin-facing ranges, which AWS keeps in this
     // managed prefix list (not from the VPC's own range).
     const cloudFront = new CloudFrontOriginFacingPrefixList(this, 'CloudFrontOriginFacing');
-    this.serverSecurityGroup.addIngressRule(ec2.Peer.prefixList(cloudFront.prefixListId), ec2.Port.tcp(80), 'HTTP from CloudFront (VPC origin) to nginx');
+    this.serverSecurityGroup.addIngressRule(
+      ec2.Peer.prefixList(cloudFront.prefixListId),
+      ec2.Port.tcp(80),
+      'HTTP from CloudFront (VPC origin) to nginx',
+    );
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Node.js release, packages and AWS APIs');
     this.serverSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'Amazon Linux package mirrors');
     this.serverSecurityGroup.addEgressRule(this.databaseSecurityGroup, ec2.Port.tcp(DB_PORT), 'MySQL');
@@ -177,7 +181,11 @@ export class AuthStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
       description: 'Auth server signing keys file (AUTH_KEYS_FILE); filled during the first deployment',
       // Starts as an empty key set, which the generator fills before the first instance boots.
-      generateSecretString: { secretStringTemplate: JSON.stringify({ keys: [] }), generateStringKey: 'bootstrap', excludePunctuation: true },
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ keys: [] }),
+        generateStringKey: 'bootstrap',
+        excludePunctuation: true,
+      },
     });
     const signingKeysGenerator = new SigningKeysGenerator(this, 'SigningKeysGenerator', { secret: signingKeys });
 
@@ -228,7 +236,11 @@ export class AuthStack extends Stack {
     this.exportValue(cdn.distribution.distributionDomainName);
 
     // Writing revocations is all the server does with the table: no reads, updates or deletes.
-    iam.Grant.addToPrincipal({ grantee: this.server.instance, actions: ['dynamodb:PutItem'], resourceArns: [props.revocationsTable.tableArn] });
+    iam.Grant.addToPrincipal({
+      grantee: this.server.instance,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [props.revocationsTable.tableArn],
+    });
 
     new AuthServerAlarms(this, 'Alarms', {
       instance: this.server.instance,
@@ -257,7 +269,8 @@ export class AuthStack extends Stack {
       this.database,
       {
         id: 'AwsSolutions-RDS3',
-        reason: 'Single-AZ keeps the small auth database affordable; 7-day automated backups and (with context deletionProtection) a final snapshot on deletion cover recovery.',
+        reason:
+          'Single-AZ keeps the small auth database affordable; 7-day automated backups and (with context deletionProtection) a final snapshot on deletion cover recovery.',
       },
       {
         id: 'AwsSolutions-RDS11',
@@ -266,7 +279,8 @@ export class AuthStack extends Stack {
     );
     acceptFindings(signingKeys, {
       id: 'AwsSolutions-SMG4',
-      reason: 'Holds the JWT signing keys, made once at deploy and read by each instance when it boots: a rotated secret would not reach running servers.',
+      reason:
+        'Holds the JWT signing keys, made once at deploy and read by each instance when it boots: a rotated secret would not reach running servers.',
     });
     acceptFindings(this.database, {
       id: 'AwsSolutions-RDS10',

@@ -27,9 +27,7 @@ describe('DataStack', () => {
         { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: Match.arrayEquals(
-        [...attributes].map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
-      ),
+      AttributeDefinitions: Match.arrayEquals([...attributes].map(([name, type]) => ({ AttributeName: name, AttributeType: type }))),
       GlobalSecondaryIndexes: definition.globalIndexes.length
         ? definition.globalIndexes.map((index) => ({
             IndexName: index.indexName,
@@ -60,8 +58,12 @@ describe('DataStack', () => {
   });
 
   it('lets DynamoDB drop expired revocations and idempotency records itself, and expires nothing in the other tables', () => {
-    const withTtl = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).filter(([, table]) => table.Properties.TimeToLiveSpecification);
-    expect(Object.fromEntries(withTtl.map(([id, table]) => [id.replace(/[0-9A-F]{8}$/, ''), table.Properties.TimeToLiveSpecification]))).toEqual({
+    const withTtl = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).filter(
+      ([, table]) => table.Properties.TimeToLiveSpecification,
+    );
+    expect(
+      Object.fromEntries(withTtl.map(([id, table]) => [id.replace(/[0-9A-F]{8}$/, ''), table.Properties.TimeToLiveSpecification])),
+    ).toEqual({
       PlaylistsTable: { AttributeName: 'expiresAt', Enabled: true },
       RevocationsTable: { AttributeName: 'expiresAt', Enabled: true },
     });
@@ -128,11 +130,16 @@ describe('DataStack', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('lets this account\'s CloudWatch alarms, and nothing else, publish to the alarm topic over TLS', () => {
+  it("lets this account's CloudWatch alarms, and nothing else, publish to the alarm topic over TLS", () => {
     const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
     const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
     expect(policy!.Properties.Topics).toEqual([{ Ref: topicId }]);
-    const statements = policy!.Properties.PolicyDocument.Statement as { Effect: string; Principal: unknown; Action: unknown; Condition?: unknown }[];
+    const statements = policy!.Properties.PolicyDocument.Statement as {
+      Effect: string;
+      Principal: unknown;
+      Action: unknown;
+      Condition?: unknown;
+    }[];
     const allows = statements.filter((statement) => statement.Effect === 'Allow');
     expect(allows).toEqual([
       expect.objectContaining({
@@ -144,9 +151,7 @@ describe('DataStack', () => {
         },
       }),
     ]);
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   it('passes cdk-nag AwsSolutions with every finding fixed or accepted', () => {

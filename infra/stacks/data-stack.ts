@@ -25,7 +25,10 @@ export class DataStack extends Stack {
     const { config } = props;
 
     this.alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of every alarm; subscribe more addresses here' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'SNS topic of every alarm; subscribe more addresses here',
+    });
 
     const built = tables.map((definition) => {
       const table = new AppTable(this, pascalCase(definition.id), { definition, deletionProtection: config.deletionProtection });

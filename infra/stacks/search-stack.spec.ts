@@ -45,12 +45,22 @@ describe('SearchStack (cloudsearch)', () => {
   it('creates the domain, its analysis scheme, every index field and suggester, then runs IndexDocuments', () => {
     const calls = sdkCalls(template);
     expect(calls.filter((call) => call.includes('"action":"CreateDomain"'))).toHaveLength(1);
-    expect(calls.filter((call) => call.includes('"action":"DefineAnalysisScheme"') && call.includes(`"AnalysisSchemeName":"${catalogWordsScheme.AnalysisSchemeName}"`))).toHaveLength(1);
+    expect(
+      calls.filter(
+        (call) =>
+          call.includes('"action":"DefineAnalysisScheme"') &&
+          call.includes(`"AnalysisSchemeName":"${catalogWordsScheme.AnalysisSchemeName}"`),
+      ),
+    ).toHaveLength(1);
     for (const field of catalogIndexFields) {
-      expect(calls.some((call) => call.includes('"DefineIndexField"') && call.includes(`"IndexFieldName":"${field.IndexFieldName}"`))).toBe(true);
+      expect(calls.some((call) => call.includes('"DefineIndexField"') && call.includes(`"IndexFieldName":"${field.IndexFieldName}"`))).toBe(
+        true,
+      );
     }
     for (const suggester of catalogSuggesters) {
-      expect(calls.some((call) => call.includes('"DefineSuggester"') && call.includes(`"SuggesterName":"${suggester.SuggesterName}"`))).toBe(true);
+      expect(
+        calls.some((call) => call.includes('"DefineSuggester"') && call.includes(`"SuggesterName":"${suggester.SuggesterName}"`)),
+      ).toBe(true);
     }
     expect(calls.filter((call) => call.includes('"action":"IndexDocuments"'))).toHaveLength(1);
     expect(calls.every((call) => call.includes('"DomainName":"alktunes-search"'))).toBe(true);
@@ -58,7 +68,15 @@ describe('SearchStack (cloudsearch)', () => {
 
   it('indexes artist/title/album as text and ids and the sort key as literals', () => {
     const types = Object.fromEntries(catalogIndexFields.map((field) => [field.IndexFieldName, field.IndexFieldType]));
-    expect(types).toMatchObject({ artist: 'text', title: 'text', album: 'text', track_id: 'literal', album_id: 'literal', artist_id: 'literal', sort_key: 'literal' });
+    expect(types).toMatchObject({
+      artist: 'text',
+      title: 'text',
+      album: 'text',
+      track_id: 'literal',
+      album_id: 'literal',
+      artist_id: 'literal',
+      sort_key: 'literal',
+    });
   });
 
   it('searches folded words with neither stemming nor stopwords, and defines that scheme before the fields using it', () => {
@@ -68,7 +86,11 @@ describe('SearchStack (cloudsearch)', () => {
     for (const field of searched) expect(field.TextOptions?.AnalysisScheme).toBe(catalogWordsScheme.AnalysisSchemeName);
     const resources = template.findResources('Custom::CloudSearch');
     const [schemeId] = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.Create).includes('DefineAnalysisScheme'))!;
-    const users = Object.values(resources).filter((r) => JSON.stringify(r.Properties.Create).includes(catalogWordsScheme.AnalysisSchemeName) && !JSON.stringify(r.Properties.Create).includes('DefineAnalysisScheme'));
+    const users = Object.values(resources).filter(
+      (r) =>
+        JSON.stringify(r.Properties.Create).includes(catalogWordsScheme.AnalysisSchemeName) &&
+        !JSON.stringify(r.Properties.Create).includes('DefineAnalysisScheme'),
+    );
     expect(users).toHaveLength(searched.length);
     for (const user of users) expect(user.DependsOn).toContain(schemeId);
   });
@@ -76,14 +98,18 @@ describe('SearchStack (cloudsearch)', () => {
   it('runs IndexDocuments only after the scheme, every field and suggester exist', () => {
     const resources = template.findResources('Custom::CloudSearch');
     const [indexId, index] = Object.entries(resources).find(([, r]) => JSON.stringify(r.Properties.Create).includes('IndexDocuments'))!;
-    const parts = Object.keys(resources).filter((id) => id !== indexId && !JSON.stringify(resources[id]!.Properties.Create).includes('CreateDomain'));
+    const parts = Object.keys(resources).filter(
+      (id) => id !== indexId && !JSON.stringify(resources[id]!.Properties.Create).includes('CreateDomain'),
+    );
     expect(parts).toHaveLength(1 + catalogIndexFields.length + catalogSuggesters.length);
     expect(index.DependsOn).toEqual(expect.arrayContaining(parts));
   });
 
   it('limits the provider to CloudSearch calls on this one domain', () => {
     const policies = template.findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const statements = Object.values(policies).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       for (const action of [statement.Action].flat()) expect(action).toMatch(/^cloudsearch:[A-Za-z]+$/);

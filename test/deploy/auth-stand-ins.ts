@@ -35,7 +35,13 @@ export function startNginx(options: NginxOptions): { child: ChildProcess; log: (
     [/^user \S+;\n/m, ''],
     [/^pid \S+;$/m, `pid ${path.join(dir, 'nginx.pid')};`],
     [/^error_log \S+ (\w+);$/m, `error_log ${path.join(dir, 'error.log')} $1;`],
-    [/^http \{$/m, ['http {', ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${path.join(dir, kind)};`)].join('\n')],
+    [
+      /^http \{$/m,
+      [
+        'http {',
+        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${path.join(dir, kind)};`),
+      ].join('\n'),
+    ],
     [/listen 80 default_server;/, `listen 127.0.0.1:${options.listenPort} default_server;`],
     [/^\s*listen \[::\]:80 default_server;\n/m, ''],
     [/server 127\.0\.0\.1:\d+;/, `server 127.0.0.1:${options.upstreamPort};`],
@@ -80,9 +86,29 @@ export const CLOUDFRONT_ORIGIN_FACING_ADDRESS = '127.0.0.2';
 export async function startCloudFrontStandIn(originPort: number, dir: string): Promise<CloudFrontStandIn> {
   const key = path.join(dir, 'cdn.key');
   const cert = path.join(dir, 'cdn.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    {
+      stdio: 'pipe',
+    },
+  );
   const certificate = readFileSync(cert, 'utf8');
   const server = createHttpsServer({ key: readFileSync(key), cert: certificate }, (viewer, response) => {
     const viewerIp = viewer.socket.remoteAddress!;
@@ -93,7 +119,14 @@ export async function startCloudFrontStandIn(originPort: number, dir: string): P
       'x-forwarded-for': forwardedFor ? `${String(forwardedFor)}, ${viewerIp}` : viewerIp,
     };
     const origin = request(
-      { host: '127.0.0.1', port: originPort, localAddress: CLOUDFRONT_ORIGIN_FACING_ADDRESS, method: viewer.method, path: viewer.url, headers },
+      {
+        host: '127.0.0.1',
+        port: originPort,
+        localAddress: CLOUDFRONT_ORIGIN_FACING_ADDRESS,
+        method: viewer.method,
+        path: viewer.url,
+        headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);

@@ -42,8 +42,19 @@ export function describeCall(call: RecordedCall): string {
 
 /** Operations whose IAM action is their own name on the table (or index) in `TableName`. */
 const singleTableOperations = new Set([
-  'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'DescribeTable', 'CreateTable', 'DeleteTable',
-  'UpdateTable', 'DescribeTimeToLive', 'UpdateTimeToLive', 'DescribeContinuousBackups',
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'DescribeTable',
+  'CreateTable',
+  'DeleteTable',
+  'UpdateTable',
+  'DescribeTimeToLive',
+  'UpdateTimeToLive',
+  'DescribeContinuousBackups',
 ]);
 
 /** The item-level action IAM checks for each member of a transaction. */
@@ -151,10 +162,12 @@ const secretOperations = new Set(['GetSecretValue', 'PutSecretValue', 'DescribeS
 function secretsManagerRequests(call: RecordedCall): IamRequest[] {
   const target = String(call.headers['x-amz-target'] ?? '');
   const operation = /^secretsmanager\.(\w+)$/.exec(target)?.[1];
-  if (!operation || !secretOperations.has(operation)) throw new Error(`Secrets Manager "${target}" has no IAM mapping yet; add one in iam-actions.ts`);
+  if (!operation || !secretOperations.has(operation))
+    throw new Error(`Secrets Manager "${target}" has no IAM mapping yet; add one in iam-actions.ts`);
   const { SecretId } = JSON.parse(call.body.toString('utf8') || '{}') as { SecretId?: string };
   // IAM checks the secret's full ARN, whose random suffix only the ARN itself carries.
-  if (!SecretId?.startsWith('arn:')) throw new Error(`Secrets Manager ${operation} must name its secret by ARN to be checked, got ${SecretId}`);
+  if (!SecretId?.startsWith('arn:'))
+    throw new Error(`Secrets Manager ${operation} must name its secret by ARN to be checked, got ${SecretId}`);
   return [{ action: `secretsmanager:${operation}`, resource: SecretId }];
 }
 
@@ -162,7 +175,17 @@ function secretsManagerRequests(call: RecordedCall): IamRequest[] {
 const isPlainParameter = (name: string) => /^(x-amz-|x-id$|response-)/i.test(name);
 
 /** Bucket-level reads that are all `s3:ListBucket` (ListObjects, ListObjectsV2, HeadBucket). */
-const listParameters = new Set(['list-type', 'prefix', 'delimiter', 'max-keys', 'marker', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner']);
+const listParameters = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'marker',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+]);
 
 function s3Requests(call: RecordedCall, { partition }: PseudoParameters): IamRequest[] {
   const url = new URL(call.url, 'http://s3.local');
@@ -214,5 +237,10 @@ function s3Requests(call: RecordedCall, { partition }: PseudoParameters): IamReq
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

@@ -26,9 +26,12 @@ describe('policy evaluator', () => {
   it('lets an explicit Deny win over any Allow', () => {
     const deny: PolicyStatement = { Effect: 'Deny', Action: 'dynamodb:*', Resource: table('tracks') };
     expect(evaluate([readTracks, deny], { action: 'dynamodb:GetItem', resource: table('tracks') })).toBe('explicit-deny');
-    expect(evaluate([allow('*', '*'), { Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }], { action: 's3:PutObject', resource: 'arn:aws:s3:::b/k' })).toBe(
-      'explicit-deny',
-    );
+    expect(
+      evaluate([allow('*', '*'), { Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }], {
+        action: 's3:PutObject',
+        resource: 'arn:aws:s3:::b/k',
+      }),
+    ).toBe('explicit-deny');
   });
 
   it('reads NotAction and NotResource as everything but', () => {
@@ -41,8 +44,12 @@ describe('policy evaluator', () => {
   });
 
   it('matches actions without regard to case, resources with it, and wildcards as IAM does', () => {
-    expect(evaluate([allow('S3:getobject', 'arn:aws:s3:::media/*')], { action: 's3:GetObject', resource: 'arn:aws:s3:::media/x' })).toBe('allow');
-    expect(evaluate([allow('s3:GetObject', 'arn:aws:s3:::Media/*')], { action: 's3:GetObject', resource: 'arn:aws:s3:::media/x' })).toBe('implicit-deny');
+    expect(evaluate([allow('S3:getobject', 'arn:aws:s3:::media/*')], { action: 's3:GetObject', resource: 'arn:aws:s3:::media/x' })).toBe(
+      'allow',
+    );
+    expect(evaluate([allow('s3:GetObject', 'arn:aws:s3:::Media/*')], { action: 's3:GetObject', resource: 'arn:aws:s3:::media/x' })).toBe(
+      'implicit-deny',
+    );
     expect(resourceMatches('arn:aws:s3:::media/covers/*', 'arn:aws:s3:::media/covers/a/b.svg')).toBe(true);
     expect(resourceMatches('arn:aws:s3:::media/covers/?.svg', 'arn:aws:s3:::media/covers/ab.svg')).toBe(false);
     // A wildcard in one ARN segment never swallows a colon: this names no region and account at once.
@@ -53,7 +60,9 @@ describe('policy evaluator', () => {
   it('counts a conditional Allow as no Allow and a conditional Deny as a Deny (offline, conditions are unknown)', () => {
     const conditional = { ...readTracks, Condition: { Bool: { 'aws:SecureTransport': 'true' } } };
     expect(evaluate([conditional], { action: 'dynamodb:GetItem', resource: table('tracks') })).toBe('implicit-deny');
-    expect(evaluate([readTracks, { ...conditional, Effect: 'Deny' }], { action: 'dynamodb:GetItem', resource: table('tracks') })).toBe('explicit-deny');
+    expect(evaluate([readTracks, { ...conditional, Effect: 'Deny' }], { action: 'dynamodb:GetItem', resource: table('tracks') })).toBe(
+      'explicit-deny',
+    );
   });
 
   it('evaluates string conditions over a multivalued key as IAM does: every value (ForAllValues) or any (ForAnyValue) must match', () => {
@@ -61,7 +70,11 @@ describe('policy evaluator', () => {
       ...allow(['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'], table('revocations')),
       Condition: { [operator]: { 'dynamodb:LeadingKeys': patterns } },
     });
-    const request = (action: string, keys: string[]) => ({ action, resource: table('revocations'), context: { 'dynamodb:LeadingKeys': keys } });
+    const request = (action: string, keys: string[]) => ({
+      action,
+      resource: table('revocations'),
+      context: { 'dynamodb:LeadingKeys': keys },
+    });
     const purgeOnly = leading('ForAllValues:StringLike', ['purge', 'user#*']);
     expect(evaluate([purgeOnly], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe('allow');
     expect(evaluate([purgeOnly], request('dynamodb:Query', ['purge']))).toBe('allow');
@@ -72,8 +85,12 @@ describe('policy evaluator', () => {
     expect(evaluate([purgeOnly], request('dynamodb:Query', ['Purge']))).toBe('implicit-deny');
     // IAM's known trap, kept: ForAllValues holds for a request without the key (a Scan has no leading key).
     expect(evaluate([purgeOnly], request('dynamodb:Scan', []))).toBe('allow');
-    expect(evaluate([leading('ForAllValues:StringEquals', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe('implicit-deny');
-    expect(evaluate([leading('ForAnyValue:StringLike', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a', 'session#ses_a']))).toBe('allow');
+    expect(evaluate([leading('ForAllValues:StringEquals', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a']))).toBe(
+      'implicit-deny',
+    );
+    expect(evaluate([leading('ForAnyValue:StringLike', ['user#*'])], request('dynamodb:DeleteItem', ['user#usr_a', 'session#ses_a']))).toBe(
+      'allow',
+    );
     expect(evaluate([leading('ForAnyValue:StringLike', ['user#*'])], request('dynamodb:Scan', []))).toBe('implicit-deny');
     // A key the mapper could not know leaves the condition unknown: no Allow.
     expect(evaluate([purgeOnly], { action: 'dynamodb:DeleteItem', resource: table('revocations') })).toBe('implicit-deny');
@@ -98,14 +115,27 @@ describe('recorded call → IAM checks', () => {
     headers: { 'x-amz-target': `DynamoDB_20120810.${operation}` },
     body: Buffer.from(JSON.stringify(body)),
   });
-  const s3 = (method: string, url: string, headers: Record<string, string> = {}, body = ''): RecordedCall => ({ service: 's3', method, url, headers, body: Buffer.from(body) });
+  const s3 = (method: string, url: string, headers: Record<string, string> = {}, body = ''): RecordedCall => ({
+    service: 's3',
+    method,
+    url,
+    headers,
+    body: Buffer.from(body),
+  });
   const map = (call: RecordedCall) => iamRequestsOf(call, rehearsalAccount);
 
   it('maps DynamoDB operations to their table, index, or each member of a batch or transaction', () => {
     expect(map(dynamo('GetItem', { TableName: 'home' }))).toEqual([{ action: 'dynamodb:GetItem', resource: table('home') }]);
-    expect(map(dynamo('Query', { TableName: 'tracks', IndexName: 'gsi2' }))).toEqual([{ action: 'dynamodb:Query', resource: `${table('tracks')}/index/gsi2` }]);
-    expect(map(dynamo('BatchGetItem', { RequestItems: { tracks: {}, home: {} } })).map((r) => r.resource)).toEqual([table('tracks'), table('home')]);
-    const transaction = dynamo('TransactWriteItems', { TransactItems: [{ Put: { TableName: 'playlists' } }, { ConditionCheck: { TableName: 'tracks' } }] });
+    expect(map(dynamo('Query', { TableName: 'tracks', IndexName: 'gsi2' }))).toEqual([
+      { action: 'dynamodb:Query', resource: `${table('tracks')}/index/gsi2` },
+    ]);
+    expect(map(dynamo('BatchGetItem', { RequestItems: { tracks: {}, home: {} } })).map((r) => r.resource)).toEqual([
+      table('tracks'),
+      table('home'),
+    ]);
+    const transaction = dynamo('TransactWriteItems', {
+      TransactItems: [{ Put: { TableName: 'playlists' } }, { ConditionCheck: { TableName: 'tracks' } }],
+    });
     expect(map(transaction)).toEqual([
       { action: 'dynamodb:PutItem', resource: table('playlists') },
       { action: 'dynamodb:ConditionCheckItem', resource: table('tracks') },
@@ -115,27 +145,59 @@ describe('recorded call → IAM checks', () => {
 
   it('gives each DynamoDB check the partition key values it touches (dynamodb:LeadingKeys)', () => {
     const leadingKeys = (call: RecordedCall) => map(call).map((r) => r.context?.['dynamodb:LeadingKeys']);
-    expect(leadingKeys(dynamo('DeleteItem', { TableName: 'r', Key: { pk: { S: 'user#u1' }, sk: { S: 'revoked' } } }))).toEqual([['user#u1']]);
+    expect(leadingKeys(dynamo('DeleteItem', { TableName: 'r', Key: { pk: { S: 'user#u1' }, sk: { S: 'revoked' } } }))).toEqual([
+      ['user#u1'],
+    ]);
     expect(leadingKeys(dynamo('GetItem', { TableName: 'r', Key: { pk: { S: 'feed' }, sk: { S: 'current' } } }))).toEqual([['feed']]);
-    expect(leadingKeys(dynamo('PutItem', { TableName: 'r', Item: { pk: { S: 'session#s1' }, sk: { S: 'ended' } } }))).toEqual([['session#s1']]);
+    expect(leadingKeys(dynamo('PutItem', { TableName: 'r', Item: { pk: { S: 'session#s1' }, sk: { S: 'ended' } } }))).toEqual([
+      ['session#s1'],
+    ]);
     const query = (KeyConditionExpression: string, names?: Record<string, string>) =>
-      dynamo('Query', { TableName: 'r', KeyConditionExpression, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':p': { S: 'purge' }, ':s': { S: 'user#' } } });
+      dynamo('Query', {
+        TableName: 'r',
+        KeyConditionExpression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':p': { S: 'purge' }, ':s': { S: 'user#' } },
+      });
     expect(leadingKeys(query('pk = :p'))).toEqual([['purge']]);
     expect(leadingKeys(query('begins_with(sk, :s) AND #k=:p', { '#k': 'pk' }))).toEqual([['purge']]);
     expect(leadingKeys(query('(:p = pk) and sk > :s'))).toEqual([['purge']]);
     // An index's partition key is not the table's: unknown, so a LeadingKeys condition can't allow it.
-    expect(leadingKeys(dynamo('Query', { TableName: 'r', IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': { S: 'x' } } }))).toEqual([undefined]);
+    expect(
+      leadingKeys(
+        dynamo('Query', {
+          TableName: 'r',
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'x' } },
+        }),
+      ),
+    ).toEqual([undefined]);
     expect(leadingKeys(dynamo('Scan', { TableName: 'r' }))).toEqual([[]]);
     const batch = dynamo('BatchWriteItem', {
       RequestItems: {
-        a: [{ DeleteRequest: { Key: { pk: { S: 'user#u1' }, sk: { S: 'x' } } } }, { PutRequest: { Item: { pk: { S: 'purge' }, sk: { S: 'y' } } } }],
+        a: [
+          { DeleteRequest: { Key: { pk: { S: 'user#u1' }, sk: { S: 'x' } } } },
+          { PutRequest: { Item: { pk: { S: 'purge' }, sk: { S: 'y' } } } },
+        ],
         b: [{ DeleteRequest: { Key: { pk: { S: 'user#u1' }, sk: { S: 'z' } } } }],
       },
     });
     expect(leadingKeys(batch)).toEqual([['user#u1', 'purge'], ['user#u1']]);
-    expect(leadingKeys(dynamo('BatchGetItem', { RequestItems: { a: { Keys: [{ pk: { S: 'user#u2' }, sk: { S: 'revoked' } }, { pk: { S: 'session#s2' }, sk: { S: 'ended' } }] } } }))).toEqual([
-      ['user#u2', 'session#s2'],
-    ]);
+    expect(
+      leadingKeys(
+        dynamo('BatchGetItem', {
+          RequestItems: {
+            a: {
+              Keys: [
+                { pk: { S: 'user#u2' }, sk: { S: 'revoked' } },
+                { pk: { S: 'session#s2' }, sk: { S: 'ended' } },
+              ],
+            },
+          },
+        }),
+      ),
+    ).toEqual([['user#u2', 'session#s2']]);
   });
 
   it('maps Secrets Manager operations to their action on the secret the request names by ARN', () => {
@@ -148,7 +210,9 @@ describe('recorded call → IAM checks', () => {
       body: Buffer.from(JSON.stringify(body)),
     });
     expect(map(secrets('GetSecretValue', { SecretId: keys }))).toEqual([{ action: 'secretsmanager:GetSecretValue', resource: keys }]);
-    expect(map(secrets('PutSecretValue', { SecretId: keys, SecretString: '{}' }))).toEqual([{ action: 'secretsmanager:PutSecretValue', resource: keys }]);
+    expect(map(secrets('PutSecretValue', { SecretId: keys, SecretString: '{}' }))).toEqual([
+      { action: 'secretsmanager:PutSecretValue', resource: keys },
+    ]);
     // By name, IAM checks the full ARN, whose random suffix the caller does not know.
     expect(() => map(secrets('GetSecretValue', { SecretId: 'alktunes/auth/signing-keys' }))).toThrow(/by ARN/);
   });
@@ -157,12 +221,25 @@ describe('recorded call → IAM checks', () => {
     const signed = '/media/audio/a%20b.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc&x-id=GetObject';
     expect(map(s3('GET', signed))).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::media/audio/a b.mp3' }]);
     expect(map(s3('HEAD', '/media/covers/x.svg'))).toEqual([{ action: 's3:GetObject', resource: 'arn:aws:s3:::media/covers/x.svg' }]);
-    expect(map(s3('PUT', '/media/search-index/current.json?x-id=PutObject'))[0]).toEqual({ action: 's3:PutObject', resource: 'arn:aws:s3:::media/search-index/current.json' });
-    expect(map(s3('GET', '/media?list-type=2&prefix=search-index%2F'))).toEqual([{ action: 's3:ListBucket', resource: 'arn:aws:s3:::media' }]);
+    expect(map(s3('PUT', '/media/search-index/current.json?x-id=PutObject'))[0]).toEqual({
+      action: 's3:PutObject',
+      resource: 'arn:aws:s3:::media/search-index/current.json',
+    });
+    expect(map(s3('GET', '/media?list-type=2&prefix=search-index%2F'))).toEqual([
+      { action: 's3:ListBucket', resource: 'arn:aws:s3:::media' },
+    ]);
     expect(map(s3('HEAD', '/media'))).toEqual([{ action: 's3:ListBucket', resource: 'arn:aws:s3:::media' }]);
-    const deleteObjects = s3('POST', '/media?delete', {}, '<Delete><Object><Key>a</Key></Object><Object><Key>b&amp;c</Key></Object></Delete>');
+    const deleteObjects = s3(
+      'POST',
+      '/media?delete',
+      {},
+      '<Delete><Object><Key>a</Key></Object><Object><Key>b&amp;c</Key></Object></Delete>',
+    );
     expect(map(deleteObjects).map((r) => r.resource)).toEqual(['arn:aws:s3:::media/a', 'arn:aws:s3:::media/b&c']);
-    expect(map(s3('PUT', '/media/b', { 'x-amz-copy-source': '/media/a' }))).toContainEqual({ action: 's3:GetObject', resource: 'arn:aws:s3:::media/a' });
+    expect(map(s3('PUT', '/media/b', { 'x-amz-copy-source': '/media/a' }))).toContainEqual({
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::media/a',
+    });
     expect(() => map(s3('GET', '/media/a?acl'))).toThrow(/no IAM mapping/);
   });
 });
@@ -180,7 +257,10 @@ describe('template resolver and a function’s policy', () => {
   };
   const api: CfnTemplate = {
     Resources: {
-      Role: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/Basic']] }] } },
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: { ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/Basic']] }] },
+      },
       Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
       Policy: {
         Type: 'AWS::IAM::Policy',
@@ -189,12 +269,19 @@ describe('template resolver and a function’s policy', () => {
           PolicyDocument: {
             Statement: [
               { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::ImportValue': 'data:TracksArn' } },
-              { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${Bucket}/*', { Bucket: { 'Fn::ImportValue': 'data:Media' } }] } },
+              {
+                Effect: 'Allow',
+                Action: 's3:GetObject',
+                Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${Bucket}/*', { Bucket: { 'Fn::ImportValue': 'data:Media' } }] },
+              },
             ],
           },
         },
       },
-      OtherPolicy: { Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'Someone' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } } },
+      OtherPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: 'Someone' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+      },
     },
   };
 
@@ -221,7 +308,12 @@ describe('template resolver and a function’s policy', () => {
           Type: 'AWS::EC2::Instance',
           Properties: {
             UserData: {
-              'Fn::Base64': { 'Fn::Join': ['\n', ['#!/bin/bash', { 'Fn::Sub': 'ISSUER=https://${Cdn.DomainName} KEYS=${Keys} REGION=${AWS::Region} HOME=${!HOME}' }]] },
+              'Fn::Base64': {
+                'Fn::Join': [
+                  '\n',
+                  ['#!/bin/bash', { 'Fn::Sub': 'ISSUER=https://${Cdn.DomainName} KEYS=${Keys} REGION=${AWS::Region} HOME=${!HOME}' }],
+                ],
+              },
             },
           },
         },
@@ -248,7 +340,9 @@ describe('template resolver and a function’s policy', () => {
     });
 
     it('throws, when strict, where it would otherwise guess: an unvalued token, an unmodelled Ref, a name left to CloudFormation', () => {
-      expect(() => new TemplateResolver({ stacks: { auth }, strict: true }).string('auth', userData)).toThrow(/Cdn.*DomainName.*not modelled/);
+      expect(() => new TemplateResolver({ stacks: { auth }, strict: true }).string('auth', userData)).toThrow(
+        /Cdn.*DomainName.*not modelled/,
+      );
       expect(() => strict.string('auth', { Ref: 'Cdn' })).toThrow(/Ref of AWS::CloudFront::Distribution not modelled/);
       expect(() => strict.string('auth', { 'Fn::GetAtt': ['Logs', 'Arn'] })).toThrow(/leaves its name to CloudFormation/);
       // The guesses a lenient resolver makes instead, which no stand-in answers to.

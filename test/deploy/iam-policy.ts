@@ -30,7 +30,10 @@ const list = (value: string | string[] | undefined): string[] => (value === unde
 
 /** IAM's wildcards: `*` is any run of characters, `?` exactly one. */
 function glob(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -183,7 +186,8 @@ function rolePolicy(
 ): { statements: PolicyStatement[]; managedPolicyArns: string[] } {
   const role = template.Resources[roleId]!;
   const documents: unknown[] = [];
-  for (const inline of (role.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) documents.push(inline.PolicyDocument);
+  for (const inline of (role.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? [])
+    documents.push(inline.PolicyDocument);
 
   const attached = new Set<string>();
   const managedPolicyArns: string[] = [];

@@ -12,7 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bundleLikeLambda, emptyModule, measureStarts, sdkFloorSource, writeUsageReporter, type Start, type StartStats } from '../support/lambda-cold-start';
+import {
+  bundleLikeLambda,
+  emptyModule,
+  measureStarts,
+  sdkFloorSource,
+  writeUsageReporter,
+  type Start,
+  type StartStats,
+} from '../support/lambda-cold-start';
 import { CloudAssemblyReader, synthesizeCloudAssembly } from './cloud-assembly';
 import { deployedFunctions, lambdaEnvironment, type DeployedFunction } from './lambda-functions';
 import { TemplateResolver } from './template-resolver';
@@ -122,7 +130,9 @@ describe('Lambda bundles', () => {
       // Only the API stack's assets are bundled: the other stacks' do not depend on the backend.
       synthesizeCloudAssembly(outdir, { searchBackend: 'cloudsearch', 'aws:cdk:bundling-stacks': ['alktunes-api'] });
       const cloudAssembly = new CloudAssemblyReader(outdir);
-      const search = deployedFunctions(cloudAssembly, new TemplateResolver({ stacks: cloudAssembly.stacks() })).find((fn) => fn.name === 'search');
+      const search = deployedFunctions(cloudAssembly, new TemplateResolver({ stacks: cloudAssembly.stacks() })).find(
+        (fn) => fn.name === 'search',
+      );
       expect(search?.environment.SEARCH_BACKEND).toBe('cloudsearch');
       bundle = bundleOf(search!);
     }, 120_000);
@@ -159,7 +169,12 @@ describe('Lambda bundles', () => {
       const rows = functions.map((fn) => {
         const floor = times[`${fn.name}:floor`]!.cpuMs - bare;
         const bundle = times[`${fn.name}:bundle`]!.cpuMs - bare;
-        return { function: fn.name, 'floor − bare (ms)': Math.round(floor), 'bundle − bare (ms)': Math.round(bundle), 'overhead (ms)': Math.round(bundle - floor) };
+        return {
+          function: fn.name,
+          'floor − bare (ms)': Math.round(floor),
+          'bundle − bare (ms)': Math.round(bundle),
+          'overhead (ms)': Math.round(bundle - floor),
+        };
       });
       console.log(`Import CPU time beyond a bare Node start (${Math.round(bare)} ms):\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
       // One bundle holding every function's code, with --enable-source-maps, took ~3× its floor.

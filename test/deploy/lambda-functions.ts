@@ -46,7 +46,10 @@ export function invokedFunctions(template: CfnTemplate): InvokedFunction[] {
     return { routeKey: String(p.RouteKey), functionId: integrationTarget.get(integrationId) };
   });
   const schedules = of('AWS::Events::Rule').flatMap(([, p]) =>
-    ((p.Targets as { Arn: unknown }[] | undefined) ?? []).map((t) => ({ expression: String(p.ScheduleExpression), functionId: getAttTarget(t.Arn) })),
+    ((p.Targets as { Arn: unknown }[] | undefined) ?? []).map((t) => ({
+      expression: String(p.ScheduleExpression),
+      functionId: getAttTarget(t.Arn),
+    })),
   );
   return of('AWS::Lambda::Function')
     .map(([logicalId]) => ({
@@ -61,7 +64,11 @@ export function invokedFunctions(template: CfnTemplate): InvokedFunction[] {
  * The functions of stack `stackName` that the application invokes, each with everything needed to
  * run it as deployed: its bundle, handler, limits and environment, resolved by `resolver`.
  */
-export function deployedFunctions(assembly: CloudAssemblyReader, resolver: TemplateResolver, stackName = 'alktunes-api'): DeployedFunction[] {
+export function deployedFunctions(
+  assembly: CloudAssemblyReader,
+  resolver: TemplateResolver,
+  stackName = 'alktunes-api',
+): DeployedFunction[] {
   return invokedFunctions(resolver.template(stackName)).map((invoked) => deployedFunction(assembly, resolver, stackName, invoked));
 }
 

@@ -123,12 +123,16 @@ beforeAll(async () => {
   for (const fn of deployedFunctions(assembly, resolver, apiStackName)) {
     const proxy = await startRecordingProxy({ dynamodb: stack.dynamodb, s3: stack.s3 });
     const env = proxiedEnvironment(fn, proxy);
-    const host = await startLambdaHost({ name: fn.logicalId, taskRoot: fn.taskRoot, handler: fn.handler, env, timeoutSeconds: fn.timeoutSeconds }).catch(
-      async (error: unknown) => {
-        await proxy.close();
-        throw error;
-      },
-    );
+    const host = await startLambdaHost({
+      name: fn.logicalId,
+      taskRoot: fn.taskRoot,
+      handler: fn.handler,
+      env,
+      timeoutSeconds: fn.timeoutSeconds,
+    }).catch(async (error: unknown) => {
+      await proxy.close();
+      throw error;
+    });
     running.set(fn.logicalId, { fn, proxy, host, invokedRoutes: new Set() });
   }
 });
@@ -159,7 +163,11 @@ describe('Lambda bundles of the cloud assembly', () => {
   });
 
   it('publish a fresh home feed when the schedule fires the shuffle', async () => {
-    expect(scheduled().map((r) => r.fn.name).sort()).toEqual(['purge', 'shuffle']);
+    expect(
+      scheduled()
+        .map((r) => r.fn.name)
+        .sort(),
+    ).toEqual(['purge', 'shuffle']);
     const shuffle = scheduledFunction('shuffle');
     const result = await shuffle!.host.invoke<{ trackCount: number; generatedAt: string }>(scheduledEvent(shuffle!.fn));
     expect(result.trackCount).toBe(32);
@@ -181,7 +189,9 @@ describe('Lambda bundles of the cloud assembly', () => {
     };
     // Deleted just now, through the auth server: its tokens may live a while, so its request stays.
     const justNow = await withPlaylist('deleted-now');
-    expect((await new ApiClient(stack.auth, justNow.accessToken).request('DELETE', '/auth/me', { password: justNow.password })).status).toBe(204);
+    expect(
+      (await new ApiClient(stack.auth, justNow.accessToken).request('DELETE', '/auth/me', { password: justNow.password })).status,
+    ).toBe(204);
     // Deleted longer ago than a token lives (written with the clock set back): its request settles.
     const longAgo = await withPlaylist('deleted-long-ago');
     const client = createDynamoClient({ region: stack.region, endpoint: stack.dynamodb });

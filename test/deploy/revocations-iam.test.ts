@@ -29,13 +29,16 @@ const resolver = new TemplateResolver({
   physicalNames: { [`alktunes-data/${revocationsTableId}`]: 'rehearsal-revocations' },
   // Grants of the role on things the resolver does not model; their values play no part here.
   tokenValues: {
-    [tokenKey({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'Custom::PrefixListLookup'), 'PrefixLists.0.PrefixListArn'] })]: 'arn:aws:ec2:us-east-1:aws:prefix-list/pl-4fa04526',
+    [tokenKey({ 'Fn::GetAtt': [onlyLogicalIdOf(auth, 'Custom::PrefixListLookup'), 'PrefixLists.0.PrefixListArn'] })]:
+      'arn:aws:ec2:us-east-1:aws:prefix-list/pl-4fa04526',
   },
 });
 
 /** The value the user data writes into the env file for `name` (`NAME='<value>'`), resolved. */
 function envFileValue(name: string): string {
-  const parts = (auth.Resources[serverId]!.Properties!.UserData as { 'Fn::Base64': { 'Fn::Join': [string, unknown[]] } })['Fn::Base64']['Fn::Join'][1];
+  const parts = (auth.Resources[serverId]!.Properties!.UserData as { 'Fn::Base64': { 'Fn::Join': [string, unknown[]] } })['Fn::Base64'][
+    'Fn::Join'
+  ][1];
   const at = parts.findIndex((part) => typeof part === 'string' && part.endsWith(`\n${name}='`));
   if (at < 0) throw new Error(`the user data writes no ${name}`);
   return resolver.string('alktunes-auth', parts[at + 1]);
@@ -73,8 +76,8 @@ describe("the auth server's instance role", () => {
     const { denied, grants } = judgeCalls(statements, proxy.calls, rehearsalAccount);
     expect(denied, `calls the instance role would refuse:\n${denied.join('\n')}`).toEqual([]);
     const onTables = grants.filter((grant) => [grant.statement.Action ?? []].flat().some((action) => action.startsWith('dynamodb:')));
-    expect(onTables.map((grant) => ({ used: grant.used, unusedActions: grant.unusedActions, unusedResources: grant.unusedResources }))).toEqual([
-      { used: true, unusedActions: [], unusedResources: [] },
-    ]);
+    expect(
+      onTables.map((grant) => ({ used: grant.used, unusedActions: grant.unusedActions, unusedResources: grant.unusedResources })),
+    ).toEqual([{ used: true, unusedActions: [], unusedResources: [] }]);
   });
 });

@@ -31,20 +31,26 @@ const stackId = `arn:aws:cloudformation:${rehearsalAccount.region}:${rehearsalAc
 /** The keys secret and the function the deployment's trigger runs, by logical id. */
 function generatorOf(template: CfnTemplate): { secretId: string; functionId: string } {
   const resources = Object.entries(template.Resources);
-  const [secretId] = resources.filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret' && JSON.stringify(r.Properties?.Name).includes('/auth/signing-keys-')).map(([id]) => id);
+  const [secretId] = resources
+    .filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret' && JSON.stringify(r.Properties?.Name).includes('/auth/signing-keys-'))
+    .map(([id]) => id);
   const functionIds = resources
     .filter(([, r]) => r.Type === 'Custom::Trigger')
     .map(([, trigger]) => (trigger.Properties!.HandlerArn as { Ref: string }).Ref)
     .map((versionId) => (template.Resources[versionId]!.Properties!.FunctionName as { Ref: string }).Ref)
     .filter((id) => JSON.stringify(template.Resources[id]!.Properties?.Environment).includes(`{"Ref":"${secretId}"}`));
-  if (!secretId || functionIds.length !== 1) throw new Error(`expected the keys secret and one trigger function for it, found ${secretId} and ${functionIds.join(', ')}`);
+  if (!secretId || functionIds.length !== 1)
+    throw new Error(`expected the keys secret and one trigger function for it, found ${secretId} and ${functionIds.join(', ')}`);
   return { secretId, functionId: functionIds[0]! };
 }
 
 /** The secret's first value, as CloudFormation generates it from `GenerateSecretString`. */
 function generatedSecretString(secret: CfnTemplate['Resources'][string]): string {
   const generate = secret.Properties!.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string };
-  return JSON.stringify({ ...JSON.parse(generate.SecretStringTemplate), [generate.GenerateStringKey]: randomBytes(24).toString('base64url').slice(0, 32) });
+  return JSON.stringify({
+    ...JSON.parse(generate.SecretStringTemplate),
+    [generate.GenerateStringKey]: randomBytes(24).toString('base64url').slice(0, 32),
+  });
 }
 
 describe('the signing keys made during a deployment', () => {
@@ -62,7 +68,10 @@ describe('the signing keys made during a deployment', () => {
     scratch = await mkdtemp(join(tmpdir(), 'alktunes-keys-rehearsal-'));
     stub = await startSecretsManagerStub(rehearsalAccount);
     const named = new TemplateResolver({ stacks, tokenValues: { [tokenKey({ Ref: 'AWS::StackId' })]: stackId } });
-    secretArn = stub.createSecret(named.string(authStackName, auth.Resources[secretId]!.Properties!.Name), generatedSecretString(auth.Resources[secretId]!));
+    secretArn = stub.createSecret(
+      named.string(authStackName, auth.Resources[secretId]!.Properties!.Name),
+      generatedSecretString(auth.Resources[secretId]!),
+    );
     resolver = new TemplateResolver({ stacks, tokenValues: { [tokenKey({ Ref: secretId })]: secretArn } });
     fn = deployedFunction(assembly, resolver, authStackName, { logicalId: functionId, routeKeys: [], schedules: [] });
     host = await startLambdaHost({

@@ -58,7 +58,10 @@ interface TypeInfo {
 /** The resource types the API and data stacks' grants and environment variables refer to. */
 const typeInfo: Record<string, TypeInfo> = {
   'AWS::DynamoDB::Table': { nameProperty: 'TableName', arn: (n, p) => `arn:${p.partition}:dynamodb:${p.region}:${p.account}:table/${n}` },
-  'AWS::DynamoDB::GlobalTable': { nameProperty: 'TableName', arn: (n, p) => `arn:${p.partition}:dynamodb:${p.region}:${p.account}:table/${n}` },
+  'AWS::DynamoDB::GlobalTable': {
+    nameProperty: 'TableName',
+    arn: (n, p) => `arn:${p.partition}:dynamodb:${p.region}:${p.account}:table/${n}`,
+  },
   'AWS::S3::Bucket': { nameProperty: 'BucketName', arn: (n, p) => `arn:${p.partition}:s3:::${n}` },
   'AWS::SQS::Queue': {
     nameProperty: 'QueueName',
@@ -70,9 +73,15 @@ const typeInfo: Record<string, TypeInfo> = {
     arn: (n, p) => `arn:${p.partition}:sns:${p.region}:${p.account}:${n}`,
     ref: (n, p) => `arn:${p.partition}:sns:${p.region}:${p.account}:${n}`,
   },
-  'AWS::Lambda::Function': { nameProperty: 'FunctionName', arn: (n, p) => `arn:${p.partition}:lambda:${p.region}:${p.account}:function:${n}` },
+  'AWS::Lambda::Function': {
+    nameProperty: 'FunctionName',
+    arn: (n, p) => `arn:${p.partition}:lambda:${p.region}:${p.account}:function:${n}`,
+  },
   'AWS::IAM::Role': { nameProperty: 'RoleName', arn: (n, p) => `arn:${p.partition}:iam::${p.account}:role/${n}` },
-  'AWS::Logs::LogGroup': { nameProperty: 'LogGroupName', arn: (n, p) => `arn:${p.partition}:logs:${p.region}:${p.account}:log-group:${n}:*` },
+  'AWS::Logs::LogGroup': {
+    nameProperty: 'LogGroupName',
+    arn: (n, p) => `arn:${p.partition}:logs:${p.region}:${p.account}:log-group:${n}:*`,
+  },
 };
 
 /**
@@ -169,7 +178,8 @@ export class TemplateResolver {
     };
     if (pseudo[name]) return pseudo[name];
     const type = this.template(stackName).Resources[name]?.Type ?? '';
-    if (this.options.strict && !typeInfo[type]) return this.fail(stackName, { Ref: name }, `Ref of ${type || 'a missing resource'} not modelled`);
+    if (this.options.strict && !typeInfo[type])
+      return this.fail(stackName, { Ref: name }, `Ref of ${type || 'a missing resource'} not modelled`);
     const physical = this.physicalName(stackName, name);
     return typeInfo[type]?.ref?.(physical, this.pseudo) ?? physical;
   }
@@ -177,7 +187,8 @@ export class TemplateResolver {
   private getAtt(stackName: string, logicalId: string, attribute: string): string {
     const type = this.template(stackName).Resources[logicalId]?.Type ?? '';
     const arn = typeInfo[type]?.arn;
-    if (attribute !== 'Arn' || !arn) return this.fail(stackName, { 'Fn::GetAtt': [logicalId, attribute] }, `attribute of ${type || 'a missing resource'} not modelled`);
+    if (attribute !== 'Arn' || !arn)
+      return this.fail(stackName, { 'Fn::GetAtt': [logicalId, attribute] }, `attribute of ${type || 'a missing resource'} not modelled`);
     return arn(this.physicalName(stackName, logicalId), this.pseudo);
   }
 

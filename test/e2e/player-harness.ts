@@ -44,10 +44,18 @@ export class PlayerHarness {
       ignoreDefaultArgs: ['--disable-extensions'],
       viewport: { width: 380, height: 560 },
       args: [
-        '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
         '--autoplay-policy=no-user-gesture-required',
-        `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...extraArgs(),
+        `--disable-extensions-except=${dir}`,
+        `--load-extension=${dir}`,
+        ...extraArgs(),
       ],
     });
     const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker'));
@@ -97,7 +105,9 @@ export class PlayerHarness {
   /** Sends one message of the contract, as the popup would, and unwraps the reply. */
   async send(type: string, data: unknown = {}): Promise<PlayerState> {
     const reply = await this.eval<{ ok: boolean; value: PlayerState; error?: unknown }>(
-      `async ([type, data]) => chrome.runtime.sendMessage({ type, data })`, [type, data]);
+      `async ([type, data]) => chrome.runtime.sendMessage({ type, data })`,
+      [type, data],
+    );
     if (!reply?.ok) throw new Error(`${type} failed: ${JSON.stringify(reply)}`);
     return reply.value;
   }

@@ -30,7 +30,13 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
 
       // The popup's "next" reaches the audio document directly and the background too: the
       // queue must move on by exactly one track, to the one that was preloaded.
-      await expect.poll(async () => h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, queue[1]!.id), poll).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, queue[1]!.id),
+          poll,
+        )
+        .toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 500));
       await popup.getByTestId('player-next').click();
       await expect.poll(playingTrack, poll).toBe(queue[1]!.id);
@@ -86,14 +92,17 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
       await h.send('player/pause');
       const trackId = queue[3]!.id;
       // Revoke the cached URL: signed by an access key the media server no longer knows, it answers 403.
-      const revoked = await h.eval<string>(`async (id) => {
+      const revoked = await h.eval<string>(
+        `async (id) => {
         const { 'stream-urls': urls } = await chrome.storage.session.get('stream-urls');
         const entry = urls[id];
         entry.url = entry.url.replace(/X-Amz-Credential=[^%&]+/, 'X-Amz-Credential=REVOKEDKEY');
         await chrome.storage.session.set({ 'stream-urls': urls });
         await chrome.offscreen.closeDocument();
         return entry.url;
-      }`, trackId);
+      }`,
+        trackId,
+      );
       expect((await fetch(revoked)).status).toBe(403);
 
       expect((await h.send('player/play')).status).toBe('playing');
@@ -108,15 +117,25 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
     it('skips a track whose file cannot be played and says so', async () => {
       const broken = queue[5]!;
       // Replace the track's audio with bytes no decoder accepts.
-      const { url } = await h.eval<{ url: string }>(`async (id) => {
+      const { url } = await h.eval<{ url: string }>(
+        `async (id) => {
         const { session } = await chrome.storage.local.get('session');
         const api = ${JSON.stringify(h.stack.api)};
         const response = await fetch(api + '/tracks/' + id + '/stream', { headers: { authorization: 'Bearer ' + session.accessToken } });
         return response.json();
-      }`, broken.id);
+      }`,
+        broken.id,
+      );
       const [, bucket, ...key] = new URL(url).pathname.split('/');
       const s3 = createS3Client({ region: h.stack.region, endpoint: h.stack.s3 });
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: decodeURIComponent(key.join('/')), Body: 'this is not audio', ContentType: 'audio/wav' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: decodeURIComponent(key.join('/')),
+          Body: 'this is not audio',
+          ContentType: 'audio/wav',
+        }),
+      );
 
       const state = await h.send('player/jump', { index: 5 });
       expect(state).toMatchObject({ index: 6, status: 'playing', notice: { code: 'track_skipped' } });
@@ -124,7 +143,9 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
       await expect.poll(playingTrack, poll).toBe(queue[6]!.id);
 
       const popup = await h.openPopup();
-      await expect.poll(() => popup.getByText(broken.title, { exact: false }).filter({ hasText: 'Skipped' }).count(), poll).toBeGreaterThan(0);
+      await expect
+        .poll(() => popup.getByText(broken.title, { exact: false }).filter({ hasText: 'Skipped' }).count(), poll)
+        .toBeGreaterThan(0);
       await popup.close();
     });
 

@@ -18,188 +18,183 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 const trackIds = (rows: Locator) => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-track-id')));
 
-describe.runIf(chromiumAvailable())(
-  'the popup in Chromium against the local stack',
-  () => {
-    let env: ExtensionStack;
+describe.runIf(chromiumAvailable())('the popup in Chromium against the local stack', () => {
+  let env: ExtensionStack;
 
-    beforeAll(async () => {
-      await mkdir(artifacts, { recursive: true });
-      env = await startExtensionStack('popup-e2e');
-    });
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    env = await startExtensionStack('popup-e2e');
+  });
 
-    afterAll(() => env?.stop());
+  afterAll(() => env?.stop());
 
-    const openPopup = () => env.openPopup();
+  const openPopup = () => env.openPopup();
 
-    /** Adds the row's track to the named playlist through the "add to playlist" dialog. */
-    async function addToPlaylist(page: Page, row: Locator, playlistId: string): Promise<void> {
-      await row.getByTestId('track-add-to-playlist').click();
-      await page.locator(`[data-testid="playlist-pick"][data-playlist-id="${playlistId}"]`).click();
-      await page.getByTestId('add-to-playlist-dialog').waitFor({ state: 'detached' });
-    }
+  /** Adds the row's track to the named playlist through the "add to playlist" dialog. */
+  async function addToPlaylist(page: Page, row: Locator, playlistId: string): Promise<void> {
+    await row.getByTestId('track-add-to-playlist').click();
+    await page.locator(`[data-testid="playlist-pick"][data-playlist-id="${playlistId}"]`).click();
+    await page.getByTestId('add-to-playlist-dialog').waitFor({ state: 'detached' });
+  }
 
-    it('registers, searches, plays, builds and reorders a playlist, keeps it all on reopen, signs out', async () => {
-      const page = await openPopup();
-      await page.getByTestId('auth-email').waitFor();
-      await shoot(page, 'sign-in');
+  it('registers, searches, plays, builds and reorders a playlist, keeps it all on reopen, signs out', async () => {
+    const page = await openPopup();
+    await page.getByTestId('auth-email').waitFor();
+    await shoot(page, 'sign-in');
 
-      // Register
-      await page.getByTestId('auth-toggle').click();
-      await page.getByTestId('auth-name').fill('Popup Tester with a rather long name that must not break the header');
-      await page.getByTestId('auth-email').fill(`popup-${Date.now()}@example.com`);
-      await page.getByTestId('auth-password').fill('correct-horse-battery-42');
-      await shoot(page, 'sign-up');
-      await page.getByTestId('auth-submit').click();
+    // Register
+    await page.getByTestId('auth-toggle').click();
+    await page.getByTestId('auth-name').fill('Popup Tester with a rather long name that must not break the header');
+    await page.getByTestId('auth-email').fill(`popup-${Date.now()}@example.com`);
+    await page.getByTestId('auth-password').fill('correct-horse-battery-42');
+    await shoot(page, 'sign-up');
+    await page.getByTestId('auth-submit').click();
 
-      // Home: the shuffled feed
-      const homeRows = page.getByTestId('home-track');
-      await expect.poll(() => homeRows.count(), { timeout: 30_000 }).toBeGreaterThan(3);
-      await shoot(page, 'home');
-      const firstTitle = (await homeRows.first().locator('.title').textContent())!.trim();
+    // Home: the shuffled feed
+    const homeRows = page.getByTestId('home-track');
+    await expect.poll(() => homeRows.count(), { timeout: 30_000 }).toBeGreaterThan(3);
+    await shoot(page, 'home');
+    const firstTitle = (await homeRows.first().locator('.title').textContent())!.trim();
 
-      // Search (from the keyboard)
-      await page.keyboard.press('/');
-      const input = page.getByTestId('search-input');
-      await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Search (from the keyboard)
+    await page.keyboard.press('/');
+    const input = page.getByTestId('search-input');
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
 
-      // A typing slip: one click on "did you mean" searches the catalog's spelling
-      await input.fill('Smlal Hours');
-      const didYouMean = page.getByTestId('did-you-mean');
-      await didYouMean.waitFor({ timeout: 30_000 });
-      expect((await didYouMean.textContent())?.trim()).toBe('Small Hours');
-      await shoot(page, 'search-did-you-mean');
-      await didYouMean.click();
-      expect(await input.inputValue()).toBe('Small Hours');
-      // The live region is blank while the new search runs and had a "did you mean" before it
-      const announcement = page.getByTestId('search-announcement');
-      await expect.poll(() => announcement.textContent(), { timeout: 30_000 }).toMatch(/found\.\s*$/);
-      expect(await didYouMean.count()).toBe(0);
-      expect((await page.getByTestId('top-result').locator('.title').first().textContent())?.trim()).toBe('Small Hours');
-      await input.fill('');
-      await expect.poll(() => page.getByTestId('search-track').count()).toBe(0);
+    // A typing slip: one click on "did you mean" searches the catalog's spelling
+    await input.fill('Smlal Hours');
+    const didYouMean = page.getByTestId('did-you-mean');
+    await didYouMean.waitFor({ timeout: 30_000 });
+    expect((await didYouMean.textContent())?.trim()).toBe('Small Hours');
+    await shoot(page, 'search-did-you-mean');
+    await didYouMean.click();
+    expect(await input.inputValue()).toBe('Small Hours');
+    // The live region is blank while the new search runs and had a "did you mean" before it
+    const announcement = page.getByTestId('search-announcement');
+    await expect.poll(() => announcement.textContent(), { timeout: 30_000 }).toMatch(/found\.\s*$/);
+    expect(await didYouMean.count()).toBe(0);
+    expect((await page.getByTestId('top-result').locator('.title').first().textContent())?.trim()).toBe('Small Hours');
+    await input.fill('');
+    await expect.poll(() => page.getByTestId('search-track').count()).toBe(0);
 
-      await input.fill(firstTitle.split(/\s+/)[0]!);
-      const searchRows = page.getByTestId('search-track');
-      await searchRows.first().waitFor({ timeout: 30_000 });
-      await shoot(page, 'search');
-      const source = searchRows;
-      const picked = source.first();
-      const pickedTitle = (await picked.locator('.title').textContent())!.trim();
-      const pickedId = await picked.getAttribute('data-track-id');
+    await input.fill(firstTitle.split(/\s+/)[0]!);
+    const searchRows = page.getByTestId('search-track');
+    await searchRows.first().waitFor({ timeout: 30_000 });
+    await shoot(page, 'search');
+    const source = searchRows;
+    const picked = source.first();
+    const pickedTitle = (await picked.locator('.title').textContent())!.trim();
+    const pickedId = await picked.getAttribute('data-track-id');
 
-      // Play
-      await picked.getByTestId('track-play').click();
-      const toggle = page.getByTestId('player-toggle');
-      await expect.poll(() => toggle.getAttribute('data-state'), { timeout: 30_000 }).toBe('playing');
-      expect((await page.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
-      expect((await page.getByTestId('player-artist').textContent())?.trim()).not.toBe('');
-      expect((await page.getByTestId('player-time').textContent())?.trim()).toMatch(/^\d+:\d\d \/ \d+:\d\d$/);
-      await shoot(page, 'playing');
+    // Play
+    await picked.getByTestId('track-play').click();
+    const toggle = page.getByTestId('player-toggle');
+    await expect.poll(() => toggle.getAttribute('data-state'), { timeout: 30_000 }).toBe('playing');
+    expect((await page.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
+    expect((await page.getByTestId('player-artist').textContent())?.trim()).not.toBe('');
+    expect((await page.getByTestId('player-time').textContent())?.trim()).toMatch(/^\d+:\d\d \/ \d+:\d\d$/);
+    await shoot(page, 'playing');
 
-      // Create a playlist
-      await page.getByTestId('nav-playlists').click();
-      await page.getByTestId('playlist-name').fill('Road trip');
-      await page.getByTestId('playlist-create').click();
-      const item = page.getByTestId('playlist-item').filter({ hasText: 'Road trip' });
-      await item.waitFor();
-      const playlistId = (await item.getAttribute('data-playlist-id'))!;
+    // Create a playlist
+    await page.getByTestId('nav-playlists').click();
+    await page.getByTestId('playlist-name').fill('Road trip');
+    await page.getByTestId('playlist-create').click();
+    const item = page.getByTestId('playlist-item').filter({ hasText: 'Road trip' });
+    await item.waitFor();
+    const playlistId = (await item.getAttribute('data-playlist-id'))!;
 
-      // Add: the picked track, then two more from Home
-      await page.getByTestId('nav-search').click();
-      await addToPlaylist(page, searchRows.first(), playlistId);
-      await page.getByTestId('nav-home').click();
-      await addToPlaylist(page, homeRows.nth(1), playlistId);
-      await addToPlaylist(page, homeRows.nth(2), playlistId);
-      const expected = [pickedId].concat(
-        (await trackIds(homeRows)).slice(1, 3),
-      );
+    // Add: the picked track, then two more from Home
+    await page.getByTestId('nav-search').click();
+    await addToPlaylist(page, searchRows.first(), playlistId);
+    await page.getByTestId('nav-home').click();
+    await addToPlaylist(page, homeRows.nth(1), playlistId);
+    await addToPlaylist(page, homeRows.nth(2), playlistId);
+    const expected = [pickedId].concat((await trackIds(homeRows)).slice(1, 3));
 
-      // Open it and reorder by drag and drop, then by keyboard
-      await page.getByTestId('nav-playlists').click();
-      await expect.poll(() => item.textContent()).toContain('3 tracks');
-      await item.locator('.open').click();
-      const entries = page.getByTestId('playlist-entry');
-      await expect.poll(() => entries.count(), { timeout: 20_000 }).toBe(3);
-      expect(await trackIds(entries)).toEqual(expected);
+    // Open it and reorder by drag and drop, then by keyboard
+    await page.getByTestId('nav-playlists').click();
+    await expect.poll(() => item.textContent()).toContain('3 tracks');
+    await item.locator('.open').click();
+    const entries = page.getByTestId('playlist-entry');
+    await expect.poll(() => entries.count(), { timeout: 20_000 }).toBe(3);
+    expect(await trackIds(entries)).toEqual(expected);
 
-      await entries.nth(0).dragTo(entries.nth(2));
-      const afterDrag = [expected[1], expected[2], expected[0]];
-      await expect.poll(() => trackIds(entries)).toEqual(afterDrag);
+    await entries.nth(0).dragTo(entries.nth(2));
+    const afterDrag = [expected[1], expected[2], expected[0]];
+    await expect.poll(() => trackIds(entries)).toEqual(afterDrag);
 
-      await page.locator('[role="listitem"][data-index="0"]').focus();
-      await page.keyboard.press('Alt+ArrowDown');
-      const afterKeys = [afterDrag[1], afterDrag[0], afterDrag[2]];
-      await expect.poll(() => trackIds(entries)).toEqual(afterKeys);
-      await shoot(page, 'playlist');
+    await page.locator('[role="listitem"][data-index="0"]').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    const afterKeys = [afterDrag[1], afterDrag[0], afterDrag[2]];
+    await expect.poll(() => trackIds(entries)).toEqual(afterKeys);
+    await shoot(page, 'playlist');
 
-      // Let the moves reach the server before the popup closes
-      await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(300);
-      await page.close();
+    // Let the moves reach the server before the popup closes
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+    await page.close();
 
-      // Reopen: same view, same order, same player
-      const again = await openPopup();
-      const againEntries = again.getByTestId('playlist-entry');
-      await expect.poll(() => againEntries.count(), { timeout: 20_000 }).toBe(3);
-      await expect.poll(() => trackIds(againEntries)).toEqual(afterKeys);
-      expect((await again.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
-      expect(await again.getByTestId('player-toggle').getAttribute('data-state')).toMatch(/playing|paused|loading/);
+    // Reopen: same view, same order, same player
+    const again = await openPopup();
+    const againEntries = again.getByTestId('playlist-entry');
+    await expect.poll(() => againEntries.count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => trackIds(againEntries)).toEqual(afterKeys);
+    expect((await again.getByTestId('player-title').textContent())?.trim()).toBe(pickedTitle);
+    expect(await again.getByTestId('player-toggle').getAttribute('data-state')).toMatch(/playing|paused|loading/);
 
-      // Queue and help views
-      await again.getByTestId('nav-queue').click();
-      await shoot(again, 'queue');
-      await again.keyboard.press('?');
-      await again.getByTestId('help-view').waitFor();
-      await shoot(again, 'help');
-      await again.keyboard.press('Escape');
+    // Queue and help views
+    await again.getByTestId('nav-queue').click();
+    await shoot(again, 'queue');
+    await again.keyboard.press('?');
+    await again.getByTestId('help-view').waitFor();
+    await shoot(again, 'help');
+    await again.keyboard.press('Escape');
 
-      // Pause with Space (with no button focused: Space on a button presses that button), then sign out
-      await again.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await again.keyboard.press('Space');
-      await expect.poll(() => again.getByTestId('player-toggle').getAttribute('data-state')).toBe('paused');
-      await again.getByTestId('sign-out').click();
-      await again.getByTestId('auth-email').waitFor();
-      await again.close();
+    // Pause with Space (with no button focused: Space on a button presses that button), then sign out
+    await again.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await again.keyboard.press('Space');
+    await expect.poll(() => again.getByTestId('player-toggle').getAttribute('data-state')).toBe('paused');
+    await again.getByTestId('sign-out').click();
+    await again.getByTestId('auth-email').waitFor();
+    await again.close();
 
-      const signedOut = await openPopup();
-      await signedOut.getByTestId('auth-email').waitFor();
-      expect(await signedOut.getByTestId('home-track').count()).toBe(0);
-      await signedOut.close();
-    });
+    const signedOut = await openPopup();
+    await signedOut.getByTestId('auth-email').waitFor();
+    expect(await signedOut.getByTestId('home-track').count()).toBe(0);
+    await signedOut.close();
+  });
 
-    it('keeps the listener signed in when two popups refresh an expired session at once', async () => {
-      const first = await openPopup();
-      await first.getByTestId('auth-email').fill(env.stack.demo.email);
-      await first.getByTestId('auth-password').fill(env.stack.demo.password);
-      await first.getByTestId('auth-submit').click();
-      await first.getByTestId('home-track').first().waitFor({ timeout: 30_000 });
-      // As after a night asleep: the stored access token has expired. (Extension pages have the `chrome` global.)
-      await first.evaluate(`(async () => {
+  it('keeps the listener signed in when two popups refresh an expired session at once', async () => {
+    const first = await openPopup();
+    await first.getByTestId('auth-email').fill(env.stack.demo.email);
+    await first.getByTestId('auth-password').fill(env.stack.demo.password);
+    await first.getByTestId('auth-submit').click();
+    await first.getByTestId('home-track').first().waitFor({ timeout: 30_000 });
+    // As after a night asleep: the stored access token has expired. (Extension pages have the `chrome` global.)
+    await first.evaluate(`(async () => {
         const { session } = await chrome.storage.local.get('session');
         await chrome.storage.local.set({ session: { ...session, expiresAt: 0 } });
       })()`);
-      await first.close();
+    await first.close();
 
-      // Two extension contexts wake on the same expired session and both need a token now.
-      let refreshes = 0;
-      const pages = await Promise.all([env.context.newPage(), env.context.newPage()]);
-      for (const page of pages) {
-        page.on('request', (request) => {
-          if (request.url().endsWith('/auth/refresh')) refreshes += 1;
-        });
-      }
-      await Promise.all(pages.map((page) => page.goto(env.popupUrl)));
+    // Two extension contexts wake on the same expired session and both need a token now.
+    let refreshes = 0;
+    const pages = await Promise.all([env.context.newPage(), env.context.newPage()]);
+    for (const page of pages) {
+      page.on('request', (request) => {
+        if (request.url().endsWith('/auth/refresh')) refreshes += 1;
+      });
+    }
+    await Promise.all(pages.map((page) => page.goto(env.popupUrl)));
 
-      for (const page of pages) {
-        // Home, or the sign-in form when the server ended the session.
-        await page.getByTestId('home-track').first().or(page.getByTestId('auth-email')).waitFor({ timeout: 30_000 });
-        expect(await page.getByTestId('auth-email').count(), 'signed out').toBe(0);
-      }
-      expect(refreshes, 'one refresh token is spent once').toBe(1);
-      const storedExpiry = await pages[0]!.evaluate(`(async () => (await chrome.storage.local.get('session')).session?.expiresAt)()`);
-      expect(storedExpiry).toBeGreaterThan(Date.now());
-      await Promise.all(pages.map((page) => page.close()));
-    });
-  },
-);
+    for (const page of pages) {
+      // Home, or the sign-in form when the server ended the session.
+      await page.getByTestId('home-track').first().or(page.getByTestId('auth-email')).waitFor({ timeout: 30_000 });
+      expect(await page.getByTestId('auth-email').count(), 'signed out').toBe(0);
+    }
+    expect(refreshes, 'one refresh token is spent once').toBe(1);
+    const storedExpiry = await pages[0]!.evaluate(`(async () => (await chrome.storage.local.get('session')).session?.expiresAt)()`);
+    expect(storedExpiry).toBeGreaterThan(Date.now());
+    await Promise.all(pages.map((page) => page.close()));
+  });
+});

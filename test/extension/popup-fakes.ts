@@ -70,7 +70,8 @@ export function fakeApi(routes: Record<string, Route | unknown>): SeenRequest[] 
     seen.push(request);
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
     const route = routes[`${request.method} ${url.pathname}`];
-    const answer = typeof route === 'function' ? await (route as Route)(request) : route === undefined ? undefined : jsonResponse(200, route);
+    const answer =
+      typeof route === 'function' ? await (route as Route)(request) : route === undefined ? undefined : jsonResponse(200, route);
     return answer ?? jsonResponse(404, { error: { code: 'not_found', message: 'Not found' } });
   });
   vi.stubGlobal('fetch', fetch);

@@ -24,7 +24,8 @@ describe('npm run admin on the local stack', () => {
 
   const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), readStdin: async () => '' };
   const admin = (...argv: string[]) => adminCli([...argv, '--data-dir', dataDir], io, {});
-  const api = (token: string) => fetch(`${stack.api}/playlists`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
+  const api = (token: string) =>
+    fetch(`${stack.api}/playlists`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.status);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'alktunes-admin-stack-'));
@@ -57,7 +58,9 @@ describe('npm run admin on the local stack', () => {
 
     out = '';
     expect(await admin('list-users')).toBe(0);
-    expect(out).toMatch(new RegExp(`${session.user.id}\\s+${listener.email.replace(/[.+]/g, '\\$&')}\\s+${listener.name}\\s+\\S+Z\\s+-\\n`));
+    expect(out).toMatch(
+      new RegExp(`${session.user.id}\\s+${listener.email.replace(/[.+]/g, '\\$&')}\\s+${listener.name}\\s+\\S+Z\\s+-\\n`),
+    );
     expect(out).toContain(stack.demo.email);
 
     expect(await admin('disable', listener.email)).toBe(0);
@@ -93,8 +96,13 @@ describe('npm run admin on the local stack', () => {
 
     const empty = await mkdtemp(join(tmpdir(), 'alktunes-admin-empty-'));
     try {
-      const refused = await run(tsx, ['backend/cli/admin.ts', 'invite', '--data-dir', empty], { timeout: 30_000 }).catch((error: { code: number; stderr: string }) => error);
-      expect(refused).toMatchObject({ code: 1, stderr: `admin: no local stack has started in ${empty} (no stack.json): start it with npm start, or pass --stack-outputs for a deployment\n` });
+      const refused = await run(tsx, ['backend/cli/admin.ts', 'invite', '--data-dir', empty], { timeout: 30_000 }).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: `admin: no local stack has started in ${empty} (no stack.json): start it with npm start, or pass --stack-outputs for a deployment\n`,
+      });
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

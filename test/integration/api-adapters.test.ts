@@ -47,7 +47,9 @@ describe('table and bucket bootstrap', () => {
     for (const def of tables) {
       const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: names[def.id] }));
       expect(TimeToLiveDescription, def.id).toEqual(
-        def.timeToLiveAttribute ? { TimeToLiveStatus: 'ENABLED', AttributeName: def.timeToLiveAttribute } : { TimeToLiveStatus: 'DISABLED' },
+        def.timeToLiveAttribute
+          ? { TimeToLiveStatus: 'ENABLED', AttributeName: def.timeToLiveAttribute }
+          : { TimeToLiveStatus: 'DISABLED' },
       );
     }
 

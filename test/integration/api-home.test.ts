@@ -31,7 +31,12 @@ describe('home feed', () => {
     expect(feed.tracks.map((t) => t.id).sort()).toEqual(tracks.map((t) => t.id).sort());
     expect(feed.sections[0]!.title).toBe('Fresh picks');
     expect(feed.sections[0]!.tracks.map((t) => t.id)).toEqual(feed.tracks.slice(0, 12).map((t) => t.id));
-    expect(feed.sections.slice(1).map((s) => s.title).sort()).toEqual(['Folk', 'Jazz', 'Rock']);
+    expect(
+      feed.sections
+        .slice(1)
+        .map((s) => s.title)
+        .sort(),
+    ).toEqual(['Folk', 'Jazz', 'Rock']);
     for (const section of feed.sections.slice(1)) expect(section.tracks.every((t) => t.genre === section.title)).toBe(true);
 
     await stack.shuffle(scheduled);

@@ -132,8 +132,12 @@ describe('playlists API', () => {
     expect((await allEntries('carol', id)).map((e) => e.id)).toEqual(model);
 
     const removed = model.splice(2, 1)[0]!;
-    expect((await call('carol', 'DELETE /playlists/{id}/entries/{entryId}', { pathParameters: { id, entryId: removed } })).statusCode).toBe(204);
-    expect((await call('carol', 'DELETE /playlists/{id}/entries/{entryId}', { pathParameters: { id, entryId: removed } })).statusCode).toBe(404);
+    expect((await call('carol', 'DELETE /playlists/{id}/entries/{entryId}', { pathParameters: { id, entryId: removed } })).statusCode).toBe(
+      204,
+    );
+    expect((await call('carol', 'DELETE /playlists/{id}/entries/{entryId}', { pathParameters: { id, entryId: removed } })).statusCode).toBe(
+      404,
+    );
     const entries = await allEntries('carol', id);
     expect(entries.map((e) => e.id)).toEqual(model);
     expect(entries.every((e) => e.track?.id === e.trackId)).toBe(true);

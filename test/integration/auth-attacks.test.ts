@@ -26,7 +26,12 @@ interface Answer {
 }
 
 /** Sends JSON (POST unless told otherwise) from the source address `from`, on a connection of its own. */
-function post(baseUrl: string, path: string, body: unknown, options: { from: string; headers?: Record<string, string>; token?: string; method?: string }) {
+function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  options: { from: string; headers?: Record<string, string>; token?: string; method?: string },
+) {
   const url = new URL(path, baseUrl);
   const payload = JSON.stringify(body);
   return new Promise<Answer>((resolve, reject) => {
@@ -52,7 +57,12 @@ function post(baseUrl: string, path: string, body: unknown, options: { from: str
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started }),
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: text ? JSON.parse(text) : undefined,
+            ms: performance.now() - started,
+          }),
         );
       },
     );
@@ -61,7 +71,8 @@ function post(baseUrl: string, path: string, body: unknown, options: { from: str
   });
 }
 
-const countBy = (answers: Answer[]) => answers.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+const countBy = (answers: Answer[]) =>
+  answers.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 
 type Account = ReturnType<typeof newAccount>;
@@ -109,11 +120,21 @@ describe('signing in under attack, on the local stack', () => {
   const loggedAddress = (requestId: string) => requestLogs.find((entry) => entry.requestId === requestId)?.ip;
 
   it('takes the client address from X-Forwarded-For only when a trusted proxy sent it', async () => {
-    const viaProxy = await post(stack.auth, '/auth/login', {}, { from: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.7', 'x-request-id': 'via-proxy' } });
-    const direct = await post(stack.auth, '/auth/login', {}, {
-      from: '127.0.10.1',
-      headers: { 'x-forwarded-for': '198.51.100.8', 'cloudfront-viewer-address': '198.51.100.8:443', 'x-request-id': 'direct' },
-    });
+    const viaProxy = await post(
+      stack.auth,
+      '/auth/login',
+      {},
+      { from: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.7', 'x-request-id': 'via-proxy' } },
+    );
+    const direct = await post(
+      stack.auth,
+      '/auth/login',
+      {},
+      {
+        from: '127.0.10.1',
+        headers: { 'x-forwarded-for': '198.51.100.8', 'cloudfront-viewer-address': '198.51.100.8:443', 'x-request-id': 'direct' },
+      },
+    );
     expect([viaProxy.status, direct.status]).toEqual([400, 400]);
     // The proxy appended the address it saw; what the client claimed before it is not believed.
     expect(loggedAddress('via-proxy')).toBe('198.51.100.7');
@@ -150,12 +171,20 @@ describe('signing in under attack, on the local stack', () => {
     await registerAndSignInFrom(stack.auth, owner, '127.0.30.1');
 
     const fromOneAddress = await Promise.all(range(20).map(() => login(stack.auth, owner, '127.0.31.1', 'a parallel wrong guess')));
-    expect(countBy(fromOneAddress)).toEqual({ 401: limits.failuresPerAddressAndAccount.limit, 429: 20 - limits.failuresPerAddressAndAccount.limit });
+    expect(countBy(fromOneAddress)).toEqual({
+      401: limits.failuresPerAddressAndAccount.limit,
+      429: 20 - limits.failuresPerAddressAndAccount.limit,
+    });
 
     const other = newAccount();
     await registerAndSignInFrom(stack.auth, other, '127.0.32.1');
-    const fromManyAddresses = await Promise.all(range(20).map((i) => login(stack.auth, other, `127.0.33.${i + 1}`, 'a parallel wrong guess')));
-    expect(countBy(fromManyAddresses)).toEqual({ 401: limits.strangerFailuresPerAccount.limit, 429: 20 - limits.strangerFailuresPerAccount.limit });
+    const fromManyAddresses = await Promise.all(
+      range(20).map((i) => login(stack.auth, other, `127.0.33.${i + 1}`, 'a parallel wrong guess')),
+    );
+    expect(countBy(fromManyAddresses)).toEqual({
+      401: limits.strangerFailuresPerAccount.limit,
+      429: 20 - limits.strangerFailuresPerAccount.limit,
+    });
   }, 60_000);
 
   it('answers 503 at once when the hash queue is full, and the owner still signs in', async () => {
@@ -196,7 +225,10 @@ describe.each(databaseTargets())('sign-in limits on $name', (target) => {
     const owner = newAccount();
     await registerAndSignInFrom(server.url, owner, '127.0.50.1');
     const guesses = await Promise.all(range(20).map(() => login(server.url, owner, '127.0.51.1', 'a parallel wrong guess')));
-    expect(countBy(guesses)).toEqual({ 401: limits.failuresPerAddressAndAccount.limit, 429: 20 - limits.failuresPerAddressAndAccount.limit });
+    expect(countBy(guesses)).toEqual({
+      401: limits.failuresPerAddressAndAccount.limit,
+      429: 20 - limits.failuresPerAddressAndAccount.limit,
+    });
     // Success clears the owner's own failures; strangers' failures don't block a known address.
     expect((await login(server.url, owner, '127.0.50.1', 'the owner mistyping')).status).toBe(401);
     expect((await login(server.url, owner, '127.0.50.1')).status).toBe(200);
@@ -208,9 +240,19 @@ describe.each(databaseTargets())('sign-in limits on $name', (target) => {
     const { db } = openAuthDatabase(server.databaseUrl);
     try {
       // Read through an untyped handle: the table's row type is the adapter's business.
-      const known = () => db.selectFrom('sign_in_history' as never).select(['address_key' as never]).where('user_id' as never, '=', session.user.id as never).execute();
+      const known = () =>
+        db
+          .selectFrom('sign_in_history' as never)
+          .select(['address_key' as never])
+          .where('user_id' as never, '=', session.user.id as never)
+          .execute();
       expect(await known()).toEqual([{ address_key: '127.0.60.2' }]);
-      const deleted = await post(server.url, '/auth/me', { password: owner.password }, { from: '127.0.60.2', method: 'DELETE', token: session.accessToken });
+      const deleted = await post(
+        server.url,
+        '/auth/me',
+        { password: owner.password },
+        { from: '127.0.60.2', method: 'DELETE', token: session.accessToken },
+      );
       expect(deleted.status).toBe(204);
       expect(await known()).toEqual([]);
     } finally {

@@ -111,7 +111,9 @@ describe.each(databaseTargets())('auth flows on $name', (target) => {
     const wrong = await auth.api.post('/auth/password', { currentPassword: 'not it at all', newPassword }, current.accessToken);
     expect(wrong.status).toBe(403);
     expect(wrong.body.error).toMatchObject({ code: 'wrong_password', field: 'currentPassword' });
-    expect((await auth.api.post('/auth/password', { currentPassword: account.password, newPassword }, current.accessToken)).status).toBe(204);
+    expect((await auth.api.post('/auth/password', { currentPassword: account.password, newPassword }, current.accessToken)).status).toBe(
+      204,
+    );
 
     expect((await auth.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
     expect((await auth.api.post('/auth/refresh', { refreshToken: current.refreshToken })).status).toBe(200);

@@ -84,7 +84,11 @@ describe('auth request hardening', () => {
   it('allows extension origins through CORS and no one else', async () => {
     const preflight = await fetch(`${server.url}/auth/login`, {
       method: 'OPTIONS',
-      headers: { origin: extensionOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: extensionOrigin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(extensionOrigin);
@@ -177,11 +181,19 @@ describe('wrong current passwords', () => {
     const account = newAccount();
     const { accessToken } = await registerAndSignIn(api, account);
     const newPassword = 'another long unusual passphrase';
-    for (const [currentPassword, next] of [[account.password, newPassword], [newPassword, account.password], [account.password, newPassword]]) {
+    for (const [currentPassword, next] of [
+      [account.password, newPassword],
+      [newPassword, account.password],
+      [account.password, newPassword],
+    ]) {
       expect((await api.post('/auth/password', { currentPassword, newPassword: next }, accessToken)).status).toBe(204);
     }
 
-    const parallel = await Promise.all(Array.from({ length: 10 }, () => api.post('/auth/password', { currentPassword: 'not it at all', newPassword: account.password }, accessToken)));
+    const parallel = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api.post('/auth/password', { currentPassword: 'not it at all', newPassword: account.password }, accessToken),
+      ),
+    );
     expect(parallel.map((response) => response.status).sort()).toEqual([403, 403, ...Array.from({ length: 8 }, () => 429)]);
     const refused = await api.delete('/auth/me', { password: newPassword }, accessToken);
     expect(refused.status).toBe(429);

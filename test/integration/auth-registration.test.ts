@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdminDeps } from '../../backend/auth/admin/deps';
-import { type AdminDeps, createInvite, createUser, deleteUser, disableUser, enableUser, listUsers } from '../../backend/auth/commands/admin';
+import {
+  type AdminDeps,
+  createInvite,
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  listUsers,
+} from '../../backend/auth/commands/admin';
 import { openAuthDatabase } from '../../backend/auth/database';
 import { MemoryRevocations } from '../../backend/auth/revocations.memory';
 import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
@@ -23,7 +31,9 @@ async function adminOf(server: TestAuthServer) {
 
 /** The headers a client or an observer could tell two answers apart by (Date and the request id always differ). */
 const telling = (headers: Headers) =>
-  Object.fromEntries(['content-type', 'content-length', 'cache-control', 'set-cookie', 'location'].map((name) => [name, headers.get(name)]));
+  Object.fromEntries(
+    ['content-type', 'content-length', 'cache-control', 'set-cookie', 'location'].map((name) => [name, headers.get(name)]),
+  );
 
 describe.each(databaseTargets())('registration on $name', (target) => {
   describe('open', () => {
@@ -65,7 +75,11 @@ describe.each(databaseTargets())('registration on $name', (target) => {
       const [before] = await storedUsers(owner.email);
 
       const fresh = await api.post('/auth/register', newAccount());
-      const taken = await api.post('/auth/register', { email: owner.email.toUpperCase(), password: 'an intruder passphrase', name: 'Intruder' });
+      const taken = await api.post('/auth/register', {
+        email: owner.email.toUpperCase(),
+        password: 'an intruder passphrase',
+        name: 'Intruder',
+      });
       expect(taken.status).toBe(fresh.status);
       expect(taken.body).toEqual(fresh.body);
       expect(telling(taken.headers)).toEqual(telling(fresh.headers));
@@ -78,7 +92,9 @@ describe.each(databaseTargets())('registration on $name', (target) => {
     it.runIf(target.enabled)('creates exactly one account when 20 registrations of one email race', async () => {
       const account = newAccount();
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => api.post('/auth/register', { ...account, email: i % 2 ? account.email.toUpperCase() : account.email, name: `Racer ${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          api.post('/auth/register', { ...account, email: i % 2 ? account.email.toUpperCase() : account.email, name: `Racer ${i}` }),
+        ),
       );
       expect(results.map((result) => result.status)).toEqual(Array(20).fill(202));
       expect(await storedUsers(account.email)).toHaveLength(1);
@@ -178,7 +194,9 @@ describe.each(databaseTargets())('registration on $name', (target) => {
       const accounts = Array.from({ length: 10 }, () => newAccount());
       const results = await Promise.all(accounts.map((account) => api.post('/auth/register', { ...account, inviteCode: code })));
       expect(results.map((result) => result.status).sort()).toEqual([202, ...Array(9).fill(403)]);
-      const logins = await Promise.all(accounts.map((account) => api.post('/auth/login', { email: account.email, password: account.password })));
+      const logins = await Promise.all(
+        accounts.map((account) => api.post('/auth/login', { email: account.email, password: account.password })),
+      );
       expect(logins.filter((login) => login.status === 200)).toHaveLength(1);
     });
   });

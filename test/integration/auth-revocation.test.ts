@@ -36,7 +36,8 @@ class SwitchableRevocations implements Revocations {
 }
 
 /** The session id (`sid`) of an access token. */
-const sessionOf = (accessToken: string) => (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+const sessionOf = (accessToken: string) =>
+  (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
 
 describe.each(databaseTargets())('revocations from the auth server on $name', (target) => {
   const revocations = new SwitchableRevocations();
@@ -46,43 +47,52 @@ describe.each(databaseTargets())('revocations from the auth server on $name', (t
   const notWritten = () => auth.server.logs.filter((entry) => String(entry.msg).startsWith('revocation not written'));
   const unavailable = { status: 503, body: { error: { code: 'unavailable', message: expect.any(String) } } };
 
-  it.runIf(target.enabled)('ends the session for the API on logout; when that fails, answers 503 and a repeated logout completes it', async () => {
-    const session = await registerAndSignIn(auth.api, newAccount());
-    const sessionId = sessionOf(session.accessToken);
+  it.runIf(target.enabled)(
+    'ends the session for the API on logout; when that fails, answers 503 and a repeated logout completes it',
+    async () => {
+      const session = await registerAndSignIn(auth.api, newAccount());
+      const sessionId = sessionOf(session.accessToken);
 
-    revocations.down = true;
-    expect(await auth.api.post('/auth/logout', { refreshToken: session.refreshToken })).toMatchObject(unavailable);
-    expect(notWritten().at(-1)).toMatchObject({ level: 'error', userId: session.user.id, sessionIds: [sessionId] });
-    // Its refresh tokens stopped working all the same, and so did its access token here.
-    expect((await auth.api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
-    expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
-    expect(revocations.recorded.endedSessions.has(sessionId)).toBe(false);
+      revocations.down = true;
+      expect(await auth.api.post('/auth/logout', { refreshToken: session.refreshToken })).toMatchObject(unavailable);
+      expect(notWritten().at(-1)).toMatchObject({ level: 'error', userId: session.user.id, sessionIds: [sessionId] });
+      // Its refresh tokens stopped working all the same, and so did its access token here.
+      expect((await auth.api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+      expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
+      expect(revocations.recorded.endedSessions.has(sessionId)).toBe(false);
 
-    revocations.down = false;
-    expect((await auth.api.post('/auth/logout', { refreshToken: session.refreshToken })).status).toBe(204);
-    expect(revocations.recorded.endedSessions.get(sessionId)).toBe(session.user.id);
-  });
+      revocations.down = false;
+      expect((await auth.api.post('/auth/logout', { refreshToken: session.refreshToken })).status).toBe(204);
+      expect(revocations.recorded.endedSessions.get(sessionId)).toBe(session.user.id);
+    },
+  );
 
-  it.runIf(target.enabled)("ends the user's other sessions on a password change; when that fails, changes nothing and the request can be repeated", async () => {
-    const account = newAccount();
-    const current = await registerAndSignIn(auth.api, account);
-    const other = (await auth.api.post('/auth/login', { email: account.email, password: account.password })).body as { accessToken: string; refreshToken: string };
-    const change = { currentPassword: account.password, newPassword: 'another long passphrase' };
+  it.runIf(target.enabled)(
+    "ends the user's other sessions on a password change; when that fails, changes nothing and the request can be repeated",
+    async () => {
+      const account = newAccount();
+      const current = await registerAndSignIn(auth.api, account);
+      const other = (await auth.api.post('/auth/login', { email: account.email, password: account.password })).body as {
+        accessToken: string;
+        refreshToken: string;
+      };
+      const change = { currentPassword: account.password, newPassword: 'another long passphrase' };
 
-    revocations.down = true;
-    expect(await auth.api.post('/auth/password', change, current.accessToken)).toMatchObject(unavailable);
-    expect(notWritten().at(-1)).toMatchObject({ userId: current.user.id, sessionIds: [sessionOf(other.accessToken)] });
-    expect((await auth.api.get('/auth/me', other.accessToken)).status).toBe(200);
-    expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(200);
+      revocations.down = true;
+      expect(await auth.api.post('/auth/password', change, current.accessToken)).toMatchObject(unavailable);
+      expect(notWritten().at(-1)).toMatchObject({ userId: current.user.id, sessionIds: [sessionOf(other.accessToken)] });
+      expect((await auth.api.get('/auth/me', other.accessToken)).status).toBe(200);
+      expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(200);
 
-    revocations.down = false;
-    expect((await auth.api.post('/auth/password', change, current.accessToken)).status).toBe(204);
-    expect(revocations.recorded.endedSessions.has(sessionOf(other.accessToken))).toBe(true);
-    expect(revocations.recorded.endedSessions.has(sessionOf(current.accessToken))).toBe(false);
-    expect((await auth.api.get('/auth/me', other.accessToken)).status).toBe(401);
-    expect((await auth.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
-    expect((await auth.api.get('/auth/me', current.accessToken)).status).toBe(200);
-  });
+      revocations.down = false;
+      expect((await auth.api.post('/auth/password', change, current.accessToken)).status).toBe(204);
+      expect(revocations.recorded.endedSessions.has(sessionOf(other.accessToken))).toBe(true);
+      expect(revocations.recorded.endedSessions.has(sessionOf(current.accessToken))).toBe(false);
+      expect((await auth.api.get('/auth/me', other.accessToken)).status).toBe(401);
+      expect((await auth.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401);
+      expect((await auth.api.get('/auth/me', current.accessToken)).status).toBe(200);
+    },
+  );
 
   it.runIf(target.enabled)('tells the API of a session that signed in while a password change was being written', async () => {
     const account = newAccount();
@@ -93,13 +103,21 @@ describe.each(databaseTargets())('revocations from the auth server on $name', (t
       late = (await auth.api.post('/auth/login', { email: account.email, password: account.password })).body;
     };
 
-    expect((await auth.api.post('/auth/password', { currentPassword: account.password, newPassword: 'another long passphrase' }, current.accessToken)).status).toBe(204);
+    expect(
+      (
+        await auth.api.post(
+          '/auth/password',
+          { currentPassword: account.password, newPassword: 'another long passphrase' },
+          current.accessToken,
+        )
+      ).status,
+    ).toBe(204);
     expect(revocations.recorded.endedSessions.get(sessionOf(late!.accessToken))).toBe(current.user.id);
     expect((await auth.api.post('/auth/refresh', { refreshToken: late!.refreshToken })).status).toBe(401);
     expect((await auth.api.get('/auth/me', current.accessToken)).status).toBe(200);
   });
 
-  it.runIf(target.enabled)('ends a reused refresh token\'s session for the API too; when that fails, still answers 401', async () => {
+  it.runIf(target.enabled)("ends a reused refresh token's session for the API too; when that fails, still answers 401", async () => {
     const reused = async () => {
       const session = await registerAndSignIn(auth.api, newAccount());
       const second = (await auth.api.post('/auth/refresh', { refreshToken: session.refreshToken })).body as { refreshToken: string };
@@ -116,7 +134,11 @@ describe.each(databaseTargets())('revocations from the auth server on $name', (t
     const failed = await reused();
     revocations.down = false;
     expect(failed.reuse).toMatchObject({ status: 401, body: { error: { code: 'invalid_refresh_token' } } });
-    expect(notWritten().at(-1)).toMatchObject({ level: 'error', userId: failed.session.user.id, sessionIds: [sessionOf(failed.session.accessToken)] });
+    expect(notWritten().at(-1)).toMatchObject({
+      level: 'error',
+      userId: failed.session.user.id,
+      sessionIds: [sessionOf(failed.session.accessToken)],
+    });
     expect(revocations.recorded.endedSessions.has(sessionOf(failed.session.accessToken))).toBe(false);
   });
 
@@ -132,22 +154,25 @@ describe.each(databaseTargets())('revocations from the auth server on $name', (t
     expect(refreshed?.status).toBe(401);
   });
 
-  it.runIf(target.enabled)('revokes a deleted user and queues their data for erasure; when that fails, the account is unusable and the request can be repeated', async () => {
-    const account = newAccount();
-    const session = await registerAndSignIn(auth.api, account);
+  it.runIf(target.enabled)(
+    'revokes a deleted user and queues their data for erasure; when that fails, the account is unusable and the request can be repeated',
+    async () => {
+      const account = newAccount();
+      const session = await registerAndSignIn(auth.api, account);
 
-    revocations.down = true;
-    expect(await auth.api.delete('/auth/me', { password: account.password }, session.accessToken)).toMatchObject(unavailable);
-    expect(notWritten().at(-1)).toMatchObject({ userId: session.user.id, reason: 'deleted' });
-    // Disabled before the API was told: nothing of it works here any more, so it cannot be given tokens the API would accept.
-    expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
-    expect((await auth.api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
-    expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
+      revocations.down = true;
+      expect(await auth.api.delete('/auth/me', { password: account.password }, session.accessToken)).toMatchObject(unavailable);
+      expect(notWritten().at(-1)).toMatchObject({ userId: session.user.id, reason: 'deleted' });
+      // Disabled before the API was told: nothing of it works here any more, so it cannot be given tokens the API would accept.
+      expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
+      expect((await auth.api.post('/auth/refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+      expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
 
-    revocations.down = false;
-    expect((await auth.api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(204);
-    expect(revocations.recorded.revokedUsers).toContainEqual({ userId: session.user.id, reason: 'deleted' });
-    expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
-    expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
-  });
+      revocations.down = false;
+      expect((await auth.api.delete('/auth/me', { password: account.password }, session.accessToken)).status).toBe(204);
+      expect(revocations.recorded.revokedUsers).toContainEqual({ userId: session.user.id, reason: 'deleted' });
+      expect((await auth.api.get('/auth/me', session.accessToken)).status).toBe(401);
+      expect((await auth.api.post('/auth/login', { email: account.email, password: account.password })).status).toBe(401);
+    },
+  );
 });

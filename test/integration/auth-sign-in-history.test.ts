@@ -25,7 +25,12 @@ describe.each(databaseTargets())('sign-in history on $name', (target) => {
     const recentUser = (await registerAndSignIn(api, recent)).user;
 
     const store = openAuthDatabase(server.databaseUrl);
-    const remembered = () => store.db.selectFrom('sign_in_history').select('user_id').execute().then((rows) => rows.map((row) => row.user_id).sort());
+    const remembered = () =>
+      store.db
+        .selectFrom('sign_in_history')
+        .select('user_id')
+        .execute()
+        .then((rows) => rows.map((row) => row.user_id).sort());
     try {
       expect(await remembered()).toEqual([staleUser.id, recentUser.id].sort());
       clock += 89 * DAY_MS; // 91 days after the first sign-in, 89 after the second

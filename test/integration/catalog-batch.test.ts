@@ -26,12 +26,19 @@ const moveTo = (track: TrackRecord, artist: string, album: string): TrackRecord 
 async function counts(artist: string, albums: string[]) {
   const artistRow = await stack.catalog.getArtist(artistIdFor(artist));
   const albumRows = await Promise.all(albums.map((album) => stack.catalog.getAlbum(albumIdFor(artist, album))));
-  return { artist: artistRow && { tracks: artistRow.trackCount, albums: artistRow.albumCount }, albums: albumRows.map((a) => a?.trackCount) };
+  return {
+    artist: artistRow && { tracks: artistRow.trackCount, albums: artistRow.albumCount },
+    albums: albumRows.map((a) => a?.trackCount),
+  };
 }
 
 describe('CatalogRepository.saveTracks', () => {
   it('counts a batch of several albums and artists', async () => {
-    const batch = [...tracksOf(2000, 30, 'Batch A', 'One'), ...tracksOf(2100, 12, 'Batch A', 'Two'), ...tracksOf(2200, 5, 'Batch B', 'Solo')];
+    const batch = [
+      ...tracksOf(2000, 30, 'Batch A', 'One'),
+      ...tracksOf(2100, 12, 'Batch A', 'Two'),
+      ...tracksOf(2200, 5, 'Batch B', 'Solo'),
+    ];
     await stack.catalog.saveTracks(batch);
 
     expect(await counts('Batch A', ['One', 'Two'])).toEqual({ artist: { tracks: 42, albums: 2 }, albums: [30, 12] });

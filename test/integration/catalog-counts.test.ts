@@ -111,7 +111,13 @@ const moveTo = (track: TrackRecord, artist: string, album: string, owner = artis
 function scenario(n: number) {
   const name = (part: string) => `Crash ${n} ${part}`;
   const track = (i: number) => makeTrack(10_000 * (n + 1) + i, { artist: name('From'), album: name('Left') });
-  const before = [track(0), track(1), track(2), moveTo(track(3), name('To'), name('Right')), moveTo(track(4), name('Host'), name('Shared'))];
+  const before = [
+    track(0),
+    track(1),
+    track(2),
+    moveTo(track(3), name('To'), name('Right')),
+    moveTo(track(4), name('Host'), name('Shared')),
+  ];
   const save = [
     moveTo(before[0]!, name('To'), name('Right')),
     moveTo(before[1]!, name('To'), name('Right')),
@@ -120,7 +126,12 @@ function scenario(n: number) {
     moveTo(before[4]!, name('To'), name('Right')),
     ...Array.from({ length: 120 }, (_, i) => moveTo(track(5 + i), name('Fresh'), name('New'))),
   ];
-  const albums = [albumIdFor(name('From'), name('Left')), albumIdFor(name('To'), name('Right')), albumIdFor(name('Host'), name('Shared')), albumIdFor(name('Fresh'), name('New'))];
+  const albums = [
+    albumIdFor(name('From'), name('Left')),
+    albumIdFor(name('To'), name('Right')),
+    albumIdFor(name('Host'), name('Shared')),
+    albumIdFor(name('Fresh'), name('New')),
+  ];
   const artists = ['From', 'To', 'Host', 'Fresh'].map((who) => artistIdFor(name(who)));
   return { before, save, albums, artists };
 }
@@ -167,7 +178,10 @@ describe('catalog counts when a save is cut short', () => {
       const files: Record<string, Uint8Array> = {};
       for (let i = 0; i < 6; i++) {
         const [artist, album] = i < 4 ? [`Rerun ${n} A`, 'First'] : [`Rerun ${n} B`, 'Second'];
-        files[`${artist}/${album}/${i}.mp3`] = mp3File({ title: `Song ${i}`, artists: [artist], album }, { seed: 1000 * (n + 1) + i, frames: 6 });
+        files[`${artist}/${album}/${i}.mp3`] = mp3File(
+          { title: `Song ${i}`, artists: [artist], album },
+          { seed: 1000 * (n + 1) + i, frames: 6 },
+        );
       }
       return {
         root: await writeLibrary(join(dir, `rerun-${n}`), files),
@@ -175,7 +189,8 @@ describe('catalog counts when a save is cut short', () => {
         artists: [artistIdFor(`Rerun ${n} A`), artistIdFor(`Rerun ${n} B`)],
       };
     };
-    const run = (root: string, catalog = env.deps.catalog) => runImport({ ...env.deps, catalog, searchIndex: noIndex }, { root, dryRun: false, concurrency: 6 });
+    const run = (root: string, catalog = env.deps.catalog) =>
+      runImport({ ...env.deps, catalog, searchIndex: noIndex }, { root, dryRun: false, concurrency: 6 });
 
     const healthy = dyingCatalog();
     const whole = await library(0);
@@ -241,7 +256,10 @@ describe('catalog counts under concurrent writers', () => {
 
     expect(await disagreements(albums, artists)).toEqual([]);
     const stored = await env.deps.catalog.getTracks(pool.map((t) => t.id));
-    const total = (await Promise.all(albums.map((id) => env.deps.catalog.getAlbum(id)))).reduce((sum, album) => sum + (album?.trackCount ?? 0), 0);
+    const total = (await Promise.all(albums.map((id) => env.deps.catalog.getAlbum(id)))).reduce(
+      (sum, album) => sum + (album?.trackCount ?? 0),
+      0,
+    );
     expect(total).toBe(stored.length);
   });
 });
@@ -264,7 +282,11 @@ async function damagedCatalog(label: string, base: number) {
     track(base + 11, 'Owner', 'Solo'),
     ...Array.from({ length: 3 }, (_, i) => track(base + 20 + i, 'Orphan', 'Lost')),
   ]);
-  const albums = [albumIdFor(name('Owner'), name('Full')), albumIdFor(name('Owner'), name('Solo')), albumIdFor(name('Orphan'), name('Lost'))];
+  const albums = [
+    albumIdFor(name('Owner'), name('Full')),
+    albumIdFor(name('Owner'), name('Solo')),
+    albumIdFor(name('Orphan'), name('Lost')),
+  ];
   const artists = [artistIdFor(name('Owner')), artistIdFor(name('Guest')), artistIdFor(name('Orphan'))];
   const [full, solo, lost] = albums;
   const update = (key: Item, values: Item) => {
@@ -284,7 +306,10 @@ async function damagedCatalog(label: string, base: number) {
   await update({ pk: `album#${solo}`, sk: 'album' }, old(artists[0]!)); // right count, old attributes
   await update({ pk: `artist#${artists[0]}`, sk: 'artist' }, { trackCount: 1, albumCount: 5, ...old(artists[0]!) });
   await update({ pk: `artist#${artists[1]}`, sk: 'artist' }, { trackCount: 0, ...old(artists[1]!) });
-  for (const key of [{ pk: `album#${lost}`, sk: 'album' }, { pk: `artist#${artists[2]}`, sk: 'artist' }]) {
+  for (const key of [
+    { pk: `album#${lost}`, sk: 'album' },
+    { pk: `artist#${artists[2]}`, sk: 'artist' },
+  ]) {
     await env.doc.send(new DeleteCommand({ TableName: env.target.tracksTable, Key: key }));
   }
   return { albums, artists };
@@ -318,7 +343,9 @@ describe('recount after upgrading from the earlier count design', () => {
     await env.writeStackJson(dataDir);
     const lines: string[] = [];
     expect(await reindex(['--recount', '--data-dir', dataDir], {}, (line) => lines.push(line))).toBe(0);
-    expect(lines.join('\n')).toMatch(/recounted \d+ tracks on \d+ albums by \d+ artists in [\d.]+ s: 4 albums and artists corrected, 2 created/);
+    expect(lines.join('\n')).toMatch(
+      /recounted \d+ tracks on \d+ albums by \d+ artists in [\d.]+ s: 4 albums and artists corrected, 2 created/,
+    );
     expect(lines.join('\n')).toMatch(/indexed \d+ tracks/);
     expect(await disagreements(albums, artists)).toEqual([]);
     expect(await withOldAttributes()).toEqual([]);

@@ -35,14 +35,19 @@ describe('playlist ranks under many edits at one spot', () => {
   it('keeps the order right and every key short over 600 moves to the same place', { timeout: 240_000 }, async () => {
     const playlist = bodyOf<{ id: string }>(await call('POST /playlists', { body: { name: 'Hot spot' } }));
     const path = { pathParameters: { id: playlist.id } };
-    const added = bodyOf<{ items: { id: string }[] }>(await call('POST /playlists/{id}/entries', { ...path, body: { trackIds: tracks.map((t) => t.id) } }));
+    const added = bodyOf<{ items: { id: string }[] }>(
+      await call('POST /playlists/{id}/entries', { ...path, body: { trackIds: tracks.map((t) => t.id) } }),
+    );
     let order = added.items.map((e) => e.id);
     const anchor = order[6]!;
 
     for (let i = 0; i < 600; i++) {
       // Take the last entry and put it just before the anchor: the gap in front of it keeps narrowing.
       const moving = order.at(-1) === anchor ? order.at(-2)! : order.at(-1)!;
-      const res = await call('PATCH /playlists/{id}/entries/{entryId}', { pathParameters: { id: playlist.id, entryId: moving }, body: { before: anchor } });
+      const res = await call('PATCH /playlists/{id}/entries/{entryId}', {
+        pathParameters: { id: playlist.id, entryId: moving },
+        body: { before: anchor },
+      });
       expect(res.statusCode).toBe(200);
       order = order.filter((id) => id !== moving);
       order.splice(order.indexOf(anchor), 0, moving);

@@ -21,7 +21,11 @@ const modes = async (dir: string) => ({
 const ownerOnly = { folder: 0o700, ...Object.fromEntries(secretFiles.map((file) => [file, 0o600])) };
 
 /** The lines a failed start printed, without blank ones. */
-const linesOf = (run: StartCommandRun) => run.output().split('\n').filter((line) => line.trim() !== '');
+const linesOf = (run: StartCommandRun) =>
+  run
+    .output()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 
 async function stopRun(run: StartCommandRun | undefined) {
   if (!run || run.child.exitCode !== null) return;
@@ -47,7 +51,15 @@ const readOnlyFolders = [
     name: 'on a read-only file system',
     reason: 'read-only file system',
     // A read-only bind mount of the folder over itself, in a mount namespace of the start command's own.
-    prepare: async (dir: string) => ['unshare', '--mount', '--map-root-user', 'sh', '-c', 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"', dir],
+    prepare: async (dir: string) => [
+      'unshare',
+      '--mount',
+      '--map-root-user',
+      'sh',
+      '-c',
+      'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+      dir,
+    ],
     undo: async () => {},
   },
   {
@@ -110,18 +122,25 @@ describe('npm start and its data folder', () => {
     await stopRun(running);
   }, 120_000);
 
-  it.each(readOnlyFolders)('refuses to start on a data folder $name, in one line that says what to do', async ({ reason, prepare, undo }) => {
-    const stackJson = await readFile(join(dataDir, 'stack.json'), 'utf8');
-    try {
-      const run = start(await prepare(dataDir));
-      expect(await run.exited).toBe(1);
-      const [header, error, ...rest] = linesOf(run);
-      expect(header).toMatch(/^Alktunes local stack — data in /);
-      expect(error).toMatch(new RegExp(`^✗ The data folder ${dataDir} cannot be written \\(${reason}\\b.*\\)\\. Make it writable, or set ALKTUNES_DATA_DIR to a folder you can write to\\.$`));
-      expect(rest).toEqual([]);
-    } finally {
-      await undo(dataDir);
-    }
-    expect(await readFile(join(dataDir, 'stack.json'), 'utf8')).toBe(stackJson);
-  });
+  it.each(readOnlyFolders)(
+    'refuses to start on a data folder $name, in one line that says what to do',
+    async ({ reason, prepare, undo }) => {
+      const stackJson = await readFile(join(dataDir, 'stack.json'), 'utf8');
+      try {
+        const run = start(await prepare(dataDir));
+        expect(await run.exited).toBe(1);
+        const [header, error, ...rest] = linesOf(run);
+        expect(header).toMatch(/^Alktunes local stack — data in /);
+        expect(error).toMatch(
+          new RegExp(
+            `^✗ The data folder ${dataDir} cannot be written \\(${reason}\\b.*\\)\\. Make it writable, or set ALKTUNES_DATA_DIR to a folder you can write to\\.$`,
+          ),
+        );
+        expect(rest).toEqual([]);
+      } finally {
+        await undo(dataDir);
+      }
+      expect(await readFile(join(dataDir, 'stack.json'), 'utf8')).toBe(stackJson);
+    },
+  );
 });

@@ -42,7 +42,9 @@ describe('display names through the playlists API', () => {
     for (const [label, name] of hostile) {
       const created = await call('POST /playlists', { body: { name } });
       expect.soft(created.statusCode, label).toBe(400);
-      expect.soft(bodyOf(created), label).toMatchObject({ error: { code: 'invalid_input', field: 'name', message: expect.stringMatching(/^name: /) } });
+      expect
+        .soft(bodyOf(created), label)
+        .toMatchObject({ error: { code: 'invalid_input', field: 'name', message: expect.stringMatching(/^name: /) } });
       const renamed = await call('PATCH /playlists/{id}', { pathParameters: { id: existing.id }, body: { name, version: 1 } });
       expect.soft(renamed.statusCode, label).toBe(400);
     }
@@ -68,7 +70,9 @@ describe.each(databaseTargets())('display names through the auth server on $name
       const account = newAccount({ name });
       const res = await auth.api.post('/auth/register', account);
       expect.soft(res.status, label).toBe(400);
-      expect.soft(res.body, label).toMatchObject({ error: { code: 'invalid_input', field: 'name', message: expect.stringMatching(/^Name /) } });
+      expect
+        .soft(res.body, label)
+        .toMatchObject({ error: { code: 'invalid_input', field: 'name', message: expect.stringMatching(/^Name /) } });
       const login = await auth.api.post('/auth/login', { email: account.email, password: account.password });
       expect.soft(login.status, label).toBe(401);
     }

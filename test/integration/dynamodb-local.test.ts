@@ -93,7 +93,9 @@ describe('DynamoDB Local', () => {
     const db = await startDynamoDbLocal({ host: '127.0.0.1', port: 0, stopTimeoutMs: 500 });
     // Stopped processes do not act on SIGTERM: it can only be killed.
     process.kill(db.pid, 'SIGSTOP');
-    await expect(db.stop()).rejects.toEqual(new DynamoDbLocalStopError('DynamoDB Local did not stop within 500 ms of SIGTERM and was killed; its last writes may be lost'));
+    await expect(db.stop()).rejects.toEqual(
+      new DynamoDbLocalStopError('DynamoDB Local did not stop within 500 ms of SIGTERM and was killed; its last writes may be lost'),
+    );
     expect(alive(db.pid)).toBe(false);
   }, 90_000);
 
@@ -127,7 +129,9 @@ describe('DynamoDB Local', () => {
     const lines: string[] = [];
     const db = await startDynamoDbLocal({ host: '127.0.0.1', port: 0, dir: folder, log: (l) => lines.push(l) });
     try {
-      expect(lines).toEqual([`Stopping DynamoDB Local (process ${orphan.pid}) left running on ${folder} by an earlier start that was killed`]);
+      expect(lines).toEqual([
+        `Stopping DynamoDB Local (process ${orphan.pid}) left running on ${folder} by an earlier start that was killed`,
+      ]);
       expect(alive(orphan.pid)).toBe(false);
       expect(await tableNames(db.url)).toEqual(['kept']);
     } finally {

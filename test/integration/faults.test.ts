@@ -32,7 +32,10 @@ async function createPlaylist(name: string): Promise<string> {
 }
 
 /** Retries a request on connection errors and 5xx answers, as the extension's client does; gives up after `ms`. */
-async function retrying<T>(call: () => Promise<{ status: number; body: T }>, ms = 20_000): Promise<{ status: number; body: T; attempts: number }> {
+async function retrying<T>(
+  call: () => Promise<{ status: number; body: T }>,
+  ms = 20_000,
+): Promise<{ status: number; body: T; attempts: number }> {
   const deadline = Date.now() + ms;
   for (let attempts = 1; ; attempts++) {
     try {
@@ -65,7 +68,9 @@ describe('faults', () => {
     // Four writers append without pause; API calls never need the auth server (cached JWKS).
     const writers = playlists.map(async (playlistId, n) => {
       for (let i = 0; running; i++) {
-        const response = await api.post<Page<EntryView>>(`/playlists/${playlistId}/entries`, { trackIds: [trackIds[(i + n) % trackIds.length]!] });
+        const response = await api.post<Page<EntryView>>(`/playlists/${playlistId}/entries`, {
+          trackIds: [trackIds[(i + n) % trackIds.length]!],
+        });
         expect(response.status).toBe(201);
         acknowledged.get(playlistId)!.push(...response.body.items.map((e) => e.id));
       }
@@ -85,7 +90,10 @@ describe('faults', () => {
     // An account registered (acknowledged) just before the restart must still sign in after it.
     const registered = await signUp(stack.auth, 'just-before');
     await stack.restart('auth', async () => {
-      const down = await auth.get('/health').then((r) => r.status, () => 'refused');
+      const down = await auth.get('/health').then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect(down).toBe('refused');
       await sleep(700);
     });
@@ -95,7 +103,9 @@ describe('faults', () => {
 
     expect(authFailures).toEqual([]);
     expect(retriedRefreshes, 'the refreshing client never met the outage').toBeGreaterThan(0);
-    const login = await retrying(() => auth.post<{ accessToken: string }>('/auth/login', { email: registered.email, password: registered.password }));
+    const login = await retrying(() =>
+      auth.post<{ accessToken: string }>('/auth/login', { email: registered.email, password: registered.password }),
+    );
     expect(login.status).toBe(200);
     // Tokens issued by the restarted server still pass the gateway (same keys), and old ones too.
     expect((await api.as(login.body.accessToken).get('/playlists')).status).toBe(200);
@@ -153,9 +163,7 @@ describe('faults', () => {
     const dynamo = countClientRequests(stack.dynamodb, dynamoOperation);
     const body = JSON.stringify({ trackIds: Array.from({ length: 100 }, (_, i) => trackIds[i % trackIds.length]) });
     const target = new URL(stack.api);
-    const cases = await Promise.all(
-      Array.from({ length: 16 }, async (_, n) => ({ playlistId: await createPlaylist(`Hang-up ${n}`), n })),
-    );
+    const cases = await Promise.all(Array.from({ length: 16 }, async (_, n) => ({ playlistId: await createPlaylist(`Hang-up ${n}`), n })));
     try {
       // Hang up at different moments: half-way through the body, right after it, or a little later.
       await Promise.all(
@@ -167,7 +175,11 @@ describe('faults', () => {
                 port: target.port,
                 method: 'POST',
                 path: `/playlists/${playlistId}/entries`,
-                headers: { authorization: `Bearer ${account.accessToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+                headers: {
+                  authorization: `Bearer ${account.accessToken}`,
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(body),
+                },
               });
               req.on('error', () => resolve());
               req.on('close', () => resolve());

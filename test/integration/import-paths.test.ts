@@ -46,7 +46,11 @@ describe('import: untrusted paths', () => {
 
   it('stays inside the root, ends link loops and skips special files', async () => {
     const listing = await walkLibrary(root);
-    expect(listing.files.map((f) => f.relPath).sort()).toEqual(['Odd/-rf --dry-run.mp3', 'Odd/line\nbreak.mp3', 'Odd/with spaces & ünïcödé ✓.mp3']);
+    expect(listing.files.map((f) => f.relPath).sort()).toEqual([
+      'Odd/-rf --dry-run.mp3',
+      'Odd/line\nbreak.mp3',
+      'Odd/with spaces & ünïcödé ✓.mp3',
+    ]);
     const reasons = Object.fromEntries(listing.dropped.map((d) => [d.path, d.kind === 'skipped' ? d.reason : d.kind]));
     expect(reasons).toMatchObject({
       escape: 'symlink points outside the import folder',
@@ -62,14 +66,19 @@ describe('import: untrusted paths', () => {
 
   it('imports files with odd names and reports the rest', async () => {
     const indexed: TrackRecord[] = [];
-    const deps: ImportDeps = { ...env.deps, searchIndex: { description: 'test', updateSearchIndex: async (r) => void indexed.push(...r), finish: async () => {} } };
+    const deps: ImportDeps = {
+      ...env.deps,
+      searchIndex: { description: 'test', updateSearchIndex: async (r) => void indexed.push(...r), finish: async () => {} },
+    };
     const summary = await runImport(deps, { root, dryRun: false, concurrency: 3 });
     expect(summary.counts).toEqual({ imported: 3, unchanged: 0, skipped: 8, failed: 0 });
     expect(indexed.map((t) => t.title).sort()).toEqual(['dashes', 'newline', 'spaces']);
   });
 
   it('refuses a root that is not a folder', async () => {
-    await expect(runImport(env.deps, { root: join(dir, 'nope'), dryRun: false, concurrency: 1 })).rejects.toThrow(/cannot open .*nope: ENOENT/);
+    await expect(runImport(env.deps, { root: join(dir, 'nope'), dryRun: false, concurrency: 1 })).rejects.toThrow(
+      /cannot open .*nope: ENOENT/,
+    );
   });
 });
 
@@ -108,7 +117,11 @@ describe('import: the command', () => {
   it('imports into the local stack named by stack.json and prints a summary', async () => {
     const dataDir = join(dir, 'data');
     await target.writeStackJson(dataDir);
-    const root = await writeLibrary(join(dir, 'music'), { 'A/B/01 One.mp3': song('one', 10), 'A/B/junk.mp3': 'not audio', 'A/B/tracks.json': '[]' });
+    const root = await writeLibrary(join(dir, 'music'), {
+      'A/B/01 One.mp3': song('one', 10),
+      'A/B/junk.mp3': 'not audio',
+      'A/B/tracks.json': '[]',
+    });
     const first = await cli([root, '--data-dir', dataDir, '--no-progress']);
     expect(first.stdout).toMatch(/imported {2}A\/B\/01 One\.mp3/);
     expect(first.stdout).toMatch(/skipped {2}A\/B\/junk\.mp3: corrupt or truncated audio \(no audio stream/);

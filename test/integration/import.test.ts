@@ -49,7 +49,10 @@ describe('import command', () => {
   beforeEach(() => {
     vi.restoreAllMocks();
     indexed = [];
-    deps = { ...env.deps, searchIndex: { description: 'test', updateSearchIndex: async (records) => void indexed.push(...records), finish: async () => {} } };
+    deps = {
+      ...env.deps,
+      searchIndex: { description: 'test', updateSearchIndex: async (records) => void indexed.push(...records), finish: async () => {} },
+    };
   });
 
   const contentTypeOf = async (key: string) =>
@@ -93,7 +96,13 @@ describe('import command', () => {
       expect(new Set(indexed.map((t) => t.id)).size).toBe(6);
 
       const ete = await deps.catalog.getAlbum(albumIdFor(album.albumArtist, album.album));
-      expect(ete).toMatchObject({ name: 'Été à Tōkyō', year: 2001, genre: 'Électronique', trackCount: 3, coverKey: expect.stringMatching(/^covers\/.+\.png$/) });
+      expect(ete).toMatchObject({
+        name: 'Été à Tōkyō',
+        year: 2001,
+        genre: 'Électronique',
+        trackCount: 3,
+        coverKey: expect.stringMatching(/^covers\/.+\.png$/),
+      });
       const tracks = await deps.catalog.listAlbumTracks(ete!.id);
       expect(tracks.map((t) => [t.trackNumber, t.title, t.artist])).toEqual([
         [1, 'Première', 'Björk, Ørjan'],
@@ -108,7 +117,12 @@ describe('import command', () => {
       expect(live).toMatchObject({ trackCount: 2, year: 1999, coverKey: expect.stringMatching(/\.png$/) });
       expect(await contentTypeOf(live!.coverKey!)).toBe('image/png');
       const [intro] = await deps.catalog.listAlbumTracks(live!.id);
-      expect(intro).toMatchObject({ title: 'Intro', durationMs: 2000, contentType: 'audio/flac', audioKey: expect.stringMatching(/^audio\/[0-9a-f]{64}\.flac$/) });
+      expect(intro).toMatchObject({
+        title: 'Intro',
+        durationMs: 2000,
+        contentType: 'audio/flac',
+        audioKey: expect.stringMatching(/^audio\/[0-9a-f]{64}\.flac$/),
+      });
 
       const rain = await deps.catalog.getAlbum(albumIdFor('Field Recordings', 'Rain'));
       expect(rain).toMatchObject({ artist: 'Field Recordings', year: 2020, trackCount: 1 });
@@ -161,7 +175,10 @@ describe('import command', () => {
     // Read in name order one at a time: the coverless intro is saved before the song with the picture is read.
     const root = await writeLibrary(join(dir, 'late-cover'), {
       'Latecomer/Late Cover/00 Intro.mp3': mp3File({ ...late, title: 'Intro', artists: ['Latecomer'], track: 1 }, { seed: 500, frames: 8 }),
-      'Latecomer/Late Cover/01 Song.mp3': mp3File({ ...late, title: 'Song', artists: ['Latecomer'], track: 2, cover: front }, { seed: 501, frames: 8 }),
+      'Latecomer/Late Cover/01 Song.mp3': mp3File(
+        { ...late, title: 'Song', artists: ['Latecomer'], track: 2, cover: front },
+        { seed: 501, frames: 8 },
+      ),
     });
     const summary = await runImport(deps, { root, dryRun: false, concurrency: 1 });
     expect(summary).toMatchObject({ counts: { imported: 2, failed: 0 }, errors: [] });
@@ -170,14 +187,20 @@ describe('import command', () => {
     const coverKey = (await deps.catalog.getAlbum(albumId))?.coverKey;
     expect(coverKey).toMatch(/^covers\/.+\.png$/);
     const tracks = await deps.catalog.listAlbumTracks(albumId);
-    expect(tracks.map((t) => [t.title, t.coverKey])).toEqual([['Intro', coverKey], ['Song', coverKey]]);
+    expect(tracks.map((t) => [t.title, t.coverKey])).toEqual([
+      ['Intro', coverKey],
+      ['Song', coverKey],
+    ]);
     expect(indexed.findLast((t) => t.title === 'Intro')?.coverKey).toBe(coverKey);
     expect((await deps.catalog.getAlbum(albumId))?.trackCount).toBe(2);
   });
 
   it('fails only the files whose catalog lookup failed, and imports them on the next run', async () => {
     const files = Object.fromEntries(
-      Array.from({ length: 3 }, (_, i) => [`Lookup/Album/0${i + 1}.mp3`, mp3File({ title: `Looked up ${i + 1}`, artists: ['Lookup'], album: 'Lookup' }, { seed: 300 + i, frames: 8 })]),
+      Array.from({ length: 3 }, (_, i) => [
+        `Lookup/Album/0${i + 1}.mp3`,
+        mp3File({ title: `Looked up ${i + 1}`, artists: ['Lookup'], album: 'Lookup' }, { seed: 300 + i, frames: 8 }),
+      ]),
     );
     const root = await writeLibrary(join(dir, 'lookup'), files);
     vi.spyOn(deps.catalog, 'getTracks').mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
@@ -214,7 +237,10 @@ describe('import command', () => {
 
   it('makes imported tracks searchable through the configured search index', async () => {
     const root = await writeLibrary(join(dir, 'searchable'), {
-      'Zoë Keating/Into the Trees/01 Optimist.mp3': mp3File({ title: 'Optimist', artists: ['Zoë Keating'], album: 'Into the Trees' }, { seed: 700 }),
+      'Zoë Keating/Into the Trees/01 Optimist.mp3': mp3File(
+        { title: 'Optimist', artists: ['Zoë Keating'], album: 'Into the Trees' },
+        { seed: 700 },
+      ),
     });
     const summary = await runImport(env.deps, { root, dryRun: false, concurrency: 2 });
     expect(summary).toMatchObject({ counts: { imported: 1 }, errors: [] });

@@ -44,7 +44,10 @@ describe('S3 media store against s3rver', () => {
   async function putSource(key: string, source: ByteSource, contentType: string): Promise<{ sent: string[]; error?: unknown }> {
     const send = vi.spyOn(s3, 'send');
     try {
-      const error = await store.putSource(key, source, contentType).then(() => undefined, (error: unknown) => error);
+      const error = await store.putSource(key, source, contentType).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       return { sent: send.mock.calls.map(([command]) => command.constructor.name), error };
     } finally {
       send.mockRestore();
@@ -55,7 +58,13 @@ describe('S3 media store against s3rver', () => {
     const bytes = randomBytes(2 * MULTIPART_PART_BYTES + 1234);
     const { sent, error } = await putSource('audio/big.wav', sourceOf(bytes), 'audio/wav');
     expect(error).toBeUndefined();
-    expect(sent).toEqual(['CreateMultipartUploadCommand', 'UploadPartCommand', 'UploadPartCommand', 'UploadPartCommand', 'CompleteMultipartUploadCommand']);
+    expect(sent).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'CompleteMultipartUploadCommand',
+    ]);
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'audio/big.wav' }));
     expect(object.ContentType).toBe('audio/wav');
     expect(Buffer.from(await object.Body!.transformToByteArray()).equals(bytes)).toBe(true);

@@ -19,7 +19,16 @@ import { MAX_ENTRIES_PER_ADD } from '../../backend/domain/playlists';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../backend/local/dynamodb-local';
 import { startApplicationProcess, type ApplicationProcess } from '../support/application-process';
 import { auditPlaylists, figuresTable, type PlaylistFigures } from '../support/playlist-audit';
-import { addWrite, createPlaylist, deliver, expectedRefusal, Ledger, runWriter, retryUnsettled, type KnownPlaylist } from '../support/playlist-writers';
+import {
+  addWrite,
+  createPlaylist,
+  deliver,
+  expectedRefusal,
+  Ledger,
+  runWriter,
+  retryUnsettled,
+  type KnownPlaylist,
+} from '../support/playlist-writers';
 import { seededRandom } from '../support/random';
 
 const PLAYLISTS = 8;
@@ -41,7 +50,10 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 }
 
 async function signIn(authUrl: string, account: Account): Promise<string> {
-  const response = await new ApiClient(authUrl).post<{ accessToken: string }>('/auth/login', { email: account.email, password: account.password });
+  const response = await new ApiClient(authUrl).post<{ accessToken: string }>('/auth/login', {
+    email: account.email,
+    password: account.password,
+  });
   return expectStatus(response, 200, 'sign in after the restart').accessToken;
 }
 
@@ -114,7 +126,9 @@ describe('playlist writes through a crash of the application', () => {
     const killAt = KILL_WINDOW_MS[0] + random() * (KILL_WINDOW_MS[1] - KILL_WINDOW_MS[0]);
     const lagMs = random() * 150;
     const fullAddUnderWay = () =>
-      ledger.writes.some((w) => w.outcome === 'pending' && w.size === MAX_ENTRIES_PER_ADD && performance.now() - (w.sentAt ?? Infinity) >= lagMs);
+      ledger.writes.some(
+        (w) => w.outcome === 'pending' && w.size === MAX_ENTRIES_PER_ADD && performance.now() - (w.sentAt ?? Infinity) >= lagMs,
+      );
     try {
       await until(
         () => {
@@ -150,7 +164,11 @@ describe('playlist writes through a crash of the application', () => {
         `(${retried.filter((w) => w.replayed).length} replayed), ` +
         `${retried.filter((w) => w.outcome === 'refused').length} refused`,
     );
-    const figures = await auditPlaylists(api, ledger, playlists.map((p) => p.id));
+    const figures = await auditPlaylists(
+      api,
+      ledger,
+      playlists.map((p) => p.id),
+    );
     const total = (key: keyof Omit<PlaylistFigures, 'playlistId'>) => figures.reduce((sum, f) => sum + Math.abs(f[key]), 0);
     mark(
       `audited: ${figures.filter((f) => f.drift !== 0).length}/${figures.length} playlists drifted, total |drift| ${total('drift')}, ` +

@@ -89,7 +89,11 @@ async function expectConsistent(sub: string, id: string): Promise<Entry[]> {
 /** Items still stored under a partition key, read straight from the table. */
 async function partition(pk: string): Promise<Record<string, unknown>[]> {
   const out = await faulty.doc.send(
-    new QueryCommand({ TableName: stack.config.tables.playlists, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+    new QueryCommand({
+      TableName: stack.config.tables.playlists,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    }),
   );
   return out.Items ?? [];
 }
@@ -187,7 +191,10 @@ describe('playlist writes cut off half way', () => {
         const order = (await listed(sub, id)).map((e) => e.id);
         if (order.join() === moved.join()) {
           // Done: put it back (a plain move, no rebalance) for the next cut.
-          const back = await call(sub, 'PATCH /playlists/{id}/entries/{entryId}', { pathParameters: { id, entryId: moving }, body: { before: null } });
+          const back = await call(sub, 'PATCH /playlists/{id}/entries/{entryId}', {
+            pathParameters: { id, entryId: moving },
+            body: { before: null },
+          });
           expect(back.statusCode).toBe(200);
         } else {
           expect(status).toBe(503);
@@ -216,7 +223,9 @@ describe('playlist writes cut off half way', () => {
     const sub = 'wide-rebalancer';
     const id = await createPlaylist(sub);
     const wanted = Array.from({ length: 110 }, (_, i) => trackIds[i % trackIds.length]!);
-    const original = [...(await addEntries(sub, id, wanted.slice(0, 100))), ...(await addEntries(sub, id, wanted.slice(100)))].map((e) => e.id);
+    const original = [...(await addEntries(sub, id, wanted.slice(0, 100))), ...(await addEntries(sub, id, wanted.slice(100)))].map(
+      (e) => e.id,
+    );
     // Every entry packed into one worn spot: no short key fits anywhere, and only a window of all
     // 110 entries rebalances to short keys, more rewrites than one transaction takes.
     const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -253,9 +262,13 @@ describe('playlist writes cut off half way', () => {
       (next, context) => async (args) => {
         const input = JSON.stringify(args.input);
         const deletesPlaylist =
-          context.commandName === 'BatchWriteItemCommand' && input.includes('DeleteRequest') && input.includes(`user#${sub}`) && input.includes(`playlist#${id}`);
+          context.commandName === 'BatchWriteItemCommand' &&
+          input.includes('DeleteRequest') &&
+          input.includes(`user#${sub}`) &&
+          input.includes(`playlist#${id}`);
         if (deletesPlaylist && landed === undefined) {
-          landed = (await call(sub, 'POST /playlists/{id}/entries', { pathParameters: { id }, body: { trackIds: trackIds.slice(2, 5) } })).statusCode;
+          landed = (await call(sub, 'POST /playlists/{id}/entries', { pathParameters: { id }, body: { trackIds: trackIds.slice(2, 5) } }))
+            .statusCode;
         }
         return next(args);
       },
@@ -355,16 +368,26 @@ describe('Idempotency-Key', () => {
     // Re-presented, with the tracks and their URLs signed afresh.
     expect(bodyOf<{ items: Entry[] }>(again).items.map((e) => e.track?.id)).toEqual(trackIds.slice(0, 3));
 
-    const otherBody = await call(sub, 'POST /playlists/{id}/entries', withKey('add-1', { pathParameters: { id }, body: { trackIds: trackIds.slice(0, 2) } }));
+    const otherBody = await call(
+      sub,
+      'POST /playlists/{id}/entries',
+      withKey('add-1', { pathParameters: { id }, body: { trackIds: trackIds.slice(0, 2) } }),
+    );
     expect(otherBody.statusCode).toBe(422);
     const otherId = await createPlaylist(sub, 'Other');
-    const otherPath = await call(sub, 'POST /playlists/{id}/entries', withKey('add-1', { pathParameters: { id: otherId }, body: { trackIds: trackIds.slice(0, 3) } }));
+    const otherPath = await call(
+      sub,
+      'POST /playlists/{id}/entries',
+      withKey('add-1', { pathParameters: { id: otherId }, body: { trackIds: trackIds.slice(0, 3) } }),
+    );
     expect(otherPath.statusCode).toBe(422);
     const otherRoute = await call(sub, 'POST /playlists', withKey('add-1', { body: { name: 'Other' } }));
     expect(bodyOf(otherRoute)).toMatchObject({ error: { code: 'idempotency_key_reused' } });
 
     const burst = await Promise.all(
-      Array.from({ length: 8 }, () => call(sub, 'POST /playlists/{id}/entries', withKey('add-2', { pathParameters: { id }, body: { trackIds: trackIds.slice(5, 9) } }))),
+      Array.from({ length: 8 }, () =>
+        call(sub, 'POST /playlists/{id}/entries', withKey('add-2', { pathParameters: { id }, body: { trackIds: trackIds.slice(5, 9) } })),
+      ),
     );
     expect(burst.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
     expect(new Set(burst.map((r) => ids(r).join()))).toHaveLength(1);
@@ -400,11 +423,20 @@ describe('Idempotency-Key', () => {
     // Cut off at every point, with a fresh key and playlist each time: the retry ends with exactly one copy.
     let target = await createPlaylist(sub, 'Bulk target');
     await cutEveryWrite(
-      ({ mode, failAt }) => call(sub, 'POST /playlists/{id}/entries', withKey(`bulk-${mode}-${failAt}`, { pathParameters: { id: target }, body: { trackIds: wanted } })),
+      ({ mode, failAt }) =>
+        call(
+          sub,
+          'POST /playlists/{id}/entries',
+          withKey(`bulk-${mode}-${failAt}`, { pathParameters: { id: target }, body: { trackIds: wanted } }),
+        ),
       async ({ mode, failAt, status }) => {
         if (status !== 201) {
           expect(status).toBe(503);
-          const retried = await call(sub, 'POST /playlists/{id}/entries', withKey(`bulk-${mode}-${failAt}`, { pathParameters: { id: target }, body: { trackIds: wanted } }));
+          const retried = await call(
+            sub,
+            'POST /playlists/{id}/entries',
+            withKey(`bulk-${mode}-${failAt}`, { pathParameters: { id: target }, body: { trackIds: wanted } }),
+          );
           expect(retried.statusCode).toBe(201);
         }
         expect((await expectConsistent(sub, target)).map((e) => e.trackId)).toEqual(wanted);
@@ -426,7 +458,10 @@ describe('Idempotency-Key', () => {
     const { added } = bodyOf<{ error: { added: number } }>(cut).error;
     expect(added).toBeGreaterThan(0);
 
-    const retries = await Promise.all([call(sub, 'POST /playlists/{id}/entries', request), call(sub, 'POST /playlists/{id}/entries', request)]);
+    const retries = await Promise.all([
+      call(sub, 'POST /playlists/{id}/entries', request),
+      call(sub, 'POST /playlists/{id}/entries', request),
+    ]);
     expect(retries.map((r) => r.statusCode)).toEqual([201, 201]);
     const [a, b] = retries.map((r) => bodyOf<{ items: Entry[] }>(r).items.map((e) => e.id));
     expect(b).toEqual(a);

@@ -67,7 +67,12 @@ const afterCacheWindow = () => new Promise((resolve) => setTimeout(resolve, CACH
  */
 const everyRoute = apiRoutes.map(({ routeKey }) => {
   const [method, template] = routeKey.split(' ') as [string, string];
-  return { routeKey, method, path: template.replace(/\{\w+\}/g, 'unknown1'), body: method === 'POST' || method === 'PATCH' ? {} : undefined };
+  return {
+    routeKey,
+    method,
+    path: template.replace(/\{\w+\}/g, 'unknown1'),
+    body: method === 'POST' || method === 'PATCH' ? {} : undefined,
+  };
 });
 
 /** Each route's status and body with `accessToken`, by route key. */
@@ -80,7 +85,9 @@ async function answersOnEveryRoute(accessToken: string) {
 
 /** Before: no route refuses the token, so a 401 after can only be the revocation. */
 async function expectAcceptedOnEveryRoute(accessToken: string) {
-  const refusing = [...(await answersOnEveryRoute(accessToken))].filter(([, answer]) => answer.status === 401).map(([routeKey]) => routeKey);
+  const refusing = [...(await answersOnEveryRoute(accessToken))]
+    .filter(([, answer]) => answer.status === 401)
+    .map(([routeKey]) => routeKey);
   expect(refusing).toEqual([]);
 }
 
@@ -110,7 +117,11 @@ describe('revoked access tokens at the API', () => {
     const second = (await auth().post('/auth/login', { email: first.email, password: first.password })).body as { accessToken: string };
     expect((await apiAccess(second.accessToken)).read).toBe(200);
 
-    const changed = await auth().post('/auth/password', { currentPassword: first.password, newPassword: 'a new and longer passphrase' }, first.accessToken);
+    const changed = await auth().post(
+      '/auth/password',
+      { currentPassword: first.password, newPassword: 'a new and longer passphrase' },
+      first.accessToken,
+    );
     expect(changed.status).toBe(204);
     expect((await auth().get('/auth/me', second.accessToken)).status).toBe(401);
     await afterCacheWindow();
@@ -167,7 +178,11 @@ describe('deleting an account', () => {
     for (const name of ['Morning', 'Evening']) {
       const playlist = expectStatus(await api(session.accessToken).post<{ id: string }>('/playlists', { name }), 201, 'create playlist');
       playlistIds.push(playlist.id);
-      expectStatus(await api(session.accessToken).post(`/playlists/${playlist.id}/entries`, { trackIds: trackIds.slice(0, 5) }), 201, 'add entries');
+      expectStatus(
+        await api(session.accessToken).post(`/playlists/${playlist.id}/entries`, { trackIds: trackIds.slice(0, 5) }),
+        201,
+        'add entries',
+      );
     }
     expect(await itemsMentioning(userId, ...playlistIds)).not.toEqual([]);
 

@@ -8,11 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
 import { ensureTables } from '../../backend/adapters/dynamodb/create-tables';
 import { DynamoPlaylistRepository } from '../../backend/adapters/dynamodb/playlist-repository.dynamodb';
-import { DynamoPurgeQueue, DynamoRevocationLookup, DynamoRevocations, REVOCATION_MARGIN_SECONDS } from '../../backend/adapters/dynamodb/revocations.dynamodb';
+import {
+  DynamoPurgeQueue,
+  DynamoRevocationLookup,
+  DynamoRevocations,
+  REVOCATION_MARGIN_SECONDS,
+} from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 const { dynamodbUrl, namePrefix } = sharedDynamoDb('revocations');
-const names = { playlists: `${namePrefix}-playlists`, tracks: `${namePrefix}-tracks`, home: `${namePrefix}-home`, revocations: `${namePrefix}-revocations` };
+const names = {
+  playlists: `${namePrefix}-playlists`,
+  tracks: `${namePrefix}-tracks`,
+  home: `${namePrefix}-home`,
+  revocations: `${namePrefix}-revocations`,
+};
 const LIFETIME = 900;
 
 let clients: ReturnType<typeof createDynamoClients>;
@@ -31,13 +41,16 @@ const EPOCH_MS = Math.floor(Date.now() / 1000) * 1000;
 /** `seconds` after the clocks' start, in epoch seconds as the items hold them. */
 const at = (seconds: number) => EPOCH_MS / 1000 + seconds;
 /** A writer whose clock reads `ms` milliseconds after the clocks' start. */
-const writerAt = (ms: number) => new DynamoRevocations(clients.client, names.revocations, { tokenLifetimeSeconds: LIFETIME, now: () => EPOCH_MS + ms });
+const writerAt = (ms: number) =>
+  new DynamoRevocations(clients.client, names.revocations, { tokenLifetimeSeconds: LIFETIME, now: () => EPOCH_MS + ms });
 const lookup = () => new DynamoRevocationLookup(clients.client, names.revocations);
 const queue = () => new DynamoPurgeQueue(clients.client, names.revocations);
 
 async function scan(table: string) {
   const out = await clients.client.send(new ScanCommand({ TableName: table }));
-  return (out.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S ?? Number(value.N)])));
+  return (out.Items ?? []).map((item) =>
+    Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.S ?? Number(value.N)])),
+  );
 }
 
 describe('revocations in DynamoDB', () => {
@@ -110,6 +123,10 @@ describe("erasing a user's playlists", () => {
     expect(await playlists.eraseUser('usr_gone')).toBe(2 + 120 + 3);
     expect(await playlists.eraseUser('usr_gone')).toBe(0);
     const left = await scan(names.playlists);
-    expect(left.map((item) => `${item.pk} ${item.sk}`).sort()).toEqual(['playlist#pl_stays entry#e0', 'playlist#pl_stays entry#e1', 'user#usr_stays playlist#pl_stays']);
+    expect(left.map((item) => `${item.pk} ${item.sk}`).sort()).toEqual([
+      'playlist#pl_stays entry#e0',
+      'playlist#pl_stays entry#e1',
+      'user#usr_stays playlist#pl_stays',
+    ]);
   });
 });

@@ -89,7 +89,9 @@ describe('embedded snapshots in S3', () => {
       const writer = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
       const versions: string[] = [];
       for (const n of [1, 2, 3]) {
-        await writer.upsert([{ id: `tr_${n}`, title: `Song ${n}`, artist: 'Björk', artistId: 'ar_b', album: 'Post', albumId: 'al_p', durationMs: 1 }]);
+        await writer.upsert([
+          { id: `tr_${n}`, title: `Song ${n}`, artist: 'Björk', artistId: 'ar_b', album: 'Post', albumId: 'al_p', durationMs: 1 },
+        ]);
         versions.push((await writer.publish())!.version);
       }
       expect(await writer.publish()).toBeUndefined();
@@ -109,7 +111,15 @@ describe('embedded snapshots in S3', () => {
   it('serves a snapshot of the first format, and publishes the compact format over it', () =>
     withSnapshotBucket(async ({ s3, bucket, store }) => {
       const titles = ['Jóga', 'Hunter', 'Bachelorette'];
-      const björk = (n: number): IndexedTrack => ({ id: `tr_${n}`, title: titles[n - 1]!, artist: 'Björk', artistId: 'ar_b', album: 'Homogenic', albumId: 'al_h', durationMs: 1 });
+      const björk = (n: number): IndexedTrack => ({
+        id: `tr_${n}`,
+        title: titles[n - 1]!,
+        artist: 'Björk',
+        artistId: 'ar_b',
+        album: 'Homogenic',
+        albumId: 'al_h',
+        durationMs: 1,
+      });
       // As an earlier version published it: the tracks only.
       const old = await store.publish({ format: 1, tracks: [björk(1), björk(2)] });
       const reader = new EmbeddedTrackSearch(store, { pollMs: 60_000 });
@@ -125,7 +135,10 @@ describe('embedded snapshots in S3', () => {
       // All ASCII (accents escaped), so a cold reader decodes it as one-byte text.
       expect(json.every((byte) => byte < 0x80)).toBe(true);
       await reader.refresh();
-      expect((await reader.search({ text: 'bjork', field: 'artist', limit: 5, offset: 0 })).artists[0]).toMatchObject({ name: 'Björk', trackCount: 3 });
+      expect((await reader.search({ text: 'bjork', field: 'artist', limit: 5, offset: 0 })).artists[0]).toMatchObject({
+        name: 'Björk',
+        trackCount: 3,
+      });
       reader.close();
       writer.close();
     }));
@@ -172,13 +185,17 @@ describe('CloudSearch adapter protocol', () => {
       size: '100',
       start: '0',
     });
-    expect(JSON.parse(request.query['q.options']!)).toEqual({ fields: ['title_words^3', 'artist_words^2', 'album_words'], defaultOperator: 'and' });
+    expect(JSON.parse(request.query['q.options']!)).toEqual({
+      fields: ['title_words^3', 'artist_words^2', 'album_words'],
+      defaultOperator: 'and',
+    });
     await search.suggest('bey', 3);
-    expect(stub.requests.filter((r) => r.path === '/2013-01-01/suggest').map((r) => r.query.suggester).sort()).toEqual([
-      'album_suggest',
-      'artist_suggest',
-      'title_suggest',
-    ]);
+    expect(
+      stub.requests
+        .filter((r) => r.path === '/2013-01-01/suggest')
+        .map((r) => r.query.suggester)
+        .sort(),
+    ).toEqual(['album_suggest', 'artist_suggest', 'title_suggest']);
   });
 
   describe('typo tolerance and fallbacks', () => {
@@ -245,7 +262,10 @@ describe('CloudSearch adapter protocol', () => {
     });
 
     it('shows only the kinds matching the most words', async () => {
-      await search().upsert([track('tr_thunder', 'Thunder Road', 'Bruce Springsteen', 'Born to Run'), track('tr_drive', 'Drive', 'Quiet Rooms', 'Road Trip')]);
+      await search().upsert([
+        track('tr_thunder', 'Thunder Road', 'Bruce Springsteen', 'Born to Run'),
+        track('tr_drive', 'Drive', 'Quiet Rooms', 'Road Trip'),
+      ]);
       const before = stub.requests.length;
       const results = await search().search({ text: 'Thunder Road', field: 'all', limit: 5, offset: 0 });
       expect(searchesSince(before).map((s) => s.split(' ')[0])).toEqual(['and', 'and', 'and']);
@@ -257,7 +277,9 @@ describe('CloudSearch adapter protocol', () => {
 
     it('pages through the hits without repeating or skipping one', async () => {
       const words = ['Me Do', 'Will Tear Us Apart', 'Is a Battlefield', 'Shack', 'Buzz', 'Train', 'Cats', 'Is Strange', 'Song', 'Again'];
-      const loves = Array.from({ length: 45 }, (_, i) => track(`tr_love${String(i).padStart(2, '0')}`, `Love ${words[i % words.length]} ${i}`, `Lover ${i % 7}`, `Loveless ${i % 5}`));
+      const loves = Array.from({ length: 45 }, (_, i) =>
+        track(`tr_love${String(i).padStart(2, '0')}`, `Love ${words[i % words.length]} ${i}`, `Lover ${i % 7}`, `Loveless ${i % 5}`),
+      );
       await search().upsert(loves);
       const page = (offset: number, limit: number) => search().search({ text: 'love', field: 'track', limit, offset });
       const pages = [await page(0, 20), await page(20, 20), await page(40, 20)];
@@ -284,7 +306,11 @@ describe('CloudSearch adapter protocol', () => {
       await uploadDocuments(client, [...common, doc('track:rare', 'zebra crossing at night now')]);
       const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
       const out = await client.send(
-        new SearchCommand({ query: '(love | love~1) zebra', queryParser: 'simple', queryOptions: JSON.stringify({ fields: ['title_words'], defaultOperator: 'or' }) }),
+        new SearchCommand({
+          query: '(love | love~1) zebra',
+          queryParser: 'simple',
+          queryOptions: JSON.stringify({ fields: ['title_words'], defaultOperator: 'or' }),
+        }),
       );
       // Each matches one word of two, and the short titles weigh more; the rare word still wins.
       expect(out.hits?.hit?.[0]?.id).toBe('track:rare');
@@ -311,21 +337,31 @@ describe('CloudSearch adapter protocol', () => {
   it('surfaces a SearchException as the SDK error (x-amzn-errortype)', async () => {
     const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: stub.url, credentials });
     const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
-    await expect(client.send(new SearchCommand({ query: 'a)(', queryParser: 'simple' }))).rejects.toMatchObject({ name: 'SearchException' });
+    await expect(client.send(new SearchCommand({ query: 'a)(', queryParser: 'simple' }))).rejects.toMatchObject({
+      name: 'SearchException',
+    });
   });
 
   it('keeps the longest query a person can type under the GET size a domain accepts', async () => {
     const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: stub.url, credentials, maxAttempts: 1 });
     const { SearchCommand } = await import('@aws-sdk/client-cloudsearch-domain');
-    await expect(client.send(new SearchCommand({ query: 'ж'.repeat(1400), queryParser: 'simple' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 413 } });
+    await expect(client.send(new SearchCommand({ query: 'ж'.repeat(1400), queryParser: 'simple' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 413 },
+    });
     const search = new CloudSearchTrackSearch({ region: 'us-east-1', searchEndpoint: stub.url, credentials });
-    const longest = Array.from({ length: 8 }, () => 'достопримечательность').join(' ').slice(0, MAX_QUERY_LENGTH);
+    const longest = Array.from({ length: 8 }, () => 'достопримечательность')
+      .join(' ')
+      .slice(0, MAX_QUERY_LENGTH);
     await expect(search.search({ text: longest, field: 'all', limit: 5, offset: 0 })).resolves.toMatchObject({ tracks: [] });
   });
 
   it('uploads in batches under the size limit and retries throttled batches', async () => {
     const client = new CloudSearchDomainClient({ region: 'us-east-1', endpoint: stub.url, credentials, maxAttempts: 1 });
-    const operations = Array.from({ length: 300 }, (_, i) => ({ type: 'add' as const, id: `track:t${i}`, fields: { kind: 'track', title: 'x'.repeat(1000) } }));
+    const operations = Array.from({ length: 300 }, (_, i) => ({
+      type: 'add' as const,
+      id: `track:t${i}`,
+      fields: { kind: 'track', title: 'x'.repeat(1000) },
+    }));
     stub.throttleNextBatches(2);
     const before = stub.requests.length;
     const totals = await uploadDocuments(client, operations, { maxBytes: 100_000, baseDelayMs: 1 });

@@ -53,18 +53,28 @@ describe('search API (embedded index, through the Lambda handler)', () => {
     expect(res.statusCode).toBe(200);
     const body = bodyOf<{ tracks: Record<string, unknown>[]; albums: Record<string, unknown>[]; artists: Record<string, unknown>[] }>(res);
     expect(body.artists[0]).toEqual({ id: expect.any(String), name: 'Beyoncé', albumCount: 1, trackCount: 2 });
-    expect(body.albums[0]).toMatchObject({ name: 'Lemonade', artist: 'Beyoncé', trackCount: 2, coverUrl: expect.stringContaining('X-Amz-Signature') });
+    expect(body.albums[0]).toMatchObject({
+      name: 'Lemonade',
+      artist: 'Beyoncé',
+      trackCount: 2,
+      coverUrl: expect.stringContaining('X-Amz-Signature'),
+    });
     expect(body.tracks[0]).toMatchObject({ artist: 'Beyoncé', durationMs: expect.any(Number), coverUrl: expect.any(String) });
-    for (const track of body.tracks) expect(Object.keys(track)).not.toEqual(expect.arrayContaining(['audioKey', 'contentHash', 'coverKey']));
+    for (const track of body.tracks)
+      expect(Object.keys(track)).not.toEqual(expect.arrayContaining(['audioKey', 'contentHash', 'coverKey']));
   });
 
   it('filters by field and pages with the cursor', async () => {
     const artist = catalog[100]!.artist;
-    const first = bodyOf<{ tracks: { id: string; artist: string }[]; cursor?: string }>(await get('GET /search', { q: artist, field: 'artist', limit: '3' }));
+    const first = bodyOf<{ tracks: { id: string; artist: string }[]; cursor?: string }>(
+      await get('GET /search', { q: artist, field: 'artist', limit: '3' }),
+    );
     expect(first.tracks).toHaveLength(3);
     expect(first.tracks.every((t) => t.artist === artist)).toBe(true);
     expect(first.cursor).toEqual(expect.any(String));
-    const second = bodyOf<{ tracks: { id: string }[] }>(await get('GET /search', { q: artist, field: 'artist', limit: '3', cursor: first.cursor! }));
+    const second = bodyOf<{ tracks: { id: string }[] }>(
+      await get('GET /search', { q: artist, field: 'artist', limit: '3', cursor: first.cursor! }),
+    );
     expect(second.tracks.map((t) => t.id)).not.toEqual(expect.arrayContaining(first.tracks.map((t) => t.id)));
   });
 

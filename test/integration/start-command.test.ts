@@ -48,7 +48,8 @@ describe('npm start', () => {
       const code = await run.exited;
       return { code, lines: run.output().trim().split('\n'), touched: existsSync(fresh) };
     }
-    const oneLineHint = /^✗ DynamoDB Local needs Java 17 or later .*apt-get install openjdk-17-jre-headless.*brew install openjdk@17.*winget install Microsoft\.OpenJDK\.17/;
+    const oneLineHint =
+      /^✗ DynamoDB Local needs Java 17 or later .*apt-get install openjdk-17-jre-headless.*brew install openjdk@17.*winget install Microsoft\.OpenJDK\.17/;
 
     it('says in one line how to install it, before starting anything', async () => {
       const empty = await mkdtemp(join(tmpdir(), 'alktunes-no-java-'));

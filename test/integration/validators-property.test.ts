@@ -66,17 +66,43 @@ interface Sent {
 function send(base: string, { method, path, headers, body }: Sent): Promise<number> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path} hung`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const nasty = ['', '%', '%zz', '%00', '..', '%2e%2e', '%2F', 'null', '0', '-1', '1e309', '%20', 'a'.repeat(2048), '%F0%9F%8E%B5', '__proto__', 'constructor'];
+const nasty = [
+  '',
+  '%',
+  '%zz',
+  '%00',
+  '..',
+  '%2e%2e',
+  '%2F',
+  'null',
+  '0',
+  '-1',
+  '1e309',
+  '%20',
+  'a'.repeat(2048),
+  '%F0%9F%8E%B5',
+  '__proto__',
+  'constructor',
+];
 const pathParam = () =>
   fc.oneof(
     fc.constantFrom(...known.playlistIds, ...known.entryIds, ...known.trackIds),
@@ -88,31 +114,70 @@ const queryArbitrary = fc
   .array(
     fc.tuple(
       fc.oneof(fc.constantFrom(...queryKeys), fc.string({ maxLength: 8 })),
-      fc.oneof(fc.constantFrom('0', '-1', '1', '200', '201', '1e3', 'NaN', 'track', 'album', 'artist', '', 'eyJ9', 'eyJzayI6MX0'), fc.string({ unit: 'binary', maxLength: 60 })),
+      fc.oneof(
+        fc.constantFrom('0', '-1', '1', '200', '201', '1e3', 'NaN', 'track', 'album', 'artist', '', 'eyJ9', 'eyJzayI6MX0'),
+        fc.string({ unit: 'binary', maxLength: 60 }),
+      ),
     ),
     { maxLength: 4 },
   )
-  .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${Math.random() < 0.1 ? '%' : encodeURIComponent(v)}`).join('&')}` : ''));
+  .map((pairs) =>
+    pairs.length
+      ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${Math.random() < 0.1 ? '%' : encodeURIComponent(v)}`).join('&')}`
+      : '',
+  );
 /** JSON shaped like real bodies often enough to get past the first check. */
 const shapedJson = () =>
   fc.oneof(
-  fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), description: fc.jsonValue(), version: fc.oneof(fc.integer(), fc.jsonValue()) }, { requiredKeys: [] }),
-  fc.record({
-    trackIds: fc.oneof(fc.array(fc.constantFrom(...known.trackIds, 'nope', ''), { maxLength: 120 }), fc.jsonValue()),
-    position: fc.oneof(fc.constantFrom('start', 'end', null), fc.record({ before: fc.oneof(fc.constantFrom(...known.entryIds), fc.jsonValue()) }), fc.jsonValue()),
-  }, { requiredKeys: [] }),
-  fc.record({ before: fc.oneof(fc.constantFrom(...known.entryIds, null), fc.jsonValue()), version: fc.jsonValue() }, { requiredKeys: [] }),
-  fc.record({ email: fc.oneof(fc.emailAddress(), fc.jsonValue()), password: fc.oneof(fc.string(), fc.jsonValue()), name: fc.jsonValue(), refreshToken: fc.oneof(fc.string(), fc.jsonValue()), currentPassword: fc.jsonValue(), newPassword: fc.jsonValue() }, { requiredKeys: [] }),
-);
+    fc.record(
+      { name: fc.oneof(fc.string(), fc.jsonValue()), description: fc.jsonValue(), version: fc.oneof(fc.integer(), fc.jsonValue()) },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        trackIds: fc.oneof(fc.array(fc.constantFrom(...known.trackIds, 'nope', ''), { maxLength: 120 }), fc.jsonValue()),
+        position: fc.oneof(
+          fc.constantFrom('start', 'end', null),
+          fc.record({ before: fc.oneof(fc.constantFrom(...known.entryIds), fc.jsonValue()) }),
+          fc.jsonValue(),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      { before: fc.oneof(fc.constantFrom(...known.entryIds, null), fc.jsonValue()), version: fc.jsonValue() },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        email: fc.oneof(fc.emailAddress(), fc.jsonValue()),
+        password: fc.oneof(fc.string(), fc.jsonValue()),
+        name: fc.jsonValue(),
+        refreshToken: fc.oneof(fc.string(), fc.jsonValue()),
+        currentPassword: fc.jsonValue(),
+        newPassword: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    ),
+  );
 const bodyArbitrary = () =>
   fc.oneof(
-  fc.constant(undefined),
-  fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
-  shapedJson().map((v) => Buffer.from(JSON.stringify(v))),
-  fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
-  fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s)),
+    fc.constant(undefined),
+    fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+    shapedJson().map((v) => Buffer.from(JSON.stringify(v))),
+    fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+    fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s)),
+  );
+const contentTypeArbitrary = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/vnd.api+json',
+  'multipart/form-data; boundary=x',
+  '',
 );
-const contentTypeArbitrary = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'multipart/form-data; boundary=x', '');
 
 /** Every failing answer, with the request that caused it, for one readable assertion. */
 function expectNoServerErrors(failures: { status: number; sent: Omit<Sent, 'body'> & { body?: string } }[]) {
@@ -126,16 +191,27 @@ describe('request validators (property)', () => {
     const statuses = new Map<number, number>();
     const routeArbitrary = fc.constantFrom(...apiRoutes.map((r) => r.routeKey));
     await fc.assert(
-      fc.asyncProperty(routeArbitrary, pathParam(), pathParam(), queryArbitrary, bodyArbitrary(), contentTypeArbitrary, fc.boolean(), async (routeKey, id, entryId, query, body, type, badToken) => {
-        const [method, template] = routeKey.split(' ') as [string, string];
-        const path = template.replace('{id}', id).replace('{entryId}', entryId) + query;
-        const headers: Record<string, string> = { authorization: `Bearer ${badToken && Math.random() < 0.2 ? 'x.y.z' : account.accessToken}` };
-        if (type !== undefined) headers['content-type'] = type;
-        const sent = { method, path, headers, body };
-        const status = await send(fresh.stack.api, sent);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (!allowed(status)) failures.push({ status, sent: { ...sent, body: body?.toString('base64') } });
-      }),
+      fc.asyncProperty(
+        routeArbitrary,
+        pathParam(),
+        pathParam(),
+        queryArbitrary,
+        bodyArbitrary(),
+        contentTypeArbitrary,
+        fc.boolean(),
+        async (routeKey, id, entryId, query, body, type, badToken) => {
+          const [method, template] = routeKey.split(' ') as [string, string];
+          const path = template.replace('{id}', id).replace('{entryId}', entryId) + query;
+          const headers: Record<string, string> = {
+            authorization: `Bearer ${badToken && Math.random() < 0.2 ? 'x.y.z' : account.accessToken}`,
+          };
+          if (type !== undefined) headers['content-type'] = type;
+          const sent = { method, path, headers, body };
+          const status = await send(fresh.stack.api, sent);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (!allowed(status)) failures.push({ status, sent: { ...sent, body: body?.toString('base64') } });
+        },
+      ),
       { numRuns },
     );
     return { failures, statuses };
@@ -146,7 +222,10 @@ describe('request validators (property)', () => {
     const { failures, statuses } = await fuzzGateway(1500, (status) => status > 0 && status < 500);
     expectNoServerErrors(failures);
     // The input reaches the handlers, not just the gateway's checks: successes and validation errors both occur.
-    expect([...statuses.keys()].some((s) => s >= 200 && s < 300), JSON.stringify([...statuses])).toBe(true);
+    expect(
+      [...statuses.keys()].some((s) => s >= 200 && s < 300),
+      JSON.stringify([...statuses]),
+    ).toBe(true);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
   });
 

@@ -107,7 +107,12 @@ export async function allEntries(api: ApiClient, playlistId: string, limit = 200
 }
 
 /** Appends `trackIds` in calls of at most `perCall` ids (the API's cap per add); returns the new entry ids in order. */
-export async function appendEntries(api: ApiClient, playlistId: string, trackIds: readonly string[], perCall = MAX_ENTRIES_PER_ADD): Promise<string[]> {
+export async function appendEntries(
+  api: ApiClient,
+  playlistId: string,
+  trackIds: readonly string[],
+  perCall = MAX_ENTRIES_PER_ADD,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < trackIds.length; i += perCall) {
     const response = await api.post<Page<EntryView>>(`/playlists/${playlistId}/entries`, { trackIds: trackIds.slice(i, i + perCall) });

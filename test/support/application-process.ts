@@ -22,8 +22,16 @@ export interface ApplicationProcess {
  * stops), and resolves once the stack has written its address book. The child can then be
  * killed while the emulator, like DynamoDB itself, lives on.
  */
-export async function startApplicationProcess(options: { dataDir: string; dynamodbUrl: string; namePrefix: string }): Promise<ApplicationProcess> {
-  const run = startCommand({ ALKTUNES_DATA_DIR: options.dataDir, DYNAMODB_URL: options.dynamodbUrl, NAME_PREFIX: options.namePrefix }, [], mainFile);
+export async function startApplicationProcess(options: {
+  dataDir: string;
+  dynamodbUrl: string;
+  namePrefix: string;
+}): Promise<ApplicationProcess> {
+  const run = startCommand(
+    { ALKTUNES_DATA_DIR: options.dataDir, DYNAMODB_URL: options.dynamodbUrl, NAME_PREFIX: options.namePrefix },
+    [],
+    mainFile,
+  );
   try {
     // The first start generates the demo catalog, which takes a while on a busy 2-CPU machine.
     await run.waitFor('application is up', 180_000);

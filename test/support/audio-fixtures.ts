@@ -32,8 +32,7 @@ function id3Frame(id: string, data: Buffer): Buffer {
 }
 
 /** A UTF-8 text frame; several values are separated by NUL as ID3v2.4 specifies. */
-const textFrame = (id: string, ...values: string[]) =>
-  id3Frame(id, Buffer.concat([Buffer.from([3]), utf8(values.join('\u0000'))]));
+const textFrame = (id: string, ...values: string[]) => id3Frame(id, Buffer.concat([Buffer.from([3]), utf8(values.join('\u0000'))]));
 
 /** An ID3v2.4 tag with the given fields (UTF-8 text frames, APIC front cover). */
 export function id3v2(tags: FixtureTags): Buffer {
@@ -47,7 +46,13 @@ export function id3v2(tags: FixtureTags): Buffer {
   if (tags.year !== undefined) frames.push(textFrame('TDRC', `${tags.year}`));
   if (tags.genre !== undefined) frames.push(textFrame('TCON', tags.genre));
   if (tags.cover) {
-    const head = Buffer.concat([Buffer.from([3]), Buffer.from(tags.cover.mime, 'latin1'), Buffer.from([0, 3]), utf8('cover'), Buffer.from([0])]);
+    const head = Buffer.concat([
+      Buffer.from([3]),
+      Buffer.from(tags.cover.mime, 'latin1'),
+      Buffer.from([0, 3]),
+      utf8('cover'),
+      Buffer.from([0]),
+    ]);
     frames.push(id3Frame('APIC', Buffer.concat([head, tags.cover.data])));
   }
   const body = Buffer.concat(frames);
@@ -127,7 +132,18 @@ function flacPicture(cover: NonNullable<FixtureTags['cover']>): Buffer {
     return out;
   };
   const mime = Buffer.from(cover.mime, 'latin1');
-  return Buffer.concat([u32(3), u32(mime.length), mime, u32(0), u32(1), u32(1), u32(24), u32(0), u32(cover.data.length), Buffer.from(cover.data)]);
+  return Buffer.concat([
+    u32(3),
+    u32(mime.length),
+    mime,
+    u32(0),
+    u32(1),
+    u32(1),
+    u32(24),
+    u32(0),
+    u32(cover.data.length),
+    Buffer.from(cover.data),
+  ]);
 }
 
 /** A FLAC stream header with Vorbis comments (no audio frames; the duration comes from STREAMINFO). */
@@ -135,7 +151,10 @@ export function flacFile(tags: FixtureTags, options: { seconds?: number; seed?: 
   const sampleRate = 44_100;
   const padding = Buffer.alloc(16);
   padding.writeUInt32BE((options.seed ?? 0) >>> 0);
-  const blocks = [flacBlock(0, streamInfo(sampleRate, Math.round((options.seconds ?? 2) * sampleRate)), false), flacBlock(4, vorbisComments(tags), false)];
+  const blocks = [
+    flacBlock(0, streamInfo(sampleRate, Math.round((options.seconds ?? 2) * sampleRate)), false),
+    flacBlock(4, vorbisComments(tags), false),
+  ];
   if (tags.cover) blocks.push(flacBlock(6, flacPicture(tags.cover), false));
   blocks.push(flacBlock(1, padding, true));
   return Buffer.concat([Buffer.from('fLaC', 'latin1'), ...blocks]);

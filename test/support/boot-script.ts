@@ -25,7 +25,11 @@ export interface EnvFileRun {
  * answering `databaseSecret` for the secret read and `issuerParameter` for the issuer's SSM
  * parameter, and `chown` (root-only) a no-op; node is this process's.
  */
-export function runEnvFileFunction(script: string, databaseSecret: Record<string, unknown>, issuerParameter = 'https://d111111abcdef8.cloudfront.net'): EnvFileRun {
+export function runEnvFileFunction(
+  script: string,
+  databaseSecret: Record<string, unknown>,
+  issuerParameter = 'https://d111111abcdef8.cloudfront.net',
+): EnvFileRun {
   const dir = mkdtempSync(path.join(tmpdir(), 'alktunes-env-'));
   try {
     const envFile = path.join(dir, 'auth.env');
@@ -42,7 +46,12 @@ export function runEnvFileFunction(script: string, databaseSecret: Record<string
       '}',
       'chown() { :; }',
     ];
-    const steps = [shellFunction(script, bootSteps.resolveIssuer), shellFunction(script, bootSteps.writeEnv), bootSteps.resolveIssuer, `${bootSteps.writeEnv} "$1"`];
+    const steps = [
+      shellFunction(script, bootSteps.resolveIssuer),
+      shellFunction(script, bootSteps.writeEnv),
+      bootSteps.resolveIssuer,
+      `${bootSteps.writeEnv} "$1"`,
+    ];
     execFileSync('bash', ['-c', [...stubs, ...steps].join('\n'), 'boot', envFile], {
       env: {
         PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
@@ -52,7 +61,10 @@ export function runEnvFileFunction(script: string, databaseSecret: Record<string
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const awsCalls = readFileSync(calls, 'utf8').trim().split('\n').map((line) => line.split(' '));
+    const awsCalls = readFileSync(calls, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
     return { content: readFileSync(envFile, 'utf8'), awsCalls };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -24,7 +24,10 @@ export function answerConfigRequest(form: URLSearchParams, domain: StubDomain, h
   const wanted = [...form.entries()].filter(([key]) => /^DomainNames\.member\.\d+$/.test(key)).map(([, value]) => value);
   const members = wanted.includes(domain.name) || wanted.length === 0 ? [domainStatus(domain, host)] : [];
   const list = `<DomainStatusList>${members.join('')}</DomainStatusList>`;
-  return { status: 200, xml: `<DescribeDomainsResponse xmlns="${NS}"><DescribeDomainsResult>${list}</DescribeDomainsResult>${requestId}</DescribeDomainsResponse>` };
+  return {
+    status: 200,
+    xml: `<DescribeDomainsResponse xmlns="${NS}"><DescribeDomainsResult>${list}</DescribeDomainsResult>${requestId}</DescribeDomainsResponse>`,
+  };
 }
 
 function domainStatus(domain: StubDomain, host: string): string {

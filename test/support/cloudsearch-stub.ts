@@ -70,7 +70,8 @@ export function parseSimpleQuery(q: string): Alternative[][] {
     });
     groups.push(alternatives);
   }
-  if (q.replace(/\(([^()]*)\)|([^\s()]+)|\s/g, '') !== '') throw new StubError(400, 'SearchException', 'Syntax error in query: unbalanced parentheses');
+  if (q.replace(/\(([^()]*)\)|([^\s()]+)|\s/g, '') !== '')
+    throw new StubError(400, 'SearchException', 'Syntax error in query: unbalanced parentheses');
   return groups;
 }
 
@@ -92,7 +93,11 @@ function editDistance(a: string, b: string): number {
 export function alternativeMatches(alternative: Alternative, token: string): boolean {
   if (token === alternative.word) return true;
   if (alternative.mode === 'prefix') return token.startsWith(alternative.word);
-  return alternative.mode === 'fuzzy' && Math.abs(token.length - alternative.word.length) <= alternative.distance && editDistance(token, alternative.word) <= alternative.distance;
+  return (
+    alternative.mode === 'fuzzy' &&
+    Math.abs(token.length - alternative.word.length) <= alternative.distance &&
+    editDistance(token, alternative.word) <= alternative.distance
+  );
 }
 
 /** How well a field's tokens answer one alternative, before the term's rarity weighs in. */
@@ -116,10 +121,15 @@ function tokensOf(doc: Record<string, string>, field: string): string[] {
 }
 
 function search(docs: Map<string, Record<string, string>>, query: Record<string, string>) {
-  if (query['q.parser'] !== 'simple') throw new StubError(400, 'SearchException', `the stub only speaks q.parser=simple, got ${query['q.parser']}`);
+  if (query['q.parser'] !== 'simple')
+    throw new StubError(400, 'SearchException', `the stub only speaks q.parser=simple, got ${query['q.parser']}`);
   const options = JSON.parse(query['q.options'] ?? '{}') as { fields?: string[]; defaultOperator?: string };
   if (options.defaultOperator !== undefined && !['and', 'or'].includes(options.defaultOperator)) {
-    throw new StubError(400, 'SearchException', `q.options: defaultOperator must be 'and' or 'or' for the simple parser, got ${options.defaultOperator}`);
+    throw new StubError(
+      400,
+      'SearchException',
+      `q.options: defaultOperator must be 'and' or 'or' for the simple parser, got ${options.defaultOperator}`,
+    );
   }
   const fields = (options.fields ?? ['title', 'artist', 'album']).map((f) => {
     const [name, boost] = f.split('^');
@@ -214,7 +224,11 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
   const domain: StubDomain = { name: 'alktunes-search', state: 'active' };
 
   const answer = (res: ServerResponse, status: number, body: unknown, type?: string) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), ...(type ? { 'x-amzn-errortype': type } : {}) });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': randomUUID(),
+      ...(type ? { 'x-amzn-errortype': type } : {}),
+    });
     res.end(JSON.stringify(body));
   };
 
@@ -231,8 +245,10 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
     const started = performance.now();
     const status = () => ({ rid: randomUUID(), timems: Math.round(performance.now() - started) });
     try {
-      if (req.method === 'GET' && url.pathname === '/2013-01-01/search') return answer(res, 200, { status: status(), ...search(documents, query) });
-      if (req.method === 'GET' && url.pathname === '/2013-01-01/suggest') return answer(res, 200, { status: status(), ...suggest(documents, query) });
+      if (req.method === 'GET' && url.pathname === '/2013-01-01/search')
+        return answer(res, 200, { status: status(), ...search(documents, query) });
+      if (req.method === 'GET' && url.pathname === '/2013-01-01/suggest')
+        return answer(res, 200, { status: status(), ...suggest(documents, query) });
       if (req.method === 'POST' && url.pathname === '/2013-01-01/documents/batch') {
         if (throttled > 0) {
           throttled--;
@@ -241,7 +257,11 @@ export async function startCloudSearchStub(): Promise<CloudSearchStub> {
         return answer(res, 200, applyBatch(documents, Buffer.concat(chunks)));
       }
       if (req.method === 'POST' && url.pathname === '/') {
-        const { status, xml } = answerConfigRequest(new URLSearchParams(Buffer.concat(chunks).toString('utf8')), domain, req.headers.host ?? '');
+        const { status, xml } = answerConfigRequest(
+          new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+          domain,
+          req.headers.host ?? '',
+        );
         res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
         return res.end(xml);
       }

@@ -4,14 +4,7 @@
  * against the synthesized Lambda bundles (deploy rehearsal).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  allEntries,
-  ApiClient,
-  catalogTrackIds,
-  signUp,
-  type EntryView,
-  type Page,
-} from './api-client';
+import { allEntries, ApiClient, catalogTrackIds, signUp, type EntryView, type Page } from './api-client';
 import type { GatewayTarget } from './gateway-catalog-contract';
 
 interface PlaylistView {
@@ -111,7 +104,9 @@ export function describePlaylistsContract(target: () => GatewayTarget) {
     it('lands 50 concurrent adds exactly once each', async () => {
       const { id } = await createPlaylist(alice, 'Rush hour');
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => alice.post<Page<EntryView>>(`/playlists/${id}/entries`, { trackIds: [trackIds[i % trackIds.length]] })),
+        Array.from({ length: 50 }, (_, i) =>
+          alice.post<Page<EntryView>>(`/playlists/${id}/entries`, { trackIds: [trackIds[i % trackIds.length]] }),
+        ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
       const added = responses.map((r) => r.body.items[0]!.id);
@@ -171,7 +166,12 @@ export function describePlaylistsContract(target: () => GatewayTarget) {
       // A real token with its signature altered must fail like no token at all.
       const tampered = `${aliceToken.slice(0, -4)}${aliceToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
       for (const client of [alice.as(undefined), alice.as('not-a-jwt'), alice.as(tampered)]) {
-        for (const [method, path] of [['GET', '/playlists'], ['GET', `/playlists/${id}`], ['POST', '/playlists'], ['DELETE', `/playlists/${id}`]] as const) {
+        for (const [method, path] of [
+          ['GET', '/playlists'],
+          ['GET', `/playlists/${id}`],
+          ['POST', '/playlists'],
+          ['DELETE', `/playlists/${id}`],
+        ] as const) {
           const response = await client.request(method, path, method === 'POST' ? { name: 'x' } : undefined);
           expect(response.status, `${method} ${path}`).toBe(401);
           expect(response.headers.get('www-authenticate')).toBe('Bearer');

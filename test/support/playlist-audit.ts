@@ -48,7 +48,8 @@ function disturbs(other: Write, move: Write): boolean {
   if (other.settledAt !== undefined && other.settledAt < (move.sentAt as number)) return false;
   const anchor = anchorOf(move);
   if (other.entryId === move.entryId || (anchor !== null && other.entryId === anchor)) return true;
-  const before = other.kind === 'move' ? anchorOf(other) : other.kind === 'add' ? (other.body as { position: unknown }).position : undefined;
+  const before =
+    other.kind === 'move' ? anchorOf(other) : other.kind === 'add' ? (other.body as { position: unknown }).position : undefined;
   if (anchor === null) return before === null || before === 'end';
   return typeof before === 'object' && before !== null ? (before as { before?: string }).before === anchor : before === anchor;
 }
@@ -63,7 +64,8 @@ function checkMoves(ledger: Ledger, playlistId: string, ids: readonly string[]):
   const inPlaylist = ledger.writes.filter((w) => w.playlistId === playlistId);
   // A move before itself is acknowledged and leaves the entry where it was: it says nothing about the order.
   const checked = inPlaylist.filter(
-    (w) => w.kind === 'move' && w.outcome === 'acknowledged' && anchorOf(w) !== w.entryId && !inPlaylist.some((other) => disturbs(other, w)),
+    (w) =>
+      w.kind === 'move' && w.outcome === 'acknowledged' && anchorOf(w) !== w.entryId && !inPlaylist.some((other) => disturbs(other, w)),
   );
   const misplaced = checked.filter((move) => {
     const at = index.get(move.entryId as string);
@@ -104,7 +106,8 @@ export async function auditPlaylists(api: ApiClient, ledger: Ledger, playlistIds
   const removed = new Set<string>();
   for (const write of ledger.writes) {
     if (write.kind === 'add' && write.outcome === 'acknowledged') for (const id of write.added ?? []) named.set(id, write.playlistId);
-    if (write.kind === 'remove' && (write.outcome === 'acknowledged' || (write.status === 404 && unanswered(write)))) removed.add(write.entryId as string);
+    if (write.kind === 'remove' && (write.outcome === 'acknowledged' || (write.status === 404 && unanswered(write))))
+      removed.add(write.entryId as string);
   }
   return Promise.all(
     playlistIds.map(async (playlistId) => {
@@ -146,7 +149,21 @@ async function countOf(api: ApiClient, playlistId: string): Promise<number> {
 
 /** The figures as a table for the test output. */
 export function figuresTable(figures: readonly PlaylistFigures[]): string {
-  const columns = ['entryCount', 'listed', 'drift', 'repeated', 'lost', 'phantoms', 'resurrected', 'movesChecked', 'misplaced', 'unmovable', 'undeletable', 'countAfterDrain', 'listedAfterDrain'] as const;
+  const columns = [
+    'entryCount',
+    'listed',
+    'drift',
+    'repeated',
+    'lost',
+    'phantoms',
+    'resurrected',
+    'movesChecked',
+    'misplaced',
+    'unmovable',
+    'undeletable',
+    'countAfterDrain',
+    'listedAfterDrain',
+  ] as const;
   const rows = figures.map((f, i) => [`#${i + 1}`, ...columns.map((c) => String(f[c]))]);
   const header = ['playlist', ...columns];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

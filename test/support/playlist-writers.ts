@@ -125,7 +125,11 @@ export async function deliver(api: ApiClient, write: Write, retryNetwork: () => 
 
 /** Creates a playlist with an idempotency key; throws unless it was created. */
 export async function createPlaylist(api: ApiClient, ledger: Ledger, name: string): Promise<KnownPlaylist> {
-  const write = await deliver(api, ledger.record({ kind: 'create', playlistId: '', method: 'POST', path: '/playlists', body: { name }, key: randomUUID() }), () => true);
+  const write = await deliver(
+    api,
+    ledger.record({ kind: 'create', playlistId: '', method: 'POST', path: '/playlists', body: { name }, key: randomUUID() }),
+    () => true,
+  );
   if (write.outcome !== 'acknowledged') throw new Error(`create playlist: ${write.status} ${JSON.stringify(write.error)}`);
   return { id: write.playlistId, live: [] };
 }
@@ -185,12 +189,25 @@ export async function runWriter({ api, ledger, playlists, trackIds, random, stop
     } else if (roll < (full ? 0.5 : 0.7)) {
       const entryId = pick(playlist.live);
       const before = random() < 0.5 ? null : pick(playlist.live);
-      write = ledger.record({ kind: 'move', playlistId: playlist.id, method: 'PATCH', path: `/playlists/${playlist.id}/entries/${entryId}`, body: { before }, entryId });
+      write = ledger.record({
+        kind: 'move',
+        playlistId: playlist.id,
+        method: 'PATCH',
+        path: `/playlists/${playlist.id}/entries/${entryId}`,
+        body: { before },
+        entryId,
+      });
     } else {
       // Taken out of the known entries at once: no other writer removes (or anchors to) it from now on.
       const index = Math.floor(random() * playlist.live.length);
       const [entryId] = playlist.live.splice(index, 1) as [string];
-      write = ledger.record({ kind: 'remove', playlistId: playlist.id, method: 'DELETE', path: `/playlists/${playlist.id}/entries/${entryId}`, entryId });
+      write = ledger.record({
+        kind: 'remove',
+        playlistId: playlist.id,
+        method: 'DELETE',
+        path: `/playlists/${playlist.id}/entries/${entryId}`,
+        entryId,
+      });
     }
     await deliver(api, write, () => !stopped());
     if (write.outcome === 'acknowledged' && write.added) playlist.live.push(...write.added);

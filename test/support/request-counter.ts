@@ -71,7 +71,7 @@ export const dynamoOperation = (request: IncomingMessage | OutgoingRequest): str
  * generator stops, but the requests it left in flight keep the stack busy for a moment longer.
  */
 export async function settled(counter: RequestCounter, quietMs = 300): Promise<void> {
-  for (let seen = -1; seen !== counter.total(); ) {
+  for (let seen = -1; seen !== counter.total();) {
     seen = counter.total();
     await new Promise((resolve) => setTimeout(resolve, quietMs));
   }

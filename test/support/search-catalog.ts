@@ -10,7 +10,7 @@ export const landmarks = [
   { artist: 'Sigur Rós', album: 'Ágætis byrjun', title: 'Svefn-g-englar' },
   { artist: 'Björk', album: 'Homogenic', title: 'Jóga' },
   { artist: 'Motörhead', album: 'Ace of Spades', title: 'Love Me Like a Reptile' },
-  { artist: 'AC/DC', album: 'Back in Black', title: "Hells Bells" },
+  { artist: 'AC/DC', album: 'Back in Black', title: 'Hells Bells' },
   { artist: 'Måneskin', album: 'Teatro d’ira', title: 'Zitti e buoni' },
 ] as const;
 
@@ -42,9 +42,40 @@ export function seedOf(text: string): number {
 }
 
 // Coined words (band names, slang, made-up titles) are built like a language's rare words.
-const onsets = ['b', 'br', 'c', 'ch', 'd', 'dr', 'f', 'g', 'gr', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'pl', 'r', 's', 'st', 't', 'tr', 'v', 'w', 'z'];
+const onsets = [
+  'b',
+  'br',
+  'c',
+  'ch',
+  'd',
+  'dr',
+  'f',
+  'g',
+  'gr',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'pl',
+  'r',
+  's',
+  'st',
+  't',
+  'tr',
+  'v',
+  'w',
+  'z',
+];
 const rhymes = ['a', 'e', 'i', 'o', 'u', 'an', 'el', 'in', 'or', 'us', 'ar', 'en', 'il', 'on', 'ay', 'ea'];
-const coinage = { code: 'coined', pieces: onsets.flatMap((onset) => rhymes.map((rhyme) => onset + rhyme)), endings: [], surnameEndings: [] };
+const coinage = {
+  code: 'coined',
+  pieces: onsets.flatMap((onset) => rhymes.map((rhyme) => onset + rhyme)),
+  endings: [],
+  surnameEndings: [],
+};
 
 type WordSource = Pick<Language, 'code' | 'pieces' | 'endings' | 'surnameEndings' | 'unspaced'>;
 const rareWords = new Map<string, string>();
@@ -87,11 +118,18 @@ function word(random: Random, language: Language): string {
 function phrase(random: Random, language: Language, maxWords = 4): string {
   const r = random();
   const parts =
-    r < 0.3 ? [word(random, language)]
-    : r < 0.6 ? [word(random, language), word(random, language)]
-    : r < 0.78 ? [word(random, language), pick(random, language.joins), word(random, language)]
-    : r < 0.88 ? [capital(language.joins[Math.floor(random() * 2)]!), word(random, language)]
-    : [word(random, language), word(random, language), word(random, language), word(random, language)].slice(0, Math.min(maxWords, 3 + Math.floor(random() * 2)));
+    r < 0.3
+      ? [word(random, language)]
+      : r < 0.6
+        ? [word(random, language), word(random, language)]
+        : r < 0.78
+          ? [word(random, language), pick(random, language.joins), word(random, language)]
+          : r < 0.88
+            ? [capital(language.joins[Math.floor(random() * 2)]!), word(random, language)]
+            : [word(random, language), word(random, language), word(random, language), word(random, language)].slice(
+                0,
+                Math.min(maxWords, 3 + Math.floor(random() * 2)),
+              );
   return parts.join(language.unspaced ? '' : ' ');
 }
 
@@ -108,7 +146,8 @@ const plural = (text: string) => (/s$/i.test(text) ? text : `${text}s`);
 
 /** A given name, now and then a rare one; a family name, often a rare one. */
 const givenName = (random: Random, language: Language) => (random() < 0.15 ? rareWord(random, language) : zipfPick(random, language.given));
-const familyName = (random: Random, language: Language) => (random() < 0.6 ? rareWord(random, language, true) : zipfPick(random, language.family));
+const familyName = (random: Random, language: Language) =>
+  random() < 0.6 ? rareWord(random, language, true) : zipfPick(random, language.family);
 
 function personName(random: Random, language: Language): string {
   const given = givenName(random, language);
@@ -121,7 +160,8 @@ function artistName(random: Random, language: Language): string {
   const r = random();
   if (r < 0.45) return personName(random, language);
   if (r < 0.55) return random() < 0.5 ? givenName(random, language) : coined(random);
-  if (r < 0.72 && language.bandArticle) return `${language.bandArticle} ${random() < 0.5 ? `${word(random, language)} ` : ''}${plural(word(random, language))}`;
+  if (r < 0.72 && language.bandArticle)
+    return `${language.bandArticle} ${random() < 0.5 ? `${word(random, language)} ` : ''}${plural(word(random, language))}`;
   if (r < 0.9) return [word(random, language), word(random, language)].join(language.unspaced ? '' : ' ');
   return `${coined(random)} ${coined(random)}`;
 }
@@ -158,7 +198,9 @@ function recordMaker() {
     const albumId = albumIds.get(albumKey) ?? albumIdFor(draft.albumArtist, draft.album);
     albumIds.set(albumKey, albumId);
     // The serial stands for the audio bytes: two recordings with the same tags are still two files.
-    const contentHash = createHash('sha256').update(`${serial++}\u0000${albumKey}\u0000${draft.title}\u0000${draft.trackNumber}`).digest('hex');
+    const contentHash = createHash('sha256')
+      .update(`${serial++}\u0000${albumKey}\u0000${draft.title}\u0000${draft.trackNumber}`)
+      .digest('hex');
     return {
       id: trackIdFor(contentHash),
       title: draft.title,
@@ -223,9 +265,11 @@ export function generateCatalog(trackCount: number, seed = 1): TrackRecord[] {
       for (const [t, text] of titles.entries()) {
         const collaboration = random();
         const performer =
-          collaboration < 0.02 && performers.length ? `${artist} feat. ${pick(random, performers)}`
-          : collaboration < 0.03 && performers.length ? `${artist} & ${pick(random, performers)}`
-          : artist;
+          collaboration < 0.02 && performers.length
+            ? `${artist} feat. ${pick(random, performers)}`
+            : collaboration < 0.03 && performers.length
+              ? `${artist} & ${pick(random, performers)}`
+              : artist;
         add({ artist: performer, albumArtist: artist, album, title: text, trackNumber: t + 1, year, genre });
       }
     }
@@ -241,6 +285,14 @@ function addCompilation(random: Random, performers: readonly string[], add: (dra
   const count = 12 + Math.floor(random() * 9);
   for (let t = 1; t <= count; t++) {
     const artist = pick(random, performers);
-    add({ artist, albumArtist: VARIOUS_ARTISTS, album, title: title(random, pickLanguage(random), []), trackNumber: t, year, genre: 'Pop' });
+    add({
+      artist,
+      albumArtist: VARIOUS_ARTISTS,
+      album,
+      title: title(random, pickLanguage(random), []),
+      trackNumber: t,
+      year,
+      genre: 'Pop',
+    });
   }
 }

@@ -1,11 +1,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackRecord } from '../../backend/domain/catalog';
 import { toIndexedTrack, type SearchField, type SearchResults, type TrackSearch } from '../../backend/domain/search';
-import { matchCandidate, parseSearchQuery, searchedFields, type ItemMatch, type SearchKind, type TextField } from '../../backend/domain/search-ranking';
+import {
+  matchCandidate,
+  parseSearchQuery,
+  searchedFields,
+  type ItemMatch,
+  type SearchKind,
+  type TextField,
+} from '../../backend/domain/search-ranking';
 import { foldCase, foldName, searchTerms } from '../../backend/domain/search-text';
 import { allowedEdits, typoDistance } from '../../backend/domain/search-typos';
 import { generateCatalog, landmarks, seedOf } from './search-catalog';
-import { catalogItems, replacementWord, slippable, typo, typoKinds, uniquelyNamed, wordOccurrences, type CatalogItem } from './search-queries';
+import {
+  catalogItems,
+  replacementWord,
+  slippable,
+  typo,
+  typoKinds,
+  uniquelyNamed,
+  wordOccurrences,
+  type CatalogItem,
+} from './search-queries';
 import { seededRandom } from './random';
 
 /*
@@ -34,7 +50,10 @@ const groupOf = { track: 'tracks', album: 'albums', artist: 'artists' } as const
 const fieldOf = { track: 'track', album: 'album', artist: 'artist' } as const satisfies Record<SearchKind, SearchField>;
 
 const top3 = (results: SearchResults, kind: 'tracks' | 'albums' | 'artists', id: string) =>
-  (results[kind] as { id: string }[]).slice(0, 3).map((item) => item.id).includes(id);
+  (results[kind] as { id: string }[])
+    .slice(0, 3)
+    .map((item) => item.id)
+    .includes(id);
 
 /**
  * The behaviour every `TrackSearch` adapter must have, run against each one on the same
@@ -75,7 +94,9 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
     const words = (item: CatalogItem) => item.name.split(' ');
     const expectTop3 = async (item: CatalogItem, q: string) => {
       for (const field of ['all', fieldOf[item.kind]] as const) {
-        expect(top3(await find(q, field), groupOf[item.kind], item.id), `${item.kind} "${item.name}" for "${q}" (field=${field})`).toBe(true);
+        expect(top3(await find(q, field), groupOf[item.kind], item.id), `${item.kind} "${item.name}" for "${q}" (field=${field})`).toBe(
+          true,
+        );
       }
     };
     /** `item`'s name with one slip of `kind` in a word of 4+ letters, spelling no word of the catalog. */
@@ -86,7 +107,8 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
         expect(attempt, `a slip of "${item.name}" that spells no catalog word`).toBeLessThan(100);
         const i = at[Math.floor(random() * at.length)]!;
         const slipped = typo(parts[i]!, kind, random);
-        if (foldCase(slipped) !== foldCase(parts[i]!) && !vocabulary.has(foldCase(slipped))) return { text: parts.map((t, j) => (j === i ? slipped : t)).join(' '), word: foldCase(slipped) };
+        if (foldCase(slipped) !== foldCase(parts[i]!) && !vocabulary.has(foldCase(slipped)))
+          return { text: parts.map((t, j) => (j === i ? slipped : t)).join(' '), word: foldCase(slipped) };
       }
     };
 
@@ -101,7 +123,12 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
       return [...items];
     };
     /** How the shared ranking rules match `text` against an item's texts, as `field` searches them. */
-    const matchOf = (text: string, kind: SearchKind, field: SearchField, texts: Partial<Record<TextField, string>>): ItemMatch | undefined => {
+    const matchOf = (
+      text: string,
+      kind: SearchKind,
+      field: SearchField,
+      texts: Partial<Record<TextField, string>>,
+    ): ItemMatch | undefined => {
       const weights = searchedFields(field, kind);
       if (!weights) return undefined;
       const fields = Object.entries(weights).map(([name, weight]) => ({ words: searchTerms(texts[name as TextField] ?? ''), weight }));
@@ -172,11 +199,16 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
       }
       const sol = await find('Sol', 'track');
       expect(sol.tracks.length).toBeGreaterThan(0);
-      for (const t of sol.tracks) expect(searchTerms(t.title).some((w) => w.startsWith('sol')), t.title).toBe(true);
+      for (const t of sol.tracks)
+        expect(
+          searchTerms(t.title).some((w) => w.startsWith('sol')),
+          t.title,
+        ).toBe(true);
     });
 
     it('offers "did you mean" in the catalog\'s words when the best hit needed a correction, and none for an exact name', async () => {
-      const close = (word: string) => [...vocabulary].filter((w) => typoDistance(word, w, allowedEdits(word.length)) <= allowedEdits(word.length));
+      const close = (word: string) =>
+        [...vocabulary].filter((w) => typoDistance(word, w, allowedEdits(word.length)) <= allowedEdits(word.length));
       for (const kind of ['artist', 'album', 'track'] as const) {
         for (const item of sample(kind, 4, (it) => words(it).some(slippable))) {
           const exact = await find(item.name);
@@ -194,10 +226,13 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
       }
     });
 
-    it('names the artist as the top result for an artist\'s name, and the album for an album\'s name', async () => {
+    it("names the artist as the top result for an artist's name, and the album for an album's name", async () => {
       for (const artist of sample('artist', 6, () => true)) {
         expect((await find(artist.name)).top, `artist "${artist.name}"`).toEqual({ kind: 'artist', id: artist.id });
-        expect((await find(foldCase(artist.name))).top, `artist "${artist.name}" without accents`).toEqual({ kind: 'artist', id: artist.id });
+        expect((await find(foldCase(artist.name))).top, `artist "${artist.name}" without accents`).toEqual({
+          kind: 'artist',
+          id: artist.id,
+        });
       }
       const allArtists = new Set(catalog.map((t) => foldName(t.artist)));
       for (const album of sample('album', 6, (it) => !allArtists.has(foldName(it.name)))) {
@@ -211,21 +246,38 @@ export function describeSearchContract(name: string, start: () => Promise<Contra
     it('lists only the kinds whose hits match the most words: "hells bells" lists no album matching one word when tracks match both', async () => {
       // Track titles of two words or more, some of whose words name albums or artists too.
       const albumWords = new Set(catalog.flatMap((t) => searchTerms(`${t.album} ${t.artist}`)));
-      const titles = sample('track', 8, (it) => searchTerms(it.name).length >= 2 && searchTerms(it.name).some((w) => albumWords.has(w))).map((it) => it.name);
+      const titles = sample(
+        'track',
+        8,
+        (it) => searchTerms(it.name).length >= 2 && searchTerms(it.name).some((w) => albumWords.has(w)),
+      ).map((it) => it.name);
       for (const text of ['hells bells', ...titles]) {
         const results = await find(text);
         const all = parseSearchQuery(text).length;
         const [best] = results.tracks;
         expect(best, text).toBeDefined();
         expect(matchOf(text, 'track', 'all', best!)?.coverage, text).toBe(all);
-        for (const album of results.albums) expect(matchOf(text, 'album', 'all', { album: album.name, artist: album.artist })?.coverage, `album "${album.name}" for "${text}"`).toBe(all);
-        for (const artist of results.artists) expect(matchOf(text, 'artist', 'all', { artist: artist.name })?.coverage, `artist "${artist.name}" for "${text}"`).toBe(all);
+        for (const album of results.albums)
+          expect(
+            matchOf(text, 'album', 'all', { album: album.name, artist: album.artist })?.coverage,
+            `album "${album.name}" for "${text}"`,
+          ).toBe(all);
+        for (const artist of results.artists)
+          expect(matchOf(text, 'artist', 'all', { artist: artist.name })?.coverage, `artist "${artist.name}" for "${text}"`).toBe(all);
       }
     });
 
     it('never makes a corrected artist the top result above a track typed exactly', async () => {
       const [base] = catalog;
-      const made = (id: string, title: string, artist: string) => ({ ...toIndexedTrack(base!), id, title, artist, artistId: `ar_${id}`, album: `${title} Sessions`, albumId: `al_${id}` });
+      const made = (id: string, title: string, artist: string) => ({
+        ...toIndexedTrack(base!),
+        id,
+        title,
+        artist,
+        artistId: `ar_${id}`,
+        album: `${title} Sessions`,
+        albumId: `al_${id}`,
+      });
       const track = made('tr_marzipane', 'Marzipane', 'Olwen Brackley');
       const byArtist = made('tr_marzipano', 'Quiet Harbour Waltz', 'Marzipano');
       await subject.search.upsert([track, byArtist]);

@@ -64,10 +64,13 @@ const alphabets = { latin: 'abcdefghijklmnopqrstuvwxyz', cyrillic: 'абвгде
 type Script = keyof typeof alphabets | 'other';
 /** The script of a word's letters, as far as slips go. */
 const scriptOf = (word: string): Script =>
-  /^\p{Script=Latin}+$/u.test(word) ? 'latin'
-  : /^\p{Script=Cyrillic}+$/u.test(word) ? 'cyrillic'
-  : /^\p{Script=Greek}+$/u.test(word) ? 'greek'
-  : 'other';
+  /^\p{Script=Latin}+$/u.test(word)
+    ? 'latin'
+    : /^\p{Script=Cyrillic}+$/u.test(word)
+      ? 'cyrillic'
+      : /^\p{Script=Greek}+$/u.test(word)
+        ? 'greek'
+        : 'other';
 const isWord = (token: string) => /^\p{L}+$/u.test(token);
 /** A word that can carry a slip: letters of one alphabetic script, four or more once folded. */
 export const slippable = (token: string) => isWord(token) && scriptOf(token) !== 'other' && foldCase(token).length >= 4;
@@ -132,7 +135,12 @@ export function wordOccurrences(catalog: readonly TrackRecord[]): string[] {
  * the name's `own` words, not within two edits of `replaced` (that would be a typo, not a wrong
  * word). Undefined when a few draws find none.
  */
-export function replacementWord(random: () => number, occurrences: readonly string[], replaced: string, own: readonly string[]): string | undefined {
+export function replacementWord(
+  random: () => number,
+  occurrences: readonly string[],
+  replaced: string,
+  own: readonly string[],
+): string | undefined {
   const folded = foldCase(replaced);
   for (let attempt = 0; attempt < 50; attempt++) {
     const word = occurrences[Math.floor(random() * occurrences.length)]!;
@@ -155,21 +163,31 @@ export function generateQueries(catalog: readonly TrackRecord[], perClass: numbe
   const pools = new Map<string, CatalogItem[]>();
   const draw = (name: string, kind: SearchKind, fits: (item: CatalogItem) => boolean): CatalogItem | undefined => {
     const key = `${name}:${kind}`;
-    if (!pools.has(key)) pools.set(key, unique.filter((item) => item.kind === kind && fits(item)));
+    if (!pools.has(key))
+      pools.set(
+        key,
+        unique.filter((item) => item.kind === kind && fits(item)),
+      );
     const pool = pools.get(key)!;
     return pool.length ? pool[Math.floor(random() * pool.length)] : undefined;
   };
   const tokens = (name: string) => name.split(' ');
   const queries: ClassQuery[] = [];
-  const add = (cls: QueryClass, item: CatalogItem, text: string) => queries.push({ class: cls, text, kind: item.kind, id: item.id, name: item.name });
+  const add = (cls: QueryClass, item: CatalogItem, text: string) =>
+    queries.push({ class: cls, text, kind: item.kind, id: item.id, name: item.name });
 
   for (let i = 0; i < perClass; i++) {
     const kind = kinds[i % kinds.length]!;
     const exact = draw('exact', kind, () => true);
     if (exact) add('exact', exact, exact.name);
 
-    const prefixed = draw('prefix', kind, (item) => tokens(item.name).length >= 2 && isWord(tokens(item.name).at(-1)!) && [...tokens(item.name).at(-1)!].length > 3);
-    if (prefixed) add('prefix', prefixed, [...tokens(prefixed.name).slice(0, -1), [...tokens(prefixed.name).at(-1)!].slice(0, 3).join('')].join(' '));
+    const prefixed = draw(
+      'prefix',
+      kind,
+      (item) => tokens(item.name).length >= 2 && isWord(tokens(item.name).at(-1)!) && [...tokens(item.name).at(-1)!].length > 3,
+    );
+    if (prefixed)
+      add('prefix', prefixed, [...tokens(prefixed.name).slice(0, -1), [...tokens(prefixed.name).at(-1)!].slice(0, 3).join('')].join(' '));
 
     for (const slip of typoKinds) {
       const item = draw('typo', kind, (it) => tokens(it.name).some(slippable));
@@ -185,13 +203,18 @@ export function generateQueries(catalog: readonly TrackRecord[], perClass: numbe
       }
     }
 
-    const long = draw('wrong word', kind, (item) => searchTerms(item.name).length >= 3 && tokens(item.name).length >= 3 && tokens(item.name).some(slippable));
+    const long = draw(
+      'wrong word',
+      kind,
+      (item) => searchTerms(item.name).length >= 3 && tokens(item.name).length >= 3 && tokens(item.name).some(slippable),
+    );
     if (long) {
       const parts = tokens(long.name);
       const replaceable = parts.flatMap((t, at) => (slippable(t) ? [at] : []));
       const at = replaceable[Math.floor(random() * replaceable.length)]!;
       const replacement = replacementWord(random, occurrences, parts[at]!, searchTerms(long.name));
-      if (replacement) add('wrong word', long, parts.map((t, j) => (j === at ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : t)).join(' '));
+      if (replacement)
+        add('wrong word', long, parts.map((t, j) => (j === at ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : t)).join(' '));
     }
 
     const accented = draw('accent-free', kind, (item) => foldCase(item.name) !== item.name.toLowerCase());
@@ -218,14 +241,21 @@ function titleWordCounts(catalog: readonly TrackRecord[]): Map<string, number> {
 
 /** The word of a title (as written, 4+ letters, decorations such as "(feat. …)" left out) that the fewest titles share. */
 function distinctiveWord(title: string, counts: ReadonlyMap<string, number>): string | undefined {
-  const words = title.replace(/ [(-].*$/, '').split(' ').filter((w) => isWord(w) && foldCase(w).length >= 4);
+  const words = title
+    .replace(/ [(-].*$/, '')
+    .split(' ')
+    .filter((w) => isWord(w) && foldCase(w).length >= 4);
   words.sort((a, b) => (counts.get(foldCase(a)) ?? 0) - (counts.get(foldCase(b)) ?? 0));
   return words[0];
 }
 
 /** Where the query's intended item ranks among the hits of its kind (1-based), or undefined when absent. */
 export function rankOf(query: ClassQuery, results: Pick<SearchResults, 'tracks' | 'albums' | 'artists'>): number | undefined {
-  const hits: readonly { id: string; title?: string }[] = query.kind === 'track' ? results.tracks : query.kind === 'album' ? results.albums : results.artists;
-  const index = query.word !== undefined ? hits.findIndex((hit) => searchTerms(hit.title ?? '').includes(query.word!)) : hits.findIndex((hit) => hit.id === query.id);
+  const hits: readonly { id: string; title?: string }[] =
+    query.kind === 'track' ? results.tracks : query.kind === 'album' ? results.albums : results.artists;
+  const index =
+    query.word !== undefined
+      ? hits.findIndex((hit) => searchTerms(hit.title ?? '').includes(query.word!))
+      : hits.findIndex((hit) => hit.id === query.id);
   return index < 0 ? undefined : index + 1;
 }

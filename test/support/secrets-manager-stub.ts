@@ -72,7 +72,10 @@ export async function startSecretsManagerStub(options: { region: string; account
   };
   const current = (secret: StoredSecret) => secret.versions.find((version) => version.stages.includes('AWSCURRENT'))!;
   const addVersion = (secret: StoredSecret, versionId: string, secretString: string) => {
-    for (const version of secret.versions) version.stages = version.stages.filter((stage) => stage !== 'AWSPREVIOUS').map((stage) => (stage === 'AWSCURRENT' ? 'AWSPREVIOUS' : stage));
+    for (const version of secret.versions)
+      version.stages = version.stages
+        .filter((stage) => stage !== 'AWSPREVIOUS')
+        .map((stage) => (stage === 'AWSCURRENT' ? 'AWSPREVIOUS' : stage));
     secret.versions.push({ versionId, secretString, stages: ['AWSCURRENT'], createdDate: Date.now() / 1000 });
   };
 
@@ -81,19 +84,33 @@ export async function startSecretsManagerStub(options: { region: string; account
       const secret = find(body.SecretId);
       const version = body.VersionId ? secret.versions.find((v) => v.versionId === body.VersionId) : current(secret);
       if (!version) throw notFound();
-      return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, SecretString: version.secretString, VersionStages: version.stages, CreatedDate: version.createdDate };
+      return {
+        ARN: secret.arn,
+        Name: secret.name,
+        VersionId: version.versionId,
+        SecretString: version.secretString,
+        VersionStages: version.stages,
+        CreatedDate: version.createdDate,
+      };
     },
     PutSecretValue(body) {
       const secret = find(body.SecretId);
-      if (typeof body.SecretString !== 'string') throw new ServiceError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
+      if (typeof body.SecretString !== 'string')
+        throw new ServiceError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
       const versionId = typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : randomUUID();
       const same = secret.versions.find((v) => v.versionId === versionId);
       if (same) {
-        if (same.secretString !== body.SecretString) throw new ServiceError(400, 'ResourceExistsException', `A resource with the ID you requested already exists.`);
+        if (same.secretString !== body.SecretString)
+          throw new ServiceError(400, 'ResourceExistsException', `A resource with the ID you requested already exists.`);
       } else {
         addVersion(secret, versionId, body.SecretString);
       }
-      return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: secret.versions.find((v) => v.versionId === versionId)!.stages };
+      return {
+        ARN: secret.arn,
+        Name: secret.name,
+        VersionId: versionId,
+        VersionStages: secret.versions.find((v) => v.versionId === versionId)!.stages,
+      };
     },
   };
 
@@ -105,12 +122,20 @@ export async function startSecretsManagerStub(options: { region: string; account
       let answer: unknown;
       try {
         if (req.method !== 'POST' || req.url !== '/' || req.headers['content-type'] !== 'application/x-amz-json-1.1') {
-          throw new ServiceError(400, 'UnknownOperationException', `not an AWS JSON 1.1 request: ${req.method} ${req.url} ${req.headers['content-type']}`);
+          throw new ServiceError(
+            400,
+            'UnknownOperationException',
+            `not an AWS JSON 1.1 request: ${req.method} ${req.url} ${req.headers['content-type']}`,
+          );
         }
         const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''));
         if (!scope) throw new ServiceError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
         if (scope[1] !== options.region || scope[2] !== 'secretsmanager') {
-          throw new ServiceError(403, 'InvalidSignatureException', `Credential should be scoped to a valid region and to secretsmanager, not ${scope[1]}/${scope[2]}.`);
+          throw new ServiceError(
+            403,
+            'InvalidSignatureException',
+            `Credential should be scoped to a valid region and to secretsmanager, not ${scope[1]}/${scope[2]}.`,
+          );
         }
         const handler = operations[operation];
         if (!handler) throw new ServiceError(400, 'UnknownOperationException', `The stub does not answer ${operation || 'this request'}`);
@@ -136,7 +161,11 @@ export async function startSecretsManagerStub(options: { region: string; account
     createSecret(name, secretString) {
       const suffix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6);
       const arn = `arn:aws:secretsmanager:${options.region}:${options.account}:secret:${name}-${suffix}`;
-      secrets.push({ arn, name, versions: [{ versionId: randomUUID(), secretString, stages: ['AWSCURRENT'], createdDate: Date.now() / 1000 }] });
+      secrets.push({
+        arn,
+        name,
+        versions: [{ versionId: randomUUID(), secretString, stages: ['AWSCURRENT'], createdDate: Date.now() / 1000 }],
+      });
       return arn;
     },
     replaceValue: (secretId, secretString) => addVersion(find(secretId), randomUUID(), secretString),

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 export async function setprivStandIn(dir: string): Promise<string> {
   const bin = join(dir, 'bin');
   await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'setpriv'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${join(dir, 'setpriv-args')}'\nwhile [ "\${1#--}" != "$1" ]; do shift; done\nexec "$@"\n`);
+  await writeFile(
+    join(bin, 'setpriv'),
+    `#!/bin/sh\nprintf '%s\\n' "$@" > '${join(dir, 'setpriv-args')}'\nwhile [ "\${1#--}" != "$1" ]; do shift; done\nexec "$@"\n`,
+  );
   await chmod(join(bin, 'setpriv'), 0o755);
   return bin;
 }

@@ -22,6 +22,9 @@ export interface SharedDynamoDb {
  */
 export function sharedDynamoDb(label: string): SharedDynamoDb {
   const dynamodbUrl = inject('dynamodbUrl');
-  if (!dynamodbUrl) throw new Error('No shared DynamoDB Local: add test/support/dynamodb-global-setup.ts to this project\'s globalSetup in vitest.config.ts');
+  if (!dynamodbUrl)
+    throw new Error(
+      "No shared DynamoDB Local: add test/support/dynamodb-global-setup.ts to this project's globalSetup in vitest.config.ts",
+    );
   return { dynamodbUrl, namePrefix: `${label}-${randomBytes(4).toString('hex')}` };
 }

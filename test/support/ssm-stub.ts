@@ -54,12 +54,17 @@ export async function startSsmStub(instanceId: string, run: (script: string) => 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const target = req.headers['x-amz-target'];
     const body = JSON.parse((await text(req)) || '{}');
-    if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-amz-json-1.1' || !req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')) {
+    if (
+      req.method !== 'POST' ||
+      req.headers['content-type'] !== 'application/x-amz-json-1.1' ||
+      !req.headers.authorization?.startsWith('AWS4-HMAC-SHA256 ')
+    ) {
       return fail(res, 'InvalidRequest', 'expected a signed AWS JSON 1.1 POST');
     }
     if (target === 'AmazonSSM.SendCommand') {
       if (body.DocumentName !== 'AWS-RunShellScript') return fail(res, 'InvalidDocument', `unknown document ${body.DocumentName}`);
-      if (JSON.stringify(body.InstanceIds) !== JSON.stringify([instanceId])) return fail(res, 'InvalidInstanceId', 'Instances not in a valid state for account');
+      if (JSON.stringify(body.InstanceIds) !== JSON.stringify([instanceId]))
+        return fail(res, 'InvalidInstanceId', 'Instances not in a valid state for account');
       if (!Array.isArray(body.Parameters?.commands)) return fail(res, 'InvalidParameters', 'commands is required');
       const command: SentCommand = {
         commandId: randomUUID(),
@@ -71,14 +76,21 @@ export async function startSsmStub(instanceId: string, run: (script: string) => 
         polls: 0,
       };
       sent.push(command);
-      return answer(res, { Command: { CommandId: command.commandId, DocumentName: command.documentName, InstanceIds: [instanceId], Status: 'Pending' } });
+      return answer(res, {
+        Command: { CommandId: command.commandId, DocumentName: command.documentName, InstanceIds: [instanceId], Status: 'Pending' },
+      });
     }
     if (target === 'AmazonSSM.GetCommandInvocation') {
       const command = sent.find((candidate) => candidate.commandId === body.CommandId && candidate.instanceId === body.InstanceId);
       if (!command) return fail(res, 'InvalidCommandId', 'no such command');
       command.polls += 1;
       if (command.polls === 1) return fail(res, 'InvocationDoesNotExist', 'The command invocation does not exist yet');
-      const invocation = { CommandId: command.commandId, InstanceId: instanceId, DocumentName: command.documentName, PluginName: 'aws:runShellScript' };
+      const invocation = {
+        CommandId: command.commandId,
+        InstanceId: instanceId,
+        DocumentName: command.documentName,
+        PluginName: 'aws:runShellScript',
+      };
       if (command.polls === 2) return answer(res, { ...invocation, Status: 'InProgress', StatusDetails: 'InProgress', ResponseCode: -1 });
       const outcome = run(command.commands.join('\n'));
       const status = outcome.status ?? (outcome.exitCode === 0 ? 'Success' : 'Failed');

@@ -36,7 +36,11 @@ type WriteRequest = { DeleteRequest: { Key: Key } };
 
 /** BatchWriteItem deletes in chunks of 25, retrying unprocessed requests with backoff. */
 export const batchDeleteAll = (doc: DynamoDBDocumentClient, table: string, keys: readonly Key[]) =>
-  batchWriteAll(doc, table, keys.map((Key) => ({ DeleteRequest: { Key } })));
+  batchWriteAll(
+    doc,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
 
 async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
   for (const chunk of chunks(requests, 25)) {

@@ -154,7 +154,10 @@ function planSave(table: string, tracks: readonly TrackRecord[], stored: Stored)
         TableName: table,
         Item: trackItem(track),
         ...(before
-          ? { ConditionExpression: 'albumId = :album AND artistId = :artist', ExpressionAttributeValues: { ':album': before.albumId, ':artist': before.artistId } }
+          ? {
+              ConditionExpression: 'albumId = :album AND artistId = :artist',
+              ExpressionAttributeValues: { ':album': before.albumId, ':artist': before.artistId },
+            }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       },
     };

@@ -70,8 +70,21 @@ function pick<T>(item: Item, keys: readonly (keyof T & string)[]): Partial<T> {
 }
 
 const trackFields = [
-  'id', 'title', 'artist', 'artistId', 'album', 'albumId', 'trackNumber', 'discNumber', 'durationMs',
-  'genre', 'year', 'audioKey', 'contentType', 'coverKey', 'contentHash',
+  'id',
+  'title',
+  'artist',
+  'artistId',
+  'album',
+  'albumId',
+  'trackNumber',
+  'discNumber',
+  'durationMs',
+  'genre',
+  'year',
+  'audioKey',
+  'contentType',
+  'coverKey',
+  'contentHash',
 ] as const satisfies readonly (keyof TrackRecord)[];
 
 export const toTrack = (item: Item) => pick<TrackRecord>(item, trackFields) as TrackRecord;

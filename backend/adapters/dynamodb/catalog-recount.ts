@@ -71,7 +71,9 @@ export async function recountCatalog(doc: DynamoDBDocumentClient, table: string)
     if (stored && stored.trackCount === trackCount && stored.albumCount === albumCount && !hasOldAttributes(stored)) continue;
     if (!stored && !sample) continue;
     if (!stored) created += 1;
-    updates.push(rewrite(table, artistKey(id), { ...(stored ? {} : artistAttributes(sample!)), trackCount, albumCount }, stored !== undefined));
+    updates.push(
+      rewrite(table, artistKey(id), { ...(stored ? {} : artistAttributes(sample!)), trackCount, albumCount }, stored !== undefined),
+    );
   }
 
   const limit = pLimit(CONCURRENCY);

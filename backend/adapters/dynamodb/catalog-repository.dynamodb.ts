@@ -1,9 +1,4 @@
-import {
-  GetCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../../domain/zod-messages';
 import type { Artist, Page, PageRequest, TrackRecord } from '../../domain/catalog';

@@ -77,7 +77,9 @@ async function timeToLiveOn(client: DynamoDBClient, name: string, attribute: str
 async function ensureTimeToLive(client: DynamoDBClient, name: string, attribute: string): Promise<void> {
   if (await timeToLiveOn(client, name, attribute)) return;
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
+    );
   } catch (error) {
     // Another process turned it on between our check and our update ("TimeToLive is already enabled").
     if (!(await timeToLiveOn(client, name, attribute))) throw error;
@@ -89,10 +91,7 @@ async function ensureTimeToLive(client: DynamoDBClient, name: string, attribute:
  * a table defines an expiry attribute (the deployed tables get it from CloudFormation). Safe to
  * call on every start and from several processes at once.
  */
-export async function ensureTables(
-  client: DynamoDBClient,
-  names: Record<TableDefinition['id'], string>,
-): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: Record<TableDefinition['id'], string>): Promise<void> {
   await Promise.all(
     tables.map(async (def) => {
       const name = names[def.id];

@@ -115,7 +115,10 @@ export class DynamoEntryOrder {
   async rewriteRanks(playlistId: string, rewrites: readonly RankRewrite[]): Promise<boolean> {
     for (const part of chunks(rewrites, MAX_TRANSACTION_ACTIONS)) {
       try {
-        await transactWrite(this.doc, part.map((rewrite) => rewriteRank(this.table, playlistId, rewrite)));
+        await transactWrite(
+          this.doc,
+          part.map((rewrite) => rewriteRank(this.table, playlistId, rewrite)),
+        );
       } catch (error) {
         if (error instanceof TransactionConditionFailed) return false;
         throw error;

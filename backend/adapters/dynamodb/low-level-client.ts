@@ -43,4 +43,3 @@ export function createDynamoClient({ region, endpoint }: DynamoClientOptions): D
       : {}),
   });
 }
-

@@ -45,7 +45,9 @@ export class PlaylistEraser {
   async eraseUser(userId: string): Promise<number> {
     let erased = 0;
     for await (const items of this.keyPages(userPk(userId))) {
-      const playlistIds = items.flatMap(({ sk }) => (typeof sk === 'string' && sk.startsWith('playlist#') ? [sk.slice('playlist#'.length)] : []));
+      const playlistIds = items.flatMap(({ sk }) =>
+        typeof sk === 'string' && sk.startsWith('playlist#') ? [sk.slice('playlist#'.length)] : [],
+      );
       await this.putTombstones(playlistIds);
       await batchDeleteAll(this.doc, this.table, items);
       erased += items.length;

@@ -1,22 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../domain/catalog';
 import { conflict, notFound } from '../../domain/errors';
 import { IdempotencyKeyTaken, type IdempotencyClaim, type IdempotencyRecord } from '../../domain/idempotency';
-import type {
-  AddEntriesGuard,
-  EntryPosition,
-  MoveOutcome,
-  Playlist,
-  PlaylistEntry,
-  PlaylistRepository,
-} from '../../domain/playlists';
+import type { AddEntriesGuard, EntryPosition, MoveOutcome, Playlist, PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
 import type { UserDataStore } from '../../domain/account-purge';
 import type { RankRewrite, RankWindow } from '../../domain/rank';
 import { logger } from '../../lambda-runtime/logger';
@@ -83,13 +70,20 @@ export class DynamoPlaylistRepository implements PlaylistRepository, UserDataSto
   }
 
   async createPlaylist(userId: string, playlist: Playlist, claim?: IdempotencyClaim): Promise<void> {
-    const put = { TableName: this.table, Item: { ...playlistKey(userId, playlist.id), ...playlist }, ConditionExpression: 'attribute_not_exists(pk)' };
+    const put = {
+      TableName: this.table,
+      Item: { ...playlistKey(userId, playlist.id), ...playlist },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
     if (!claim) {
       await this.doc.send(new PutCommand(put));
       return;
     }
     try {
-      await transactWrite(this.doc, [{ Put: put }, claimRecord(this.table, userId, claim, { kind: 'playlist', fingerprint: claim.fingerprint, playlist })]);
+      await transactWrite(this.doc, [
+        { Put: put },
+        claimRecord(this.table, userId, claim, { kind: 'playlist', fingerprint: claim.fingerprint, playlist }),
+      ]);
     } catch (error) {
       if (conditionFailed(error, 1)) throw new IdempotencyKeyTaken();
       throw error;
@@ -193,7 +187,11 @@ export class DynamoPlaylistRepository implements PlaylistRepository, UserDataSto
    */
   async addEntries(userId: string, playlistId: string, entries: PlaylistEntry[], now: string, guard?: AddEntriesGuard): Promise<void> {
     const items: TransactItem[] = entries.map((entry) => ({
-      Put: { TableName: this.table, Item: { ...entryKey(playlistId, entry.id), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: this.table,
+        Item: { ...entryKey(playlistId, entry.id), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     }));
     const countAt = items.push(countEntries(this.table, userId, playlistId, entries.length, now)) - 1;
     if (guard) {
@@ -211,7 +209,8 @@ export class DynamoPlaylistRepository implements PlaylistRepository, UserDataSto
       if (guard && conditionFailed(error, countAt + 1)) throw new IdempotencyKeyTaken();
       // Entry ids come from the key's stored plan: one that exists already means another
       // request with the key stored this very chunk, whichever condition DynamoDB reported.
-      if (guard && error instanceof TransactionConditionFailed && error.failed.slice(0, countAt).some(Boolean)) throw new IdempotencyKeyTaken();
+      if (guard && error instanceof TransactionConditionFailed && error.failed.slice(0, countAt).some(Boolean))
+        throw new IdempotencyKeyTaken();
       throw error;
     }
   }

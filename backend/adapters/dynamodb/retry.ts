@@ -29,7 +29,10 @@ export interface RetryOptions {
  * backoff between them until one returns something other than `again(…)`. An error thrown by an
  * attempt is not retried: only the attempt knows which failures are worth another try.
  */
-export async function retrying<T>(attempt: (n: number) => Promise<T | Again>, { maxAttempts, deadline = Infinity, giveUp }: RetryOptions): Promise<T> {
+export async function retrying<T>(
+  attempt: (n: number) => Promise<T | Again>,
+  { maxAttempts, deadline = Infinity, giveUp }: RetryOptions,
+): Promise<T> {
   for (let n = 0; ; n++) {
     const result = await attempt(n);
     if (!isAgain(result)) return result;

@@ -27,17 +27,26 @@ describe('a DynamoDB that accepts connections but never answers', () => {
   async function secondsToFail(call: () => Promise<unknown>) {
     const started = performance.now();
     const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
-    const outcome = await Promise.race([call().then(() => 'answered', (error: unknown) => error), hung]);
+    const outcome = await Promise.race([
+      call().then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+      hung,
+    ]);
     expect(outcome).toBeInstanceOf(Error);
     return (performance.now() - started) / 1000;
   }
 
   // Under the API functions' 10 s timeout, so they answer 503 themselves; the auth server's
   // logout, password change and deletion fail as quickly.
-  it('fails the auth server\'s writes and the API\'s lookups within a few seconds', async () => {
+  it("fails the auth server's writes and the API's lookups within a few seconds", async () => {
     const writer = createDynamoRevocations({ table: 'silent', region: 'us-east-1', endpoint, tokenLifetimeSeconds: LIFETIME });
     const reader = new DynamoRevocationLookup(createDynamoClient({ region: 'us-east-1', endpoint }), 'silent');
-    const [write, read] = await Promise.all([secondsToFail(() => writer.sessionsEnded('usr_s', ['ses_s'])), secondsToFail(() => reader.lookup('usr_s', 'ses_s'))]);
+    const [write, read] = await Promise.all([
+      secondsToFail(() => writer.sessionsEnded('usr_s', ['ses_s'])),
+      secondsToFail(() => reader.lookup('usr_s', 'ses_s')),
+    ]);
     expect(write).toBeLessThan(8);
     expect(read).toBeLessThan(8);
   }, 20_000);

@@ -11,7 +11,11 @@ const items: TransactItem[] = [
 ];
 
 const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: { httpStatusCode: 400 }, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 /** A document client whose TransactWriteItems answers `outcomes` in turn (undefined: success), the last one forever. */
 function fakeDoc(...outcomes: (Error | undefined)[]) {
@@ -113,7 +117,12 @@ describe('transactWrite', () => {
 
   it('refuses more actions than one transaction holds', async () => {
     const { doc, send } = fakeDoc(undefined);
-    const { error } = await settle(() => transactWrite(doc, Array.from({ length: 101 }, () => items[0]!)));
+    const { error } = await settle(() =>
+      transactWrite(
+        doc,
+        Array.from({ length: 101 }, () => items[0]!),
+      ),
+    );
     expect(error).toBeInstanceOf(Error);
     expect(send).not.toHaveBeenCalled();
   });

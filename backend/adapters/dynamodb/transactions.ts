@@ -36,7 +36,8 @@ const THROTTLED = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', '
  */
 function verdictOf(error: TransactionCanceledException): 'condition' | 'collided' | 'throttled' | 'refused' {
   const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-  if (!codes.length || codes.some((code) => code !== 'ConditionalCheckFailed' && !COLLIDED.has(code) && !THROTTLED.has(code))) return 'refused';
+  if (!codes.length || codes.some((code) => code !== 'ConditionalCheckFailed' && !COLLIDED.has(code) && !THROTTLED.has(code)))
+    return 'refused';
   if (codes.includes('ConditionalCheckFailed')) return 'condition';
   return codes.some((code) => THROTTLED.has(code)) ? 'throttled' : 'collided';
 }
@@ -53,7 +54,8 @@ const failedConditions = (error: TransactionCanceledException) =>
  * ValidationError) is thrown as it is, unretried: a bug, not a busy table.
  */
 export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<void> {
-  if (items.length > MAX_TRANSACTION_ACTIONS) throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, got ${items.length}`);
+  if (items.length > MAX_TRANSACTION_ACTIONS)
+    throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions, got ${items.length}`);
   return retrying(
     async () => {
       try {

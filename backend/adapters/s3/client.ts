@@ -1,10 +1,4 @@
-import {
-  CreateBucketCommand,
-  HeadBucketCommand,
-  NotFound,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS } from './local-credentials';
 
 export interface S3ClientOptions {
@@ -39,9 +33,7 @@ export async function ensureBucket(s3: S3Client, name: string): Promise<void> {
     await s3.send(new HeadBucketCommand({ Bucket: name }));
     return;
   } catch (error) {
-    const missing =
-      error instanceof NotFound ||
-      (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+    const missing = error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
     if (!missing) throw error;
   }
   try {

@@ -37,12 +37,42 @@ interface Setup {
 }
 
 const setups: Setup[] = [
-  { name: 'AWS, virtual-hosted', options: { region: 'eu-west-3' }, bucket: 'alktunes-media-1a2b3c', origin: 'https://alktunes-media-1a2b3c.s3.eu-west-3.amazonaws.com/' },
-  { name: 'AWS in us-east-1', options: { region: 'us-east-1' }, bucket: 'alktunes-media', origin: 'https://alktunes-media.s3.us-east-1.amazonaws.com/' },
-  { name: 'AWS China partition', options: { region: 'cn-north-1' }, bucket: 'alktunes-media', origin: 'https://alktunes-media.s3.cn-north-1.amazonaws.com.cn/' },
-  { name: 'AWS, a bucket name no host label can hold', options: { region: 'eu-west-3' }, bucket: 'media.alktunes.example', origin: 'https://s3.eu-west-3.amazonaws.com/media.alktunes.example/' },
-  { name: 'local stand-in, path style', options: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4569' }, bucket: 'test-media', origin: 'http://127.0.0.1:4569/test-media/' },
-  { name: 'local stand-in behind a path', options: { region: 'eu-west-3', endpoint: 'http://localhost:8080/s3/' }, bucket: 'test-media', origin: 'http://localhost:8080/s3/test-media/' },
+  {
+    name: 'AWS, virtual-hosted',
+    options: { region: 'eu-west-3' },
+    bucket: 'alktunes-media-1a2b3c',
+    origin: 'https://alktunes-media-1a2b3c.s3.eu-west-3.amazonaws.com/',
+  },
+  {
+    name: 'AWS in us-east-1',
+    options: { region: 'us-east-1' },
+    bucket: 'alktunes-media',
+    origin: 'https://alktunes-media.s3.us-east-1.amazonaws.com/',
+  },
+  {
+    name: 'AWS China partition',
+    options: { region: 'cn-north-1' },
+    bucket: 'alktunes-media',
+    origin: 'https://alktunes-media.s3.cn-north-1.amazonaws.com.cn/',
+  },
+  {
+    name: 'AWS, a bucket name no host label can hold',
+    options: { region: 'eu-west-3' },
+    bucket: 'media.alktunes.example',
+    origin: 'https://s3.eu-west-3.amazonaws.com/media.alktunes.example/',
+  },
+  {
+    name: 'local stand-in, path style',
+    options: { region: 'us-east-1', endpoint: 'http://127.0.0.1:4569' },
+    bucket: 'test-media',
+    origin: 'http://127.0.0.1:4569/test-media/',
+  },
+  {
+    name: 'local stand-in behind a path',
+    options: { region: 'eu-west-3', endpoint: 'http://localhost:8080/s3/' },
+    bucket: 'test-media',
+    origin: 'http://localhost:8080/s3/test-media/',
+  },
 ];
 
 /** Environment the SDK could read: fixed credentials, and nothing that would move its endpoint. */
@@ -83,11 +113,15 @@ describe('S3UrlSigner', () => {
       const signer = signerFor(options, bucket);
       const segment = fc.string({ unit: 'binary', minLength: 0, maxLength: 12 });
       await fc.assert(
-        fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 7 * 24 * 3600 }), async (segments, expiresIn) => {
-          const key = segments.join('/');
-          fc.pre(key.length > 0);
-          expect(await signer.signedGetUrl(key, expiresIn)).toBe(await clientUrl(s3, bucket, key, expiresIn));
-        }),
+        fc.asyncProperty(
+          fc.array(segment, { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1, max: 7 * 24 * 3600 }),
+          async (segments, expiresIn) => {
+            const key = segments.join('/');
+            fc.pre(key.length > 0);
+            expect(await signer.signedGetUrl(key, expiresIn)).toBe(await clientUrl(s3, bucket, key, expiresIn));
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -100,13 +134,17 @@ describe('S3UrlSigner', () => {
   });
 
   it('signs for the local stand-in with its fixed credentials, whatever the environment holds', async () => {
-    const url = new URL(await signerFor({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4569' }, 'test-media').signedGetUrl('covers/a.jpg', ttl));
+    const url = new URL(
+      await signerFor({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4569' }, 'test-media').signedGetUrl('covers/a.jpg', ttl),
+    );
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^S3RVER\//);
     expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false);
   });
 
   it('fails to sign, saying why, when the environment holds no credentials', async () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
-    await expect(signerFor({ region: 'eu-west-3' }, 'alktunes-media').signedGetUrl('covers/a.jpg', ttl)).rejects.toThrow(/environment variable credentials/);
+    await expect(signerFor({ region: 'eu-west-3' }, 'alktunes-media').signedGetUrl('covers/a.jpg', ttl)).rejects.toThrow(
+      /environment variable credentials/,
+    );
   });
 });

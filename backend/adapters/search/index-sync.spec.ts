@@ -22,7 +22,13 @@ const record = (id: string, albumId: string, artistId = 'ar_1'): TrackRecord => 
 const stored = [record('tr_1', 'al_1'), record('tr_2', 'al_1'), record('tr_3', 'al_2')];
 const catalog = {
   listArtistAlbums: async (artistId: string) =>
-    [...new Set(stored.filter((t) => t.artistId === artistId).map((t) => t.albumId))].map((id) => ({ id, name: id, artist: artistId, artistId, trackCount: 0 })),
+    [...new Set(stored.filter((t) => t.artistId === artistId).map((t) => t.albumId))].map((id) => ({
+      id,
+      name: id,
+      artist: artistId,
+      artistId,
+      trackCount: 0,
+    })),
   listAlbumTracks: async (albumId: string) => stored.filter((t) => t.albumId === albumId),
 } as Partial<CatalogRepository> as CatalogRepository;
 

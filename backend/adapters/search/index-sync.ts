@@ -37,7 +37,10 @@ export interface IndexSyncOptions extends SearchResources {
 }
 
 export function createIndexSync(options: IndexSyncOptions): IndexSync {
-  return indexSyncOver(createTrackSearch(options.search, { ...options, embedded: { pollMs: 60_000, ...options.embedded } }), options.catalog);
+  return indexSyncOver(
+    createTrackSearch(options.search, { ...options, embedded: { pollMs: 60_000, ...options.embedded } }),
+    options.catalog,
+  );
 }
 
 /** The sync over an adapter already built; `catalog` completes albums for an index that needs whole ones. */

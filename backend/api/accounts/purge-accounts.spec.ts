@@ -73,7 +73,11 @@ describe('purgeDeletedAccounts', () => {
   it('finishes every store’s cut-short deletes on each run, and names a store whose sweep failed', async () => {
     const playlists = { ...fakeStore('playlists', { usr_a: 2 }), finishDeletes: async () => 4 };
     const queue = fakeQueue([{ userId: 'usr_a', deletedAt: 0, settlesAt: 0 }]);
-    expect(await purgeDeletedAccounts({ queue, stores: [playlists], now: at(10) })).toEqual({ accounts: 1, completed: 1, erased: { playlists: 6 } });
+    expect(await purgeDeletedAccounts({ queue, stores: [playlists], now: at(10) })).toEqual({
+      accounts: 1,
+      completed: 1,
+      erased: { playlists: 6 },
+    });
 
     const failing = {
       ...fakeStore('playlists', { usr_b: 1 }),

@@ -55,7 +55,10 @@ export async function purgeDeletedAccounts(deps: PurgeDeps): Promise<PurgeSummar
       ...(failed.length ? [`the data of ${failed.length} deleted account(s): ${failed.map((f) => f.userId).join(', ')}`] : []),
       ...unfinished.map((u) => `the unfinished deletes in ${u.store}`),
     ];
-    throw new AggregateError([...failed, ...unfinished].map((f) => f.error), `Could not purge ${what.join('; ')}`);
+    throw new AggregateError(
+      [...failed, ...unfinished].map((f) => f.error),
+      `Could not purge ${what.join('; ')}`,
+    );
   }
   return summary;
 }

@@ -42,7 +42,11 @@ export function catalogRoutes({ catalog, media, urlTtlSeconds, now }: CatalogDep
       const track = await catalog.getTrack(idOf(event));
       if (!track) throw notFound('Track');
       const expiresAt = new Date(now().getTime() + urlTtlSeconds * 1000).toISOString();
-      return ok({ url: await media.signedGetUrl(track.audioKey, urlTtlSeconds), expiresAt, contentType: track.contentType } satisfies StreamUrl);
+      return ok({
+        url: await media.signedGetUrl(track.audioKey, urlTtlSeconds),
+        expiresAt,
+        contentType: track.contentType,
+      } satisfies StreamUrl);
     },
 
     'GET /albums': async (event) => {

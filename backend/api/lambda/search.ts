@@ -10,7 +10,9 @@ mapStackTracesOnDemand(import.meta.url);
 
 const config = loadApiConfig();
 if (config.search.backend !== 'embedded') {
-  throw new Error(`This bundle serves the embedded index; SEARCH_BACKEND=${config.search.backend} is deployed with lambda/search-cloudsearch.ts`);
+  throw new Error(
+    `This bundle serves the embedded index; SEARCH_BACKEND=${config.search.backend} is deployed with lambda/search-cloudsearch.ts`,
+  );
 }
 const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
 

@@ -11,13 +11,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyRecord,
 } from '../../domain/idempotency';
-import {
-  applyPlaylistUpdate,
-  FIRST_VERSION,
-  type Playlist,
-  type PlaylistEntry,
-  type PlaylistRepository,
-} from '../../domain/playlists';
+import { applyPlaylistUpdate, FIRST_VERSION, type Playlist, type PlaylistEntry, type PlaylistRepository } from '../../domain/playlists';
 import { planRanks, REBALANCE_WINDOWS, type RankRewrite } from '../../domain/rank';
 import { newId } from '../new-id';
 
@@ -100,7 +94,13 @@ export function playlistCommands({ playlists, catalog, now, random }: PlaylistCo
    * Writes chunks `from`… of an add, each entries + count (+ the key's record) in one write. A
    * failure after the first chunk leaves a consistent prefix and says how long it is.
    */
-  async function writeChunks(userId: string, plan: EntriesPlan, from: number, claim: IdempotencyClaim | undefined, written: Written): Promise<void> {
+  async function writeChunks(
+    userId: string,
+    plan: EntriesPlan,
+    from: number,
+    claim: IdempotencyClaim | undefined,
+    written: Written,
+  ): Promise<void> {
     for (let chunk = from; chunk < plan.chunks.length; chunk++) {
       const [start, end] = chunkBounds(plan.chunks, chunk);
       try {

@@ -6,5 +6,7 @@ import { playlistRoutes } from './handlers';
 
 /** The playlists Lambda: DynamoDB for playlists and their tracks, S3 only to presign the tracks' cover URLs. */
 export function createPlaylistsFunction(config: ApiConfig): ApiHandler {
-  return createDynamoFunction(config, (deps) => playlistRoutes({ ...deps, playlists: new DynamoPlaylistRepository(deps.doc, config.tables.playlists) }));
+  return createDynamoFunction(config, (deps) =>
+    playlistRoutes({ ...deps, playlists: new DynamoPlaylistRepository(deps.doc, config.tables.playlists) }),
+  );
 }

@@ -43,8 +43,7 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
   const commands = playlistCommands(deps);
   const { playlists, catalog, media, urlTtlSeconds } = deps;
   const playlistId = (event: Event) => parse(playlistParamsSchema, { id: pathParam(event, 'id') }).id;
-  const entryPath = (event: Event) =>
-    parse(entryParamsSchema, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
+  const entryPath = (event: Event) => parse(entryParamsSchema, { id: pathParam(event, 'id'), entryId: pathParam(event, 'entryId') });
   /** The request's Idempotency-Key, if it sent one, with what makes a repeat the same request. */
   const keyedRequest = (event: Event, path: string, input: unknown): KeyedRequest | undefined => {
     const key = idempotencyKeyOf(event);
@@ -104,7 +103,12 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       const userId = userIdOf(event);
       const id = playlistId(event);
       const input = parse(addEntriesSchema, jsonBody(event));
-      const { value, tracks, replayed } = await commands.addEntries(userId, id, input, keyedRequest(event, `/playlists/${id}/entries`, input));
+      const { value, tracks, replayed } = await commands.addEntries(
+        userId,
+        id,
+        input,
+        keyedRequest(event, `/playlists/${id}/entries`, input),
+      );
       return created({ items: await presentEntries(value, tracks) } satisfies wire.AddedEntries, replayed);
     },
 

@@ -7,5 +7,4 @@ const searchCursor = z.strictObject({ o: z.number().check(z.int(), z.minimum(0),
 
 export const encodeSearchCursor = (offset: number) => encodeCursor({ o: offset });
 
-export const decodeSearchCursor = (cursor: string | undefined): number =>
-  cursor === undefined ? 0 : decodeCursor(cursor, searchCursor).o;
+export const decodeSearchCursor = (cursor: string | undefined): number => (cursor === undefined ? 0 : decodeCursor(cursor, searchCursor).o);

@@ -92,7 +92,8 @@ const emailFrom = (value: string | undefined, what: string) => checked(RegisterS
 function wholeNumber(value: string | undefined, option: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) throw new AdminUsageError(`--${option} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || number < min || number > max)
+    throw new AdminUsageError(`--${option} must be a whole number from ${min} to ${max}, got "${value}"`);
   return number;
 }
 
@@ -132,7 +133,11 @@ export function parseAdminArgs(argv: readonly string[]): ParsedAdminArgs {
   if (stray) throw new AdminUsageError(`--${stray} is not an option of ${command}`);
   const expected = takesEmailArgument.includes(command) ? 1 : 0;
   if (rest.length !== expected) {
-    throw new AdminUsageError(expected ? `${command} takes one email, got ${rest.length ? rest.join(' ') : 'none'}` : `${command} takes no argument, got ${rest.join(' ')}`);
+    throw new AdminUsageError(
+      expected
+        ? `${command} takes one email, got ${rest.length ? rest.join(' ') : 'none'}`
+        : `${command} takes no argument, got ${rest.join(' ')}`,
+    );
   }
 
   let request: AdminRequest;
@@ -182,7 +187,14 @@ export function parseAdminArgs(argv: readonly string[]): ParsedAdminArgs {
 export function adminRequestArgv(request: AdminRequest): string[] {
   switch (request.command) {
     case 'create-user':
-      return [request.command, '--email', request.email, '--name', request.name, ...(request.passwordFromStdin ? ['--password-stdin'] : [])];
+      return [
+        request.command,
+        '--email',
+        request.email,
+        '--name',
+        request.name,
+        ...(request.passwordFromStdin ? ['--password-stdin'] : []),
+      ];
     case 'invite':
       return [request.command, ...(request.email ? ['--email', request.email] : []), '--days', String(request.days)];
     case 'list-users':

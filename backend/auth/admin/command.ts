@@ -1,5 +1,16 @@
 import { text } from 'node:stream/consumers';
-import { AdminCommandError, type AdminDeps, createInvite, createUser, deleteUser, disableUser, enableUser, generatePassword, type ListedUser, listUsers } from '../commands/admin';
+import {
+  AdminCommandError,
+  type AdminDeps,
+  createInvite,
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  generatePassword,
+  type ListedUser,
+  listUsers,
+} from '../commands/admin';
 import { RegisterSchema } from '../schema';
 import { ADMIN_USAGE, type AdminArgs, type AdminRequest, AdminUsageError, parseAdminArgs } from './args';
 import { seal } from './sealed-secrets';
@@ -38,7 +49,14 @@ function userTable(users: ListedUser[]): string {
     ...users.map((user) => [user.id, user.email, user.name, iso(user.createdAt), user.disabledAt === null ? '-' : iso(user.disabledAt)]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -93,7 +111,11 @@ export async function runAdminRequest(request: AdminRequest, deps: AdminDeps, io
  * The admin command line around `run`, which carries out parsed arguments wherever they are to
  * run: help, and errors as one line each with the exit code that says what kind they are.
  */
-export async function adminCommand(argv: readonly string[], io: AdminIo, run: (args: AdminArgs) => Promise<number | void>): Promise<number> {
+export async function adminCommand(
+  argv: readonly string[],
+  io: AdminIo,
+  run: (args: AdminArgs) => Promise<number | void>,
+): Promise<number> {
   try {
     const parsed = parseAdminArgs(argv);
     if (parsed.help) {

@@ -21,6 +21,9 @@ export function newSealingKeys(): { publicKey: string; open(text: string): strin
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64url'),
-    open: (text) => text.replace(SEALED, (_, sealed: string) => privateDecrypt({ key: privateKey, ...oaep }, Buffer.from(sealed, 'base64url')).toString('utf8')),
+    open: (text) =>
+      text.replace(SEALED, (_, sealed: string) =>
+        privateDecrypt({ key: privateKey, ...oaep }, Buffer.from(sealed, 'base64url')).toString('utf8'),
+      ),
   };
 }

@@ -18,7 +18,9 @@ export function serverAdminCommand(
 ): Promise<number> {
   return adminCommand(argv, io, async ({ request, target, sealTo }) => {
     if (Object.keys(target).length > 0) {
-      throw new AdminUsageError('--stack-outputs, --region and --data-dir choose where npm run admin runs; the server runs the command on its own database');
+      throw new AdminUsageError(
+        '--stack-outputs, --region and --data-dir choose where npm run admin runs; the server runs the command on its own database',
+      );
     }
     const parsed = parseAuthEnv(env);
     if (!parsed.ok) throw new AdminCommandError(parsed.message);

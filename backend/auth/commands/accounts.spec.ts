@@ -13,7 +13,14 @@ import { authenticateUser, registerUser } from './accounts';
 
 const cheap = { memoryKiB: 256, passes: 1, parallelism: 1 };
 
-const user = (passwordHash: string): UserRecord => ({ id: 'usr_1', email: 'a@b.co', name: 'A', passwordHash, createdAt: 0, disabledAt: null });
+const user = (passwordHash: string): UserRecord => ({
+  id: 'usr_1',
+  email: 'a@b.co',
+  name: 'A',
+  passwordHash,
+  createdAt: 0,
+  disabledAt: null,
+});
 
 describe('authenticateUser', () => {
   // The real repository, counters and sign-in history, in an in-memory SQLite database.
@@ -53,7 +60,11 @@ describe('authenticateUser', () => {
     const key = scryptSync('the right password', salt, 32, { N: 2 ** 10, r: 8, p: 1 });
     await withUsers(user(`$scrypt$ln=10,r=8,p=1$${salt.toString('base64url')}$${key.toString('base64url')}`));
     const passwords = createPasswordHasher({ argon2: cheap });
-    const result = await authenticateUser({ repository, passwords, limiters, signInHistory, now: () => 5 }, { email: 'A@B.co', password: 'the right password' }, '127.0.0.1');
+    const result = await authenticateUser(
+      { repository, passwords, limiters, signInHistory, now: () => 5 },
+      { email: 'A@B.co', password: 'the right password' },
+      '127.0.0.1',
+    );
     expect(result.passwordHash.startsWith('$argon2id$v=19$m=256,t=1,p=1$')).toBe(true);
     expect((await repository.findUserById('usr_1'))?.passwordHash).toBe(result.passwordHash);
   });
@@ -75,13 +86,20 @@ describe('authenticateUser', () => {
     let release!: () => void;
     const occupied = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
     for (let i = 0; i < 3; i += 1) {
-      await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ publicCode: 'server_busy', code: 'unavailable' });
+      await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({
+        publicCode: 'server_busy',
+        code: 'unavailable',
+      });
     }
     release();
     await occupied;
     // The (account, address) budget is one failure: the busy answers left it untouched.
-    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'the right password' }, '127.0.0.1')).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'a wrong guess' }, '127.0.0.1')).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(authenticateUser(deps, { email: 'a@b.co', password: 'the right password' }, '127.0.0.1')).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 });
 
@@ -103,7 +121,9 @@ describe('registerUser', () => {
     await registerUser(deps, { email: 'Ada@Example.com', password: 'the first passphrase', name: 'Ada' });
     const first = await repository.findUserByEmail('ada@example.com');
 
-    await expect(registerUser(deps, { email: 'ADA@example.com', password: 'another passphrase', name: 'Someone else' })).resolves.toBeUndefined();
+    await expect(
+      registerUser(deps, { email: 'ADA@example.com', password: 'another passphrase', name: 'Someone else' }),
+    ).resolves.toBeUndefined();
     expect(hash).toHaveBeenCalledTimes(2);
     expect(await repository.findUserByEmail('ada@example.com')).toEqual(first);
   });
@@ -112,8 +132,14 @@ describe('registerUser', () => {
     const passwords = createPasswordHasher({ argon2: cheap });
     const hash = vi.spyOn(passwords, 'hash');
     const input = { email: 'ada@example.com', password: 'the first passphrase', name: 'Ada' };
-    await expect(registerUser({ repository, passwords, registration: 'closed' }, input)).rejects.toMatchObject({ publicCode: 'registration_closed', code: 'forbidden' });
-    await expect(registerUser({ repository, passwords, registration: 'invite' }, input)).rejects.toMatchObject({ publicCode: 'invalid_invite', code: 'forbidden' });
+    await expect(registerUser({ repository, passwords, registration: 'closed' }, input)).rejects.toMatchObject({
+      publicCode: 'registration_closed',
+      code: 'forbidden',
+    });
+    await expect(registerUser({ repository, passwords, registration: 'invite' }, input)).rejects.toMatchObject({
+      publicCode: 'invalid_invite',
+      code: 'forbidden',
+    });
     expect(hash).not.toHaveBeenCalled();
     expect(await repository.findUserByEmail(input.email)).toBeUndefined();
   });

@@ -102,7 +102,8 @@ export async function changePassword(
   const passwordHash = await deps.passwords.hash(input.newPassword);
   const now = (deps.now ?? Date.now)();
   const others = (await deps.repository.listLiveSessions(user.id, now)).filter((sessionId) => sessionId !== currentSessionId);
-  if (others.length) await revoke(deps, { userId: user.id, sessionIds: others }, (revocations) => revocations.sessionsEnded(user.id, others));
+  if (others.length)
+    await revoke(deps, { userId: user.id, sessionIds: others }, (revocations) => revocations.sessionsEnded(user.id, others));
   await deps.repository.updatePasswordHash(user.id, passwordHash, now);
   const ended = await deps.repository.revokeUserSessions(user.id, now, currentSessionId);
   const late = ended.filter((sessionId) => !others.includes(sessionId));

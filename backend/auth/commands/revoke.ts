@@ -12,7 +12,11 @@ export interface RevokeDeps {
  * with 503 and the failure is logged with the ids concerned: nothing is dropped quietly. Callers
  * order their own changes so that repeating the request completes it (see each command).
  */
-export async function revoke(deps: RevokeDeps, what: Record<string, unknown>, write: (revocations: Revocations) => Promise<void>): Promise<void> {
+export async function revoke(
+  deps: RevokeDeps,
+  what: Record<string, unknown>,
+  write: (revocations: Revocations) => Promise<void>,
+): Promise<void> {
   try {
     await write(deps.revocations);
   } catch (error) {

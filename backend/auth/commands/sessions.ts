@@ -121,5 +121,7 @@ export async function endSession(deps: SessionDeps & RevokeDeps, refreshToken: s
   const stored = await deps.repository.findRefreshToken(hashRefreshToken(refreshToken));
   if (!stored) return;
   await deps.repository.revokeFamily(stored.familyId, (deps.now ?? Date.now)());
-  await revoke(deps, { userId: stored.userId, sessionIds: [stored.familyId] }, (revocations) => revocations.sessionsEnded(stored.userId, [stored.familyId]));
+  await revoke(deps, { userId: stored.userId, sessionIds: [stored.familyId] }, (revocations) =>
+    revocations.sessionsEnded(stored.userId, [stored.familyId]),
+  );
 }

@@ -33,7 +33,11 @@ describe('jsonBody', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   /** Sends `body` as given (a string array goes chunked, without Content-Length). */
-  function send(method: string, body?: string | string[], headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Reply> {
+  function send(
+    method: string,
+    body?: string | string[],
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port, method, path: '/', headers }, (res) => {
         let text = '';
@@ -48,7 +52,10 @@ describe('jsonBody', () => {
   }
 
   it('parses a JSON body into ctx.state.body, an empty one as {}', async () => {
-    expect(await send('POST', '{"email":"a@b.co","n":[1,2]}')).toMatchObject({ status: 200, body: { parsed: { email: 'a@b.co', n: [1, 2] } } });
+    expect(await send('POST', '{"email":"a@b.co","n":[1,2]}')).toMatchObject({
+      status: 200,
+      body: { parsed: { email: 'a@b.co', n: [1, 2] } },
+    });
     expect((await send('POST', '')).body).toEqual({ parsed: {} });
     expect((await send('POST', '{"é":"ü"}', { 'content-type': 'application/json; charset=UTF-8' })).body).toEqual({ parsed: { é: 'ü' } });
   });
@@ -60,9 +67,17 @@ describe('jsonBody', () => {
   });
 
   it('refuses other media types and charsets with 415, and a POST without a body', async () => {
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/vnd.api+json']) {
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/vnd.api+json',
+    ]) {
       const reply = await send('POST', '{}', { 'content-type': contentType });
-      expect(reply).toMatchObject({ status: 415, body: { error: { code: 'unsupported_media_type', message: 'Send the request body as application/json' } } });
+      expect(reply).toMatchObject({
+        status: 415,
+        body: { error: { code: 'unsupported_media_type', message: 'Send the request body as application/json' } },
+      });
     }
     expect((await send('POST', undefined, {})).status).toBe(415);
     expect((await send('DELETE', 'a=1', { 'content-type': 'text/plain' })).status).toBe(415);
@@ -86,7 +101,10 @@ describe('jsonBody', () => {
   it('refuses bodies over the limit with 413 and closes the connection, declared or chunked', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(LIMIT) });
     const declared = await send('POST', big);
-    expect(declared).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: `Request body must be at most ${LIMIT} bytes` } } });
+    expect(declared).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too_large', message: `Request body must be at most ${LIMIT} bytes` } },
+    });
     expect(declared.headers.connection).toBe('close');
 
     const chunked = await send('POST', [big.slice(0, 40), big.slice(40), 'x'.repeat(10_000)]);

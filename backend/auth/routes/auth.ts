@@ -8,14 +8,7 @@ import { authenticate } from '../middlewares/authenticate';
 import { limitByAddress, limitWrongPasswords } from '../middlewares/rate-limit';
 import { inputOf, validate } from '../middlewares/validate';
 import { presentSession, presentSignIn, presentUser } from '../presenters';
-import {
-  ChangePasswordSchema,
-  DeleteAccountSchema,
-  LoginSchema,
-  LogoutSchema,
-  RefreshSchema,
-  RegisterSchema,
-} from '../schema';
+import { ChangePasswordSchema, DeleteAccountSchema, LoginSchema, LogoutSchema, RefreshSchema, RegisterSchema } from '../schema';
 
 /** Responses carry credentials: never cache them anywhere. */
 const noStore: Middleware<AuthState> = async (ctx, next) => {

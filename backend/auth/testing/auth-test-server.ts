@@ -72,10 +72,7 @@ export interface TestAuthServer extends RunningAuthServer {
 }
 
 /** Starts a real auth server on an ephemeral port against `target`. */
-export async function startTestAuthServer(
-  target: DatabaseTarget,
-  overrides: Partial<AuthServerOptions> = {},
-): Promise<TestAuthServer> {
+export async function startTestAuthServer(target: DatabaseTarget, overrides: Partial<AuthServerOptions> = {}): Promise<TestAuthServer> {
   const dir = await mkdtemp(join(tmpdir(), 'alktunes-auth-'));
   const keysFile = join(dir, 'keys', 'signing-keys.json');
   const logs: Record<string, unknown>[] = [];

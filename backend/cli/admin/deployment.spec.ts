@@ -13,7 +13,9 @@ const INSTANCE = 'i-0123456789abcdef0';
 /** The arguments the script gives the server's admin command, as the instance's shell reads them. */
 function adminArgvOf(script: string): string[] {
   const words = script.split('\n').at(-1)!.split(' main.mjs admin ')[1]!;
-  return execFileSync('sh', ['-c', `printf '%s\\0' ${words}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync('sh', ['-c', `printf '%s\\0' ${words}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 describe('npm run admin on a deployment', () => {
@@ -31,20 +33,28 @@ describe('npm run admin on a deployment', () => {
     readStdin: async () => 'a password typed by the admin\n',
   };
   const admin = (...argv: string[]) =>
-    adminCli(argv, io, {}, {
-      pollSeconds: 0.05,
-      ssmClient: (region) => {
-        regions.push(region);
-        return new SSMClient({ region, endpoint: stub.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    adminCli(
+      argv,
+      io,
+      {},
+      {
+        pollSeconds: 0.05,
+        ssmClient: (region) => {
+          regions.push(region);
+          return new SSMClient({ region, endpoint: stub.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+        },
       },
-    });
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'alktunes-admin-deployment-'));
     outputsFile = join(dir, 'cdk-outputs.json');
     await writeFile(
       outputsFile,
-      JSON.stringify({ 'alktunes-data': { Region: 'eu-west-1', MediaBucket: 'b' }, 'alktunes-auth': { AuthInstanceId: INSTANCE, AuthUrl: 'https://auth.example' } }),
+      JSON.stringify({
+        'alktunes-data': { Region: 'eu-west-1', MediaBucket: 'b' },
+        'alktunes-auth': { AuthInstanceId: INSTANCE, AuthUrl: 'https://auth.example' },
+      }),
     );
     stub = await startSsmStub(INSTANCE, (script) => respond(adminArgvOf(script)));
   });

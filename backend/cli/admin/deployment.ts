@@ -19,11 +19,18 @@ export interface DeploymentOptions {
  * deployed server's own admin command, through SSM Run Command, and prints what it printed.
  * Secrets come back sealed to a key pair made for this run and are opened here.
  */
-export async function runOnDeployment(args: AdminArgs, io: AdminIo, env: NodeJS.ProcessEnv, options: DeploymentOptions = {}): Promise<number> {
+export async function runOnDeployment(
+  args: AdminArgs,
+  io: AdminIo,
+  env: NodeJS.ProcessEnv,
+  options: DeploymentOptions = {},
+): Promise<number> {
   const { request, target } = args;
   if (request.command === 'create-user' && request.passwordFromStdin) {
     // A password sent along would be kept, in the clear, in the deployment's SSM command history.
-    throw new AdminUsageError('on a deployment, create-user prints a generated password instead of taking one (use invite --email to let the user choose)');
+    throw new AdminUsageError(
+      'on a deployment, create-user prints a generated password instead of taking one (use invite --email to let the user choose)',
+    );
   }
   const outputs = await readStackOutputs(resolve(target.stackOutputs!)).catch(rethrowAs(AdminUsageError));
   const output = (name: string) => {
@@ -34,7 +41,10 @@ export async function runOnDeployment(args: AdminArgs, io: AdminIo, env: NodeJS.
     }
   };
   const instanceId = output('AuthInstanceId');
-  if (!instanceId) throw new AdminUsageError(`${target.stackOutputs} names no AuthInstanceId: pass the file written by \`cdk deploy --all --outputs-file <file>\``);
+  if (!instanceId)
+    throw new AdminUsageError(
+      `${target.stackOutputs} names no AuthInstanceId: pass the file written by \`cdk deploy --all --outputs-file <file>\``,
+    );
   const region = output('Region') ?? target.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION);
   if (!region) throw new AdminUsageError('no AWS region: pass --region or set AWS_REGION');
 
@@ -43,14 +53,16 @@ export async function runOnDeployment(args: AdminArgs, io: AdminIo, env: NodeJS.
   const client = options.ssmClient?.(region) ?? new SSMClient({ region });
   io.err(`running on the auth instance ${instanceId} (${region}) through SSM Run Command…\n`);
   try {
-    const result = await runOnInstance(client, instanceId, script, { comment: `alktunes admin ${request.command}`, pollSeconds: options.pollSeconds }).catch(
-      (error: unknown) => {
-        throw error instanceof InstanceCommandError ? new AdminCommandError(error.message, { cause: error }) : error;
-      },
-    );
+    const result = await runOnInstance(client, instanceId, script, {
+      comment: `alktunes admin ${request.command}`,
+      pollSeconds: options.pollSeconds,
+    }).catch((error: unknown) => {
+      throw error instanceof InstanceCommandError ? new AdminCommandError(error.message, { cause: error }) : error;
+    });
     if (result.stdout) io.out(keys.open(result.stdout));
     if (result.stderr) io.err(result.stderr);
-    if (result.stdout.length >= SSM_OUTPUT_LIMIT) io.err(`(SSM returns only the first ${SSM_OUTPUT_LIMIT} characters: ask for fewer users with --limit)\n`);
+    if (result.stdout.length >= SSM_OUTPUT_LIMIT)
+      io.err(`(SSM returns only the first ${SSM_OUTPUT_LIMIT} characters: ask for fewer users with --limit)\n`);
     return result.exitCode;
   } finally {
     client.destroy();

@@ -32,7 +32,11 @@ function jsonOrUndefined(text: string): unknown {
  * named in its address book. Throws `AdminCommandError` saying how to start the stack when the
  * folder has none, or when the command needs the API and the stack is not running.
  */
-export async function localStackAdminTarget(dataDir: string, databaseUrl: string | undefined, request: AdminRequest): Promise<OpenAdminDepsOptions> {
+export async function localStackAdminTarget(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  request: AdminRequest,
+): Promise<OpenAdminDepsOptions> {
   const files = dataFolderFiles(dataDir);
   const text = await readFile(files.addressBook, 'utf8').catch(() => undefined);
   const parsed = addressBookSchema.safeParse(text === undefined ? undefined : jsonOrUndefined(text));
@@ -48,7 +52,9 @@ export async function localStackAdminTarget(dataDir: string, databaseUrl: string
     throw new AdminCommandError(`no user database at ${files.authDatabase}; if the stack was started with DATABASE_URL, set it here too`);
   }
   if (tellsTheApi.includes(request.command) && !(await dynamoDbAnswers(stack.dynamodb, stack.region))) {
-    throw new AdminCommandError(`${request.command} tells the API, but the local stack is not running (nothing answers at ${stack.dynamodb}): start it with npm start`);
+    throw new AdminCommandError(
+      `${request.command} tells the API, but the local stack is not running (nothing answers at ${stack.dynamodb}): start it with npm start`,
+    );
   }
   return {
     databaseUrl: databaseUrl ?? `sqlite:${files.authDatabase}`,

@@ -10,7 +10,12 @@ import { localStackAdminTarget } from './local-stack';
  * its auth instance), else on the local stack in --data-dir (ALKTUNES_DATA_DIR, default .data).
  * Returns the exit code: 0 done, 1 not done (the message says why), 2 bad command line.
  */
-export function adminCli(argv: readonly string[], io: AdminIo, env: NodeJS.ProcessEnv, deployment: DeploymentOptions = {}): Promise<number> {
+export function adminCli(
+  argv: readonly string[],
+  io: AdminIo,
+  env: NodeJS.ProcessEnv,
+  deployment: DeploymentOptions = {},
+): Promise<number> {
   return adminCommand(argv, io, async (args) => {
     if (args.sealTo) throw new AdminUsageError('--seal-to is given by npm run admin to the server it runs on, not by hand');
     if (args.target.stackOutputs) {

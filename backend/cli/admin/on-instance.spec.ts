@@ -27,7 +27,10 @@ describe('the admin script', () => {
       'console.log(JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), db: process.env.DATABASE_URL, origins: process.env.CORS_ORIGINS }))\n',
     );
     // The env file as the boot script writes it: single-quoted values.
-    await writeFile(layout.envFile, "DATABASE_URL='mysql://auth:p%40ss@db.internal:3306/alktunes?tls=amazon-rds'\nCORS_ORIGINS='https://a.example, https://b.example'\n");
+    await writeFile(
+      layout.envFile,
+      "DATABASE_URL='mysql://auth:p%40ss@db.internal:3306/alktunes?tls=amazon-rds'\nCORS_ORIGINS='https://a.example, https://b.example'\n",
+    );
     bin = await setprivStandIn(dir);
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -42,7 +45,11 @@ describe('the admin script', () => {
       db: 'mysql://auth:p%40ss@db.internal:3306/alktunes?tls=amazon-rds',
       origins: 'https://a.example, https://b.example',
     });
-    expect((await readFile(join(dir, 'setpriv-args'), 'utf8')).split('\n').slice(0, 3)).toEqual(['--reuid=alktunes', '--regid=alktunes', '--init-groups']);
+    expect((await readFile(join(dir, 'setpriv-args'), 'utf8')).split('\n').slice(0, 3)).toEqual([
+      '--reuid=alktunes',
+      '--regid=alktunes',
+      '--init-groups',
+    ]);
   });
 });
 
@@ -53,7 +60,11 @@ describe('running a command on the instance through SSM', () => {
 
   beforeAll(async () => {
     stub = await startSsmStub(INSTANCE, () => outcome);
-    client = new SSMClient({ region: 'eu-west-1', endpoint: stub.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    client = new SSMClient({
+      region: 'eu-west-1',
+      endpoint: stub.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
   });
   afterAll(async () => {
     client?.destroy();
@@ -64,13 +75,22 @@ describe('running a command on the instance through SSM', () => {
     outcome = { exitCode: 0, stdout: 'enabled a@b.co (usr_1)\n' };
     const result = await runOnInstance(client, INSTANCE, 'echo hi', { comment: 'alktunes admin enable', pollSeconds: 0.05 });
     expect(result).toEqual({ exitCode: 0, stdout: 'enabled a@b.co (usr_1)\n', stderr: '' });
-    expect(stub.sent.at(-1)).toMatchObject({ documentName: 'AWS-RunShellScript', commands: ['echo hi'], comment: 'alktunes admin enable', executionTimeout: ['120'] });
+    expect(stub.sent.at(-1)).toMatchObject({
+      documentName: 'AWS-RunShellScript',
+      commands: ['echo hi'],
+      comment: 'alktunes admin enable',
+      executionTimeout: ['120'],
+    });
     expect(stub.sent.at(-1)!.polls).toBe(3);
   });
 
   it('returns a failed command as its exit code and streams', async () => {
     outcome = { exitCode: 1, stdout: '', stderr: 'admin: no user has the email a@b.co\n' };
-    expect(await runOnInstance(client, INSTANCE, 'false', { comment: 'x', pollSeconds: 0.05 })).toEqual({ exitCode: 1, stdout: '', stderr: 'admin: no user has the email a@b.co\n' });
+    expect(await runOnInstance(client, INSTANCE, 'false', { comment: 'x', pollSeconds: 0.05 })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'admin: no user has the email a@b.co\n',
+    });
   });
 
   it('says so when the instance cannot take commands or the command does not finish', async () => {

@@ -68,7 +68,12 @@ export interface RunOnInstanceOptions {
  * to end. A command that ran and failed is a result (its exit code and output); not reaching
  * the instance or not ending in time is an `InstanceCommandError`.
  */
-export async function runOnInstance(client: SSMClient, instanceId: string, script: string, options: RunOnInstanceOptions): Promise<InstanceCommandResult> {
+export async function runOnInstance(
+  client: SSMClient,
+  instanceId: string,
+  script: string,
+  options: RunOnInstanceOptions,
+): Promise<InstanceCommandResult> {
   const timeoutSeconds = options.timeoutSeconds ?? 120;
   let commandId: string | undefined;
   try {

@@ -11,12 +11,34 @@ describe('parseImportArgs', () => {
 
   it('reads every option', () => {
     const parsed = parseImportArgs(
-      ['lib', '--dry-run', '--concurrency', '3', '--stack-outputs', 'out.json', '--region', 'eu-west-1', '--data-dir', 'd', '--verbose', '--no-progress'],
+      [
+        'lib',
+        '--dry-run',
+        '--concurrency',
+        '3',
+        '--stack-outputs',
+        'out.json',
+        '--region',
+        'eu-west-1',
+        '--data-dir',
+        'd',
+        '--verbose',
+        '--no-progress',
+      ],
       8,
     );
     expect(parsed).toEqual({
       help: false,
-      args: { root: 'lib', dryRun: true, concurrency: 3, stackOutputs: 'out.json', region: 'eu-west-1', dataDir: 'd', verbose: true, progress: false },
+      args: {
+        root: 'lib',
+        dryRun: true,
+        concurrency: 3,
+        stackOutputs: 'out.json',
+        region: 'eu-west-1',
+        dataDir: 'd',
+        verbose: true,
+        progress: false,
+      },
     });
   });
 

@@ -71,7 +71,9 @@ export function parseImportArgs(argv: readonly string[], defaultConcurrency: num
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length ? `expected one music folder, got ${positionals.length} paths` : 'missing the music folder to import');
+    throw new UsageError(
+      positionals.length ? `expected one music folder, got ${positionals.length} paths` : 'missing the music folder to import',
+    );
   }
   let concurrency = defaultConcurrency;
   if (values.concurrency !== undefined) {

@@ -47,7 +47,9 @@ async function openNoFollow(file: FoundFile): Promise<FileHandle> {
 
 function unreadable(error: unknown): UnreadableFileError {
   const code = (error as NodeJS.ErrnoException).code;
-  return new UnreadableFileError(code === 'ELOOP' ? 'file was replaced by a link during the import' : `cannot read file: ${code ?? (error as Error).message}`);
+  return new UnreadableFileError(
+    code === 'ELOOP' ? 'file was replaced by a link during the import' : `cannot read file: ${code ?? (error as Error).message}`,
+  );
 }
 
 async function probe(parse: () => Promise<IAudioMetadata>): Promise<IAudioMetadata> {
@@ -55,7 +57,8 @@ async function probe(parse: () => Promise<IAudioMetadata>): Promise<IAudioMetada
     return await parse();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw unreadable(error);
-    if (error instanceof CouldNotDetermineFileTypeError || error instanceof UnsupportedFileTypeError) throw new NotAudioError((error as Error).message);
+    if (error instanceof CouldNotDetermineFileTypeError || error instanceof UnsupportedFileTypeError)
+      throw new NotAudioError((error as Error).message);
     throw new CorruptAudioError(`corrupt or truncated audio (${(error as Error).message})`);
   }
 }

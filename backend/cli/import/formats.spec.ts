@@ -13,7 +13,10 @@ describe('classifyFormat', () => {
     [{ container: 'WAVE', codec: 'PCM' }, 'audio/wav', 'wav'],
     [{ container: 'WAVE', codec: 'IEEE_FLOAT' }, 'audio/wav', 'wav'],
   ])('accepts %o as %s', (format, contentType, extension) => {
-    expect(classifyFormat({ ...format, duration: 1.5 })).toEqual({ playable: true, format: expect.objectContaining({ contentType, extension }) });
+    expect(classifyFormat({ ...format, duration: 1.5 })).toEqual({
+      playable: true,
+      format: expect.objectContaining({ contentType, extension }),
+    });
   });
 
   it.each([

@@ -42,7 +42,9 @@ function byCodec({ container = '', codec = '' }: StreamFormat): FormatVerdict {
     return unplayable(`Ogg with ${codec || 'an unknown codec'} is not playable in browsers`);
   }
   if (container === 'WAVE') {
-    return PLAYABLE_WAV_CODECS.has(codec) ? playable('audio/wav', 'wav', 'WAV') : unplayable(`WAV with ${codec} audio is not playable in browsers`);
+    return PLAYABLE_WAV_CODECS.has(codec)
+      ? playable('audio/wav', 'wav', 'WAV')
+      : unplayable(`WAV with ${codec} audio is not playable in browsers`);
   }
   // MP4 reports its ftyp brands as the container (`M4A/isom/mp42`…), so go by the codec.
   if (codec === 'MPEG-4/AAC') return playable('audio/mp4', 'm4a', 'AAC (MP4)');
@@ -66,7 +68,26 @@ export function classifyFormat(format: StreamFormat): FormatVerdict {
 
 /** File names that are never audio and not worth parsing or reporting one by one. */
 const SIDECAR_EXTENSIONS = new Set([
-  'jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'txt', 'nfo', 'log', 'cue', 'm3u', 'm3u8', 'pls', 'sfv', 'md5', 'pdf', 'lrc', 'accurip',
+  'jpg',
+  'jpeg',
+  'png',
+  'gif',
+  'webp',
+  'bmp',
+  'tif',
+  'tiff',
+  'txt',
+  'nfo',
+  'log',
+  'cue',
+  'm3u',
+  'm3u8',
+  'pls',
+  'sfv',
+  'md5',
+  'pdf',
+  'lrc',
+  'accurip',
 ]);
 
 /** True for images, playlists, rip logs and other files that ride along with music. */

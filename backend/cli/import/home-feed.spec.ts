@@ -27,7 +27,10 @@ const unused = { doc: {} as DynamoDBDocumentClient, catalog: {} as CatalogReposi
 describe('home feed after an import, in AWS', () => {
   const stub = startLambdaStub((name) =>
     name === 'broken-shuffle'
-      ? { payload: { errorType: 'AccessDeniedException', errorMessage: 'not authorized to perform: dynamodb:GetItem' }, functionError: 'Unhandled' }
+      ? {
+          payload: { errorType: 'AccessDeniedException', errorMessage: 'not authorized to perform: dynamodb:GetItem' },
+          functionError: 'Unhandled',
+        }
       : { payload: { trackCount: 42, generatedAt: '2026-01-01T00:00:00.000Z' } },
   );
   beforeAll(async () => {
@@ -53,6 +56,8 @@ describe('home feed after an import, in AWS', () => {
 
   it('turns a failed shuffle into an error naming the function and the cause', async () => {
     const step = createHomeFeedStep({ shuffleFunction: 'broken-shuffle' }, { region: 'eu-west-1', ...unused });
-    await expect(step.publish()).rejects.toThrow(/shuffle function broken-shuffle failed: AccessDeniedException: not authorized to perform: dynamodb:GetItem/);
+    await expect(step.publish()).rejects.toThrow(
+      /shuffle function broken-shuffle failed: AccessDeniedException: not authorized to perform: dynamodb:GetItem/,
+    );
   });
 });

@@ -26,7 +26,10 @@ export function createHomeFeedStep(
   local: { region: string; doc: DynamoDBDocumentClient; catalog: CatalogRepository },
 ): HomeFeedStep {
   if ('shuffleFunction' in target) {
-    return { description: `shuffle function ${target.shuffleFunction}`, publish: () => invokeShuffle(target.shuffleFunction, local.region) };
+    return {
+      description: `shuffle function ${target.shuffleFunction}`,
+      publish: () => invokeShuffle(target.shuffleFunction, local.region),
+    };
   }
   const home = new DynamoHomeRepository(local.doc, target.homeTable);
   return {
@@ -45,7 +48,9 @@ async function invokeShuffle(functionName: string, region: string): Promise<{ tr
     const payload = parsePayload(out.Payload);
     if (out.FunctionError) {
       const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
-      throw new HomeFeedError(`the shuffle function ${functionName} failed: ${errorType ?? out.FunctionError}: ${errorMessage ?? 'no message'} (see its CloudWatch logs)`);
+      throw new HomeFeedError(
+        `the shuffle function ${functionName} failed: ${errorType ?? out.FunctionError}: ${errorMessage ?? 'no message'} (see its CloudWatch logs)`,
+      );
     }
     const trackCount = (payload as { trackCount?: unknown } | undefined)?.trackCount;
     if (typeof trackCount !== 'number') throw new HomeFeedError(`the shuffle function ${functionName} answered without a track count`);

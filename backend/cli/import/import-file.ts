@@ -68,7 +68,12 @@ export async function importFile(file: FoundFile, ctx: FileImportContext): Promi
   const albumId = toTrackRecord(draft, { contentHash, audioKey, contentType: '' }).albumId;
   if (!ctx.dryRun) await storeAudio(file, loaded, audioKey, verdict.format.contentType, ctx.media);
   const coverKey = await ctx.covers.coverFor(albumId, file.folder, loaded.metadata.common.picture);
-  const record = toTrackRecord(draft, { contentHash, audioKey, contentType: verdict.format.contentType, ...(coverKey ? { coverKey } : {}) });
+  const record = toTrackRecord(draft, {
+    contentHash,
+    audioKey,
+    contentType: verdict.format.contentType,
+    ...(coverKey ? { coverKey } : {}),
+  });
   return { outcome: { kind: 'imported', path, trackId, bytes: file.size }, record };
 }
 

@@ -89,7 +89,12 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
         });
         if (!started) return;
         const { result, saving } = started;
-        const saved = saving ? await saving.then(() => result, (error: unknown) => failed(file.relPath, error)) : result;
+        const saved = saving
+          ? await saving.then(
+              () => result,
+              (error: unknown) => failed(file.relPath, error),
+            )
+          : result;
         note(saved.outcome);
         if (saved.record && !options.dryRun) {
           index.add(saved.record);

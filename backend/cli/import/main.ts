@@ -44,7 +44,9 @@ export function depsFor(target: ImportTarget): ImportDeps & { homeFeed?: HomeFee
 async function publishHomeFeed(step: HomeFeedStep | undefined, summary: ImportSummary, io: CommandIo): Promise<void> {
   if (summary.dryRun || summary.interrupted) return;
   if (!step) {
-    io.stdout.write('home feed: not published (the target names no shuffle function); the next scheduled shuffle picks up the new tracks\n');
+    io.stdout.write(
+      'home feed: not published (the target names no shuffle function); the next scheduled shuffle picks up the new tracks\n',
+    );
     return;
   }
   try {

@@ -60,7 +60,8 @@ export function progressBarReporter(stream: NodeJS.WriteStream, options: { verbo
   const bars = new MultiBar(
     {
       stream,
-      format: ' {bar} {percentage}% | {value}/{total} files | {speed} files/s | ETA {eta_formatted} | new {imported} · same {unchanged} · skipped {skipped} · failed {failed}',
+      format:
+        ' {bar} {percentage}% | {value}/{total} files | {speed} files/s | ETA {eta_formatted} | new {imported} · same {unchanged} · skipped {skipped} · failed {failed}',
       hideCursor: true,
       etaBuffer: 200,
       fps: 10,

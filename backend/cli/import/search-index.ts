@@ -22,7 +22,9 @@ const PUBLISH_EVERY_TRACKS = 5000;
 export function searchBackendConfig(target: ImportTarget): SearchBackendConfig {
   if (target.search.backend === 'embedded') return { backend: 'embedded' };
   if (target.search.domainName) return { backend: 'cloudsearch', domainName: target.search.domainName };
-  throw new TargetError('the search backend is CloudSearch but no domain is named: pass the deploy outputs with --stack-outputs, or set CLOUDSEARCH_DOMAIN');
+  throw new TargetError(
+    'the search backend is CloudSearch but no domain is named: pass the deploy outputs with --stack-outputs, or set CLOUDSEARCH_DOMAIN',
+  );
 }
 
 function describe(config: SearchBackendConfig): string {

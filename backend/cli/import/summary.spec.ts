@@ -27,7 +27,9 @@ describe('import summary', () => {
 
     expect(summary.counts.skipped).toBe(3);
     const text = formatSummary(summary);
-    expect(text).toMatch(/skipped: {3}3\n\s+corrupt or truncated audio \(no audio stream found\) \(1\)\n\s+Album\/01\.mp3\n\s+not an audio file \(2\)\n\s+failed/);
+    expect(text).toMatch(
+      /skipped: {3}3\n\s+corrupt or truncated audio \(no audio stream found\) \(1\)\n\s+Album\/01\.mp3\n\s+not an audio file \(2\)\n\s+failed/,
+    );
     expect(text).not.toContain('notes.txt');
   });
 

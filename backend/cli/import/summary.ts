@@ -55,7 +55,8 @@ export function emptySummary(dryRun: boolean): ImportSummary {
 export function record(summary: ImportSummary, outcome: FileOutcome): void {
   summary.counts[outcome.kind] += 1;
   if (outcome.kind === 'imported') summary.bytes += outcome.bytes;
-  if (outcome.kind === 'skipped') summary.skipped.push({ path: outcome.path, reason: outcome.reason, ...(outcome.quiet && { quiet: true }) });
+  if (outcome.kind === 'skipped')
+    summary.skipped.push({ path: outcome.path, reason: outcome.reason, ...(outcome.quiet && { quiet: true }) });
   if (outcome.kind === 'failed') summary.failed.push({ path: outcome.path, reason: outcome.reason });
 }
 
@@ -79,7 +80,8 @@ function groupReasons(items: { path: string; reason: string; quiet?: true }[], d
   const quiet = new Set(items.filter((item) => item.quiet).map((item) => item.reason));
   for (const { path, reason } of items) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
   const lines: string[] = [];
-  const loudFirst = ([a, pathsA]: [string, string[]], [b, pathsB]: [string, string[]]) => Number(quiet.has(a)) - Number(quiet.has(b)) || pathsB.length - pathsA.length;
+  const loudFirst = ([a, pathsA]: [string, string[]], [b, pathsB]: [string, string[]]) =>
+    Number(quiet.has(a)) - Number(quiet.has(b)) || pathsB.length - pathsA.length;
   for (const [reason, paths] of [...byReason].sort(loudFirst)) {
     lines.push(`    ${reason} (${paths.length})`);
     if (quiet.has(reason)) continue;

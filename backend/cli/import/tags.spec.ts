@@ -75,7 +75,12 @@ describe('toTrackRecord', () => {
   it('derives ids from the content hash, the artist and the album artist', () => {
     const draft = draftTrack({ title: 'T', artist: 'Guest', albumartist: 'Various Artists', album: 'Hits' }, format, ['r', 'f.mp3']);
     const hash = 'ab'.repeat(32);
-    const record = toTrackRecord(draft, { contentHash: hash, audioKey: `audio/${hash}.mp3`, contentType: 'audio/mpeg', coverKey: 'covers/c.png' });
+    const record = toTrackRecord(draft, {
+      contentHash: hash,
+      audioKey: `audio/${hash}.mp3`,
+      contentType: 'audio/mpeg',
+      coverKey: 'covers/c.png',
+    });
     expect(record).toMatchObject({
       id: trackIdFor(hash),
       artistId: artistIdFor('Guest'),

@@ -59,7 +59,9 @@ describe('import targets', () => {
     expect(() => targetFromCdkOutputs(['a'], 'r')).toThrow(TargetError);
     const unknownBackend = { a: { MediaBucket: 'b', TracksTable: 't', SearchBackend: 'elastic' } };
     expect(() => targetFromCdkOutputs(unknownBackend, 'r')).toThrow(TargetError);
-    expect(() => targetFromCdkOutputs(unknownBackend, 'r')).toThrow(/SearchBackend output must be "embedded" or "cloudsearch", got "elastic"/);
+    expect(() => targetFromCdkOutputs(unknownBackend, 'r')).toThrow(
+      /SearchBackend output must be "embedded" or "cloudsearch", got "elastic"/,
+    );
   });
 
   it('reports an unusable outputs file as a target error, which the import prints as usage', async () => {

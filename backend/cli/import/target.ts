@@ -52,7 +52,8 @@ const stackInfoSchema = z.object({
 /** The local stack's `stack.json` (written by `npm start`); its search index is the embedded one. */
 export function targetFromStackInfo(info: unknown): ImportTarget {
   const parsed = stackInfoSchema.safeParse(info);
-  if (!parsed.success) throw new TargetError(`stack.json is not a local stack address book (${parsed.error.issues[0]?.message}); restart with npm start`);
+  if (!parsed.success)
+    throw new TargetError(`stack.json is not a local stack address book (${parsed.error.issues[0]?.message}); restart with npm start`);
   const stack = parsed.data;
   return {
     description: `local stack (S3 ${stack.s3}, DynamoDB ${stack.dynamodb})`,
@@ -77,7 +78,9 @@ export function targetFromCdkOutputs(outputs: unknown, region: string | undefine
     const bucket = output('MediaBucket');
     const tracksTable = output('TracksTable');
     if (!bucket || !tracksTable) {
-      throw new TargetError('the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`');
+      throw new TargetError(
+        'the stack outputs lack MediaBucket or TracksTable; pass the file written by `cdk deploy --all --outputs-file <file>`',
+      );
     }
     const shuffleFunction = output('ShuffleFunctionName');
     return {
@@ -107,7 +110,8 @@ export function targetFromEnv(env: NodeJS.ProcessEnv, region: string | undefined
   const bucket = env.MEDIA_BUCKET?.trim();
   const tracksTable = env.TRACKS_TABLE?.trim();
   if (!bucket && !tracksTable) return undefined;
-  if (!bucket || !tracksTable) throw new TargetError(`set both MEDIA_BUCKET and TRACKS_TABLE (${bucket ? 'TRACKS_TABLE' : 'MEDIA_BUCKET'} is missing)`);
+  if (!bucket || !tracksTable)
+    throw new TargetError(`set both MEDIA_BUCKET and TRACKS_TABLE (${bucket ? 'TRACKS_TABLE' : 'MEDIA_BUCKET'} is missing)`);
   return {
     description: `AWS (bucket ${bucket}, table ${tracksTable})`,
     region: requireRegion(region),
@@ -137,7 +141,9 @@ async function readStackInfo(file: string): Promise<unknown> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new TargetError(`the local stack is not running (${file} does not exist); start it with npm start, or pass --stack-outputs to import into AWS`);
+      throw new TargetError(
+        `the local stack is not running (${file} does not exist); start it with npm start, or pass --stack-outputs to import into AWS`,
+      );
     }
     throw new TargetError(`cannot read stack.json ${file}: ${code ?? (error as Error).message}`);
   }

@@ -35,7 +35,12 @@ export async function startImportTarget(dir: string, shared?: SharedDynamoDbOpti
   const clients = createDynamoClients({ region: target.region, endpoint: dynamodb.url });
   const s3Client = createS3Client({ region: target.region, endpoint: s3.url });
   const homeTable = `${prefix}-home`;
-  await ensureTables(clients.client, { playlists: `${prefix}-playlists`, tracks: target.tracksTable, home: homeTable, revocations: `${prefix}-revocations` });
+  await ensureTables(clients.client, {
+    playlists: `${prefix}-playlists`,
+    tracks: target.tracksTable,
+    home: homeTable,
+    revocations: `${prefix}-revocations`,
+  });
   await ensureBucket(s3Client, target.bucket);
   return {
     target,

@@ -181,10 +181,16 @@ describe('audio engine', () => {
   it('buffers the next track only once the one being started plays', async () => {
     const { a, b, engine } = setup();
     let started!: () => void;
-    a.audio.play.mockImplementationOnce(() => new Promise<void>((resolve) => (started = () => {
-      a.audio.paused = false;
-      resolve();
-    })));
+    a.audio.play.mockImplementationOnce(
+      () =>
+        new Promise<void>(
+          (resolve) =>
+            (started = () => {
+              a.audio.paused = false;
+              resolve();
+            }),
+        ),
+    );
     const loading = engine.load({ url: 'https://media.test/a.wav', track: track('a') });
     const preloading = engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -203,10 +209,16 @@ describe('audio engine', () => {
     await engine.load({ url: 'https://media.test/a.wav', track: track('a') });
     await engine.preload({ url: 'https://media.test/b.wav', track: track('b') });
     let started!: () => void;
-    b.audio.play.mockImplementationOnce(() => new Promise<void>((resolve) => (started = () => {
-      b.audio.paused = false;
-      resolve();
-    })));
+    b.audio.play.mockImplementationOnce(
+      () =>
+        new Promise<void>(
+          (resolve) =>
+            (started = () => {
+              b.audio.paused = false;
+              resolve();
+            }),
+        ),
+    );
 
     const advancing = engine.advance('b');
     await new Promise((resolve) => setTimeout(resolve, 10));

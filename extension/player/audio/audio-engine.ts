@@ -4,8 +4,19 @@ import type { AudioEvent, MediaItem, MediaStatus } from '@/player/messages';
 /** The parts of `HTMLAudioElement` the engine uses; a fake in specs. */
 export type AudioElementLike = Pick<
   HTMLAudioElement,
-  | 'src' | 'currentTime' | 'duration' | 'paused' | 'ended' | 'volume' | 'muted' | 'preload'
-  | 'play' | 'pause' | 'load' | 'removeAttribute' | 'addEventListener'
+  | 'src'
+  | 'currentTime'
+  | 'duration'
+  | 'paused'
+  | 'ended'
+  | 'volume'
+  | 'muted'
+  | 'preload'
+  | 'play'
+  | 'pause'
+  | 'load'
+  | 'removeAttribute'
+  | 'addEventListener'
 >;
 
 export interface AudioEngineHooks {
@@ -110,28 +121,42 @@ export function createAudioEngine(
 
   for (const element of elements) {
     const mine = (listener: () => void) => () => element === active && item && listener();
-    element.addEventListener('playing', mine(() => report({ type: 'playing', trackId: trackId(), positionSec: active.currentTime })));
-    element.addEventListener('pause', mine(() => {
-      // The element also fires `pause` right before `ended`; only the latter matters.
-      if (!active.ended) report({ type: 'paused', trackId: trackId(), positionSec: active.currentTime });
-    }));
-    element.addEventListener('timeupdate', mine(() => {
-      const now = Date.now();
-      if (active.paused || now - lastCheckpoint < CHECKPOINT_MS) return;
-      lastCheckpoint = now;
-      report({ type: 'checkpoint', trackId: trackId(), positionSec: active.currentTime, durationSec: status().duration });
-    }));
-    element.addEventListener('ended', mine(() => {
-      const finished = trackId();
-      if (!next) return report({ type: 'ended', trackId: finished });
-      swap().then(
-        () => report({ type: 'advanced', trackId: trackId() ?? '', ...(finished && { previousTrackId: finished }) }),
-        (error: unknown) => report({ type: 'error', trackId: trackId(), positionSec: 0, message: describe(error) }),
-      );
-    }));
+    element.addEventListener(
+      'playing',
+      mine(() => report({ type: 'playing', trackId: trackId(), positionSec: active.currentTime })),
+    );
+    element.addEventListener(
+      'pause',
+      mine(() => {
+        // The element also fires `pause` right before `ended`; only the latter matters.
+        if (!active.ended) report({ type: 'paused', trackId: trackId(), positionSec: active.currentTime });
+      }),
+    );
+    element.addEventListener(
+      'timeupdate',
+      mine(() => {
+        const now = Date.now();
+        if (active.paused || now - lastCheckpoint < CHECKPOINT_MS) return;
+        lastCheckpoint = now;
+        report({ type: 'checkpoint', trackId: trackId(), positionSec: active.currentTime, durationSec: status().duration });
+      }),
+    );
+    element.addEventListener(
+      'ended',
+      mine(() => {
+        const finished = trackId();
+        if (!next) return report({ type: 'ended', trackId: finished });
+        swap().then(
+          () => report({ type: 'advanced', trackId: trackId() ?? '', ...(finished && { previousTrackId: finished }) }),
+          (error: unknown) => report({ type: 'error', trackId: trackId(), positionSec: 0, message: describe(error) }),
+        );
+      }),
+    );
     element.addEventListener('error', () => {
-      if (element === spare) next = undefined; // a broken preload is simply not used
-      else if (item) report({ type: 'error', trackId: trackId(), positionSec: active.currentTime, message: 'This track could not be played.' });
+      if (element === spare)
+        next = undefined; // a broken preload is simply not used
+      else if (item)
+        report({ type: 'error', trackId: trackId(), positionSec: active.currentTime, message: 'This track could not be played.' });
     });
   }
 

@@ -1,6 +1,14 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { AudioOutput } from '@/player/audio-output';
-import { onMessages, PROGRESS_PORT, sendMessage, type AudioEvent, type ControlAction, type MessageRequest, type ProgressEvent } from '@/player/messages';
+import {
+  onMessages,
+  PROGRESS_PORT,
+  sendMessage,
+  type AudioEvent,
+  type ControlAction,
+  type MessageRequest,
+  type ProgressEvent,
+} from '@/player/messages';
 import { createAudioEngine } from './audio-engine';
 import { connectMediaSession } from './media-session';
 
@@ -24,7 +32,10 @@ const PROGRESS_MS = 250;
  */
 export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): ReturnType<typeof createAudioEngine> {
   const existing = [...doc.querySelectorAll('audio')];
-  const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [HTMLAudioElement, HTMLAudioElement];
+  const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [
+    HTMLAudioElement,
+    HTMLAudioElement,
+  ];
   const session = 'mediaSession' in navigator ? connectMediaSession(navigator.mediaSession, control) : undefined;
 
   const engine = createAudioEngine(elements, {

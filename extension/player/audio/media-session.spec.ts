@@ -30,9 +30,17 @@ describe('media session', () => {
     const controls = connectMediaSession(session, () => {}, metadata);
 
     controls.show(item);
-    expect(session.metadata).toEqual({ title: 'Lumière', artist: 'Zoë Quill', album: 'Nachtlicht', artwork: [{ src: 'https://media.test/c.jpg' }] });
+    expect(session.metadata).toEqual({
+      title: 'Lumière',
+      artist: 'Zoë Quill',
+      album: 'Nachtlicht',
+      artwork: [{ src: 'https://media.test/c.jpg' }],
+    });
 
-    controls.show({ url: 'https://media.test/b.mp3', track: { id: 'trk_2', title: 'Ohne Bild', artist: 'Zoë Quill', album: 'Nachtlicht' } });
+    controls.show({
+      url: 'https://media.test/b.mp3',
+      track: { id: 'trk_2', title: 'Ohne Bild', artist: 'Zoë Quill', album: 'Nachtlicht' },
+    });
     expect(session.metadata).toMatchObject({ title: 'Ohne Bild', artwork: [] });
 
     controls.show(undefined);

@@ -14,7 +14,11 @@ describe('media keys', () => {
   it('plays a press that arrives twice (shortcut and Media Session) once', () => {
     let clock = 1_000;
     const run = vi.fn((action: ControlAction) => `ran ${action}`);
-    const press = oncePerPress(run, () => 'state', () => clock);
+    const press = oncePerPress(
+      run,
+      () => 'state',
+      () => clock,
+    );
 
     expect(press('next')).toBe('ran next');
     clock += REPEAT_WINDOW_MS - 1;
@@ -25,7 +29,11 @@ describe('media keys', () => {
   it('runs a different key at once, and the same key again after the window', () => {
     let clock = 1_000;
     const run = vi.fn((action: ControlAction) => action);
-    const press = oncePerPress(run, () => 'state', () => clock);
+    const press = oncePerPress(
+      run,
+      () => 'state',
+      () => clock,
+    );
 
     press('next');
     clock += 10;

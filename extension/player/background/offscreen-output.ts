@@ -4,7 +4,14 @@ import { MessageError, sendMessage, type MessageRequest, type MessageResponse } 
 
 const OFFSCREEN_PATH = '/offscreen.html';
 
-type OffscreenMessage = 'offscreen/preload' | 'offscreen/pause' | 'offscreen/resume' | 'offscreen/seek' | 'offscreen/volume' | 'offscreen/stop' | 'offscreen/status';
+type OffscreenMessage =
+  | 'offscreen/preload'
+  | 'offscreen/pause'
+  | 'offscreen/resume'
+  | 'offscreen/seek'
+  | 'offscreen/volume'
+  | 'offscreen/stop'
+  | 'offscreen/status';
 
 /**
  * Chrome's audio output: the single offscreen document. It is created on demand (Chrome

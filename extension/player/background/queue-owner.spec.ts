@@ -17,8 +17,7 @@ function setup(probe: ProbeResult = 'reachable') {
   const output = {
     load: vi.fn(async (request: LoadRequest) => (media = playing({ currentTime: request.startAt ?? 0, trackId: request.track?.id }))),
     preload: vi.fn<AudioOutput['preload']>(async (item) => ((preloaded = item?.track?.id), media)),
-    advance: vi.fn(async (trackId: string) =>
-      trackId === preloaded ? ((preloaded = undefined), (media = playing({ trackId }))) : null),
+    advance: vi.fn(async (trackId: string) => (trackId === preloaded ? ((preloaded = undefined), (media = playing({ trackId }))) : null)),
     pause: vi.fn(async () => (media = { ...media, paused: true, currentTime: 12 })),
     resume: vi.fn(async () => (media.loaded ? (media = { ...media, paused: false }) : media)),
     seek: vi.fn(async (positionSec: number) => (media = { ...media, currentTime: positionSec })),
@@ -142,7 +141,9 @@ describe('queue owner', () => {
 
     expect(await owner.next()).toMatchObject({ status: 'playing', index: 1 });
     expect(output.advance).toHaveBeenCalledOnce();
-    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[1]!.id), track: expect.objectContaining({ id: tracks[1]!.id }) }));
+    expect(output.load).toHaveBeenLastCalledWith(
+      expect.objectContaining({ url: url(tracks[1]!.id), track: expect.objectContaining({ id: tracks[1]!.id }) }),
+    );
   });
 
   it('does not try the preloaded shortcut for a track that was not preloaded', async () => {

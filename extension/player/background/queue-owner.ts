@@ -3,8 +3,16 @@ import { NOTHING_LOADED } from '@/player/audio-output';
 import { onMessages, type AudioEvent, type ControlAction } from '@/player/messages';
 import { currentTrack, type PlayerState, type RepeatMode } from '@/player/player-state';
 import {
-  addTracks, clearQueue, moveTrack, nextIndex, previousIndex, removeAt, setShuffle, startQueue,
-  type QueueState, type Random,
+  addTracks,
+  clearQueue,
+  moveTrack,
+  nextIndex,
+  previousIndex,
+  removeAt,
+  setShuffle,
+  startQueue,
+  type QueueState,
+  type Random,
 } from '@/player/queue';
 import { oncePerPress } from './media-keys';
 import { createTrackLoader, type TrackLoaderDeps } from './track-loader';
@@ -35,7 +43,8 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
   const loader = createTrackLoader(deps);
   const { commit } = loader;
   const s = () => loader.get();
-  const whenReady = <A extends unknown[]>(fn: (...args: A) => Promise<PlayerState> | PlayerState) =>
+  const whenReady =
+    <A extends unknown[]>(fn: (...args: A) => Promise<PlayerState> | PlayerState) =>
     async (...args: A): Promise<PlayerState> => {
       await loader.ready;
       return fn(...args);
@@ -154,7 +163,10 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
     clear: whenReady(() => queueChanged(queuePatch(clearQueue(s())))),
     state: whenReady(() => s()),
     /** Media keys and OS media controls; a press that arrives by two routes plays once (`oncePerPress`). */
-    control: oncePerPress(whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()), whenReady(() => s())),
+    control: oncePerPress(
+      whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()),
+      whenReady(() => s()),
+    ),
     /** Stops and forgets the queue (sign-out). */
     stop: whenReady((reason?: Parameters<typeof loader.stop>[0]) => loader.stop(reason)),
 
@@ -167,9 +179,13 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
         case 'playing':
           return isCurrent && state.status === 'paused' ? commit({ status: 'playing' }) : state;
         case 'paused':
-          return isCurrent && state.status === 'playing' ? commit({ status: 'paused', positionSec: event.positionSec ?? state.positionSec }) : state;
+          return isCurrent && state.status === 'playing'
+            ? commit({ status: 'paused', positionSec: event.positionSec ?? state.positionSec })
+            : state;
         case 'checkpoint':
-          return isCurrent && state.status !== 'loading' ? commit({ positionSec: event.positionSec, durationSec: event.durationSec || state.durationSec }) : state;
+          return isCurrent && state.status !== 'loading'
+            ? commit({ positionSec: event.positionSec, durationSec: event.durationSec || state.durationSec })
+            : state;
         case 'ended': {
           if (!isCurrent || state.status === 'loading') return state;
           const i = nextIndex(state, 'auto');

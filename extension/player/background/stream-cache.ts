@@ -53,10 +53,12 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
         // Kept for later (and the next worker lifetime) without holding up this caller; the
         // lookup stays in flight until it is stored, so nobody fetches the same URL meanwhile.
         void fetching
-          .then((stream) => save((map) => {
-            delete map[trackId]; // re-insert so the newest entries are kept
-            map[trackId] = stream;
-          }))
+          .then((stream) =>
+            save((map) => {
+              delete map[trackId]; // re-insert so the newest entries are kept
+              map[trackId] = stream;
+            }),
+          )
           .catch(() => {})
           .finally(() => {
             if (inFlight.get(trackId) === fetching) inFlight.delete(trackId);

@@ -220,7 +220,13 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
 
 /** What the audio document shows in the OS media controls. */
 function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
-  return { id: track.id, title: track.title, artist: track.artist, album: track.album, ...(track.coverUrl && { coverUrl: track.coverUrl }) };
+  return {
+    id: track.id,
+    title: track.title,
+    artist: track.artist,
+    album: track.album,
+    ...(track.coverUrl && { coverUrl: track.coverUrl }),
+  };
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -7,9 +7,16 @@ export const MAX_TRACK_IDS = 100;
 export const trackIdsSchema = z.pipe(
   z.pipe(
     z.string(),
-    z.transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
+    z.transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   ),
-  z.array(idSchema).check(z.minLength(1, { error: 'list at least one id' }), z.maxLength(MAX_TRACK_IDS, { error: `at most ${MAX_TRACK_IDS} ids` })),
+  z
+    .array(idSchema)
+    .check(z.minLength(1, { error: 'list at least one id' }), z.maxLength(MAX_TRACK_IDS, { error: `at most ${MAX_TRACK_IDS} ids` })),
 );
 
 /** The query of `GET /tracks` when it names tracks. */

@@ -15,7 +15,9 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
  * Control characters or more than 200 characters are a 400.
  */
 const queryText = z.pipe(
-  z.string({ error: 'enter something to search for' }).check(z.maxLength(1000, { error: `a query has at most ${MAX_QUERY_LENGTH} characters` })),
+  z
+    .string({ error: 'enter something to search for' })
+    .check(z.maxLength(1000, { error: `a query has at most ${MAX_QUERY_LENGTH} characters` })),
   z.transform((raw: string, ctx) => {
     const text = raw.replace(/\s+/g, ' ').trim();
     const problem = CONTROL.test(raw)

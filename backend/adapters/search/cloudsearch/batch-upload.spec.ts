@@ -14,7 +14,11 @@ const track = (n: number, album = 'al_1') => ({
 
 describe('toBatches', () => {
   it('keeps every batch under the byte limit and loses nothing', () => {
-    const operations = Array.from({ length: 1000 }, (_, i) => ({ type: 'add' as const, id: `track:${i}`, fields: { title: 'é'.repeat(500) } }));
+    const operations = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'add' as const,
+      id: `track:${i}`,
+      fields: { title: 'é'.repeat(500) },
+    }));
     const batches = toBatches(operations, 64 * 1024);
     expect(batches.length).toBeGreaterThan(10);
     for (const batch of batches) expect(Buffer.byteLength(batch)).toBeLessThan(64 * 1024);

@@ -26,7 +26,12 @@ describe('CloudSearch documents', () => {
     });
     // The domain splits the words field on spaces only: it holds exactly the words the ranking compares.
     expect(trackDoc!.fields.title_words!.split(' ')).toEqual(searchTerms(track.title));
-    expect(albumDoc!.fields).toMatchObject({ album: 'Ágætis byrjun', album_words: 'agaetis byrjun', artist_words: 'sigur ros', kind: 'album' });
+    expect(albumDoc!.fields).toMatchObject({
+      album: 'Ágætis byrjun',
+      album_words: 'agaetis byrjun',
+      artist_words: 'sigur ros',
+      kind: 'album',
+    });
     expect(albumDoc!.fields).not.toHaveProperty('title_words');
     expect(artistDoc!.fields).toEqual(expect.objectContaining({ artist_words: 'sigur ros', kind: 'artist' }));
     expect(recordOf(artistDoc!.fields)).toMatchObject({ id: 'ar_1', name: 'Sigur Rós', trackCount: 1 });

@@ -42,7 +42,9 @@ export const wordsField = (field: TextField) => `${field}_words`;
 type DocumentFields = Partial<Record<TextField | 'track_id' | 'album_id' | 'artist_id', string>>;
 
 const add = (kind: SearchKind, id: string, fields: DocumentFields, doc: unknown): AddOperation => {
-  const words = (['title', 'artist', 'album'] as const).flatMap((field) => (fields[field] === undefined ? [] : [[wordsField(field), foldName(fields[field])]]));
+  const words = (['title', 'artist', 'album'] as const).flatMap((field) =>
+    fields[field] === undefined ? [] : [[wordsField(field), foldName(fields[field])]],
+  );
   return {
     type: 'add',
     id: documentId(kind, id),
@@ -68,15 +70,39 @@ export function catalogDocuments(tracks: readonly IndexedTrack[]): AddOperation[
   const docs: AddOperation[] = [];
   for (const track of tracks) {
     docs.push(
-      add('track', track.id, { title: track.title, artist: track.artist, album: track.album, track_id: track.id, album_id: track.albumId, artist_id: track.artistId }, track),
+      add(
+        'track',
+        track.id,
+        {
+          title: track.title,
+          artist: track.artist,
+          album: track.album,
+          track_id: track.id,
+          album_id: track.albumId,
+          artist_id: track.artistId,
+        },
+        track,
+      ),
     );
-    const album = albums.get(track.albumId) ?? { id: track.albumId, name: track.album, artist: track.artist, artistId: track.artistId, trackCount: 0 };
+    const album = albums.get(track.albumId) ?? {
+      id: track.albumId,
+      name: track.album,
+      artist: track.artist,
+      artistId: track.artistId,
+      trackCount: 0,
+    };
     album.trackCount += 1;
     if (track.year !== undefined) album.year = track.year;
     if (track.genre !== undefined) album.genre = track.genre;
     if (track.coverKey !== undefined) album.coverKey = track.coverKey;
     albums.set(track.albumId, album);
-    const artist = artists.get(track.artistId) ?? { id: track.artistId, name: track.artist, albumCount: 0, trackCount: 0, albums: new Set<string>() };
+    const artist = artists.get(track.artistId) ?? {
+      id: track.artistId,
+      name: track.artist,
+      albumCount: 0,
+      trackCount: 0,
+      albums: new Set<string>(),
+    };
     artist.trackCount += 1;
     artist.albums.add(track.albumId);
     artist.albumCount = artist.albums.size;

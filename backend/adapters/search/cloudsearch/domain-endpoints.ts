@@ -36,7 +36,9 @@ export async function describeDomainEndpoints(lookup: DomainLookup): Promise<Clo
     const out = await client.send(new DescribeDomainsCommand({ DomainNames: [lookup.domainName] }));
     const domain = out.DomainStatusList?.find((status) => status.DomainName === lookup.domainName);
     if (!domain || domain.Deleted) {
-      throw new DomainNotReadyError(`CloudSearch domain ${lookup.domainName} does not exist in ${lookup.region}; deploy with -c searchBackend=cloudsearch`);
+      throw new DomainNotReadyError(
+        `CloudSearch domain ${lookup.domainName} does not exist in ${lookup.region}; deploy with -c searchBackend=cloudsearch`,
+      );
     }
     const search = domain.SearchService?.Endpoint;
     const document = domain.DocService?.Endpoint;

@@ -18,14 +18,21 @@ const track = (id: string, title: string, artist = 'Vieh', album = 'Harbour Ligh
 const hitOf = (record: IndexedTrack | IndexedAlbum | Artist) => ({ id: `x:${record.id}`, fields: { doc: [JSON.stringify(record)] } });
 
 /** What a domain answers a request for the first `size` hits of `order` (its own relevance order). */
-const windowOf = (order: readonly IndexedTrack[], size: number): HitWindow => ({ hits: order.slice(0, size).map(hitOf), found: order.length });
+const windowOf = (order: readonly IndexedTrack[], size: number): HitWindow => ({
+  hits: order.slice(0, size).map(hitOf),
+  found: order.length,
+});
 
 const ids = (ranked: { id: string }[]) => ranked.map((r) => r.id);
 
 describe('CloudSearch hit ranking', () => {
   it('orders the window by the shared ranking: the exact name first, wherever the domain put it', () => {
     const terms = parseSearchQuery('love song');
-    const order = [track('tr_long', 'Love Song for a Rainy Afternoon'), track('tr_other', 'Another Love Song'), track('tr_exact', 'Love Song')];
+    const order = [
+      track('tr_long', 'Love Song for a Rainy Afternoon'),
+      track('tr_other', 'Another Love Song'),
+      track('tr_exact', 'Love Song'),
+    ];
     const { ranked, more } = rankHits(terms, 'all', 'track', windowOf(order, RANK_WINDOW), 20);
     expect(ids(ranked)[0]).toBe('tr_exact');
     expect(ids(ranked)).toHaveLength(3);
@@ -40,7 +47,9 @@ describe('CloudSearch hit ranking', () => {
 
   it('pages through more hits than the window without repeating or skipping one', () => {
     const random = seededRandom(11);
-    const tracks = Array.from({ length: RANK_WINDOW + 45 }, (_, i) => track(`tr_${String(i).padStart(3, '0')}`, `Love ${'x'.repeat(1 + Math.floor(random() * 9))} ${i}`));
+    const tracks = Array.from({ length: RANK_WINDOW + 45 }, (_, i) =>
+      track(`tr_${String(i).padStart(3, '0')}`, `Love ${'x'.repeat(1 + Math.floor(random() * 9))} ${i}`),
+    );
     // The domain's own order, unrelated to the shared ranking's.
     const order = [...tracks].sort(() => random() - 0.5);
     const terms = parseSearchQuery('love');
@@ -85,7 +94,7 @@ describe('CloudSearch hit ranking', () => {
     expect(bestCoverageOnly([albums])[0]!.ranked).toHaveLength(1);
   });
 
-  it('describes each kind\'s best hit by the names it is shown with', () => {
+  it("describes each kind's best hit by the names it is shown with", () => {
     const terms = parseSearchQuery('smlal hours');
     const tracks = rankHits(terms, 'all', 'track', windowOf([track('tr_hours', 'Small Hours')], RANK_WINDOW), 20);
     const best = bestHits('all', [tracks]);

@@ -56,7 +56,10 @@ function candidateOf(field: SearchField, kind: SearchKind, record: HitRecord): C
   const names = nameFields(field, kind);
   return {
     id: record.id,
-    fields: Object.entries(searchedFields(field, kind) ?? {}).map(([name, weight]) => ({ words: searchTerms(texts[name as TextField] ?? ''), weight })),
+    fields: Object.entries(searchedFields(field, kind) ?? {}).map(([name, weight]) => ({
+      words: searchTerms(texts[name as TextField] ?? ''),
+      weight,
+    })),
     names: names.map((name) => searchTerms(texts[name] ?? '')),
     popularity: kind === 'track' ? ((record as IndexedTrack).playCount ?? 0) : 0,
     nameLength: (texts[names[0]!] ?? '').length,

@@ -27,7 +27,9 @@ describe('CloudSearch query building', () => {
   });
 
   it('allows one edit from four letters, with every adjacent swap as its own alternative', () => {
-    expect(query('smlal hours')).toBe('(smlal | smlal~1 | mslal | slmal | small | smlla) (hours | hours* | hours~1 | ohurs | huors | horus | housr)');
+    expect(query('smlal hours')).toBe(
+      '(smlal | smlal~1 | mslal | slmal | small | smlla) (hours | hours* | hours~1 | ohurs | huors | horus | housr)',
+    );
     expect(query('Beyoncé')).toBe('(beyonce | beyonce* | beyonce~1 | ebyonce | byeonce | beoynce | beynoce | beyocne | beyonec)');
   });
 

@@ -91,7 +91,10 @@ export class CloudSearchTrackSearch implements SearchIndexWriter {
 
   /** Deletes the tracks' documents; albums and artists left empty are cleared by the next reindex. */
   async remove(trackIds: readonly string[]): Promise<void> {
-    await uploadDocuments((await this.clients()).documents, trackIds.map((id) => ({ type: 'delete' as const, id: documentId('track', id) })));
+    await uploadDocuments(
+      (await this.clients()).documents,
+      trackIds.map((id) => ({ type: 'delete' as const, id: documentId('track', id) })),
+    );
   }
 
   /**
@@ -125,7 +128,8 @@ export class CloudSearchTrackSearch implements SearchIndexWriter {
     }
     if (nothing(windows) && terms.length > 1) windows = await ask('or');
     const shown = bestCoverageOnly(kinds.map((kind, i) => rankHits(terms, query.field, kind, windows[i]!, end)));
-    const page = <T extends HitRecord>(kind: SearchKind) => (shown.find((p) => p.kind === kind)?.ranked ?? []).slice(query.offset, end).map((r) => r.item as T);
+    const page = <T extends HitRecord>(kind: SearchKind) =>
+      (shown.find((p) => p.kind === kind)?.ranked ?? []).slice(query.offset, end).map((r) => r.item as T);
     const results: SearchResults = {
       tracks: page<IndexedTrack>('track'),
       albums: page<IndexedAlbum>('album'),

@@ -43,7 +43,11 @@ export class CatalogAggregates {
 
     let artist = this.artists.get(track.artistId);
     if (!artist) {
-      artist = { artist: { id: track.artistId, name: track.artist, albumCount: 0, trackCount: 0 }, trackIds: new Set(), albumIds: new Set() };
+      artist = {
+        artist: { id: track.artistId, name: track.artist, albumCount: 0, trackCount: 0 },
+        trackIds: new Set(),
+        albumIds: new Set(),
+      };
       this.artists.set(track.artistId, artist);
     }
     artist.trackIds.add(track.id);

@@ -48,7 +48,11 @@ const small = () => {
 describe('CatalogIndex', () => {
   it('keeps album and artist counts right when tracks move and go', () => {
     const index = CatalogIndex.empty();
-    index.upsert([track('t1', 'Halo', 'Beyoncé', 'I Am'), track('t2', 'Ego', 'Beyoncé', 'I Am'), track('t3', 'Formation', 'Beyoncé', 'Lemonade')]);
+    index.upsert([
+      track('t1', 'Halo', 'Beyoncé', 'I Am'),
+      track('t2', 'Ego', 'Beyoncé', 'I Am'),
+      track('t3', 'Formation', 'Beyoncé', 'Lemonade'),
+    ]);
     expect(find(index, 'beyonce').artists).toEqual([{ id: 'ar_Beyoncé', name: 'Beyoncé', albumCount: 2, trackCount: 3 }]);
     index.upsert([track('t3', 'Formation', 'Beyoncé', 'I Am')]);
     expect(find(index, 'lemonade').albums).toEqual([]);
@@ -107,7 +111,9 @@ describe('CatalogIndex', () => {
     // 150 words starting with "br", each in three titles, and the one wanted, in a single title.
     const letters = 'abcdefghijklmnopqrstuvwxyz';
     const crowd = Array.from({ length: 150 }, (_, i) => `br${letters[i % 26]}${letters[Math.floor(i / 26)]}`);
-    index.upsert(crowd.flatMap((word, i) => [0, 1, 2].map((copy) => track(`t_${i}_${copy}`, `Angel ${word}`, `Band ${copy}`, `Album ${i}`))));
+    index.upsert(
+      crowd.flatMap((word, i) => [0, 1, 2].map((copy) => track(`t_${i}_${copy}`, `Angel ${word}`, `Band ${copy}`, `Album ${i}`))),
+    );
     index.upsert([track('t_wanted', 'Angel Bridges', 'Sigridur Thorsson', 'Islands')]);
     const results = find(index, 'sigridur thorsson angel br');
     expect(ids(results.tracks)[0]).toBe('t_wanted');
@@ -147,7 +153,11 @@ describe('CatalogIndex', () => {
 
   it('prefers what listeners play among equal matches', () => {
     const index = CatalogIndex.empty();
-    index.upsert([track('t1', 'Home', 'A', 'X'), track('t2', 'Home', 'B', 'Y', { playCount: 40 }), track('t3', 'Home', 'C', 'Z', { playCount: 3 })]);
+    index.upsert([
+      track('t1', 'Home', 'A', 'X'),
+      track('t2', 'Home', 'B', 'Y', { playCount: 40 }),
+      track('t3', 'Home', 'C', 'Z', { playCount: 3 }),
+    ]);
     expect(ids(find(index, 'home', 'track').tracks)).toEqual(['t2', 't3', 't1']);
   });
 
@@ -166,15 +176,35 @@ describe('CatalogIndex', () => {
   it('survives a snapshot round trip: records, ranking and suggestions', () => {
     const index = CatalogIndex.empty();
     index.upsert([
-      track('t1', 'Jóga', 'Björk', 'Homogenic', { trackNumber: 1, discNumber: 1, genre: 'Pop', year: 1997, coverKey: 'covers/h.jpg', playCount: 12 }),
+      track('t1', 'Jóga', 'Björk', 'Homogenic', {
+        trackNumber: 1,
+        discNumber: 1,
+        genre: 'Pop',
+        year: 1997,
+        coverKey: 'covers/h.jpg',
+        playCount: 12,
+      }),
       track('t2', 'Hunter', 'Björk', 'Homogenic', { durationMs: 3_000_000_000, mood: 'dark' } as Partial<IndexedTrack>),
       track('t3', 'Ágætis byrjun', 'Sigur Rós', 'Ágætis byrjun'),
     ]);
     const copy = CatalogIndex.fromSnapshot(viaJson(index.toSnapshot()));
     expect(copy.size).toBe(3);
     for (const q of ['joga', 'bjork', 'agaetis', 'hunetr', 'sigur r']) expect(find(copy, q), q).toEqual(find(index, q));
-    expect(find(copy, 'hunter').tracks[0]).toEqual({ ...track('t2', 'Hunter', 'Björk', 'Homogenic'), durationMs: 3_000_000_000, mood: 'dark' });
-    expect(find(copy, 'joga').tracks[0]).toEqual(track('t1', 'Jóga', 'Björk', 'Homogenic', { trackNumber: 1, discNumber: 1, genre: 'Pop', year: 1997, coverKey: 'covers/h.jpg', playCount: 12 }));
+    expect(find(copy, 'hunter').tracks[0]).toEqual({
+      ...track('t2', 'Hunter', 'Björk', 'Homogenic'),
+      durationMs: 3_000_000_000,
+      mood: 'dark',
+    });
+    expect(find(copy, 'joga').tracks[0]).toEqual(
+      track('t1', 'Jóga', 'Björk', 'Homogenic', {
+        trackNumber: 1,
+        discNumber: 1,
+        genre: 'Pop',
+        year: 1997,
+        coverKey: 'covers/h.jpg',
+        playCount: 12,
+      }),
+    );
     expect(copy.suggest('bjo', 3)).toEqual([{ text: 'Björk', kind: 'artist', id: 'ar_Björk' }]);
   });
 
@@ -185,23 +215,32 @@ describe('CatalogIndex', () => {
     expect(find(old, 'bjork').artists).toEqual([{ id: 'ar_Björk', name: 'Björk', albumCount: 1, trackCount: 2 }]);
     expect(old.toSnapshot().format).toBe(2);
 
-    expect(() => CatalogIndex.fromSnapshot({ format: 3 } as unknown as IndexSnapshot)).toThrow("search snapshot: unsupported format 3");
+    expect(() => CatalogIndex.fromSnapshot({ format: 3 } as unknown as IndexSnapshot)).toThrow('search snapshot: unsupported format 3');
     const snapshot = viaJson(old.toSnapshot());
     if (snapshot.format !== 2) throw new Error('expected format 2');
-    const damaged = { ...snapshot, tracks: { ...snapshot.tracks, albumRow: Buffer.from(new Int32Array([0, 7]).buffer).toString('base64') } };
+    const damaged = {
+      ...snapshot,
+      tracks: { ...snapshot.tracks, albumRow: Buffer.from(new Int32Array([0, 7]).buffer).toString('base64') },
+    };
     expect(() => CatalogIndex.fromSnapshot(damaged)).toThrow(/track album rows refers beyond its table/);
   });
 
   it('takes changes after loading a snapshot, and publishes them', () => {
     const index = CatalogIndex.empty();
-    index.upsert([track('t1', 'Jóga', 'Björk', 'Homogenic'), track('t2', 'Hunter', 'Björk', 'Homogenic'), track('t3', 'Hyperballad', 'Björk', 'Post')]);
+    index.upsert([
+      track('t1', 'Jóga', 'Björk', 'Homogenic'),
+      track('t2', 'Hunter', 'Björk', 'Homogenic'),
+      track('t3', 'Hyperballad', 'Björk', 'Post'),
+    ]);
     const loaded = CatalogIndex.fromSnapshot(viaJson(index.toSnapshot()));
     loaded.upsert([track('t4', 'Army of Me', 'Björk', 'Post'), track('t1', 'Jóga (Live)', 'Björk', 'Homogenic')]);
     loaded.remove(['t2', 'missing']);
     expect(loaded.size).toBe(3);
     expect(find(loaded, 'army').tracks.map((t) => t.title)).toEqual(['Army of Me']);
     expect(find(loaded, 'hunter').tracks).toEqual([]);
-    expect(find(loaded, 'homogenic', 'album').albums).toEqual([{ id: 'al_Homogenic', name: 'Homogenic', artist: 'Björk', artistId: 'ar_Björk', trackCount: 1 }]);
+    expect(find(loaded, 'homogenic', 'album').albums).toEqual([
+      { id: 'al_Homogenic', name: 'Homogenic', artist: 'Björk', artistId: 'ar_Björk', trackCount: 1 },
+    ]);
     expect(find(loaded, 'bjork').artists[0]).toMatchObject({ albumCount: 2, trackCount: 3 });
     const again = CatalogIndex.fromSnapshot(viaJson(loaded.toSnapshot()));
     for (const q of ['joga live', 'army', 'post', 'bjork']) expect(find(again, q), q).toEqual(find(loaded, q));
@@ -213,9 +252,13 @@ describe('CatalogIndex ranking against the domain ranking of every item', () => 
   // Many words that start alike, as in a large catalog: a prefix being typed has hundreds of completions.
   const crowded = Array.from({ length: 160 }, (_, i) => `ch${letters[(i * 7) % 26]}${letters[i % 26]}${letters[Math.floor(i / 26)]}`);
   const crowd = crowded.flatMap((word, i) =>
-    Array.from({ length: (i % 4) + 1 }, (_, copy) => track(`t_crowd_${i}_${copy}`, `Nocturne ${word}`, 'Massed Voices', `Anthems ${i % 10}`)),
+    Array.from({ length: (i % 4) + 1 }, (_, copy) =>
+      track(`t_crowd_${i}_${copy}`, `Nocturne ${word}`, 'Massed Voices', `Anthems ${i % 10}`),
+    ),
   );
-  const catalog = [...generateCatalog(1500, 11).map((t) => toIndexedTrack(t)), ...crowd].map((t, i) => (i % 3 === 0 ? { ...t, playCount: i % 17 } : t));
+  const catalog = [...generateCatalog(1500, 11).map((t) => toIndexedTrack(t)), ...crowd].map((t, i) =>
+    i % 3 === 0 ? { ...t, playCount: i % 17 } : t,
+  );
   const index = CatalogIndex.empty();
   index.upsert(catalog);
   const albums = new Map<string, { id: string; album: string; artist: string }>();
@@ -255,7 +298,9 @@ describe('CatalogIndex ranking against the domain ranking of every item', () => 
   const someTrack = () => catalog[Math.floor(random() * 1500)]!;
   const swap = (text: string) => text.replace(/(\p{L})(\p{L})(\p{L}+)/u, '$2$1$3');
   const commonest = Object.entries(
-    catalog.flatMap((t) => searchTerms(t.title)).reduce<Record<string, number>>((counts, w) => ({ ...counts, [w]: (counts[w] ?? 0) + 1 }), {}),
+    catalog
+      .flatMap((t) => searchTerms(t.title))
+      .reduce<Record<string, number>>((counts, w) => ({ ...counts, [w]: (counts[w] ?? 0) + 1 }), {}),
   ).sort((a, b) => b[1] - a[1])[0]![0];
   const queries: [string, SearchField][] = [
     [commonest, 'all'],

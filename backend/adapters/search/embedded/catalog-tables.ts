@@ -69,7 +69,16 @@ export interface CatalogColumns {
 export const trackNumbers = ['trackNumber', 'discNumber', 'durationMs', 'year', 'playCount'] as const;
 const trackStrings = ['genre', 'coverKey'] as const;
 /** The fields of a track that have columns. */
-export const trackFields: ReadonlySet<string> = new Set<string>(['id', 'title', 'artist', 'artistId', 'album', 'albumId', ...trackNumbers, ...trackStrings]);
+export const trackFields: ReadonlySet<string> = new Set<string>([
+  'id',
+  'title',
+  'artist',
+  'artistId',
+  'album',
+  'albumId',
+  ...trackNumbers,
+  ...trackStrings,
+]);
 
 const fits = (value: unknown): value is number => Number.isInteger(value) && (value as number) > ABSENT && (value as number) <= 0x7fffffff;
 
@@ -308,7 +317,12 @@ export class CatalogTables {
 
   artist(row: number): Artist {
     const { artists, texts } = this.columns;
-    return { id: artists.id[row]!, name: texts[artists.name[row]!]!, albumCount: artists.albumCount[row]!, trackCount: artists.trackCount[row]! };
+    return {
+      id: artists.id[row]!,
+      name: texts[artists.name[row]!]!,
+      albumCount: artists.albumCount[row]!,
+      trackCount: artists.trackCount[row]!,
+    };
   }
 
   *allTracks(): Generator<IndexedTrack> {

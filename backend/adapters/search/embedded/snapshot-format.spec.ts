@@ -56,13 +56,19 @@ describe('decodeSnapshot', () => {
     expect(refusal({ ...published(), tracks: { ...tracks, genre: { values: ['Pop'] } } }).message).toBe(
       'search snapshot: tracks.genre.refs is not a packed column',
     );
-    expect(refusal({ ...published(), tracks: { ...tracks, id: ['t1', 2] } }).message).toBe('search snapshot: tracks.id is not a list of strings');
-    expect(refusal({ ...published(), wordIds: 'AAA' }).message).toBe('search snapshot: a packed column is not a whole number of 32-bit values');
+    expect(refusal({ ...published(), tracks: { ...tracks, id: ['t1', 2] } }).message).toBe(
+      'search snapshot: tracks.id is not a list of strings',
+    );
+    expect(refusal({ ...published(), wordIds: 'AAA' }).message).toBe(
+      'search snapshot: a packed column is not a whole number of 32-bit values',
+    );
   });
 
   it('wants words as sorted, distinct strings, and texts as strings', () => {
     const snapshot = published();
-    expect(refusal({ ...snapshot, words: [1, ...snapshot.words.slice(1)] }).message).toBe('search snapshot: words is not a list of strings');
+    expect(refusal({ ...snapshot, words: [1, ...snapshot.words.slice(1)] }).message).toBe(
+      'search snapshot: words is not a list of strings',
+    );
     expect(refusal({ ...snapshot, words: [...snapshot.words].reverse() }).message).toBe('search snapshot: words are not sorted and unique');
     const repeated = [...snapshot.words];
     repeated[1] = repeated[0]!;
@@ -74,7 +80,9 @@ describe('decodeSnapshot', () => {
 
   it('refuses references beyond their tables', () => {
     const snapshot = published();
-    expect(refusal({ ...snapshot, tracks: { ...snapshot.tracks, albumRow: packed([0, 7]) } }).message).toBe('search snapshot: track album rows refers beyond its table');
+    expect(refusal({ ...snapshot, tracks: { ...snapshot.tracks, albumRow: packed([0, 7]) } }).message).toBe(
+      'search snapshot: track album rows refers beyond its table',
+    );
     expect(refusal({ ...snapshot, tracks: { ...snapshot.tracks, genre: { values: [], refs: packed([0, -1]) } } }).message).toBe(
       'search snapshot: track genres refers beyond its values',
     );
@@ -90,7 +98,9 @@ describe('decodeSnapshot', () => {
     // Track 1 has a track number in its column; track 2's duration is beyond 32 bits, so in extra.
     expect(refusal(withExtra({ 0: { trackNumber: 2 } })).message).toBe('search snapshot: tracks.extra.0 overrides trackNumber');
     expect(refusal(withExtra({ 1: { durationMs: 'long' } })).message).toBe('search snapshot: tracks.extra.1 overrides durationMs');
-    expect(refusal(withExtra(JSON.parse('{"0": {"__proto__": {"id": "other"}}}'))).message).toBe('search snapshot: tracks.extra.0 overrides __proto__');
+    expect(refusal(withExtra(JSON.parse('{"0": {"__proto__": {"id": "other"}}}'))).message).toBe(
+      'search snapshot: tracks.extra.0 overrides __proto__',
+    );
     expect(refusal(withExtra({ 2: { mood: 'dark' } })).message).toBe('search snapshot: tracks.extra has a row 2 beyond the tracks');
     expect(refusal(withExtra({ 0: 'dark' })).message).toBe('search snapshot: tracks.extra.0 is not an object');
   });
@@ -98,6 +108,8 @@ describe('decodeSnapshot', () => {
   it('reads the first format only with the fields every track has', () => {
     expect(decodeSnapshot({ format: 1, tracks: [track('t1', 'Jóga')] })).toEqual({ tracks: [track('t1', 'Jóga')] });
     expect(refusal({ format: 1 }).message).toBe('search snapshot: tracks is not a list');
-    expect(refusal({ format: 1, tracks: [{ ...track('t1', 'Jóga'), title: 7 }] }).message).toBe('search snapshot: tracks[0].title is not a string');
+    expect(refusal({ format: 1, tracks: [{ ...track('t1', 'Jóga'), title: 7 }] }).message).toBe(
+      'search snapshot: tracks[0].title is not a string',
+    );
   });
 });

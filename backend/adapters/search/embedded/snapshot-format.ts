@@ -1,5 +1,14 @@
 import type { IndexedTrack } from '../../../domain/search';
-import { ABSENT, trackFields, trackNumbers, type AlbumColumns, type ArtistColumns, type CatalogColumns, type StringColumn, type TrackColumns } from './catalog-tables';
+import {
+  ABSENT,
+  trackFields,
+  trackNumbers,
+  type AlbumColumns,
+  type ArtistColumns,
+  type CatalogColumns,
+  type StringColumn,
+  type TrackColumns,
+} from './catalog-tables';
 
 /** The first format: just the tracks, indexed again on load. Still read, so an upgrade never breaks search. */
 export interface SnapshotFormat1 {
@@ -137,7 +146,8 @@ class Fields {
 
   strings(key: string): string[] {
     const values = this.value[key];
-    if (!Array.isArray(values) || !values.every((value) => typeof value === 'string')) invalid(`${this.name(key)} is not a list of strings`);
+    if (!Array.isArray(values) || !values.every((value) => typeof value === 'string'))
+      invalid(`${this.name(key)} is not a list of strings`);
     return values;
   }
 
@@ -222,7 +232,8 @@ function check(columns: CatalogColumns): void {
       if (!(values[i]! >= 0 && values[i]! < limit)) invalid(`${what} refers beyond its table`);
     }
   };
-  if (wordStart.length !== texts.length + 1 || wordStart[0] !== 0 || wordStart[texts.length] !== wordIds.length) invalid('text words do not line up');
+  if (wordStart.length !== texts.length + 1 || wordStart[0] !== 0 || wordStart[texts.length] !== wordIds.length)
+    invalid('text words do not line up');
   for (let t = 0; t < texts.length; t++) if (wordStart[t]! > wordStart[t + 1]!) invalid('text words do not line up');
   within(wordIds, words.length, 'word ids', wordIds.length);
   const n = tracks.id.length;
@@ -240,9 +251,16 @@ function check(columns: CatalogColumns): void {
   strings(albums.genre, 'album genres', albums.id.length);
   strings(albums.coverKey, 'album cover keys', albums.id.length);
   const lengths: [ArrayLike<unknown>, number][] = [
-    [tracks.trackNumber, n], [tracks.discNumber, n], [tracks.durationMs, n], [tracks.year, n], [tracks.playCount, n],
-    [albums.artistId, albums.id.length], [albums.trackCount, albums.id.length], [albums.year, albums.id.length],
-    [artists.albumCount, artists.id.length], [artists.trackCount, artists.id.length],
+    [tracks.trackNumber, n],
+    [tracks.discNumber, n],
+    [tracks.durationMs, n],
+    [tracks.year, n],
+    [tracks.playCount, n],
+    [albums.artistId, albums.id.length],
+    [albums.trackCount, albums.id.length],
+    [albums.year, albums.id.length],
+    [artists.albumCount, artists.id.length],
+    [artists.trackCount, artists.id.length],
   ];
   if (lengths.some(([values, length]) => values.length !== length)) invalid('columns differ in length');
 }
@@ -255,11 +273,14 @@ function checkExtra(extra: Fields, tracks: TrackColumns): TrackColumns['extra'] 
   const checked: TrackColumns['extra'] = {};
   for (const [key, value] of extra.entries()) {
     const row = Number(key);
-    if (!(Number.isInteger(row) && row >= 0 && row < tracks.id.length && String(row) === key)) invalid(`tracks.extra has a row ${key} beyond the tracks`);
+    if (!(Number.isInteger(row) && row >= 0 && row < tracks.id.length && String(row) === key))
+      invalid(`tracks.extra has a row ${key} beyond the tracks`);
     const fields: Record<string, unknown> = {};
     for (const [field, fieldValue] of new Fields(value, `tracks.extra.${key}`).entries()) {
       const number = trackNumbers.find((name) => name === field);
-      const free = number ? tracks[number][row] === ABSENT && typeof fieldValue === 'number' : !trackFields.has(field) && field !== '__proto__';
+      const free = number
+        ? tracks[number][row] === ABSENT && typeof fieldValue === 'number'
+        : !trackFields.has(field) && field !== '__proto__';
       if (!free) invalid(`tracks.extra.${key} overrides ${field}`);
       fields[field] = fieldValue;
     }

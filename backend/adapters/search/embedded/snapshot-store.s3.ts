@@ -103,14 +103,23 @@ export class S3SnapshotStore {
     const stale = keys.sort().slice(0, Math.max(0, keys.length - keep));
     for (let i = 0; i < stale.length; i += 1000) {
       const chunk = stale.slice(i, i + 1000);
-      await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }));
+      await this.s3.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }),
+      );
     }
     return stale.length;
   }
 
   private async put(key: string, body: Buffer, contentType: string): Promise<void> {
     await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength, CacheControl: 'no-cache' }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ContentLength: body.byteLength,
+        CacheControl: 'no-cache',
+      }),
     );
   }
 

@@ -60,4 +60,5 @@ export function answer(expansion: TermExpansion, word: string): TermMatch | unde
 }
 
 /** Whether word `id` spells the query word as a corrected query would: as typed or corrected, not completed. */
-export const spells = (expansion: TermExpansion, id: number, words: readonly string[]) => id === expansion.exact || expansion.corrections.has(words[id]!);
+export const spells = (expansion: TermExpansion, id: number, words: readonly string[]) =>
+  id === expansion.exact || expansion.corrections.has(words[id]!);

@@ -1,4 +1,12 @@
-import { compareMatches, matchCandidate, type Candidate, type QueryTerm, type Ranked, type SearchKind, type TextField } from '../../../domain/search-ranking';
+import {
+  compareMatches,
+  matchCandidate,
+  type Candidate,
+  type QueryTerm,
+  type Ranked,
+  type SearchKind,
+  type TextField,
+} from '../../../domain/search-ranking';
 import { MAX_QUERY_TERMS } from '../../../domain/search-text';
 import type { CatalogTables } from './catalog-tables';
 import { MinHeap } from './min-heap';
@@ -50,7 +58,15 @@ class Scratch {
   readonly edits: Uint16Array;
   readonly weight: Float64Array;
   readonly termWeight: Float64Array;
-  readonly candidates: { rows: Uint32Array; edits: Uint16Array; weight: Float64Array; tier: Uint8Array; popularity: Float64Array; nameLength: Uint32Array; heap: Uint32Array };
+  readonly candidates: {
+    rows: Uint32Array;
+    edits: Uint16Array;
+    weight: Float64Array;
+    tier: Uint8Array;
+    popularity: Float64Array;
+    nameLength: Uint32Array;
+    heap: Uint32Array;
+  };
 
   constructor(n: number) {
     this.mask = new Uint8Array(n);
@@ -131,7 +147,12 @@ export class TextIndex {
     const id = (i: number) => this.tables.id(query.kind, rows[i]!);
     // The order of compareMatches, on the optimistic keys.
     const before = (i: number, j: number) => {
-      const order = edits[i]! - edits[j]! || tier[j]! - tier[i]! || weight[j]! - weight[i]! || popularity[j]! - popularity[i]! || nameLength[i]! - nameLength[j]!;
+      const order =
+        edits[i]! - edits[j]! ||
+        tier[j]! - tier[i]! ||
+        weight[j]! - weight[i]! ||
+        popularity[j]! - popularity[i]! ||
+        nameLength[i]! - nameLength[j]!;
       return order !== 0 ? order < 0 : id(i) < id(j);
     };
     const matcher = (term: QueryTerm, word: string) => answer(expansions[term.position]!, word);

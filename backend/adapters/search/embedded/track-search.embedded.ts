@@ -98,9 +98,9 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
     this.pending = [];
     this.replacing = false;
     // Old snapshots only cost storage: a writer without s3:ListBucket/DeleteObject still publishes.
-    await this.store.prune().catch((error: unknown) =>
-      this.log({ level: 'warn', msg: 'could not delete old search snapshots', error: String(error) }),
-    );
+    await this.store
+      .prune()
+      .catch((error: unknown) => this.log({ level: 'warn', msg: 'could not delete old search snapshots', error: String(error) }));
     return pointer;
   }
 

@@ -27,13 +27,22 @@ const scanned = (vocabulary: Vocabulary, query: string, maxEdits: number) =>
 describe('Vocabulary', () => {
   it('finds by typo exactly the words a scan with typoDistance finds, with the same edits', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 300 }), fc.array(word, { minLength: 1, maxLength: 10 }), (words, queries) => {
-        const vocabulary = vocabularyOf(words);
-        // Queries both random and one slip away from a catalog word.
-        for (const query of [...queries, ...words.slice(0, 10).map((w) => w.slice(1) || w + 'a'), ...words.slice(0, 10).map((w) => [...w].reverse().join(''))]) {
-          for (const maxEdits of [0, 1, 2]) expect(typoHits(vocabulary, query, maxEdits), `${query} within ${maxEdits}`).toEqual(scanned(vocabulary, query, maxEdits));
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 300 }),
+        fc.array(word, { minLength: 1, maxLength: 10 }),
+        (words, queries) => {
+          const vocabulary = vocabularyOf(words);
+          // Queries both random and one slip away from a catalog word.
+          for (const query of [
+            ...queries,
+            ...words.slice(0, 10).map((w) => w.slice(1) || w + 'a'),
+            ...words.slice(0, 10).map((w) => [...w].reverse().join('')),
+          ]) {
+            for (const maxEdits of [0, 1, 2])
+              expect(typoHits(vocabulary, query, maxEdits), `${query} within ${maxEdits}`).toEqual(scanned(vocabulary, query, maxEdits));
+          }
+        },
+      ),
       { seed: 18, numRuns: 60 },
     );
   });
