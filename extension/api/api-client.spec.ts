@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { errorBody, jsonResponse, makeAuthResponse } from '@@/test/extension/factories';
+import { errorBody, jsonResponse, makeSignedIn } from '@@/test/extension/factories';
 import { ApiError, createApiClient } from './api-client';
 import { readSession, writeSession } from './session-storage';
 
@@ -25,7 +25,7 @@ describe('api client', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('signs in and keeps the session in storage.local', async () => {
-    const { client, fetch } = setup([jsonResponse(200, makeAuthResponse())]);
+    const { client, fetch } = setup([jsonResponse(200, makeSignedIn())]);
     await client.login('ada@example.com', 'secret-pass');
 
     const [url, init] = fetch.mock.calls[0]!;
@@ -37,7 +37,7 @@ describe('api client', () => {
   });
 
   it('registers, then signs in with the same credentials', async () => {
-    const { client, fetch } = setup([jsonResponse(202, { status: 'accepted' }), jsonResponse(200, makeAuthResponse())]);
+    const { client, fetch } = setup([jsonResponse(202, { status: 'accepted' }), jsonResponse(200, makeSignedIn())]);
     await client.register({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass' });
 
     expect(fetch.mock.calls.map(([url, init]) => [url, JSON.parse(String(init?.body))])).toEqual([
@@ -48,7 +48,7 @@ describe('api client', () => {
   });
 
   it('sends an invite code with the registration when there is one', async () => {
-    const { client, fetch } = setup([jsonResponse(202, { status: 'accepted' }), jsonResponse(200, makeAuthResponse())]);
+    const { client, fetch } = setup([jsonResponse(202, { status: 'accepted' }), jsonResponse(200, makeSignedIn())]);
     await client.register({ name: 'Ada', email: 'ada@example.com', password: 'secret-pass', inviteCode: 'K7Q2-MX4P' });
     expect(JSON.parse(String(fetch.mock.calls[0]![1]?.body))).toMatchObject({ inviteCode: 'K7Q2-MX4P' });
   });

@@ -99,5 +99,3 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
       withRetries((signal) => api.send<void>('DELETE', entryPath(id, entryId), undefined, { signal }), { goneMeansDone: true }),
   };
 }
-
-export type PlaylistsService = ReturnType<typeof createPlaylistsService>;

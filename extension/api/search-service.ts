@@ -30,5 +30,3 @@ export function createSearchService(api: ApiClient = apiClient()) {
     },
   };
 }
-
-export type SearchService = ReturnType<typeof createSearchService>;

@@ -14,7 +14,7 @@ export interface StoredSession {
  * Kept in `storage.local` so the listener stays signed in across browser restarts and the
  * popup can paint "signed in" before any request. Only extension contexts can read it.
  */
-export const sessionItem = storage.defineItem<StoredSession | null>('local:session', { fallback: null });
+const sessionItem = storage.defineItem<StoredSession | null>('local:session', { fallback: null });
 
 export function readSession(): Promise<StoredSession | null> {
   return sessionItem.getValue();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api-client';
-import { ATTEMPT_TIMEOUT_MS, backoffMs, isRetryable, mayHaveLanded, MAX_ATTEMPTS, withRetries } from './write-retry';
+import { ATTEMPT_TIMEOUT_MS, isRetryable, mayHaveLanded, MAX_ATTEMPTS, withRetries, writeBackoffMs } from './write-retry';
 
 const error = (status: number, code: string, details: Record<string, unknown> = {}) => new ApiError(status, code, code, undefined, details);
 
@@ -46,7 +46,7 @@ describe('write retry policy', () => {
   });
 
   it('waits longer after each try, with jitter, under 10 s in all', () => {
-    const waits = (random: number) => [1, 2, 3].map((attempt) => backoffMs(attempt, () => random));
+    const waits = (random: number) => [1, 2, 3].map((attempt) => writeBackoffMs(attempt, () => random));
     expect(waits(0)).toEqual([250, 500, 1000]);
     expect(waits(1)).toEqual([500, 1000, 2000]);
     expect(waits(1).reduce((a, b) => a + b)).toBeLessThan(10_000);

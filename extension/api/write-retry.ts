@@ -60,7 +60,7 @@ export function mayHaveLanded(error: unknown): boolean {
 }
 
 /** The wait before try `attempt + 1`: exponential, with jitter so clients that failed together do not return together. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
+export function writeBackoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = BASE_DELAY_MS * 2 ** (attempt - 1);
   return ceiling / 2 + (random() * ceiling) / 2;
 }
@@ -77,7 +77,7 @@ export async function withRetries<T>(send: (signal: AbortSignal) => Promise<T>, 
       if (options.goneMeansDone && attempt > 1 && error instanceof ApiError && error.status === 404) return undefined as T;
       if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
       options.onRetry?.(attempt, error as ApiError);
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      await new Promise((resolve) => setTimeout(resolve, writeBackoffMs(attempt)));
     }
   }
 }

@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { errorBody, jsonResponse, makeAuthResponse } from '@@/test/extension/factories';
+import { errorBody, jsonResponse, makeSignedIn } from '@@/test/extension/factories';
 import { fakeApi } from '@@/test/extension/popup-fakes';
 import { useSessionStore } from '@/stores/session';
 import AuthForm from './AuthForm.vue';
@@ -44,7 +44,7 @@ describe('AuthForm', () => {
     const seen = fakeApi({
       'GET /auth/registration': { policy: 'open' },
       'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }),
-      'POST /auth/login': makeAuthResponse(),
+      'POST /auth/login': makeSignedIn(),
     });
     const wrapper = mountForm();
     await flushPromises();
@@ -68,7 +68,7 @@ describe('AuthForm', () => {
     const seen = fakeApi({
       'GET /auth/registration': { policy: 'invite' },
       'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }),
-      'POST /auth/login': makeAuthResponse(),
+      'POST /auth/login': makeSignedIn(),
     });
     const wrapper = mountForm();
     await flushPromises();

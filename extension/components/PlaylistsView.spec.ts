@@ -1,6 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
+import { DISPLAY_NAME_MAX_LENGTH } from '@@/shared/api';
 import { jsonResponse } from '@@/test/extension/factories';
 import { fakeApi, makePlaylist, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { usePlaylistsStore } from '@/stores/playlists';
@@ -37,5 +38,17 @@ describe('PlaylistsView', () => {
     await wrapper.get('[data-testid="playlist-delete-confirm"]').trigger('click');
     await flushPromises();
     expect(items()).toHaveLength(1);
+  });
+
+  it('takes names only as long as the server keeps them, when creating and renaming', async () => {
+    fakeApi({ 'GET /playlists': { items: [makePlaylist({ name: 'Old' })] } });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+
+    expect(wrapper.get('[data-testid="playlist-name"]').attributes('maxlength')).toBe(String(DISPLAY_NAME_MAX_LENGTH));
+    await wrapper.get('[data-testid="playlist-rename"]').trigger('click');
+    expect(wrapper.get('[data-testid="playlist-rename-input"]').attributes('maxlength')).toBe(String(DISPLAY_NAME_MAX_LENGTH));
   });
 });

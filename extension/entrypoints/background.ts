@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { apiClient } from '@/api/api-client';
-import { createCatalogService } from '@/api/catalog-service';
 import { watchSession } from '@/api/session-storage';
+import { createStreamUrls } from '@/api/stream-urls';
 import { startAudioHost } from '@/player/audio/audio-host';
 import type { AudioOutput } from '@/player/audio-output';
 import { commandAction } from '@/player/background/media-keys';
@@ -21,12 +21,12 @@ export default defineBackground({
   // Firefox plays audio in the background page itself, so it must not be unloaded.
   persistent: { firefox: true },
   main() {
-    const catalog = createCatalogService();
-    const streams = createStreamCache({ fetchStream: (id) => catalog.stream(id) });
+    const streamUrls = createStreamUrls();
+    const streams = createStreamCache({ fetchStream: (id) => streamUrls.fetch(id) });
     const output: AudioOutput = browser.offscreen
       ? createOffscreenOutput()
       : startAudioHost({ report: (event) => void owner.handleAudioEvent(event), control: (action) => void owner.control(action) });
-    const owner = createQueueOwner({ output, streams, state: playerStateItem });
+    const owner = createQueueOwner({ output, streams, storage: playerStateItem });
     serveQueueOwner(owner);
 
     browser.commands.onCommand.addListener((command) => {

@@ -13,7 +13,7 @@ export interface AudioOutput {
   /**
    * Starts the preloaded item at once if it is the track `trackId` (no URL, no volume: the
    * element is already buffered and set); resolves `null`, doing nothing, when something else
-   * or nothing is preloaded, or the audio document is gone. Resolves once sound has started.
+   * or nothing is preloaded, or the audio host is gone (a closed offscreen document). Resolves once sound has started.
    */
   advance?(trackId: string): Promise<MediaStatus | null>;
   /** Buffers the item that follows so it starts at once; `null` forgets it. */

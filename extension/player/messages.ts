@@ -2,7 +2,7 @@ import { browser, type Browser } from 'wxt/browser';
 import type { Track } from '@@/shared/api';
 import type { PlayerState, RepeatMode } from '@/player/player-state';
 
-/** What the audio document reports about its current track. */
+/** What the audio host reports about its current track. */
 export interface MediaStatus {
   /** False when no track is loaded (e.g. the offscreen document was closed and recreated). */
   loaded: boolean;
@@ -13,13 +13,13 @@ export interface MediaStatus {
   trackId?: string;
 }
 
-/** A track as the audio document needs it: where to stream it from, and what to show in the OS media controls. */
+/** A track as the audio host needs it: where to stream it from, and what to show in the OS media controls. */
 export interface MediaItem {
   url: string;
   track?: Pick<Track, 'id' | 'title' | 'artist' | 'album' | 'coverUrl'>;
 }
 
-/** Background → audio document: play `item` from `startAt` seconds with this volume. */
+/** Background → audio host: play `item` from `startAt` seconds with this volume. */
 export interface LoadRequest extends MediaItem {
   startAt?: number;
   volume?: number;
@@ -46,7 +46,7 @@ export interface ProgressEvent {
   paused: boolean;
 }
 
-/** The name of the port a popup opens to receive `ProgressEvent`s from the audio document. */
+/** The name of the port a popup opens to receive `ProgressEvent`s from the audio host. */
 export const PROGRESS_PORT = 'player/progress';
 
 /** A player action that media keys, the OS media controls and keyboard shortcuts can trigger. */
@@ -95,16 +95,16 @@ interface MessageMap {
    * URL is looked up now, during the press, so the click that follows does not wait for it.
    */
   'player/warm': With<{ trackId: string }>;
-  /** Media keys / OS media controls, from the audio document. Repeats within 300 ms are dropped. */
+  /** Media keys / OS media controls, from the audio host. Repeats within 300 ms are dropped. */
   'player/control': With<{ action: ControlAction }>;
-  /** Audio document → background: the audio element changed state on its own. */
+  /** Audio host → background: the audio element changed state on its own. */
   'player/audio-event': { request: AudioEvent; response: PlayerState };
   /** Play an item; instant when it is the preloaded one. */
   'offscreen/load': { request: LoadRequest; response: MediaStatus };
   /**
    * Start the preloaded item now if it is `trackId` (answers its status, also when it is already
    * playing); `null`, nothing done, otherwise. Sent by the background as the first step of a
-   * track change, and by the popup's "next" straight to the audio document, ahead of `player/next`.
+   * track change, and by the popup's "next" straight to the audio host, ahead of `player/next`.
    */
   'offscreen/advance': { request: { trackId: string }; response: MediaStatus | null };
   /** Buffer the item that follows, or forget the preloaded one (`null`). */

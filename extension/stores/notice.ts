@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
 /** How long a notice stays up. */
-export const NOTICE_MS = 4000;
+const NOTICE_MS = 4000;
 
 /** Short confirmations ("Added to Road trip"), announced politely to screen readers. */
 export const useNoticeStore = defineStore('notice', () => {

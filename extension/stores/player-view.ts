@@ -18,11 +18,11 @@
  * - `restore()` paint from storage and start following it (call once when the popup opens)
  * - `playTracks(tracks, index)`, `playAt(index)` (a queued track), `toggle()`, `play()`, `pause()`
  * - `next()`, `previous()` (restarts when > 3 s in), `seek(seconds)`
- * - `setVolume(0…1)`, `setMuted(bool)`, `toggleMute()`, `setShuffle(bool)`, `toggleShuffle()`
+ * - `setVolume(0…1)`, `setMuted(bool)`, `setShuffle(bool)`, `toggleShuffle()`
  * - `setRepeat('off'|'all'|'one')`, `cycleRepeat()` (off → all → one → off)
  * - `addToQueue(tracks)`, `playNext(tracks)` (play them when nothing is queued; both tell the listener)
- * - `removeFromQueue(index)`, `moveInQueue(from, to)`, `clearQueue()`
- * - `playUpcoming(i)`, `removeUpcoming(i)`, `moveUpcoming(from, to)`: the same, counted from the first upcoming track
+ * - `playUpcoming(i)`, `removeUpcoming(i)`, `moveUpcoming(from, to)`: a queued track, counted from the first upcoming one
+ * - `clearQueue()`
  * - `dispose()` stop following (tests; the popup just closes)
  */
 import { defineStore } from 'pinia';
@@ -38,7 +38,7 @@ type PlayerCommand = { [T in MessageType]: MessageType extends T ? never : T ext
 const REPEAT_CYCLE: Record<RepeatMode, RepeatMode> = { off: 'all', all: 'one', one: 'off' };
 
 export const usePlayerViewStore = defineStore('player-view', () => {
-  const notices = useNoticeStore();
+  const noticeBar = useNoticeStore();
 
   /** The player state, painted from storage and kept in sync with it. */
   const state = shallowRef<PlayerState>({ ...IDLE_PLAYER_STATE });
@@ -156,14 +156,14 @@ export const usePlayerViewStore = defineStore('player-view', () => {
   /** Queues `tracks` right after the current one (or plays them when nothing is queued). */
   async function playNext(tracks: Track[]): Promise<void> {
     await (track.value ? send('player/enqueue', { tracks, where: 'next' }) : playTracks(tracks, 0));
-    if (!error.value) notices.show(tracks.length === 1 ? `“${tracks[0]!.title}” plays next.` : `${tracks.length} tracks play next.`);
+    if (!error.value) noticeBar.show(tracks.length === 1 ? `“${tracks[0]!.title}” plays next.` : `${tracks.length} tracks play next.`);
   }
 
   /** Queues `tracks` at the end (or plays them when nothing is queued). */
   async function addToQueue(tracks: Track[]): Promise<void> {
     await (track.value ? send('player/enqueue', { tracks, where: 'end' }) : playTracks(tracks, 0));
     if (!error.value)
-      notices.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
+      noticeBar.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
   }
 
   const playAt = (at: number) => send('player/jump', { index: at });
@@ -195,8 +195,6 @@ export const usePlayerViewStore = defineStore('player-view', () => {
     playNext,
     addToQueue,
     playAt,
-    removeFromQueue,
-    moveInQueue,
     /** Fire and forget: the URL lookup of a track about to be played (`player/warm`). */
     warm: (trackId: string) => void sendMessage('player/warm', { trackId }).catch(() => {}),
     toggle: () => send('player/toggle', {}),
@@ -207,7 +205,6 @@ export const usePlayerViewStore = defineStore('player-view', () => {
     seek: (positionSec: number) => send('player/seek', { positionSec }),
     setVolume: (level: number) => send('player/volume', { volume: level }),
     setMuted: (value: boolean) => send('player/mute', { muted: value }),
-    toggleMute: () => send('player/mute', { muted: !state.value.muted }),
     setShuffle: (value: boolean) => send('player/shuffle', { shuffle: value }),
     toggleShuffle: () => send('player/shuffle', { shuffle: !state.value.shuffle }),
     setRepeat: (mode: RepeatMode) => send('player/repeat', { repeat: mode }),

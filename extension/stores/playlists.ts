@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { Track } from '@@/shared/api';
 import { ApiError } from '@/api/api-client';
 import { describeError } from '@/utils/describe-error';
-import { playlistsCacheItem, type Cached } from '@/utils/popup-cache';
+import { playlistsCacheItem, type Cached, type CachedPlaylist } from '@/utils/popup-cache';
 import type { Playlist } from '@@/shared/api';
 import { createPlaylistsService, type WriteAction } from '@/api/playlists-service';
 import { holdKey, releaseAllKeys, releaseKey, releasePlaylistKeys, type KeyedAction } from '@/api/unfinished-actions';
@@ -11,8 +11,8 @@ import { mayHaveLanded } from '@/api/write-retry';
 
 /** The listener's playlists: listed, created, renamed, deleted, and added to. */
 export const usePlaylistsStore = defineStore('playlists', () => {
-  /** Playlists, newest change first as the API lists them; painted from the cache first. */
-  const items = shallowRef<Playlist[]>([]);
+  /** Playlists, newest change first as the API lists them; painted from the cache first (so typed as it holds them). */
+  const items = shallowRef<CachedPlaylist[]>([]);
   /** When `items` was fetched (epoch ms); null until anything is known. */
   const fetchedAt = ref<number | null>(null);
   /** True while the list is being fetched. */
@@ -31,12 +31,12 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     await playlistsCacheItem.setValue({ value: items.value, fetchedAt: fetchedAt.value ?? Date.now() });
   }
 
-  function replace(playlist: Playlist): void {
+  function replace(playlist: CachedPlaylist): void {
     items.value = items.value.map((p) => (p.id === playlist.id ? playlist : p));
   }
 
   /** Paints an already-read cached list (the popup reads all its state at once on open). */
-  function hydrate(cached: Cached<Playlist[]> | null): void {
+  function hydrate(cached: Cached<CachedPlaylist[]> | null): void {
     if (cached && fetchedAt.value === null) {
       items.value = cached.value;
       fetchedAt.value = cached.fetchedAt;

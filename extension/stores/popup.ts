@@ -65,7 +65,7 @@ export const usePopupStore = defineStore('popup', () => {
     const session = useSessionStore();
     const player = usePlayerViewStore();
     const state = await (preread ?? readStartupState());
-    // The now-playing bar paints from the same read; the player store then re-reads and follows it.
+    // The now-playing bar paints from the same read; the player view store then re-reads and follows it.
     if (state.player) player.$patch((store) => void (store.state = normalizeState(state.player)));
     void player.restore();
     paintFrom(state);

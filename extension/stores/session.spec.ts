@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { errorBody, jsonResponse, makeAuthResponse } from '@@/test/extension/factories';
+import { errorBody, jsonResponse, makeSignedIn } from '@@/test/extension/factories';
 import { fakeApi } from '@@/test/extension/popup-fakes';
 import { readSession, writeSession } from '@/api/session-storage';
 import { useSessionStore } from './session';
@@ -14,7 +14,7 @@ describe('session store', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('signs in through the auth server and remembers the user', async () => {
-    const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(jsonResponse(200, makeAuthResponse()));
+    const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(jsonResponse(200, makeSignedIn()));
     vi.stubGlobal('fetch', fetch);
     const session = useSessionStore();
 
@@ -30,7 +30,7 @@ describe('session store', () => {
   it('signs up, then in, with the trimmed name, email and invite code', async () => {
     const seen = fakeApi({
       'POST /auth/register': () => jsonResponse(202, { status: 'accepted' }),
-      'POST /auth/login': makeAuthResponse(),
+      'POST /auth/login': makeSignedIn(),
     });
     const session = useSessionStore();
 
@@ -80,7 +80,7 @@ describe('session store', () => {
   it('restores the stored user without a request and follows sign-outs elsewhere', async () => {
     const fetch = vi.fn();
     vi.stubGlobal('fetch', fetch);
-    await writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 60_000 });
+    await writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 60_000 });
     const session = useSessionStore();
 
     await session.restore();
@@ -93,7 +93,7 @@ describe('session store', () => {
   });
 
   it('signs out locally even when the server cannot be reached', async () => {
-    await writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 60_000 });
+    await writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 60_000 });
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('offline')));
     const session = useSessionStore();
     await session.restore();

@@ -7,6 +7,12 @@ export interface Cached<T> {
   fetchedAt: number;
 }
 
+/**
+ * A playlist as the popup lists it, and as much as any version cached: lists written before
+ * `description` and `createdAt` existed lack them, so nothing read from the cache may rely on more.
+ */
+export type CachedPlaylist = Pick<Playlist, 'id' | 'name' | 'entryCount' | 'version'>;
+
 /** Where the popup was: the tab, and the detail view open over it. */
 export interface ViewState {
   tab: 'home' | 'search' | 'playlists' | 'queue';
@@ -21,7 +27,7 @@ export interface ViewState {
 /** The last home feed fetched. */
 export const homeCacheItem = storage.defineItem<Cached<HomeFeed> | null>('local:popup.home', { fallback: null });
 /** The last list of playlists fetched. */
-export const playlistsCacheItem = storage.defineItem<Cached<Playlist[]> | null>('local:popup.playlists', { fallback: null });
+export const playlistsCacheItem = storage.defineItem<Cached<CachedPlaylist[]> | null>('local:popup.playlists', { fallback: null });
 /** The tab and detail view open when the popup last closed. */
 export const viewCacheItem = storage.defineItem<ViewState | null>('local:popup.view', { fallback: null });
 

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { makeAuthResponse } from '@@/test/extension/factories';
+import { makeSignedIn } from '@@/test/extension/factories';
 import { makeFeed, makePlaylist } from '@@/test/extension/popup-fakes';
 import { useHomeStore } from '@/stores/home';
 import { usePlayerViewStore } from '@/stores/player-view';
@@ -15,7 +15,7 @@ import { readStartupState } from './popup-startup';
 import { writeSession } from '@/api/session-storage';
 
 async function storeEverything() {
-  const session = { ...makeAuthResponse(), expiresAt: Date.now() + 600_000 };
+  const session = { ...makeSignedIn(), expiresAt: Date.now() + 600_000 };
   const feed = makeFeed(3);
   const playlists = [makePlaylist(), makePlaylist()];
   await writeSession(session);
@@ -111,7 +111,7 @@ describe('popup startup', () => {
     const feed = makeFeed(2);
     await homeCacheItem.setValue({ value: feed, fetchedAt: 5 });
 
-    await writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 600_000 });
+    await writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 600_000 });
 
     await vi.waitFor(() => expect(useHomeStore().feed).toEqual(feed));
     expect(useSessionStore().signedIn).toBe(true);

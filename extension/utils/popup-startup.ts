@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { PlayerState } from '@/player/player-state';
-import type { Cached, ViewState } from './popup-cache';
-import type { HomeFeed, Playlist } from '@@/shared/api';
+import type { Cached, CachedPlaylist, ViewState } from './popup-cache';
+import type { HomeFeed } from '@@/shared/api';
 import type { StoredSession } from '@/api/session-storage';
 
 /**
@@ -9,7 +9,7 @@ import type { StoredSession } from '@/api/session-storage';
  * `storage.defineItem('local:…')` items of `session-storage.ts` and `popup-cache.ts` without
  * their `local:` prefix (`popup-startup.spec.ts` reads back what those items stored).
  */
-export const STARTUP_KEYS = {
+const STARTUP_KEYS = {
   session: 'session',
   home: 'popup.home',
   playlists: 'popup.playlists',
@@ -21,7 +21,7 @@ export const STARTUP_KEYS = {
 export interface StartupState {
   session: StoredSession | null;
   home: Cached<HomeFeed> | null;
-  playlists: Cached<Playlist[]> | null;
+  playlists: Cached<CachedPlaylist[]> | null;
   view: ViewState | null;
   /** The player state the background keeps (`player/player-state.ts`). */
   player: Partial<PlayerState> | null;
@@ -34,7 +34,7 @@ export async function readStartupState(): Promise<StartupState> {
   return {
     session: pick<StoredSession>(STARTUP_KEYS.session),
     home: pick<Cached<HomeFeed>>(STARTUP_KEYS.home),
-    playlists: pick<Cached<Playlist[]>>(STARTUP_KEYS.playlists),
+    playlists: pick<Cached<CachedPlaylist[]>>(STARTUP_KEYS.playlists),
     view: pick<ViewState>(STARTUP_KEYS.view),
     player: pick<Partial<PlayerState>>(STARTUP_KEYS.player),
   };

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../backend/adapters/s3/client';
 import type { PlayerState } from '../../extension/player/player-state';
 import { requirement } from '../support/requirements';
-import { chromiumPath, PlayerHarness } from './player-harness';
+import { chromiumPath } from '../support/chromium';
+import { PlayerHarness } from './player-harness';
 
 const poll = { timeout: 15_000, interval: 100 };
 
@@ -28,7 +29,7 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
       queue = (await h.state()).queue;
       expect(queue.length).toBeGreaterThan(5);
 
-      // The popup's "next" reaches the audio document directly and the background too: the
+      // The popup's "next" reaches the audio host directly and the background too: the
       // queue must move on by exactly one track, to the one that was preloaded.
       await expect
         .poll(

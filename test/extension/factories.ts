@@ -40,7 +40,7 @@ export function makeAlbum(trackCount = 3, overrides: Partial<AlbumDetail> = {}):
 }
 
 /** What the auth server answers to a successful sign-in. */
-export function makeAuthResponse(overrides: Partial<SignedIn> = {}): SignedIn {
+export function makeSignedIn(overrides: Partial<SignedIn> = {}): SignedIn {
   return {
     accessToken: 'access-1',
     refreshToken: 'refresh-1',

@@ -3,13 +3,13 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { HomeFeed, Playlist, PlaylistEntry, Track } from '@@/shared/api';
 import { writeSession } from '@/api/session-storage';
-import { jsonResponse, makeAuthResponse, makeTracks } from './factories';
+import { jsonResponse, makeSignedIn, makeTracks } from './factories';
 
 let sequence = 0;
 
 /** A signed-in listener whose access token is still fresh. */
 export function signIn(): Promise<void> {
-  return writeSession({ ...makeAuthResponse(), expiresAt: Date.now() + 600_000 });
+  return writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 600_000 });
 }
 
 /**

@@ -16,7 +16,10 @@ export async function probeMedia(url: string, fetchImpl: typeof fetch = globalTh
   }
 }
 
-/** Delay before retry `attempt` (1-based): 1 s, 2 s, 4 s, … capped at 16 s. */
-export function backoffMs(attempt: number, baseMs = 1_000, capMs = 16_000): number {
+/**
+ * The wait before a track that lost the network is tried again (a fresh URL, then a probe) for
+ * the `attempt`-th time (1-based): 1 s, 2 s, 4 s, … capped at 16 s.
+ */
+export function probeBackoffMs(attempt: number, baseMs = 1_000, capMs = 16_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }

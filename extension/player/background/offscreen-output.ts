@@ -88,7 +88,7 @@ export function createOffscreenOutput(): AudioOutput {
   };
 }
 
-/** True when a message reached no audio document (closed, or not created yet). */
+/** True when a message reached no offscreen document (closed, or not created yet). */
 export function undelivered(error: unknown): boolean {
   if (error instanceof MessageError) return error.code === 'no_receiver';
   const message = error instanceof Error ? error.message : String(error);

@@ -5,6 +5,7 @@ import { ApiError } from '@/api/api-client';
 import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
 import { sendMessage, type LoadRequest, type MediaStatus } from '@/player/messages';
 import { IDLE_PLAYER_STATE, playerStateItem } from '@/player/player-state';
+import { REPEAT_WINDOW_MS } from './media-keys';
 import type { ProbeResult } from './media-probe';
 import { createQueueOwner, serveQueueOwner } from './queue-owner';
 
@@ -37,8 +38,18 @@ function setup(probe: ProbeResult = 'reachable') {
   const probeMedia = vi.fn(async () => probe);
   const sleep = vi.fn(async (_ms: number) => {});
   const log = { error: () => {}, warn: () => {} };
-  const owner = createQueueOwner({ output, streams, state: playerStateItem, probe: probeMedia, sleep, log, random: () => 0.5 });
-  return { output, streams, probeMedia, sleep, owner, setMedia: (m: MediaStatus) => (media = m) };
+  const clock = { now: 1_000 };
+  const owner = createQueueOwner({
+    output,
+    streams,
+    storage: playerStateItem,
+    probe: probeMedia,
+    sleep,
+    now: () => clock.now,
+    log,
+    random: () => 0.5,
+  });
+  return { output, streams, probeMedia, sleep, owner, clock, setMedia: (m: MediaStatus) => (media = m) };
 }
 
 describe('queue owner', () => {
@@ -96,7 +107,7 @@ describe('queue owner', () => {
     expect(await owner.state()).toMatchObject({ status: 'paused', index: 1, positionSec: 40 });
   });
 
-  it('follows the audio document when it advanced on its own while the worker slept', async () => {
+  it('follows the audio host when it advanced on its own while the worker slept', async () => {
     const tracks = makeTracks(3);
     await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'playing', queue: tracks, index: 0 });
     const { owner, output, setMedia } = setup();
@@ -106,7 +117,7 @@ describe('queue owner', () => {
     await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
   });
 
-  it('"next" to the preloaded track tells the audio document first, before any storage or URL work', async () => {
+  it('"next" to the preloaded track tells the audio host first, before any storage or URL work', async () => {
     const { owner, output, streams } = setup();
     const tracks = makeTracks(3);
     await owner.playTracks(tracks, 0);
@@ -132,7 +143,7 @@ describe('queue owner', () => {
     await vi.waitFor(() => expect(output.preload).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[2]!.id) })));
   });
 
-  it('falls back to loading the track when the audio document had nothing preloaded after all', async () => {
+  it('falls back to loading the track when the audio host had nothing preloaded after all', async () => {
     const { owner, output } = setup();
     const tracks = makeTracks(3);
     await owner.playTracks(tracks, 0);
@@ -274,13 +285,19 @@ describe('queue owner', () => {
   });
 
   it('plays a media key press once when it arrives twice (keyboard command and Media Session)', async () => {
-    const { owner, output } = setup();
+    const { owner, output, clock } = setup();
     await owner.playTracks(makeTracks(2), 0);
-    serveQueueOwner(owner);
+    const stop = serveQueueOwner(owner);
 
     expect(await sendMessage('player/control', { action: 'toggle' })).toMatchObject({ status: 'paused' });
+    clock.now += REPEAT_WINDOW_MS - 1;
     expect(await owner.control('toggle')).toMatchObject({ status: 'paused' });
     expect(output.pause).toHaveBeenCalledOnce();
     expect(output.resume).not.toHaveBeenCalled();
+
+    clock.now += REPEAT_WINDOW_MS; // a second press, however fast the test runs
+    expect(await owner.control('toggle')).toMatchObject({ status: 'playing' });
+    expect(output.resume).toHaveBeenCalledOnce();
+    stop();
   });
 });

@@ -1,6 +1,6 @@
 import type { Track } from '@@/shared/api';
 import { NOTHING_LOADED } from '@/player/audio-output';
-import { onMessages, type AudioEvent, type ControlAction } from '@/player/messages';
+import { onMessages, type AudioEvent, type ControlAction, type MediaStatus } from '@/player/messages';
 import { currentTrack, type PlayerState, type RepeatMode } from '@/player/player-state';
 import {
   addTracks,
@@ -15,9 +15,12 @@ import {
   type Random,
 } from '@/player/queue';
 import { oncePerPress } from './media-keys';
+import { createPlayerStateStore, type PlayerStateStorage } from './player-state-store';
 import { createTrackLoader, type TrackLoaderDeps } from './track-loader';
 
 export interface QueueOwnerDeps extends TrackLoaderDeps {
+  /** Where the state is kept between service-worker lifetimes and browser restarts. */
+  storage: PlayerStateStorage;
   random?: Random;
 }
 
@@ -31,22 +34,35 @@ function invalid(message: string): Error {
 }
 
 /**
- * The queue owner, in the background (Chrome's service worker, Firefox's background page): owns
- * the queue and the state and decides what plays. Each `player/*` message (`serveQueueOwner`
- * below) becomes queue changes (pure functions in `queue.ts`) and audio commands, which
- * `track-loader.ts` carries out on the audio host. Every command waits for the stored state to
- * load, so a freshly woken service worker carries on where the last one stopped.
+ * The queue owner, in the background (Chrome's service worker, Firefox's background page): decides
+ * what plays. Each `player/*` message (`serveQueueOwner` below) becomes queue changes (pure
+ * functions in `queue.ts`) and audio commands, which `track-loader.ts` carries out on the audio
+ * host. The state both change lives in a `player-state-store.ts` that the owner creates and hands
+ * to the loader. Every command waits for the stored state to load, so a freshly woken service
+ * worker carries on where the last one stopped.
  */
 export function createQueueOwner(deps: QueueOwnerDeps) {
-  const { output } = deps;
+  const { output, now = Date.now } = deps;
   const random = deps.random ?? Math.random;
-  const loader = createTrackLoader(deps);
-  const { commit } = loader;
-  const s = () => loader.get();
+  const store = createPlayerStateStore(deps.storage, deps.log);
+  const loader = createTrackLoader(deps, store);
+  const { commit } = store;
+  const s = store.get;
+
+  /** The stored state, squared with what the audio host is actually doing. */
+  const ready = (async () => {
+    await store.loaded;
+    const state = s();
+    if (state.status !== 'playing' && state.status !== 'loading') return;
+    const media = await output.status().catch((): MediaStatus => ({ ...NOTHING_LOADED }));
+    const index = media.trackId ? state.queue.findIndex((t) => t.id === media.trackId) : -1;
+    if (!media.loaded) commit({ status: 'paused' });
+    else if (index >= 0) commit({ index, status: media.paused ? 'paused' : 'playing' });
+  })();
   const whenReady =
     <A extends unknown[]>(fn: (...args: A) => Promise<PlayerState> | PlayerState) =>
     async (...args: A): Promise<PlayerState> => {
-      await loader.ready;
+      await ready;
       return fn(...args);
     };
   const queueChanged = (patch: Partial<PlayerState>) => {
@@ -166,6 +182,7 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
     control: oncePerPress(
       whenReady((action: ControlAction): Promise<PlayerState> => controls[action]()),
       whenReady(() => s()),
+      now,
     ),
     /** Stops and forgets the queue (sign-out). */
     stop: whenReady((reason?: Parameters<typeof loader.stop>[0]) => loader.stop(reason)),
@@ -203,7 +220,7 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
     }),
 
     /** Resolves once every state change so far is in storage. */
-    flush: () => loader.flush(),
+    flush: () => store.flush(),
   };
   const controls: Record<ControlAction, () => Promise<PlayerState>> = {
     toggle: api.toggle,
@@ -218,7 +235,7 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
 export type QueueOwner = ReturnType<typeof createQueueOwner>;
 
 /**
- * Answers the `player/*` messages: the popup's commands and the offscreen document's reports.
+ * Answers the `player/*` messages: the popup's commands and the audio host's reports.
  * Each one resolves to the new `PlayerState`. Returns a function that stops answering.
  */
 export function serveQueueOwner(owner: QueueOwner): () => void {

@@ -1,21 +1,15 @@
 import type { Track } from '@@/shared/api';
-import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
+import type { AudioOutput } from '@/player/audio-output';
 import type { MediaItem, MediaStatus } from '@/player/messages';
-import { IDLE_PLAYER_STATE, normalizeState, type PlayerNotice, type PlayerState } from '@/player/player-state';
+import { IDLE_PLAYER_STATE, type PlayerNotice, type PlayerState } from '@/player/player-state';
 import { nextIndex } from '@/player/queue';
-import { backoffMs, probeMedia, type ProbeResult } from './media-probe';
+import { probeBackoffMs, probeMedia, type ProbeResult } from './media-probe';
+import type { PlayerStateStore } from './player-state-store';
 import type { StreamCache } from './stream-cache';
-
-/** Where the queue owner keeps its state between service-worker lifetimes and browser restarts. */
-interface PlayerStateStore {
-  getValue(): Promise<PlayerState>;
-  setValue(state: PlayerState): Promise<void>;
-}
 
 export interface TrackLoaderDeps {
   streams: Pick<StreamCache, 'get' | 'clear'>;
   output: AudioOutput;
-  state: PlayerStateStore;
   probe?: (url: string) => Promise<ProbeResult>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -29,62 +23,42 @@ const MAX_NETWORK_RETRIES = 6;
  * The queue owner's hands on the audio: starts tracks in the audio host, preloads the one after,
  * and recovers from failures — a refused URL is fetched anew and resumed at the same position, a
  * dead network is retried with backoff, and a track that cannot play is skipped with a notice
- * instead of stopping in silence. It also holds the state (in memory, written through to
- * storage), since every start, retry and skip writes it; `queue-owner.ts` changes it through
- * `commit`.
+ * instead of stopping in silence. Every start, retry and skip is recorded in `store`, the state
+ * the queue owner created and shares with it.
  */
-export function createTrackLoader(deps: TrackLoaderDeps) {
-  const { streams, output, state: store, probe = probeMedia, now = Date.now, log = console } = deps;
+export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore) {
+  const { streams, output, probe = probeMedia, now = Date.now, log = console } = deps;
+  const { commit } = store;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let state: PlayerState = { ...IDLE_PLAYER_STATE };
   /** Bumped by every play, skip and stop, so a slow superseded attempt cannot overwrite a newer one. */
   let generation = 0;
-  let writing = Promise.resolve();
   /** Failed loads per track id while the network was fine; reset once the track plays. */
   const attempts = new Map<string, number>();
   let skipsInARow = 0;
-  /** The track the audio document holds buffered as "next", as far as this worker knows. */
+  /** The track the audio host holds buffered as "next", as far as this worker knows. */
   let preloaded: string | undefined;
-
-  /** Loads the stored state and squares it with what the audio document is actually doing. */
-  const ready = (async () => {
-    state = normalizeState(await store.getValue().catch(() => undefined));
-    if (state.status !== 'playing' && state.status !== 'loading') return;
-    const media = await output.status().catch((): MediaStatus => ({ ...NOTHING_LOADED }));
-    const index = media.trackId ? state.queue.findIndex((t) => t.id === media.trackId) : -1;
-    if (!media.loaded) commit({ status: 'paused' });
-    else if (index >= 0) commit({ index, status: media.paused ? 'paused' : 'playing' });
-  })();
-
-  function commit(patch: Partial<PlayerState>): PlayerState {
-    state = { ...state, ...patch };
-    for (const key of ['error', 'notice', 'unshuffled'] as const) if (state[key] === undefined) delete state[key];
-    const snapshot = state;
-    writing = writing.then(() => store.setValue(snapshot)).catch((error: unknown) => log.error('[player] could not save state', error));
-    return state;
-  }
 
   const notice = (code: PlayerNotice['code'], message: string): PlayerNotice => ({ code, message, at: now() });
 
   function started(track: Track, media: MediaStatus): PlayerState {
     attempts.delete(track.id);
     skipsInARow = 0;
-    const done = commit({ status: media.paused ? 'paused' : 'playing', durationSec: media.duration || state.durationSec });
+    const done = commit({ status: media.paused ? 'paused' : 'playing', durationSec: media.duration || store.get().durationSec });
     void preloadNext();
     return done;
   }
 
   function loadRequest(track: Track, url: string, startAt: number) {
-    return { url, track: mediaTrack(track), startAt, volume: state.volume, muted: state.muted };
+    return { url, track: mediaTrack(track), startAt, volume: store.get().volume, muted: store.get().muted };
   }
 
   /** Plays `queue[index]` from `startAt`; failures go to `recover`. */
   async function playAt(index: number, options: { startAt?: number; keepNotice?: boolean } = {}): Promise<PlayerState> {
-    const track = state.queue[index];
+    const track = store.get().queue[index];
     if (!track) return commit({ status: 'idle', positionSec: 0 });
     const mine = ++generation;
     const startAt = options.startAt ?? 0;
-    // The preloaded track starts before any bookkeeping: one message to the audio document, with
+    // The preloaded track starts before any bookkeeping: one message to the audio host, with
     // no storage write, URL lookup or document check ahead of it. `null` means it was not
     // preloaded after all (or the document is gone), and the ordinary path below takes over.
     const advancing = startAt === 0 && preloaded === track.id && output.advance ? output.advance(track.id) : undefined;
@@ -102,14 +76,14 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
     });
     try {
       const advanced = await advancing;
-      if (advanced) return mine === generation ? started(track, advanced) : state;
+      if (advanced) return mine === generation ? started(track, advanced) : store.get();
       // Opening the offscreen document and fetching the URL overlap.
       const [{ url }] = await Promise.all([stream ?? streams.get(track.id), output.prepare?.()]);
-      if (mine !== generation) return state;
+      if (mine !== generation) return store.get();
       const media = await output.load(loadRequest(track, url, startAt));
-      return mine === generation ? started(track, media) : state;
+      return mine === generation ? started(track, media) : store.get();
     } catch (error) {
-      if (mine !== generation) return state;
+      if (mine !== generation) return store.get();
       log.warn('[player] could not start', track.id, error);
       return recover(index, startAt, mine);
     }
@@ -121,27 +95,27 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
    * reload — or a retry later, or a skip.
    */
   async function recover(index: number, positionSec: number, mine = ++generation, retry = 0): Promise<PlayerState> {
-    const track = state.queue[index];
-    if (!track || mine !== generation) return state;
+    const track = store.get().queue[index];
+    if (!track || mine !== generation) return store.get();
     commit({ status: 'loading', index, positionSec });
     let url: string;
     try {
       url = (await streams.get(track.id, { fresh: true })).url;
     } catch (error) {
-      if (mine !== generation) return state;
+      if (mine !== generation) return store.get();
       if (statusOf(error) === 401) return stop(notice('signed_out', 'Your session has ended. Sign in to keep listening.'));
       if (statusOf(error) === 0) return retryLater(index, positionSec, mine, retry);
       return skip(index, mine);
     }
     const health = await probe(url);
-    if (mine !== generation) return state;
+    if (mine !== generation) return store.get();
     if (health === 'network') return retryLater(index, positionSec, mine, retry);
     const attempt = (attempts.get(track.id) ?? 0) + 1;
     attempts.set(track.id, attempt);
     if (health === 'unavailable' || attempt > 1) return skip(index, mine);
     try {
       const media = await output.load(loadRequest(track, url, positionSec));
-      return mine === generation ? started(track, media) : state;
+      return mine === generation ? started(track, media) : store.get();
     } catch (error) {
       log.warn('[player] reload failed', track.id, error);
       return recover(index, positionSec, mine, retry);
@@ -154,12 +128,13 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
       return commit({ status: 'paused', positionSec, notice: gaveUp, error: gaveUp.message });
     }
     commit({ notice: notice('offline', 'Connection lost. Trying again…') });
-    await sleep(backoffMs(retry + 1));
+    await sleep(probeBackoffMs(retry + 1));
     return recover(index, positionSec, mine, retry + 1);
   }
 
   /** Moves past a track that cannot play, telling the listener; pauses once every track has failed. */
   function skip(index: number, mine: number): Promise<PlayerState> | PlayerState {
+    const state = store.get();
     const track = state.queue[index];
     if (!track || mine !== generation) return state;
     skipsInARow++;
@@ -173,10 +148,10 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
     return playAt(next, { keepNotice: true });
   }
 
-  /** Buffers the track that follows the current one in the audio document. */
+  /** Buffers the track that follows the current one in the audio host. */
   async function preloadNext(): Promise<void> {
-    const i = nextIndex(state, 'auto');
-    const track = i >= 0 ? state.queue[i] : undefined;
+    const nextTrack = () => store.get().queue[nextIndex(store.get(), 'auto')];
+    const track = nextTrack();
     try {
       if (!track) {
         preloaded = undefined;
@@ -184,10 +159,10 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
         return;
       }
       const { url } = await streams.get(track.id);
-      if (state.queue[nextIndex(state, 'auto')]?.id !== track.id) return; // the queue moved on meanwhile
+      if (nextTrack()?.id !== track.id) return; // the queue moved on meanwhile
       preloaded = undefined;
       await output.preload({ url, track: mediaTrack(track) });
-      if (state.queue[nextIndex(state, 'auto')]?.id === track.id) preloaded = track.id;
+      if (nextTrack()?.id === track.id) preloaded = track.id;
     } catch (error) {
       log.warn('[player] could not preload', track?.id, error);
     }
@@ -199,26 +174,21 @@ export function createTrackLoader(deps: TrackLoaderDeps) {
     preloaded = undefined;
     await output.stop().catch(() => {});
     await streams.clear();
-    return commit({ ...IDLE_PLAYER_STATE, volume: state.volume, muted: state.muted, ...(reason && { notice: reason }) });
+    const { volume, muted } = store.get();
+    return commit({ ...IDLE_PLAYER_STATE, volume, muted, ...(reason && { notice: reason }) });
   }
 
   return {
-    ready,
-    /** The current state (after `ready`). */
-    get: () => state,
-    commit,
     playAt,
     recover: (index: number, positionSec: number) => recover(index, positionSec),
     preloadNext,
     stop,
     /** Invalidates any attempt in flight (a pause or seek won over it). */
     supersede: () => ++generation,
-    /** Resolves once every state change so far is in storage. */
-    flush: () => writing,
   };
 }
 
-/** What the audio document shows in the OS media controls. */
+/** What the audio host shows in the OS media controls. */
 function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
   return {
     id: track.id,
