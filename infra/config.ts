@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { DEFAULT_REGISTRATION_POLICY, REGISTRATION_POLICIES, type RegistrationPolicy } from '../backend/auth/registration-policy';
 
-/** Where search queries are answered; see DESIGN.md ("Search port with two adapters"). */
+/** Where search queries are answered: the embedded index or a CloudSearch domain (README.md, "Deploy to AWS", "With CloudSearch"). */
 export type SearchBackend = 'embedded' | 'cloudsearch';
 
 /** Deployment settings, read once from CDK context (`cdk.json` or `-c key=value`). */
@@ -22,7 +22,10 @@ export interface InfraConfig {
   authAmi?: string;
   /** Audience the API accepts and the auth server puts into access tokens. */
   authAudience: string;
-  /** Origins allowed by CORS on the API, the media bucket and the auth server (the extension's origins). */
+  /**
+   * Origins allowed by CORS on the API and the media bucket, `*` by default, and added to the extension's
+   * origins the auth server always allows (why `*` is safe: backend/http/cors.ts).
+   */
   corsOrigins: string[];
   /** Lifetime of presigned stream URLs handed out by the Lambdas. */
   streamUrlTtlSeconds: number;

@@ -27,7 +27,7 @@ export interface AccessCheckOptions {
 }
 
 /** The identity API Gateway's JWT authorizer verified; every claim reaches the function as a string. */
-export function tokenIdentityOf(event: ApiEvent): TokenIdentity | undefined {
+function tokenIdentityOf(event: ApiEvent): TokenIdentity | undefined {
   const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
   const { sub, sid, iat } = claims;
   if (typeof sub !== 'string' || !sub) return undefined;

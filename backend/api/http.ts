@@ -97,7 +97,8 @@ function isDependencyDown(error: unknown): boolean {
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof PartialWrite) return withDetails(toAppError(error.cause), error.progress);
-  if (error instanceof $ZodError) return invalidInputFrom(error.issues, { fieldInMessage: true });
+  // A zod error no `parse` turned into a 400 (a schema applied deeper down): the field goes in `field` only.
+  if (error instanceof $ZodError) return invalidInputFrom(error.issues, { fieldInMessage: false });
   if (isDependencyDown(error)) return unavailable(undefined, error);
   return new AppError('internal', 'Something went wrong on our side', { cause: error });
 }

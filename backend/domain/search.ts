@@ -2,7 +2,6 @@ import type { SearchField, Suggestion, TopHit } from '../../shared/api';
 import type { Album, Artist, TrackRecord } from './catalog';
 
 // What a query names and what type-ahead answers are the API's.
-export { searchFields } from '../../shared/api';
 export type { SearchField, Suggestion } from '../../shared/api';
 
 /**
@@ -24,8 +23,11 @@ export interface SearchQuery {
   offset: number;
 }
 
-/** Hits grouped by what matched, best first; `more` is true when a later page has hits. */
-export interface SearchResults {
+/**
+ * Hits grouped by what matched, best first; `more` is true when a later page has hits. The search
+ * handler turns them into the API's `SearchResults` (presigned covers, a cursor).
+ */
+export interface SearchHits {
   tracks: IndexedTrack[];
   albums: IndexedAlbum[];
   artists: Artist[];
@@ -45,7 +47,7 @@ export interface TrackSearch {
   upsert(tracks: readonly IndexedTrack[]): Promise<void>;
   /** Drops tracks by id; unknown ids are ignored. */
   remove(trackIds: readonly string[]): Promise<void>;
-  search(query: SearchQuery): Promise<SearchResults>;
+  search(query: SearchQuery): Promise<SearchHits>;
   suggest(text: string, limit: number): Promise<Suggestion[]>;
 }
 
@@ -55,4 +57,4 @@ export function toIndexedTrack(record: TrackRecord): IndexedTrack {
   return indexed;
 }
 
-export const emptyResults = (): SearchResults => ({ tracks: [], albums: [], artists: [], more: false });
+export const noHits = (): SearchHits => ({ tracks: [], albums: [], artists: [], more: false });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/random';
-import { avoidRepeatedHead, buildHomeFeed, fisherYates, HEAD_SIZE, type HomeFeed, type ShuffleCandidate } from './shuffle';
+import { avoidRepeatedHead, buildHomeFeed, fisherYates, HEAD_SIZE, type PublishedFeed, type ShuffleCandidate } from './shuffle';
 
 const catalogArbitrary = fc.uniqueArray(
   fc.record({
@@ -42,7 +42,7 @@ describe('shuffle (property)', () => {
   it('keeps the previous lead out of the head when possible, and leads with every fresh track otherwise', () => {
     fc.assert(
       fc.property(catalogArbitrary, fc.integer(), fc.integer(), (catalog, seed1, seed2) => {
-        const previous: HomeFeed = buildHomeFeed(catalog, { now: new Date(0), random: seededRandom(seed1) });
+        const previous: PublishedFeed = buildHomeFeed(catalog, { now: new Date(0), random: seededRandom(seed1) });
         const feed = buildHomeFeed(catalog, { previous, now: new Date(1), random: seededRandom(seed2) });
         expect(sorted(feed.trackIds)).toEqual(sorted(catalog.map((t) => t.id)));
         const previousHead = new Set(previous.trackIds.slice(0, HEAD_SIZE));

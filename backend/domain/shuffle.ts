@@ -1,7 +1,7 @@
 import type { RandomSource } from './rank';
 
-/** The published home feed: ids only; tracks are resolved when the feed is read. */
-export interface HomeFeed {
+/** The published home feed: ids only; `GET /home` resolves its tracks into the API's `HomeFeed`. */
+export interface PublishedFeed {
   generatedAt: string;
   /** A permutation of the catalog (capped at `MAX_FEED_TRACKS`). */
   trackIds: string[];
@@ -55,8 +55,8 @@ export function avoidRepeatedHead<T extends { id: string }>(
  */
 export function buildHomeFeed(
   catalog: readonly ShuffleCandidate[],
-  options: { previous?: HomeFeed; now: Date; random?: RandomSource },
-): HomeFeed {
+  options: { previous?: PublishedFeed; now: Date; random?: RandomSource },
+): PublishedFeed {
   const random = options.random ?? Math.random;
   const previousHead = options.previous?.trackIds.slice(0, HEAD_SIZE) ?? [];
   const ordered = avoidRepeatedHead(fisherYates(catalog, random), previousHead).slice(0, MAX_FEED_TRACKS);
@@ -84,6 +84,6 @@ export function buildHomeFeed(
 
 /** Where the current home feed lives; publishing replaces it in one write. */
 export interface HomeRepository {
-  current(): Promise<HomeFeed | undefined>;
-  publish(feed: HomeFeed): Promise<void>;
+  current(): Promise<PublishedFeed | undefined>;
+  publish(feed: PublishedFeed): Promise<void>;
 }

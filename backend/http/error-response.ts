@@ -1,11 +1,26 @@
 import type { $ZodIssue } from 'zod/v4/core';
-import { httpStatusOf, type ErrorBody } from '../../shared/api';
+import type { ErrorBody, ErrorCode } from '../../shared/api';
 import { AppError, invalidInput } from '../domain/errors';
 
 /**
  * How the HTTP edges (the API's Lambdas, the auth server) answer errors: the domain raises
  * `AppError`s by category, the edge gives each its status and the body of shared/api/errors.ts.
  */
+
+/** The HTTP status each category is answered with, by the API and the auth server alike. */
+const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
 
 /** The HTTP status of an error: its category's. */
 export const statusOf = (error: AppError): number => httpStatusOf[error.code];

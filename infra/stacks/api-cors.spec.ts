@@ -15,7 +15,10 @@ const list = (header: string | null) =>
     .sort();
 const lower = (items: readonly string[]) => items.map((item) => item.toLowerCase()).sort();
 
-/** Deployed, API Gateway answers preflights; in the local stack, its stand-in does. They must not disagree. */
+/**
+ * Deployed, API Gateway answers preflights; in the local stack, its stand-in does. They must not disagree
+ * on methods and headers; the origins are the deployment's `corsOrigins` (see backend/http/cors.ts).
+ */
 describe("the API's CORS", () => {
   let deployed: { AllowOrigins: string[]; AllowMethods: string[]; AllowHeaders: string[]; ExposeHeaders: string[]; MaxAge: number };
   let localUrl: string;
@@ -49,7 +52,15 @@ describe("the API's CORS", () => {
     expect(deployed.ExposeHeaders).toContain('idempotent-replayed');
   });
 
-  it("answers the extension's origin and no other", async () => {
+  it('allows any origin by default and never with credentials: the API reads bearer tokens, not cookies', () => {
+    const template = Template.fromStack(synthApp().api);
+    const [byDefault] = Object.values(template.findResources('AWS::ApiGatewayV2::Api')).map((api) => api.Properties.CorsConfiguration);
+    expect(byDefault.AllowOrigins).toEqual(['*']);
+    expect(byDefault.AllowCredentials).toBeUndefined();
+    expect(byDefault.AllowMethods).toEqual(deployed.AllowMethods);
+  });
+
+  it("answers only the extension's origin when the deployment lists it", async () => {
     expect(deployed.AllowOrigins).toEqual([extensionOrigin]);
     expect((await preflight(extensionOrigin)).headers.get('access-control-allow-origin')).toBe(extensionOrigin);
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();

@@ -11,7 +11,7 @@ import type { TableDefinition } from '../../backend/adapters/dynamodb/tables';
 import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snapshot-store.s3';
 import { PURGE_PERIOD_MINUTES } from '../../backend/api/accounts/purge-accounts';
 import { apiRoutes } from '../../backend/api/routes';
-import { apiCors } from '../../backend/http/cors';
+import { apiCors, type CorsMethod } from '../../backend/http/cors';
 import type { FunctionName } from '../../backend/api/types';
 import type { InfraConfig } from '../config';
 import { AccountPurgeSchedule } from '../constructs/account-purge-schedule';
@@ -110,6 +110,16 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   },
 };
 
+/** `apiCors`'s methods as API Gateway names them; with `CorsMethod`, a misspelt method does not compile. */
+const CORS_METHODS: Record<CorsMethod, apigw.CorsHttpMethod> = {
+  GET: apigw.CorsHttpMethod.GET,
+  HEAD: apigw.CorsHttpMethod.HEAD,
+  POST: apigw.CorsHttpMethod.POST,
+  PUT: apigw.CorsHttpMethod.PUT,
+  PATCH: apigw.CorsHttpMethod.PATCH,
+  DELETE: apigw.CorsHttpMethod.DELETE,
+};
+
 /** The HTTP API behind the JWT authorizer, its Lambdas, the scheduled shuffle and the account purge. */
 export class ApiStack extends Stack {
   readonly functions: Record<BackendFunction, ApiFunction>;
@@ -152,7 +162,7 @@ export class ApiStack extends Stack {
       // The API's one CORS policy, which the local gateway answers too.
       corsPreflight: {
         allowOrigins: config.corsOrigins,
-        allowMethods: apiCors.allowMethods.map((method) => method as apigw.CorsHttpMethod),
+        allowMethods: apiCors.allowMethods.map((method) => CORS_METHODS[method]),
         allowHeaders: [...apiCors.allowHeaders],
         exposeHeaders: [...apiCors.exposeHeaders],
         maxAge: Duration.seconds(apiCors.maxAgeSeconds),

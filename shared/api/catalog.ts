@@ -47,8 +47,13 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** Most items one page of a listing holds (`?limit=`, default 50). */
+/** Items in one page of a listing when `?limit=` is absent. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Most items one page of a listing holds (`?limit=`). */
 export const MAX_PAGE_SIZE = 200;
+
+/** Most ids one `GET /tracks?ids=` names. */
+export const MAX_TRACK_IDS = 100;
 
 /** `GET /tracks?ids=`: the tracks that exist; unknown ids are left out. */
 export interface TrackList {

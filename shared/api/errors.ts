@@ -15,21 +15,6 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
-/** The HTTP status each category is answered with, by the API and the auth server alike. */
-export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
-  invalid_input: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported_media_type: 415,
-  idempotency_key_reused: 422,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-};
-
 /** The body of every error answer. */
 export interface ErrorBody {
   error: {

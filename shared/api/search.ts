@@ -6,6 +6,12 @@ export const searchFields = ['all', 'artist', 'track', 'album'] as const satisfi
 
 /** Longest `q` accepted (after collapsing whitespace); longer input is almost certainly not typed by a person. */
 export const MAX_QUERY_LENGTH = 200;
+/** Hits per group of `GET /search` (`?limit=`): when absent, and at most. */
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 50;
+/** Completions of `GET /search/suggest` (`?limit=`): when absent, and at most. */
+export const DEFAULT_SUGGEST_LIMIT = 8;
+export const MAX_SUGGEST_LIMIT = 20;
 
 /** What a hit or a suggestion is. */
 export type SearchKind = 'track' | 'album' | 'artist';

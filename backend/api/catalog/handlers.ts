@@ -7,7 +7,9 @@ import { keySigner, presentAlbum, presentAlbums, presentTrack, presentTracks } f
 
 export interface CatalogDeps {
   catalog: CatalogRepository;
+  /** Presigns the tracks' cover and stream URLs in the media bucket. */
   media: MediaUrlSigner;
+  /** How long a presigned URL stays valid. */
   urlTtlSeconds: number;
   now: () => Date;
 }

@@ -5,7 +5,7 @@ import { ok, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
 
 /** How many of the feed's tracks `GET /home` returns; the popup never shows more at once. */
-export const HOME_TRACKS = 100;
+const HOME_TRACKS = 100;
 
 export interface HomeDeps {
   catalog: CatalogRepository;

@@ -7,7 +7,7 @@ import type { AuthDeps, AuthState } from '../deps';
 import { authenticate } from '../middlewares/authenticate';
 import { limitByAddress, limitWrongPasswords } from '../middlewares/rate-limit';
 import { inputOf, validate } from '../middlewares/validate';
-import { presentSession, presentSignIn, presentUser } from '../presenters';
+import { presentRegistration, presentSession, presentSignIn, presentUser } from '../presenters';
 import { ChangePasswordSchema, DeleteAccountSchema, LoginSchema, LogoutSchema, RefreshSchema, RegisterSchema } from '../schema';
 
 /** Responses carry credentials: never cache them anywhere. */
@@ -26,7 +26,7 @@ export function authRoutes(deps: AuthDeps): Router<AuthState> {
   router.use(noStore);
 
   router.get('/registration', (ctx) => {
-    ctx.body = { policy: deps.registration };
+    ctx.body = presentRegistration(deps.registration);
   });
 
   // No tokens and no user: the answer must not depend on whether the email had an account.

@@ -1,10 +1,9 @@
 import * as z from 'zod/mini';
+import { MAX_TRACK_IDS } from '../catalog';
 import { idSchema } from './common';
 
-export const MAX_TRACK_IDS = 100;
-
 /** `?ids=a,b,c` of `GET /tracks` (at most 100 ids). */
-export const trackIdsSchema = z.pipe(
+const trackIdsSchema = z.pipe(
   z.pipe(
     z.string(),
     z.transform((value) =>

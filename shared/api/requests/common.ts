@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_PAGE_SIZE } from '../catalog';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../catalog';
 import { ID_PATTERN } from '../ids';
 
 /** An id in a path or body, trimmed. */
@@ -8,8 +8,6 @@ export const idSchema = z.string().check(z.trim(), z.regex(ID_PATTERN, { error: 
 /** A single id in the path. */
 export const idParamSchema = z.object({ id: idSchema });
 
-export const DEFAULT_PAGE_SIZE = 50;
-
 /** `?cursor=&limit=` of every paged listing. */
 export const pageQuerySchema = z.object({
   /** Opaque cursor from the previous page. */
@@ -17,5 +15,3 @@ export const pageQuerySchema = z.object({
   /** Page size, 1–200 (default 50). */
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE),
 });
-
-export type PageQuery = z.output<typeof pageQuerySchema>;

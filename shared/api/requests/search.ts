@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
-import { MAX_QUERY_LENGTH, searchFields } from '../search';
-
-export const DEFAULT_SEARCH_LIMIT = 20;
-export const MAX_SEARCH_LIMIT = 50;
-export const DEFAULT_SUGGEST_LIMIT = 8;
-export const MAX_SUGGEST_LIMIT = 20;
+import {
+  DEFAULT_SEARCH_LIMIT,
+  DEFAULT_SUGGEST_LIMIT,
+  MAX_QUERY_LENGTH,
+  MAX_SEARCH_LIMIT,
+  MAX_SUGGEST_LIMIT,
+  searchFields,
+} from '../search';
 
 // C0/C1 controls, but not the ordinary whitespace a pasted query may carry.
 // eslint-disable-next-line no-control-regex

@@ -1,7 +1,7 @@
 import { CloudSearchDomainClient, SearchCommand, SuggestCommand } from '@aws-sdk/client-cloudsearch-domain';
 import type { Artist } from '../../../domain/catalog';
-import type { IndexedAlbum, IndexedTrack, SearchQuery, SearchResults, Suggestion } from '../../../domain/search';
-import { emptyResults } from '../../../domain/search';
+import type { IndexedAlbum, IndexedTrack, SearchHits, SearchQuery, Suggestion } from '../../../domain/search';
+import { noHits } from '../../../domain/search';
 import { parseSearchQuery, searchGuidance, searchedFields, withShortWordEdits, type SearchKind } from '../../../domain/search-ranking';
 import { foldName, nameMatch, queryTerms } from '../../../domain/search-text';
 import type { SearchIndexWriter } from '../search-index-writer';
@@ -105,9 +105,9 @@ export class CloudSearchTrackSearch implements SearchIndexWriter {
    * be shown. Each kind's first hits are ordered by the shared ranking, as the embedded adapter
    * orders its candidates, and only the kinds matching the most words show hits.
    */
-  async search(query: SearchQuery): Promise<SearchResults> {
+  async search(query: SearchQuery): Promise<SearchHits> {
     let terms = parseSearchQuery(query.text);
-    if (terms.length === 0) return emptyResults();
+    if (terms.length === 0) return noHits();
     const end = query.offset + query.limit;
     const { searcher } = await this.clients();
     const kinds = (['track', 'album', 'artist'] as const).filter((kind) => searchedFields(query.field, kind));
@@ -130,7 +130,7 @@ export class CloudSearchTrackSearch implements SearchIndexWriter {
     const shown = bestCoverageOnly(kinds.map((kind, i) => rankHits(terms, query.field, kind, windows[i]!, end)));
     const page = <T extends HitRecord>(kind: SearchKind) =>
       (shown.find((p) => p.kind === kind)?.ranked ?? []).slice(query.offset, end).map((r) => r.item as T);
-    const results: SearchResults = {
+    const results: SearchHits = {
       tracks: page<IndexedTrack>('track'),
       albums: page<IndexedAlbum>('album'),
       artists: page<Artist>('artist'),
