@@ -40,6 +40,8 @@ export const wrongPassword = (field: string) => new AuthError('forbidden', 'wron
 export const bodyTooLarge = (limitBytes: number) => new AppError('too_large', `Request body must be at most ${limitBytes} bytes`);
 export const notJson = () => new AppError('unsupported_media_type', 'Send the request body as application/json');
 export const malformedJson = () => new AppError('invalid_input', 'Request body is not valid JSON');
+export const notJsonObject = () => new AppError('invalid_input', 'Request body must be a JSON object');
+export const compressedBody = () => new AppError('unsupported_media_type', 'Send the request body uncompressed');
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError('rate_limited', 'Too many attempts, try again later', { details: { retryAfter: retryAfterSeconds } });
 /** Too many password checks already waiting: 503 at once rather than a slow answer. */

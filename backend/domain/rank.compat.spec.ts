@@ -80,8 +80,9 @@ describe('order keys written by the former algorithm', () => {
     );
   });
 
-  it('get the same key as before between two keys and after the last one', () => {
+  it('get the same key as before between two keys and at either end', () => {
     const list = legacyList(300, 42);
+    expect(rankBetween(null, list[0]!)).toBe(legacyRankBetween(null, list[0]!));
     for (let at = 1; at < list.length; at++)
       expect(rankBetween(list[at - 1]!, list[at]!)).toBe(legacyRankBetween(list[at - 1]!, list[at]!));
     expect(rankBetween(list.at(-1)!, null)).toBe(legacyRankBetween(list.at(-1)!, null));

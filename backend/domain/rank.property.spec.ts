@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/random';
-import { isValidRank, rankBetween, ranksBetween } from './rank';
+import { isValidRank, planRanks, rankBetween, ranksBetween } from './rank';
 
 type Op = { kind: 'insert'; at: number; count: number } | { kind: 'move'; from: number; to: number } | { kind: 'remove'; at: number };
 
@@ -80,6 +80,30 @@ describe('rank keys (property)', () => {
         for (let i = 1; i < list.length; i++) expect(list[i - 1]!.rank < list[i]!.rank).toBe(true);
       }),
       { numRuns: 30 },
+    );
+  });
+
+  it('stay short, with no rebalance, under a thousand single adds at either end', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('start', 'end'), fc.integer(), (where, seed) => {
+        const random = seededRandom(seed);
+        const ranks: string[] = [];
+        let rewrites = 0;
+        for (let i = 0; i < 1000; i++) {
+          // As a playlist add draws them: the plan for one new key next to the current first or last entry.
+          const [lower, upper] = where === 'start' ? [null, ranks[0] ?? null] : [ranks.at(-1) ?? null, null];
+          const plan = planRanks({ lower, before: [], after: [], upper }, 1, random);
+          if (plan.kind !== 'ranks') throw new Error(`a rebalance over a wider window after ${i} adds`);
+          rewrites += plan.rewrites.length;
+          if (where === 'start') ranks.unshift(...plan.ranks);
+          else ranks.push(...plan.ranks);
+        }
+        // A thousand integers take three digits; the rest is the five-digit random tail.
+        expect(Math.max(...ranks.map((rank) => rank.length))).toBeLessThanOrEqual(8);
+        expect(rewrites).toBe(0);
+        expect([...ranks].sort()).toEqual(ranks);
+      }),
+      { numRuns: 20 },
     );
   });
 });

@@ -9,8 +9,9 @@ import { BASE_62_DIGITS, generateKeyBetween } from 'fractional-indexing';
  * part's first letter encodes its length (`a` → 1 digit, `b` → 2 digits …; `Z`, `Y` … for
  * negatives), so appending at either end grows keys logarithmically instead of linearly. A
  * fraction never ends in the zero digit, which keeps every key strictly between two others
- * reachable. On top of the library: validation of stored keys, a random tail for concurrent
- * writers, and rebalancing when edits at one spot make keys long.
+ * reachable. On top of the library: validation of stored keys, an integer step (not a longer
+ * fraction) when adding before a key that has a fraction, a random tail for concurrent writers,
+ * and rebalancing when edits at one spot make keys long.
  */
 const DIGITS = BASE_62_DIGITS;
 const BASE = DIGITS.length;
@@ -35,7 +36,21 @@ export function rankBetween(a: string | null, b: string | null): string {
   for (const key of [a, b]) if (key !== null && !isValidRank(key)) throw new RangeError(`invalid order key: ${key}`);
   // The library would swap misordered bounds; here they are a caller's bug.
   if (a !== null && b !== null && a >= b) throw new RangeError(`${a} is not before ${b}`);
+  if (a === null && b !== null) {
+    // For a `b` with a fraction (every jittered key has one) the library answers b's own integer
+    // part, so each add at the start would lengthen keys by a digit; step below that integer
+    // instead, as appends step above. The smallest integer has none below it: bisect under `b`.
+    const integer = integerPart(b);
+    if (integer !== b && isValidRank(integer)) return generateKeyBetween(null, integer);
+  }
   return generateKeyBetween(a, b);
+}
+
+/** The integer part of a valid key: its head letter and as many digits as the head says. */
+function integerPart(key: string): string {
+  const head = key.charAt(0);
+  const digits = head >= 'a' ? head.charCodeAt(0) - 'a'.charCodeAt(0) + 1 : 'Z'.charCodeAt(0) - head.charCodeAt(0) + 1;
+  return key.slice(0, 1 + digits);
 }
 
 function randomSuffix(random: RandomSource, length: number): string {

@@ -75,6 +75,67 @@ describe('the functions’ logger', () => {
     ]);
   });
 
+  it('logs an error as its name, message, stack and cause only, the cause in the same shape', async () => {
+    const { logger } = await loggerWith({ POWERTOOLS_SERVICE_NAME: 'playlists' });
+    const lines = captureLines();
+    const root = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', hostname: 'dynamodb.eu-west-1.amazonaws.com' });
+    const sdkError = Object.assign(new Error('Transaction cancelled', { cause: root }), {
+      name: 'TransactionCanceledException',
+      $metadata: { httpStatusCode: 400, requestId: 'R1' },
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { email: { S: 'a@b.co' } } }],
+    });
+    logger.error('request failed', { error: sdkError });
+    logger.error('as the extra argument', sdkError);
+
+    const shape = (error: Error) => ({ name: error.name, message: error.message, stack: error.stack });
+    for (const line of lines) expect(line.error).toEqual({ ...shape(sdkError), cause: shape(root) });
+    expect(lines).toHaveLength(2);
+  });
+
+  it('keeps a cause that is not an error only as text, and stops at a cause that loops', async () => {
+    const { logger } = await loggerWith({ POWERTOOLS_SERVICE_NAME: 'purge' });
+    const lines = captureLines();
+    const looping = new Error('outer');
+    looping.cause = new Error('inner', { cause: looping });
+    logger.error('a', { error: new Error('with text', { cause: 'disk full' }) });
+    logger.error('b', { error: new Error('with data', { cause: { password: 'secret' } }) });
+    logger.error('c', { error: looping });
+    expect(lines.map((line) => line.error)).toEqual([
+      expect.objectContaining({ message: 'with text', cause: 'disk full' }),
+      expect.not.objectContaining({ cause: expect.anything() }),
+      expect.objectContaining({ message: 'outer', cause: expect.objectContaining({ message: 'inner', cause: 'Error: outer' }) }),
+    ]);
+  });
+
+  it('names the function and the request on each line when several functions share one process', async () => {
+    const { logger, inFunctionLogContext } = await loggerWith({});
+    const lines = captureLines();
+    let poll: Promise<void> | undefined;
+    const handler = (service: string) =>
+      inFunctionLogContext(service, async (event: { requestContext: { requestId: string } }) => {
+        await new Promise((resolve) => setTimeout(resolve, service === 'catalog' ? 20 : 0));
+        logger.error('request failed', { routeKey: 'GET /x' });
+        // Background work started by the request, running on after it.
+        poll ??= new Promise<void>((resolve) => setTimeout(resolve, 40)).then(() => logger.warn('poll'));
+        return event.requestContext.requestId;
+      });
+    // Two requests in flight at once, the first answering last.
+    await Promise.all([
+      handler('catalog')({ requestContext: { requestId: 'request-1' } }),
+      handler('playlists')({ requestContext: { requestId: 'request-2' } }),
+    ]);
+    logger.warn('outside any');
+    await poll;
+    expect(lines).toEqual([
+      expect.objectContaining({ service: 'playlists', requestId: 'request-2', routeKey: 'GET /x' }),
+      expect.objectContaining({ service: 'catalog', requestId: 'request-1', routeKey: 'GET /x' }),
+      expect.objectContaining({ message: 'outside any', service: 'service_undefined' }),
+      expect.objectContaining({ message: 'poll', service: 'playlists' }),
+    ]);
+    expect(lines[2]).not.toHaveProperty('requestId');
+    expect(lines[3]).not.toHaveProperty('requestId');
+  });
+
   it('names the service after the function without POWERTOOLS_SERVICE_NAME, and takes its level from POWERTOOLS_LOG_LEVEL', async () => {
     const { logger } = await loggerWith({ AWS_LAMBDA_FUNCTION_NAME: 'alktunes-api-PurgeFunction', POWERTOOLS_LOG_LEVEL: 'WARN' });
     const lines = captureLines();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApiHandler, ApiResult, ApiRoute, FunctionName } from '../api/types';
 import { apiCors, EXTENSION_ORIGINS, isAllowedOrigin } from '../http/cors';
+import { inFunctionLogContext } from '../lambda-runtime/logger';
 import { toApiEvent } from './api-event';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import { createRouteMatcher } from './route-matcher';
@@ -25,6 +26,10 @@ export interface GatewayOptions {
  */
 export function createGateway(options: GatewayOptions): Server {
   const matcher = createRouteMatcher(options.routes);
+  // As on Lambda, each function's log lines name it (its service) and the request.
+  const functions = Object.fromEntries(
+    Object.entries(options.functions).map(([name, handler]) => [name, inFunctionLogContext(name, handler)]),
+  ) as Record<FunctionName, ApiHandler>;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -58,7 +63,7 @@ export function createGateway(options: GatewayOptions): Server {
       claims,
     );
     try {
-      const result = await options.functions[matched.route.function](event);
+      const result = await functions[matched.route.function](event);
       return send(res, req, result);
     } catch (error) {
       // A Lambda that throws gives API Gateway's bare 500.

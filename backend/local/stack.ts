@@ -17,6 +17,7 @@ import { S3MediaStore } from '../adapters/s3/media-store.s3';
 import { createIndexSync, rebuildIndex } from '../adapters/search/index-sync';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/access-tokens';
 import { type AuthServerOptions, startAuthServer } from '../auth/server';
+import { inFunctionLogContext } from '../lambda-runtime/logger';
 import { apiAudience, defaultPorts, localPrefix, localRegion, type ServiceName } from './config';
 import { claimDataFolder, dataFolderFiles } from './data-folder';
 import { ensureDemoAccount, seedDemoCatalog, type DemoAccount } from './demo/seed';
@@ -200,14 +201,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log(`✓ search    ${apiConfig.search.backend} index (snapshot polled every 2 s by the search function)`);
     const demo = await ensureDemoAccount(authOptions, files.demoAccount);
 
-    const shuffleHandler = createShuffleFunction(apiConfig);
+    const shuffleHandler = inFunctionLogContext('shuffle', createShuffleFunction(apiConfig));
     const shuffle = () => shuffleHandler(scheduledEvent('alktunes-shuffle'));
     const schedule = startSchedule(shuffle, shufflePeriodMs, (error) => log(`  shuffle failed: ${String(error)}`));
     stops.push(schedule.stop);
     await schedule.firstRun;
     log('✓ shuffle   home feed built; next run in 3 hours');
 
-    const purgeHandler = createPurgeFunction(apiConfig);
+    const purgeHandler = inFunctionLogContext('purge', createPurgeFunction(apiConfig));
     const purgeAccounts = () => purgeHandler(scheduledEvent('alktunes-purge'));
     const purgeSchedule = startSchedule(purgeAccounts, purgePeriodMs, (error) => log(`  account purge failed: ${String(error)}`));
     stops.push(purgeSchedule.stop);

@@ -89,7 +89,11 @@ describe('the signing keys made during a deployment', () => {
   });
 
   it('fills the empty keys secret with a keys file the auth server signs and publishes with, and reports only key ids', async () => {
-    expect(fn.environment).toEqual({ SIGNING_KEYS_SECRET_ARN: secretArn });
+    expect(fn.environment).toEqual({
+      SIGNING_KEYS_SECRET_ARN: secretArn,
+      POWERTOOLS_SERVICE_NAME: 'create-signing-keys',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
     const result = await host.invoke<{ created: boolean; kids: string[] }>({});
     const keys = storedKeysIn(stub.currentValue(secretArn), 'the keys secret');
     expect(result).toEqual({ created: true, kids: keys.map((key) => key.kid) });

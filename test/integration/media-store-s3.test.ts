@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,9 +40,22 @@ describe('S3 media store against s3rver', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The S3 commands `putSource` sends, by name, and what it threw. */
-  async function putSource(key: string, source: ByteSource, contentType: string): Promise<{ sent: string[]; error?: unknown }> {
+  /** The S3 commands `putSource` sends, by name, and what it threw; sending part `failingPart` fails, if given. */
+  async function putSource(
+    key: string,
+    source: ByteSource,
+    contentType: string,
+    failingPart?: number,
+  ): Promise<{ sent: string[]; error?: unknown }> {
+    const original = s3.send.bind(s3) as (command: unknown) => Promise<unknown>;
     const send = vi.spyOn(s3, 'send');
+    if (failingPart !== undefined) {
+      (send as unknown as { mockImplementation(f: (command: unknown) => Promise<unknown>): void }).mockImplementation(async (command) => {
+        if (command instanceof UploadPartCommand && command.input.PartNumber === failingPart)
+          throw new Error(`connection reset sending part ${failingPart}`);
+        return original(command);
+      });
+    }
     try {
       const error = await store.putSource(key, source, contentType).then(
         () => undefined,
@@ -80,11 +93,19 @@ describe('S3 media store against s3rver', () => {
 
   it('aborts a multipart upload whose source fails verification, leaving no object', async () => {
     const { sent, error } = await putSource('audio/changed.wav', sourceOf(randomBytes(MULTIPART_PART_BYTES + 1), true), 'audio/wav');
-    // s3rver answers the abort with 405; the upload still fails with the reason it was abandoned.
-    expect(error).toEqual(new Error('file changed during the upload'));
+    // s3rver answers the abort with 405; the upload still fails with the reason it was abandoned, the abort's error as its cause.
+    expect(error).toMatchObject({ message: 'file changed during the upload', cause: { $metadata: { httpStatusCode: 405 } } });
     expect(sent).toContain('AbortMultipartUploadCommand');
     expect(sent).not.toContain('CompleteMultipartUploadCommand');
     expect(await store.exists('audio/changed.wav')).toBe(false);
+  });
+
+  it('fails with the error of a part that could not be sent, not with that of the abort after it', async () => {
+    const { sent, error } = await putSource('audio/cut.wav', sourceOf(randomBytes(2 * MULTIPART_PART_BYTES + 1)), 'audio/wav', 2);
+    expect(error).toMatchObject({ message: 'connection reset sending part 2', cause: { $metadata: { httpStatusCode: 405 } } });
+    expect(sent).toContain('AbortMultipartUploadCommand');
+    expect(sent).not.toContain('CompleteMultipartUploadCommand');
+    expect(await store.exists('audio/cut.wav')).toBe(false);
   });
 
   it('writes nothing for a small source that fails verification', async () => {

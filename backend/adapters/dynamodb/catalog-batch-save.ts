@@ -4,7 +4,7 @@ import { countChanges, type AlbumCount, type TrackMove } from '../../domain/cata
 import { conflict } from '../../domain/errors';
 import { batchGetAll } from './batch';
 import { albumAttributes, albumKey, albumOwnerAttributes, artistAttributes, artistKey, trackItem, trackKey } from './catalog-items';
-import { again, retrying } from './retry';
+import { again, BATCH_FIRST_BACKOFF_MS, retrying } from './retry';
 import { MAX_TRANSACTION_ACTIONS, TransactionConditionFailed, transactWrite, type TransactItem } from './transactions';
 import { updateExpression } from './update-expression';
 
@@ -87,7 +87,11 @@ async function saveSome(doc: DynamoDBDocumentClient, table: string, tracks: read
         throw error;
       }
     },
-    { maxAttempts: MAX_ATTEMPTS, giveUp: () => conflict('Someone else is changing the same albums; try again', { retryable: true }) },
+    {
+      maxAttempts: MAX_ATTEMPTS,
+      firstBackoffMs: BATCH_FIRST_BACKOFF_MS,
+      giveUp: () => conflict('Someone else is changing the same albums; try again', { retryable: true }),
+    },
   );
 }
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HomeFeed, HomeRepository } from '../../domain/shuffle';
+import type { PublishedFeed, HomeRepository } from '../../domain/shuffle';
 
 /**
  * The home table holds one item, pk `feed` / sk `current`. Publishing overwrites it with a
@@ -13,17 +13,17 @@ export class DynamoHomeRepository implements HomeRepository {
     private readonly table: string,
   ) {}
 
-  async current(): Promise<HomeFeed | undefined> {
+  async current(): Promise<PublishedFeed | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: currentKey, ConsistentRead: true }));
     if (!out.Item) return undefined;
     return {
       generatedAt: out.Item.generatedAt as string,
       trackIds: (out.Item.trackIds as string[] | undefined) ?? [],
-      sections: (out.Item.sections as HomeFeed['sections'] | undefined) ?? [],
+      sections: (out.Item.sections as PublishedFeed['sections'] | undefined) ?? [],
     };
   }
 
-  async publish(feed: HomeFeed): Promise<void> {
+  async publish(feed: PublishedFeed): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,

@@ -1,7 +1,13 @@
 import { unavailable } from '../../domain/errors';
 
-/** Jittered exponential backoff before attempt `attempt + 1`: 25–50 ms, 50–100 ms … at most 1.6 s. */
-export const backoffMs = (attempt: number) => Math.min(1600, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
+/**
+ * Jittered exponential backoff before attempt `attempt + 1`: between half of `firstMs` and
+ * `firstMs` the first time, twice that each next time, at most 1.6 s.
+ */
+export const backoffMs = (attempt: number, firstMs = 50) => Math.min(1600, firstMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+
+/** Batches and catalog saves wait 50–100 ms before their first retry (a transaction's collisions 25–50 ms). */
+export const BATCH_FIRST_BACKOFF_MS = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,6 +26,8 @@ export interface RetryOptions {
   maxAttempts: number;
   /** Epoch ms past which no backoff starts (a request's retry budget, `retry-deadline.ts`). */
   deadline?: number;
+  /** The longest first wait (`backoffMs`); 50 ms unless given. */
+  firstBackoffMs?: number;
   /** The error thrown when attempts or time run out, from the last attempt's reason. */
   giveUp: (reason: unknown) => Error;
 }
@@ -31,12 +39,12 @@ export interface RetryOptions {
  */
 export async function retrying<T>(
   attempt: (n: number) => Promise<T | Again>,
-  { maxAttempts, deadline = Infinity, giveUp }: RetryOptions,
+  { maxAttempts, deadline = Infinity, firstBackoffMs, giveUp }: RetryOptions,
 ): Promise<T> {
   for (let n = 0; ; n++) {
     const result = await attempt(n);
     if (!isAgain(result)) return result;
-    const delay = backoffMs(n);
+    const delay = backoffMs(n, firstBackoffMs);
     if (n + 1 >= maxAttempts || Date.now() + delay > deadline) throw giveUp(result.reason);
     await sleep(delay);
   }
@@ -59,6 +67,6 @@ export async function sendUntilProcessed<T>(batch: T[], send: (pending: T[]) => 
       pending = await send(pending);
       return pending.length ? again() : undefined;
     },
-    { maxAttempts: MAX_BATCH_ATTEMPTS, giveUp: () => unavailable(busyMessage) },
+    { maxAttempts: MAX_BATCH_ATTEMPTS, firstBackoffMs: BATCH_FIRST_BACKOFF_MS, giveUp: () => unavailable(busyMessage) },
   );
 }

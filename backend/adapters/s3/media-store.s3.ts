@@ -1,4 +1,4 @@
-import { HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ByteSource, LargeMediaStore } from '../../domain/ports';
@@ -40,45 +40,39 @@ export class S3MediaStore implements LargeMediaStore {
    * wrong, including a failed `source.verify()`, aborts the upload so no partial object or
    * orphaned parts remain: `verify()` runs as the source's last read, before `Upload` sends
    * the last part and completes. Sources of one part or less go up in a single PUT.
+   *
+   * The abort is sent here rather than by `Upload`, which would throw the abort's own error
+   * when that fails too (s3rver has no abort) and lose why the upload stopped.
    */
   async putSource(key: string, source: ByteSource, contentType: string): Promise<void> {
-    const reader = new SourceReader(source);
     const upload = new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key: key, Body: reader.stream(), ContentType: contentType, ContentLength: source.size },
+      params: { Bucket: this.bucket, Key: key, Body: piecesOf(source), ContentType: contentType, ContentLength: source.size },
       partSize: MULTIPART_PART_BYTES,
       queueSize: PARTS_IN_FLIGHT,
+      leavePartsOnError: true,
     });
     try {
       await upload.done();
     } catch (error) {
-      throw reader.failure ?? error;
+      if (upload.uploadId) {
+        await this.s3
+          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: upload.uploadId }))
+          .catch((abortError: unknown) => {
+            if (error instanceof Error && error.cause === undefined) error.cause = abortError;
+          });
+      }
+      throw error;
     }
   }
 }
 
-/**
- * Reads a source in order, then has it verify what was read. It remembers why it failed:
- * when the abort that follows fails too (s3rver has no abort), `Upload` throws that instead.
- */
-class SourceReader {
-  failure: unknown;
-
-  constructor(private readonly source: ByteSource) {}
-
-  /** The pieces as a stream that reads one piece ahead of `Upload`, not more. */
-  stream(): Readable {
-    return Readable.from(this.pieces(), { highWaterMark: 1 });
+/** The source read in order, then verified, as a stream that reads one piece ahead of `Upload`, not more. */
+function piecesOf(source: ByteSource): Readable {
+  async function* pieces(): AsyncGenerator<Uint8Array> {
+    for (let offset = 0; offset < source.size; offset += READ_BYTES)
+      yield await source.read(offset, Math.min(READ_BYTES, source.size - offset));
+    await source.verify?.();
   }
-
-  private async *pieces(): AsyncGenerator<Uint8Array> {
-    const { size } = this.source;
-    try {
-      for (let offset = 0; offset < size; offset += READ_BYTES) yield await this.source.read(offset, Math.min(READ_BYTES, size - offset));
-      await this.source.verify?.();
-    } catch (error) {
-      this.failure = error;
-      throw error;
-    }
-  }
+  return Readable.from(pieces(), { highWaterMark: 1 });
 }

@@ -35,7 +35,7 @@ describe('jsonBody', () => {
   /** Sends `body` as given (a string array goes chunked, without Content-Length). */
   function send(
     method: string,
-    body?: string | string[],
+    body?: string | Buffer | string[],
     headers: Record<string, string> = { 'content-type': 'application/json' },
   ): Promise<Reply> {
     return new Promise((resolve, reject) => {
@@ -83,11 +83,61 @@ describe('jsonBody', () => {
     expect((await send('DELETE', 'a=1', { 'content-type': 'text/plain' })).status).toBe(415);
   });
 
-  it('answers malformed JSON and a JSON scalar with 400 invalid_input', async () => {
-    for (const body of ['{"email": "a@b.co",', 'not json', '"text"']) {
+  it('answers malformed JSON, including a blank body, with 400 invalid_input', async () => {
+    for (const body of ['{"email": "a@b.co",', 'not json', ' \n\t ']) {
       const reply = await send('POST', body);
-      expect(reply).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: 'Request body is not valid JSON' } } });
+      expect(reply, JSON.stringify(body)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_input', message: 'Request body is not valid JSON' } },
+      });
     }
+  });
+
+  it('answers a JSON scalar, null included, with 400: the body must be an object', async () => {
+    for (const body of ['null', '"text"', '42', 'true']) {
+      const reply = await send('POST', body);
+      expect(reply, body).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_input', message: 'Request body must be a JSON object' } },
+      });
+    }
+  });
+
+  it('refuses a body that is not valid UTF-8, so different bytes never read as the same text', async () => {
+    const password = (bytes: number[]) => Buffer.concat([Buffer.from('{"password":"'), Buffer.from(bytes), Buffer.from('"}')]);
+    for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      const reply = await send('POST', password(bytes));
+      expect(reply, bytes.join(' ')).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_input', message: 'Request body is not valid JSON' } },
+      });
+    }
+    // Well-formed UTF-8 reads as sent, a literal U+FFFD too.
+    expect((await send('POST', password([0xc3, 0xa9, 0xef, 0xbf, 0xbd, 0xf0, 0x9f, 0x8e, 0xb5]))).body).toEqual({
+      parsed: { password: 'é\ufffd🎵' },
+    });
+  });
+
+  it('refuses a compressed body with 415 before reading it; identity is plain', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br', 'GZIP', 'identity, gzip']) {
+      const reply = await send('POST', '{"a":1}', { 'content-type': 'application/json', 'content-encoding': encoding });
+      expect(reply, encoding).toMatchObject({
+        status: 415,
+        headers: { 'accept-encoding': 'identity' },
+        body: { error: { code: 'unsupported_media_type', message: 'Send the request body uncompressed' } },
+      });
+    }
+    expect((await send('POST', '{"a":1}', { 'content-type': 'application/json', 'content-encoding': 'identity' })).body).toEqual({
+      parsed: { a: 1 },
+    });
+  });
+
+  it('ignores a body on a GET', async () => {
+    expect((await send('GET', '{"a":1}')).body).toEqual({ parsed: {} });
+  });
+
+  it('refuses a byte order mark: JSON text is sent without one', async () => {
+    expect((await send('POST', Buffer.from('\ufeff{"a":1}'))).status).toBe(400);
   });
 
   it('refuses a __proto__ key rather than let it reach a handler', async () => {

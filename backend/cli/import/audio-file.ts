@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, openAsBlob } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { CouldNotDetermineFileTypeError, parseBuffer, parseFile, UnsupportedFileTypeError, type IAudioMetadata } from 'music-metadata';
+import {
+  CouldNotDetermineFileTypeError,
+  parseBuffer,
+  parseFromTokenizer,
+  UnsupportedFileTypeError,
+  type IAudioMetadata,
+  type IOptions,
+} from 'music-metadata';
+import { fromBlob } from 'strtok3';
 import type { ByteSource } from '../../domain/ports';
 import type { FoundFile } from './walk';
 
@@ -21,6 +29,9 @@ export interface LoadedAudio {
 export class UnreadableFileError extends Error {
   override name = 'UnreadableFileError';
 }
+
+/** Why a file that changed while it was read is not imported. */
+const FILE_CHANGED = 'file changed during the import; run the import again';
 
 /** The file looks like audio (by its content or its audio extension) but does not parse: it is skipped. */
 export class CorruptAudioError extends Error {
@@ -56,10 +67,28 @@ async function probe(parse: () => Promise<IAudioMetadata>): Promise<IAudioMetada
   try {
     return await parse();
   } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
     if ((error as NodeJS.ErrnoException).code) throw unreadable(error);
     if (error instanceof CouldNotDetermineFileTypeError || error instanceof UnsupportedFileTypeError)
       throw new NotAudioError((error as Error).message);
     throw new CorruptAudioError(`corrupt or truncated audio (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Parses a large file from disk. Like a small one, it is judged by the name it has in its folder
+ * (its extension picks the parser), not by the name of a symlink's target.
+ */
+async function parseLargeFile(file: FoundFile, options: IOptions): Promise<IAudioMetadata> {
+  const tokenizer = fromBlob(await openAsBlob(file.realPath), { fileInfo: { path: file.name } });
+  try {
+    return await parseFromTokenizer(tokenizer, options);
+  } catch (error) {
+    // A file-backed Blob stops reading once the file changes.
+    if (error instanceof DOMException && error.name === 'NotReadableError') throw new UnreadableFileError(FILE_CHANGED);
+    throw error;
+  } finally {
+    await tokenizer.close();
   }
 }
 
@@ -88,9 +117,9 @@ export async function loadAudio(file: FoundFile): Promise<LoadedAudio> {
   } finally {
     await handle.close();
   }
-  let metadata = await probe(() => parseFile(file.realPath));
+  let metadata = await probe(() => parseLargeFile(file, {}));
   // Without a VBR header the duration needs a full scan; only pay for it when it is missing.
-  if (!metadata.format.duration) metadata = await probe(() => parseFile(file.realPath, { duration: true }));
+  if (!metadata.format.duration) metadata = await probe(() => parseLargeFile(file, { duration: true }));
   return { contentHash: hash.digest('hex'), metadata };
 }
 
@@ -116,7 +145,7 @@ export async function openByteSource(file: FoundFile, contentHash: string): Prom
     },
     async verify() {
       if (position !== file.size || hash.digest('hex') !== contentHash) {
-        throw new UnreadableFileError('file changed during the import; run the import again');
+        throw new UnreadableFileError(FILE_CHANGED);
       }
     },
     close: () => handle.close(),

@@ -12,8 +12,6 @@ export type FileOutcome =
  */
 export const notAudio = (path: string): FileOutcome => ({ kind: 'skipped', path, reason: 'not an audio file', quiet: true });
 
-export type OutcomeKind = FileOutcome['kind'];
-
 /** Running totals of an import, shown on the progress bar and in the summary. */
 export interface ImportCounts {
   imported: number;
