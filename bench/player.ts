@@ -31,7 +31,9 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { CDPSession } from 'playwright-core';
-import { chromiumPath, PlayerHarness } from '../test/e2e/player-harness';
+import { PlayerHarness } from '../test/e2e/player-harness';
+import { chromiumPath } from '../test/support/chromium';
+import { median, percentile } from '../test/support/statistics';
 import { emitFigures, figure } from './lib/report';
 
 const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 20);
@@ -165,9 +167,8 @@ interface Hop {
 
 function summary(name: string, values: number[], unit: string): string {
   if (values.length === 0) return `${name.padEnd(34)} no values`;
-  const sorted = [...values].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
-  return `${name.padEnd(34)} median ${q(0.5).toFixed(1).padStart(6)} ${unit}  p10 ${q(0.1).toFixed(1).padStart(6)}  p90 ${q(0.9).toFixed(1).padStart(6)}  min ${sorted[0]!.toFixed(1).padStart(6)}  max ${sorted.at(-1)!.toFixed(1).padStart(6)}  (n=${values.length})`;
+  const at = (value: number) => value.toFixed(1).padStart(6);
+  return `${name.padEnd(34)} median ${at(median(values))} ${unit}  p10 ${at(percentile(values, 10))}  p90 ${at(percentile(values, 90))}  min ${at(Math.min(...values))}  max ${at(Math.max(...values))}  (n=${values.length})`;
 }
 
 async function main(): Promise<void> {

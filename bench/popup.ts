@@ -11,11 +11,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startLocalStack } from '../backend/local/stack';
+import { launchWithExtension } from '../test/support/chromium';
+import { median } from '../test/support/statistics';
 import { emitFigures, figure, loadNote, saveResults } from './lib/report';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const opens = Number(process.env.OPENS ?? 15);
 
 /** Sum of the gzipped JS chunks popup.html references, following static imports. */
@@ -38,8 +38,6 @@ async function popupJsGzip(dir: string): Promise<{ files: string[]; raw: number;
   }
   return { files: [...seen], raw, gzip };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Sample {
   responseEnd: number;
@@ -170,25 +168,8 @@ const stack = await startLocalStack({
 const extensionDir = path.join(dataDir, 'extension');
 await cp(stack.extension.chrome!, extensionDir, { recursive: true });
 await writeFile(path.join(extensionDir, 'floor.html'), '<!doctype html><meta charset="utf-8"><title>floor</title><p>Alktunes</p>');
-const context = await chromium.launchPersistentContext(path.join(dataDir, 'profile'), {
-  executablePath: chromiumPath,
-  headless: false,
-  ignoreDefaultArgs: ['--disable-extensions'],
-  viewport: { width: 380, height: 560 },
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
-  ],
-});
+const { context, popupUrl } = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir);
 try {
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;
-
   // Sign in once and let the feed and playlists land in the cache.
   const first = await context.newPage();
   await first.goto(popupUrl);

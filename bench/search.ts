@@ -22,7 +22,7 @@ import vm from 'node:vm';
 import { createS3Client } from '../backend/adapters/s3/client';
 import { CatalogIndex } from '../backend/adapters/search/embedded/catalog-index';
 import { S3SnapshotStore } from '../backend/adapters/search/embedded/snapshot-store.s3';
-import { toIndexedTrack, type SearchResults } from '../backend/domain/search';
+import { toIndexedTrack, type SearchHits } from '../backend/domain/search';
 import { startLocalStack, type LocalStack } from '../backend/local/stack';
 import { generateCatalog } from '../test/support/search-catalog';
 import { generateQueries, queryClasses, rankOf, type ClassQuery, type QueryClass } from '../test/support/search-queries';
@@ -64,7 +64,7 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-type Hits = Pick<SearchResults, 'tracks' | 'albums' | 'artists'>;
+type Hits = Pick<SearchHits, 'tracks' | 'albums' | 'artists'>;
 
 /** Every query RUNS times: each query's rank (first run) and, per run, each query's latency. */
 async function measure(queries: readonly ClassQuery[], search: (q: ClassQuery) => Promise<Hits> | Hits) {

@@ -1,14 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import type { MediaStatus } from '../../extension/player/messages';
 import type { PlayerState } from '../../extension/player/player-state';
+import { launchWithExtension } from '../support/chromium';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
-
-/** Debian's Chromium; override with CHROMIUM_PATH. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 
 /** More Chromium switches from CHROMIUM_EXTRA_ARGS (space-separated), e.g. to record a trace. */
 const extraArgs = () => process.env.CHROMIUM_EXTRA_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -37,29 +35,9 @@ export class PlayerHarness {
 
   /** Starts Chromium on the same profile (again, for the restart case). */
   async launch(): Promise<void> {
-    const dir = this.stack.extension.chrome!;
-    this.context = await chromium.launchPersistentContext(path.join(this.dataDir, 'profile'), {
-      executablePath: chromiumPath,
-      headless: false,
-      ignoreDefaultArgs: ['--disable-extensions'],
-      viewport: { width: 380, height: 560 },
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-        `--disable-extensions-except=${dir}`,
-        `--load-extension=${dir}`,
-        ...extraArgs(),
-      ],
-    });
-    const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker'));
-    this.extensionId = new URL(worker.url()).host;
+    const browser = await launchWithExtension(path.join(this.dataDir, 'profile'), this.stack.extension.chrome!, extraArgs());
+    this.context = browser.context;
+    this.extensionId = browser.extensionId;
     this.probePage = undefined;
   }
 

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuthDatabase } from '../../backend/auth/database';
-import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
+import { databaseTargets } from '../../backend/auth/testing/auth-test-server';
 import { newAccount } from '../../backend/auth/testing/http-client';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
+import { useAuthServer } from '../support/auth-server';
 import { sharedDynamoDb } from '../support/shared-dynamodb';
 
 interface Answer {
@@ -214,30 +215,25 @@ describe('signing in under attack, on the local stack', () => {
 });
 
 describe.each(databaseTargets())('sign-in limits on $name', (target) => {
-  let server: TestAuthServer;
-
-  beforeAll(async () => {
-    if (target.enabled) server = await startTestAuthServer(target, { rateLimits: limits });
-  });
-  afterAll(async () => server?.dispose());
+  const auth = useAuthServer(target, { rateLimits: limits });
 
   it.runIf(target.enabled)('counts parallel guesses atomically in the shared store', async () => {
     const owner = newAccount();
-    await registerAndSignInFrom(server.url, owner, '127.0.50.1');
-    const guesses = await Promise.all(range(20).map(() => login(server.url, owner, '127.0.51.1', 'a parallel wrong guess')));
+    await registerAndSignInFrom(auth.server.url, owner, '127.0.50.1');
+    const guesses = await Promise.all(range(20).map(() => login(auth.server.url, owner, '127.0.51.1', 'a parallel wrong guess')));
     expect(countBy(guesses)).toEqual({
       401: limits.failuresPerAddressAndAccount.limit,
       429: 20 - limits.failuresPerAddressAndAccount.limit,
     });
     // Success clears the owner's own failures; strangers' failures don't block a known address.
-    expect((await login(server.url, owner, '127.0.50.1', 'the owner mistyping')).status).toBe(401);
-    expect((await login(server.url, owner, '127.0.50.1')).status).toBe(200);
+    expect((await login(auth.server.url, owner, '127.0.50.1', 'the owner mistyping')).status).toBe(401);
+    expect((await login(auth.server.url, owner, '127.0.50.1')).status).toBe(200);
   });
 
   it.runIf(target.enabled)('remembers where an account signed in from, and forgets it with the account', async () => {
     const owner = newAccount();
-    const session = await registerAndSignInFrom(server.url, owner, '127.0.60.1', '127.0.60.2');
-    const { db } = openAuthDatabase(server.databaseUrl);
+    const session = await registerAndSignInFrom(auth.server.url, owner, '127.0.60.1', '127.0.60.2');
+    const { db } = openAuthDatabase(auth.server.databaseUrl);
     try {
       // Read through an untyped handle: the table's row type is the adapter's business.
       const known = () =>
@@ -248,7 +244,7 @@ describe.each(databaseTargets())('sign-in limits on $name', (target) => {
           .execute();
       expect(await known()).toEqual([{ address_key: '127.0.60.2' }]);
       const deleted = await post(
-        server.url,
+        auth.server.url,
         '/auth/me',
         { password: owner.password },
         { from: '127.0.60.2', method: 'DELETE', token: session.accessToken },

@@ -1,30 +1,30 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openAuthDatabase } from '../../backend/auth/database';
-import { databaseTargets, startTestAuthServer, type TestAuthServer } from '../../backend/auth/testing/auth-test-server';
-import { authClient, newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
+import { databaseTargets } from '../../backend/auth/testing/auth-test-server';
+import { newAccount, registerAndSignIn } from '../../backend/auth/testing/http-client';
+import { useAuthServer } from '../support/auth-server';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SWEEP_MS = 5 * 60_000;
 
 describe.each(databaseTargets())('sign-in history on $name', (target) => {
-  let server: TestAuthServer | undefined;
-  afterEach(async () => {
-    await server?.dispose();
+  // Only the sweep's timer is faked, before the server starts it; requests and the server's clock run as usual.
+  let clock = Date.UTC(2030, 0, 1);
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  });
+  afterAll(() => {
     vi.useRealTimers();
   });
+  const auth = useAuthServer(target, { now: () => clock });
 
   it.runIf(target.enabled)('forgets an address 90 days after the account last signed in from it, in the periodic sweep', async () => {
-    // Only the sweep's timer is faked; requests and the server's clock run as usual.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    let clock = Date.UTC(2030, 0, 1);
-    server = await startTestAuthServer(target, { now: () => clock });
-    const api = authClient(server.url);
     const [stale, recent] = [newAccount(), newAccount()];
-    const staleUser = (await registerAndSignIn(api, stale)).user;
+    const staleUser = (await registerAndSignIn(auth.api, stale)).user;
     clock += 2 * DAY_MS;
-    const recentUser = (await registerAndSignIn(api, recent)).user;
+    const recentUser = (await registerAndSignIn(auth.api, recent)).user;
 
-    const store = openAuthDatabase(server.databaseUrl);
+    const store = openAuthDatabase(auth.server.databaseUrl);
     const remembered = () =>
       store.db
         .selectFrom('sign_in_history')

@@ -23,9 +23,9 @@ export interface ExtensionBrowser {
 /**
  * Headless Chromium with the unpacked extension loaded, in a persistent profile (so a second
  * launch on the same `profileDir` is a browser restart). The flags keep Chromium off the
- * network and let audio start without a gesture.
+ * network and let audio start without a gesture; `extraArgs` adds switches (a trace, say).
  */
-export async function launchWithExtension(profileDir: string, extensionDir: string): Promise<ExtensionBrowser> {
+export async function launchWithExtension(profileDir: string, extensionDir: string, extraArgs: string[] = []): Promise<ExtensionBrowser> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
     headless: false,
@@ -43,6 +43,7 @@ export async function launchWithExtension(profileDir: string, extensionDir: stri
       '--autoplay-policy=no-user-gesture-required',
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
+      ...extraArgs,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

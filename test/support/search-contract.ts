@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TrackRecord } from '../../backend/domain/catalog';
-import { toIndexedTrack, type SearchField, type SearchResults, type TrackSearch } from '../../backend/domain/search';
+import { toIndexedTrack, type SearchField, type SearchHits, type TrackSearch } from '../../backend/domain/search';
 import {
   matchCandidate,
   parseSearchQuery,
@@ -46,10 +46,10 @@ export interface ContractSubject {
   stop(): Promise<void>;
 }
 
-const groupOf = { track: 'tracks', album: 'albums', artist: 'artists' } as const satisfies Record<SearchKind, keyof SearchResults>;
+const groupOf = { track: 'tracks', album: 'albums', artist: 'artists' } as const satisfies Record<SearchKind, keyof SearchHits>;
 const fieldOf = { track: 'track', album: 'album', artist: 'artist' } as const satisfies Record<SearchKind, SearchField>;
 
-const top3 = (results: SearchResults, kind: 'tracks' | 'albums' | 'artists', id: string) =>
+const top3 = (results: SearchHits, kind: 'tracks' | 'albums' | 'artists', id: string) =>
   (results[kind] as { id: string }[])
     .slice(0, 3)
     .map((item) => item.id)

@@ -1,5 +1,5 @@
 import type { TrackRecord } from '../../backend/domain/catalog';
-import type { SearchResults } from '../../backend/domain/search';
+import type { SearchHits } from '../../backend/domain/search';
 import type { SearchKind } from '../../backend/domain/search-ranking';
 import { foldCase, foldName, searchTerms } from '../../backend/domain/search-text';
 import { typoDistance } from '../../backend/domain/search-typos';
@@ -250,7 +250,7 @@ function distinctiveWord(title: string, counts: ReadonlyMap<string, number>): st
 }
 
 /** Where the query's intended item ranks among the hits of its kind (1-based), or undefined when absent. */
-export function rankOf(query: ClassQuery, results: Pick<SearchResults, 'tracks' | 'albums' | 'artists'>): number | undefined {
+export function rankOf(query: ClassQuery, results: Pick<SearchHits, 'tracks' | 'albums' | 'artists'>): number | undefined {
   const hits: readonly { id: string; title?: string }[] =
     query.kind === 'track' ? results.tracks : query.kind === 'album' ? results.albums : results.artists;
   const index =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCatalog } from '../../../../test/support/search-catalog';
 import { seededRandom } from '../../../../test/support/random';
-import { toIndexedTrack, type IndexedTrack, type SearchField, type SearchResults } from '../../../domain/search';
+import { toIndexedTrack, type IndexedTrack, type SearchField, type SearchHits } from '../../../domain/search';
 import {
   matchTerm,
   nameFields,
@@ -324,7 +324,7 @@ describe('CatalogIndex ranking against the domain ranking of every item', () => 
   });
 
   it.each(queries)('pages "%s" (field %s) as ranking every item would', (text, field) => {
-    const pages: SearchResults[] = [];
+    const pages: SearchHits[] = [];
     for (let offset = 0; offset < 40; offset += 8) pages.push(index.search({ text, field, limit: 8, offset }));
     const expected = {
       track: searchedFields(field, 'track') ? reference(text, field, 'track', catalog) : undefined,

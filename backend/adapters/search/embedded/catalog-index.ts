@@ -1,4 +1,4 @@
-import { emptyResults, type IndexedTrack, type SearchQuery, type SearchResults, type Suggestion } from '../../../domain/search';
+import { noHits, type IndexedTrack, type SearchHits, type SearchQuery, type Suggestion } from '../../../domain/search';
 import {
   compareMatches,
   nameFields,
@@ -73,9 +73,9 @@ export class CatalogIndex {
     if (trackIds.length > 0) this.edit().remove(trackIds);
   }
 
-  search(query: SearchQuery): SearchResults {
+  search(query: SearchQuery): SearchHits {
     const terms = parseSearchQuery(query.text);
-    if (terms.length === 0) return emptyResults();
+    if (terms.length === 0) return noHits();
     const tables = this.current();
     const index = this.index();
     const expansions = index.expand(terms);
@@ -89,7 +89,7 @@ export class CatalogIndex {
     const coverage = Math.max(0, ...kinds.map((kind) => ranked[kind]?.coverage ?? 0));
     for (const kind of kinds) if (ranked[kind] && ranked[kind].coverage < coverage) delete ranked[kind];
     const page = (kind: SearchKind) => ranked[kind]?.rows.slice(query.offset, end).map((hit) => hit.row) ?? [];
-    const results: SearchResults = {
+    const results: SearchHits = {
       tracks: page('track').map((row) => tables.track(row)),
       albums: page('album').map((row) => tables.album(row)),
       artists: page('artist').map((row) => tables.artist(row)),

@@ -56,15 +56,15 @@ export class S3SnapshotStore {
     this.pointerKey = `${prefix}current.json`;
   }
 
-  /** The current pointer, or `undefined` when nothing was published yet. */
-  async readPointer(): Promise<SnapshotPointer | undefined> {
+  /** The current pointer, or `undefined` when nothing was published yet. `signal` cancels the request. */
+  async readPointer(signal?: AbortSignal): Promise<SnapshotPointer | undefined> {
     // Without s3:ListBucket (the search Lambda has none) S3 answers 403, not 404, for a missing key.
-    const body = await this.get(this.pointerKey, { missingIfForbidden: true });
+    const body = await this.get(this.pointerKey, { missingIfForbidden: true, signal });
     return body ? (JSON.parse(body.toString('utf8')) as SnapshotPointer) : undefined;
   }
 
-  async read(pointer: SnapshotPointer): Promise<IndexSnapshot> {
-    const body = await this.get(pointer.key);
+  async read(pointer: SnapshotPointer, signal?: AbortSignal): Promise<IndexSnapshot> {
+    const body = await this.get(pointer.key, { signal });
     if (!body) throw new Error(`search snapshot ${pointer.key} is missing`);
     return JSON.parse((await gunzipAsync(body)).toString('utf8')) as IndexSnapshot;
   }
@@ -123,9 +123,9 @@ export class S3SnapshotStore {
     );
   }
 
-  private async get(key: string, options: { missingIfForbidden?: boolean } = {}): Promise<Buffer | undefined> {
+  private async get(key: string, options: { missingIfForbidden?: boolean; signal?: AbortSignal } = {}): Promise<Buffer | undefined> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options.signal });
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (error) {
       const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;

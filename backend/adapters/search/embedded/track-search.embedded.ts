@@ -1,4 +1,4 @@
-import type { IndexedTrack, SearchQuery, SearchResults, Suggestion } from '../../../domain/search';
+import type { IndexedTrack, SearchHits, SearchQuery, Suggestion } from '../../../domain/search';
 import { logger } from '../../../lambda-runtime/logger';
 import type { SearchIndexWriter } from '../search-index-writer';
 import { CatalogIndex } from './catalog-index';
@@ -39,10 +39,11 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
   private refreshing: Promise<void> | undefined;
   private lastCheck = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Aborted by `close()`: cancels the S3 requests of a refresh under way. */
+  private readonly closing = new AbortController();
   private readonly pollMs: number;
   private readonly now: () => number;
   private readonly log: (entry: Record<string, unknown>) => void;
-  private readonly signal: AbortSignal | undefined;
 
   constructor(
     private readonly store: S3SnapshotStore,
@@ -51,8 +52,8 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
     this.pollMs = options.pollMs ?? 2000;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? toLogger;
-    this.signal = options.signal;
-    this.signal?.addEventListener('abort', () => this.close(), { once: true });
+    if (options.signal?.aborted) void this.close();
+    else options.signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
 
   /** Version of the snapshot being served (undefined before the first publish). */
@@ -60,7 +61,7 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
     return this.version;
   }
 
-  async search(query: SearchQuery): Promise<SearchResults> {
+  async search(query: SearchQuery): Promise<SearchHits> {
     return (await this.ready()).search(query);
   }
 
@@ -110,18 +111,30 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
     return this.version !== undefined;
   }
 
-  /** Stops the background poll (tests, shutdown). */
-  close(): void {
+  /**
+   * Stops the background poll and cancels a refresh under way (tests, shutdown): the host may
+   * take S3 down next, and a refresh it had started must not reach for it. Resolves once that
+   * refresh has settled. Queries still answer from the snapshot in memory.
+   */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.closing.abort();
+    await this.refreshing?.catch(() => {});
+  }
+
+  private get closed(): boolean {
+    return this.closing.signal.aborted;
   }
 
   /** Checks the pointer now and reloads if it moved; resolves when done. */
   async refresh(): Promise<void> {
+    // One under way may have read the pointer before the caller's publish: let it end, then read it again.
+    if (this.refreshing) await this.refreshing.catch(() => {});
     this.lastCheck = this.now();
     this.refreshing ??= (async () => {
       try {
-        const pointer = await this.store.readPointer();
+        const pointer = await this.store.readPointer(this.closing.signal);
         if (pointer && pointer.version !== this.version) await this.load(pointer);
       } finally {
         this.refreshing = undefined;
@@ -133,7 +146,7 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
   private async ready(): Promise<CatalogIndex> {
     if (!this.loaded) {
       this.loaded = this.refresh().then(() => {
-        if (!this.signal?.aborted) this.timer ??= setInterval(() => this.refreshInBackground(), this.pollMs).unref();
+        if (!this.closed) this.timer ??= setInterval(() => this.refreshInBackground(), this.pollMs).unref();
       });
       // A failed first load (S3 unreachable) is retried by the next call.
       this.loaded.catch(() => (this.loaded = undefined));
@@ -144,15 +157,16 @@ export class EmbeddedTrackSearch implements SearchIndexWriter {
   }
 
   private refreshInBackground(): void {
-    if (this.refreshing || this.now() - this.lastCheck < this.pollMs / 2) return;
-    this.refresh().catch((error: unknown) =>
-      this.log({ level: 'warn', msg: 'search snapshot refresh failed; serving the previous one', error: String(error) }),
-    );
+    if (this.closed || this.refreshing || this.now() - this.lastCheck < this.pollMs / 2) return;
+    this.refresh().catch((error: unknown) => {
+      // Cancelled by close(): nothing failed.
+      if (!this.closed) this.log({ level: 'warn', msg: 'search snapshot refresh failed; serving the previous one', error: String(error) });
+    });
   }
 
   private async load(pointer: SnapshotPointer): Promise<void> {
     const started = this.now();
-    const index = this.replacing ? CatalogIndex.empty() : CatalogIndex.fromSnapshot(await this.store.read(pointer));
+    const index = this.replacing ? CatalogIndex.empty() : CatalogIndex.fromSnapshot(await this.store.read(pointer, this.closing.signal));
     for (const change of this.pending) applyTo(index, change);
     this.index = index;
     this.version = pointer.version;
