@@ -64,7 +64,13 @@ describe('the auth signing keys, made during the deployment', () => {
     const version = resources[(trigger.Properties.HandlerArn as { Ref: string }).Ref]!;
     const functionId = (version.Properties.FunctionName as { Ref: string }).Ref;
     const fn = resources[functionId]!;
-    expect(fn.Properties.Environment).toEqual({ Variables: { SIGNING_KEYS_SECRET_ARN: { Ref: keysSecretId } } });
+    expect(fn.Properties.Environment).toEqual({
+      Variables: {
+        SIGNING_KEYS_SECRET_ARN: { Ref: keysSecretId },
+        POWERTOOLS_SERVICE_NAME: 'create-signing-keys',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
     const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(statementsOf(roleId)).toEqual([
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: keysSecretId } },
