@@ -7,7 +7,9 @@ import { originPatterns, resolveBackendUrls } from './extension/api/backend-urls
  * document, and host access only to the configured auth, API and media origins.
  * The URLs come from WXT_AUTH_URL / WXT_API_URL / WXT_MEDIA_URL at build time; a listener can
  * point the extension at another deployment from the options page, which then asks for
- * access to exactly those origins.
+ * access to exactly those origins. One exception, on Firefox: its match patterns cannot name a
+ * port, so a backend URL with an explicit port (`http://127.0.0.1:8711`) is granted on every
+ * port of that host. Production https origins carry no port, so for them nothing changes.
  */
 export default defineConfig({
   srcDir: 'extension',
@@ -16,7 +18,8 @@ export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/module-vue'],
   manifest: ({ browser }) => {
-    const origins = originPatterns(resolveBackendUrls(process.env));
+    // Firefox's match patterns cannot name a port (see `originPattern`).
+    const origins = originPatterns(resolveBackendUrls(process.env), { anyPort: browser === 'firefox' });
     // A self-hosted deployment's origins are asked for at run time, one by one, from the options page.
     const anyOrigin = ['http://*/*', 'https://*/*'];
     return {

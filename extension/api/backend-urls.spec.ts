@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BACKEND_URLS, originPattern, resolveBackendUrls } from './backend-urls';
+import { DEFAULT_BACKEND_URLS, originPattern, originPatterns, resolveBackendUrls } from './backend-urls';
 
 describe('backend URLs', () => {
   it('defaults to the local stack', () => {
@@ -23,5 +23,11 @@ describe('backend URLs', () => {
 
   it('grants a whole origin in host permissions', () => {
     expect(originPattern('https://api.example.com/prod')).toBe('https://api.example.com/*');
+  });
+
+  it('leaves the port out of the patterns for Firefox, whose match patterns cannot name one', () => {
+    expect(originPattern('http://127.0.0.1:8712/', { anyPort: true })).toBe('http://127.0.0.1/*');
+    expect(originPatterns(DEFAULT_BACKEND_URLS, { anyPort: true })).toEqual(['http://127.0.0.1/*']);
+    expect(originPatterns(DEFAULT_BACKEND_URLS)).toEqual(['http://127.0.0.1:8710/*', 'http://127.0.0.1:8711/*', 'http://127.0.0.1:8712/*']);
   });
 });

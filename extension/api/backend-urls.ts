@@ -32,9 +32,20 @@ export function resolveBackendUrls(env: EnvLike): BackendUrls {
   };
 }
 
+/** How patterns are written for the browser at hand. */
+export interface PatternOptions {
+  /**
+   * Leave the port out, so the pattern covers the host on every port (Firefox). Firefox's match
+   * patterns cannot name a port: one that does grants nothing, so a request to that origin stays
+   * cross-origin and fails unless the server sends CORS headers (S3 and s3rver do not).
+   */
+  anyPort?: boolean;
+}
+
 /** Match pattern covering every path on the URL's origin, for `host_permissions`. */
-export function originPattern(url: string): string {
-  return `${new URL(url).origin}/*`;
+export function originPattern(url: string, { anyPort = false }: PatternOptions = {}): string {
+  const { origin, protocol, hostname } = new URL(url);
+  return `${anyPort ? `${protocol}//${hostname}` : origin}/*`;
 }
 
 function readUrl(env: EnvLike, name: string, fallback: string): string {
@@ -76,6 +87,6 @@ function isLocalHost(hostname: string): boolean {
 }
 
 /** Host permission patterns for every origin in `urls`, without duplicates. */
-export function originPatterns(urls: BackendUrls): string[] {
-  return [...new Set([urls.authUrl, urls.apiUrl, urls.mediaUrl].map(originPattern))];
+export function originPatterns(urls: BackendUrls, options: PatternOptions = {}): string[] {
+  return [...new Set([urls.authUrl, urls.apiUrl, urls.mediaUrl].map((url) => originPattern(url, options)))];
 }

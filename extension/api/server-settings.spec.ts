@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { backendUrls, customServersItem, defaultBackendUrls, loadBackendUrls } from './config';
@@ -16,6 +16,9 @@ describe('server settings', () => {
   beforeEach(() => {
     fakeBrowser.reset();
     vi.restoreAllMocks();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
   });
 
   it('normalises URLs and names the field that is wrong', () => {
@@ -98,6 +101,18 @@ describe('server settings', () => {
     await vi.waitFor(() => expect(config.backendUrls()).toEqual(mine));
     await config.customServersItem.setValue(insecure);
     await vi.waitFor(() => expect(config.backendUrls()).toEqual(config.defaultBackendUrls()));
+  });
+
+  it.each([
+    ['chrome', ['https://music.example.com:8443/*']],
+    // Firefox's match patterns cannot name a port: one that did would grant nothing.
+    ['firefox', ['https://music.example.com/*']],
+  ])('asks %s for the origin of a server with a port in the form that browser grants', async (browserName, origins) => {
+    vi.stubEnv('BROWSER', browserName);
+    const request = answerPermissionPrompt(true);
+    const url = 'https://music.example.com:8443';
+    expect(await useServers({ authUrl: url, apiUrl: url, mediaUrl: url })).toBe(true);
+    expect(request).toHaveBeenCalledWith({ origins });
   });
 
   it('changes nothing when the listener declines the permission', async () => {

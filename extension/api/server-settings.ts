@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { isFirefox } from '@/utils/browser';
 import { normalizeBackendUrl, originPatterns, type BackendUrls } from './backend-urls';
 import { customServersItem, defaultBackendUrls } from './config';
 import { clearSession } from './session-storage';
@@ -33,7 +34,7 @@ const sameUrls = (a: BackendUrls, b: BackendUrls) => a.authUrl === b.authUrl && 
  * the listener declines the permission; nothing changes then.
  */
 export async function useServers(urls: BackendUrls): Promise<boolean> {
-  const granted = await browser.permissions.request({ origins: originPatterns(urls) });
+  const granted = await browser.permissions.request({ origins: originPatterns(urls, { anyPort: isFirefox() }) });
   if (!granted) return false;
   await clearSession();
   await customServersItem.setValue(sameUrls(urls, defaultBackendUrls()) ? null : urls);
