@@ -88,4 +88,26 @@ describe('stream URL cache', () => {
     expect(item.peek()).toEqual({});
     await expect(cache.get('a')).resolves.toMatchObject({ url: expect.stringContaining('/a.wav') });
   });
+  it('keeps every URL when several are fetched at once (a pre-warm asks for a few)', async () => {
+    const { item, cache } = setup();
+    await Promise.all(['a', 'b', 'c'].map((id) => cache.get(id)));
+    await item.settled();
+    await item.settled();
+    expect(Object.keys(item.peek()).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('does not put back, after a clear, a URL whose lookup was still under way', async () => {
+    const item = memoryItem();
+    let answer!: (value: StreamUrl) => void;
+    const fetchStream = vi.fn(() => new Promise<StreamUrl>((resolve) => (answer = resolve)));
+    const cache = createStreamCache({ fetchStream, item, now: () => NOW });
+    const pending = cache.get('a');
+    await vi.waitFor(() => expect(fetchStream).toHaveBeenCalled());
+    await cache.clear();
+    answer(stream('a'));
+    await pending;
+    await item.settled();
+    await item.settled();
+    expect(item.peek()).toEqual({});
+  });
 });

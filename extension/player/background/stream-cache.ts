@@ -27,13 +27,24 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
   const inFlight = new Map<string, Promise<StreamUrl>>();
   // Read through every time: storage is the one copy, shared with the next worker lifetime.
   const load = () => item.getValue().catch((): StreamMap => ({}));
+  /**
+   * Writes run one after another: each reads the map, changes it and writes it back, so two at
+   * once (a pre-warm fetches several URLs together) would each drop what the other added.
+   */
+  let writes: Promise<void> = Promise.resolve();
+  /** Bumped by `clear()`: a lookup that started before it is not stored after it. */
+  let epoch = 0;
+  const queueWrite = (write: () => Promise<void>) => (writes = writes.then(write, write));
 
-  async function save(update: (map: StreamMap) => void): Promise<void> {
-    const map = await load();
-    update(map);
-    const ids = Object.keys(map);
-    for (const id of ids.slice(0, Math.max(0, ids.length - MAX_ENTRIES))) delete map[id];
-    await item.setValue({ ...map }).catch(() => {});
+  function save(update: (map: StreamMap) => void, since: number): Promise<void> {
+    return queueWrite(async () => {
+      if (since !== epoch) return;
+      const map = await load();
+      update(map);
+      const ids = Object.keys(map);
+      for (const id of ids.slice(0, Math.max(0, ids.length - MAX_ENTRIES))) delete map[id];
+      await item.setValue({ ...map }).catch(() => {});
+    });
   }
 
   const usable = (stream: StreamUrl | undefined) => !!stream && Date.parse(stream.expiresAt) - EXPIRY_MARGIN_MS > now();
@@ -47,6 +58,7 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
       }
       let pending = inFlight.get(trackId);
       if (!pending || options.fresh) {
+        const since = epoch;
         const fetching = fetchStream(trackId);
         pending = fetching;
         inFlight.set(trackId, fetching);
@@ -57,7 +69,7 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
             save((map) => {
               delete map[trackId]; // re-insert so the newest entries are kept
               map[trackId] = stream;
-            }),
+            }, since),
           )
           .catch(() => {})
           .finally(() => {
@@ -68,8 +80,9 @@ export function createStreamCache({ fetchStream, item = streamUrlsItem, now = Da
     },
 
     /** Drops every URL (sign-out). */
-    async clear(): Promise<void> {
-      await item.setValue({}).catch(() => {});
+    clear(): Promise<void> {
+      epoch++;
+      return queueWrite(() => item.setValue({}).catch(() => {}));
     },
   };
 }
