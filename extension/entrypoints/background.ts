@@ -7,7 +7,8 @@ import { startAudioHost } from '@/player/audio/audio-host';
 import type { AudioOutput } from '@/player/audio-output';
 import { commandAction } from '@/player/background/media-keys';
 import { createOffscreenOutput } from '@/player/background/offscreen-output';
-import { createQueueOwner, serveQueueOwner } from '@/player/background/queue-owner';
+import { createQueueOwner, servePrewarm, serveQueueOwner } from '@/player/background/queue-owner';
+import { forgetRetiredData } from '@/player/background/retired-data';
 import { createStreamCache } from '@/player/background/stream-cache';
 import { keepTokenFresh } from '@/player/background/token-refresh';
 import { playerStateItem } from '@/player/player-state';
@@ -21,13 +22,19 @@ export default defineBackground({
   // Firefox plays audio in the background page itself, so it must not be unloaded.
   persistent: { firefox: true },
   main() {
+    forgetRetiredData();
     const streamUrls = createStreamUrls();
     const streams = createStreamCache({ fetchStream: (id) => streamUrls.fetch(id) });
     const output: AudioOutput = browser.offscreen
       ? createOffscreenOutput()
       : startAudioHost({ report: (event) => void owner.handleAudioEvent(event), control: (action) => void owner.control(action) });
-    const owner = createQueueOwner({ output, streams, storage: playerStateItem });
+    const refreshToken = () => apiClient().refreshSoon(120_000);
+    const owner = createQueueOwner({ output, streams, storage: playerStateItem, refreshToken });
     serveQueueOwner(owner);
+    servePrewarm(owner);
+    // The worker just started (with the browser, or woken by an alarm or a key): with the current
+    // track's URL at hand, a media key's play only waits for the audio host to open.
+    void owner.warmCurrent();
 
     browser.commands.onCommand.addListener((command) => {
       const action = commandAction(command);
@@ -38,6 +45,6 @@ export default defineBackground({
     watchSession((session) => {
       if (!session) void owner.stop({ code: 'signed_out', message: 'You signed out, so playback stopped.', at: Date.now() });
     });
-    keepTokenFresh(() => apiClient().refreshSoon(120_000));
+    keepTokenFresh(refreshToken);
   },
 });

@@ -16,7 +16,17 @@ export interface MediaStatus {
 /** A track as the audio host needs it: where to stream it from, and what to show in the OS media controls. */
 export interface MediaItem {
   url: string;
+  /** When `url` stops working (ISO 8601, as the stream URL lookup gives it), so a buffer under a dying URL is not used. */
+  expiresAt?: string;
   track?: Pick<Track, 'id' | 'title' | 'artist' | 'album' | 'coverUrl'>;
+}
+
+/** A track to buffer ahead of a likely play: its id (the key the audio host keeps it under) and where to stream it from. */
+export interface BufferItem {
+  trackId: string;
+  url: string;
+  /** When `url` stops working (ISO 8601). */
+  expiresAt?: string;
 }
 
 /** Background → audio host: play `item` from `startAt` seconds with this volume. */
@@ -49,6 +59,35 @@ export interface ProgressEvent {
 /** The name of the port a popup opens to receive `ProgressEvent`s from the audio host. */
 export const PROGRESS_PORT = 'player/progress';
 
+/**
+ * The name of the port an open popup holds to the queue owner. On it the popup posts a
+ * `PrewarmRequest` once its first frame is painted, when its home feed's first rows arrive or
+ * change, and every `PREWARM_INTERVAL_MS` while it stays open; the queue owner gets the first
+ * play ready (audio host open, access token fresh, stream URLs fetched, the first seconds
+ * buffered). When the last such port closes, the queue owner closes the audio host again if
+ * nothing is loaded, and otherwise has it forget the likely plays.
+ */
+export const PREWARM_PORT = 'player/prewarm';
+
+/**
+ * How often an open popup asks again. It keeps the service worker awake while the popup is open
+ * (a worker stops after 30 s without events), so the worker is there to see the offscreen
+ * document close (`AUDIO_HOST_PORT`) and open it again; and if it was not, this request opens it.
+ */
+export const PREWARM_INTERVAL_MS = 20_000;
+
+/**
+ * The name of the port Chrome's offscreen document holds to the queue owner for as long as it
+ * exists: when the port closes, the document has gone (Chrome closes one that made no sound for
+ * 30 s), and the queue owner opens it again at once if a popup still waits for a first play.
+ */
+export const AUDIO_HOST_PORT = 'player/audio-host';
+
+/** Popup → queue owner, on the `PREWARM_PORT`: tracks a click is likely to play, most likely first. */
+export interface PrewarmRequest {
+  trackIds: string[];
+}
+
 /** A player action that media keys, the OS media controls and keyboard shortcuts can trigger. */
 export type ControlAction = 'toggle' | 'play' | 'pause' | 'next' | 'previous';
 
@@ -73,6 +112,10 @@ interface MessageMap {
   'player/toggle': State;
   'player/play': State;
   'player/pause': State;
+  /**
+   * The next track. A "next" click sends only this: the queue owner moves the queue and then
+   * tells the audio host (`offscreen/advance` when the track is buffered, else `offscreen/load`).
+   */
   'player/next': State;
   /** The previous track, or the current one from the start when more than 3 s in. */
   'player/previous': State;
@@ -102,13 +145,20 @@ interface MessageMap {
   /** Play an item; instant when it is the preloaded one. */
   'offscreen/load': { request: LoadRequest; response: MediaStatus };
   /**
-   * Start the preloaded item now if it is `trackId` (answers its status, also when it is already
-   * playing); `null`, nothing done, otherwise. Sent by the background as the first step of a
-   * track change, and by the popup's "next" straight to the audio host, ahead of `player/next`.
+   * Start the buffered track `trackId` now (answers its status once it plays); `null`, nothing
+   * done, when it is not buffered. Sent by the queue owner as the first step of a change to the
+   * preloaded next track; only the queue owner sends `offscreen/*` commands.
    */
   'offscreen/advance': { request: { trackId: string }; response: MediaStatus | null };
   /** Buffer the item that follows, or forget the preloaded one (`null`). */
   'offscreen/preload': { request: { item: MediaItem | null }; response: MediaStatus };
+  /** Buffer the first seconds of tracks a click in an open popup is likely to play (bounded, keyed by track id). */
+  'offscreen/buffer': { request: { items: BufferItem[] }; response: MediaStatus };
+  /**
+   * Drop every buffered likely play (`offscreen/buffer`), keeping the track playing and the
+   * queue's next one: the last popup closed, so no click is coming.
+   */
+  'offscreen/forget': { request: Empty; response: MediaStatus };
   'offscreen/pause': { request: Empty; response: MediaStatus };
   'offscreen/resume': { request: Empty; response: MediaStatus };
   'offscreen/seek': { request: { positionSec: number }; response: MediaStatus };

@@ -1,52 +1,144 @@
-import { createPinia, setActivePinia } from 'pinia';
+import { createPinia, getActivePinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeTracks } from '@@/test/extension/factories';
-import { onMessages, type MessageType } from '@/player/messages';
+import { onMessages, PREWARM_INTERVAL_MS, PREWARM_PORT, type MessageType } from '@/player/messages';
 import { IDLE_PLAYER_STATE, playerStateItem, type PlayerState } from '@/player/player-state';
+import { useHomeStore } from './home';
 import { useNoticeStore } from './notice';
 import { usePlayerViewStore } from './player-view';
 
 describe('player view store', () => {
   beforeEach(() => fakeBrowser.reset());
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    // Each test's store stops following and warming, so none of it runs into the next test.
+    if (getActivePinia()) usePlayerViewStore().dispose();
+    vi.useRealTimers();
+  });
 
-  async function storeWith(state: PlayerState) {
+  it('"next" sends one command, shows the coming track loading at once and playing once the queue owner answers', async () => {
+    const queue = makeTracks(3);
+    const state: PlayerState = { ...IDLE_PLAYER_STATE, status: 'playing', queue, index: 0, positionSec: 12 };
     await playerStateItem.setValue(state);
-    const sent: [MessageType, unknown][] = [];
+    let answer!: (value: PlayerState) => void;
+    onMessages({ 'player/next': () => new Promise<PlayerState>((resolve) => (answer = resolve)) });
+    setActivePinia(createPinia());
+    const store = usePlayerViewStore();
+    await store.restore();
+    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage');
+
+    const next = store.next();
+
+    expect([store.status, store.index, store.elapsedSec]).toEqual(['loading', 1, 0]);
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'));
+    answer({ ...state, index: 1, positionSec: 0 });
+    await next;
+    expect([store.status, store.index]).toEqual(['playing', 1]);
+    expect(send.mock.calls.map(([message]) => message)).toEqual([{ type: 'player/next', data: {} }]);
+  });
+
+  it('goes back to the stored state when a command that showed `loading` fails', async () => {
+    const queue = makeTracks(2);
+    await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'paused', queue, index: 0, positionSec: 40 });
     onMessages({
-      'offscreen/advance': (data) => (sent.push(['offscreen/advance', data]), null),
-      'player/next': () => (sent.push(['player/next', {}]), { ...state, index: state.index + 1 }),
+      'player/play': () => {
+        throw Object.assign(new Error('The player is busy.'), { code: 'busy' });
+      },
     });
     setActivePinia(createPinia());
     const store = usePlayerViewStore();
     await store.restore();
-    return { store, sent };
-  }
 
-  it('"next" asks the audio host for the upcoming track first, then the queue owner', async () => {
-    const queue = makeTracks(3);
-    const { store, sent } = await storeWith({ ...IDLE_PLAYER_STATE, status: 'playing', queue, index: 0 });
-
-    await store.next();
-
-    expect(sent).toEqual([
-      ['offscreen/advance', { trackId: queue[1]!.id }],
-      ['player/next', {}],
-    ]);
-    expect(store.index).toBe(1);
+    const playing = store.play();
+    expect([store.status, store.elapsedSec]).toEqual(['loading', 40]);
+    await playing;
+    expect(store.status).toBe('paused');
+    expect(store.error).toBe('The player is busy.');
   });
 
-  it('"next" with nothing loaded, or at the end of the queue, only asks the queue owner', async () => {
-    const queue = makeTracks(2);
-    const idle = await storeWith({ ...IDLE_PLAYER_STATE, status: 'idle', queue, index: 0 });
-    await idle.store.next();
-    expect(idle.sent.map(([type]) => type)).toEqual(['player/next']);
+  it('"previous" within a track restarts it without showing `loading`; near its start shows the track before loading', async () => {
+    const queue = makeTracks(3);
+    const state: PlayerState = { ...IDLE_PLAYER_STATE, status: 'playing', queue, index: 1, positionSec: 10 };
+    await playerStateItem.setValue(state);
+    const shown: string[] = [];
+    onMessages({ 'player/previous': () => (shown.push(`${store.status} ${store.index}`), state) });
+    setActivePinia(createPinia());
+    const store = usePlayerViewStore();
+    await store.restore();
 
-    fakeBrowser.reset();
-    const last = await storeWith({ ...IDLE_PLAYER_STATE, status: 'playing', queue, index: 1 });
-    await last.store.next();
-    expect(last.sent.map(([type]) => type)).toEqual(['player/next']);
+    await store.previous();
+    store.state = { ...state, positionSec: 1 };
+    await store.previous();
+
+    expect(shown).toEqual(['playing 1', 'loading 0']);
+  });
+
+  it('gets the likely first plays ready over the prewarm port once painted, and stops when disposed', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'requestAnimationFrame'] });
+    const queue = makeTracks(2);
+    const feed = makeTracks(3);
+    await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'paused', queue, index: 1 });
+    const posted: unknown[] = [];
+    const port = { postMessage: vi.fn((m: unknown) => posted.push(m)), disconnect: vi.fn(), onDisconnect: { addListener: vi.fn() } };
+    const connect = vi.fn(() => port);
+    fakeBrowser.runtime.connect = connect as never;
+    setActivePinia(createPinia());
+    useHomeStore().hydrate({ value: { generatedAt: null, tracks: feed, sections: [] }, fetchedAt: 1 });
+    const store = usePlayerViewStore();
+
+    await store.restore();
+    expect(connect).not.toHaveBeenCalled(); // not before the first frame
+    await vi.advanceTimersByTimeAsync(50);
+    expect(connect).toHaveBeenCalledWith({ name: PREWARM_PORT });
+    expect(posted).toEqual([{ trackIds: [queue[1]!.id, feed[0]!.id, feed[1]!.id] }]);
+
+    await vi.advanceTimersByTimeAsync(PREWARM_INTERVAL_MS);
+    expect(posted).toHaveLength(2);
+    expect(connect).toHaveBeenCalledOnce();
+
+    store.dispose();
+    expect(port.disconnect).toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(PREWARM_INTERVAL_MS);
+    expect(posted).toHaveLength(2);
+  });
+
+  it('asks at once when the home feed arrives after the first frame (a first-ever open has none cached), and when its first rows change', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'requestAnimationFrame'] });
+    const feed = makeTracks(3);
+    const posted: unknown[] = [];
+    const port = { postMessage: vi.fn((m: unknown) => posted.push(m)), disconnect: vi.fn(), onDisconnect: { addListener: vi.fn() } };
+    fakeBrowser.runtime.connect = vi.fn(() => port) as never;
+    setActivePinia(createPinia());
+    const home = useHomeStore();
+    const store = usePlayerViewStore();
+
+    await store.restore();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(posted).toEqual([]); // nothing to play yet
+
+    home.feed = { generatedAt: null, tracks: feed, sections: [] };
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toEqual([{ trackIds: [feed[0]!.id, feed[1]!.id] }]);
+
+    home.feed = { generatedAt: null, tracks: [...feed], sections: [] }; // refreshed, same first rows
+    await vi.advanceTimersByTimeAsync(0);
+    home.feed = { generatedAt: null, tracks: [feed[2]!, ...feed], sections: [] };
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toEqual([{ trackIds: [feed[0]!.id, feed[1]!.id] }, { trackIds: [feed[2]!.id, feed[0]!.id] }]);
+  });
+
+  it('does not ask before the first frame, even when the home feed is there first', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'requestAnimationFrame'] });
+    const connect = vi.fn();
+    fakeBrowser.runtime.connect = connect as never;
+    setActivePinia(createPinia());
+    const home = useHomeStore();
+    const store = usePlayerViewStore();
+
+    await store.restore();
+    home.feed = { generatedAt: null, tracks: makeTracks(2), sections: [] };
+    await Promise.resolve();
+    expect(connect).not.toHaveBeenCalled();
   });
 
   /** A store over `state` whose queue owner answers every command with `answer` (default: `state`). */
@@ -66,6 +158,22 @@ describe('player view store', () => {
     await store.restore();
     return { store, sent };
   }
+
+  it('playing a queued track (also from the upcoming list) shows it `loading` at once', async () => {
+    const queue = makeTracks(4);
+    const shown: string[] = [];
+    const state: PlayerState = { ...IDLE_PLAYER_STATE, status: 'paused', queue, index: 0, positionSec: 30 };
+    const { store } = await recordingStore(state, (_type, data) => {
+      shown.push(`${store.status} ${store.index} ${store.elapsedSec}`);
+      return { ...state, status: 'playing', index: (data as { index: number }).index, positionSec: 0 };
+    });
+
+    await store.playAt(2);
+    await store.playUpcoming(0);
+
+    expect(shown).toEqual(['loading 2 0', 'loading 3 0']);
+    expect([store.status, store.index]).toEqual(['playing', 3]);
+  });
 
   it('counts the upcoming list from the track after the current one', async () => {
     const queue = makeTracks(4);

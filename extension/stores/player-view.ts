@@ -15,30 +15,45 @@
  * - `error`      words to show under the now-playing line: the error that stopped playback, else the notice
  *
  * Actions (each resolves once the background answered; failures land in `error`)
- * - `restore()` paint from storage and start following it (call once when the popup opens)
+ * - `restore()` paint from storage, start following it, and get a first play ready (call once when the popup opens)
  * - `playTracks(tracks, index)`, `playAt(index)` (a queued track), `toggle()`, `play()`, `pause()`
- * - `next()`, `previous()` (restarts when > 3 s in), `seek(seconds)`
+ * - `next()`, `previous()` (restarts when > 3 s in), `seek(seconds)`: one `player/*` command each;
+ *   a command that starts a track shows `loading` at once, and `playing` once the queue owner says so
  * - `setVolume(0…1)`, `setMuted(bool)`, `setShuffle(bool)`, `toggleShuffle()`
  * - `setRepeat('off'|'all'|'one')`, `cycleRepeat()` (off → all → one → off)
  * - `addToQueue(tracks)`, `playNext(tracks)` (play them when nothing is queued; both tell the listener)
  * - `playUpcoming(i)`, `removeUpcoming(i)`, `moveUpcoming(from, to)`: a queued track, counted from the first upcoming one
  * - `clearQueue()`
- * - `dispose()` stop following (tests; the popup just closes)
+ * - `dispose()` stop following and warming (tests; the popup just closes)
  */
 import { defineStore } from 'pinia';
 import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { browser, type Browser } from 'wxt/browser';
 import type { Track } from '@@/shared/api';
-import { PROGRESS_PORT, sendMessage, type MessageRequest, type MessageType, type ProgressEvent } from '@/player/messages';
+import {
+  PREWARM_INTERVAL_MS,
+  PREWARM_PORT,
+  PROGRESS_PORT,
+  sendMessage,
+  type MessageRequest,
+  type MessageType,
+  type PrewarmRequest,
+  type ProgressEvent,
+} from '@/player/messages';
 import { currentTrack, IDLE_PLAYER_STATE, normalizeState, playerStateItem, type PlayerState, type RepeatMode } from '@/player/player-state';
-import { nextIndex } from '@/player/queue';
+import { nextIndex, previousIndex } from '@/player/queue';
+import { afterNextPaint } from '@/utils/popup-startup';
+import { useHomeStore } from './home';
 import { useNoticeStore } from './notice';
 
 type PlayerCommand = { [T in MessageType]: MessageType extends T ? never : T extends `player/${string}` ? T : never }[MessageType];
 const REPEAT_CYCLE: Record<RepeatMode, RepeatMode> = { off: 'all', all: 'one', one: 'off' };
+/** How many of the home feed's first rows are got ready for a click. */
+const PREWARM_HOME_ROWS = 2;
 
 export const usePlayerViewStore = defineStore('player-view', () => {
   const noticeBar = useNoticeStore();
+  const home = useHomeStore();
 
   /** The player state, painted from storage and kept in sync with it. */
   const state = shallowRef<PlayerState>({ ...IDLE_PLAYER_STATE });
@@ -110,17 +125,75 @@ export const usePlayerViewStore = defineStore('player-view', () => {
     followProgress();
   }
 
-  /** Paints the stored state and follows the background's updates. */
+  let warmPort: Browser.runtime.Port | undefined;
+  let warmTimer: ReturnType<typeof setInterval> | undefined;
+  /** True from the first frame (when warming starts) until disposed. */
+  let warming = false;
+
+  /** The home feed's first rows, most likely first. */
+  const homeRows = computed(() => home.feed?.tracks.slice(0, PREWARM_HOME_ROWS).map((row) => row.id) ?? []);
+
+  /** What a click is likely to play, most likely first: the current track (unless it plays), then the home feed's first rows. */
+  function likelyPlays(): string[] {
+    const ids: string[] = [];
+    if (track.value && status.value !== 'playing' && status.value !== 'loading') ids.push(track.value.id);
+    for (const id of homeRows.value) if (!ids.includes(id)) ids.push(id);
+    return ids;
+  }
+
+  /**
+   * Asks the queue owner to get those plays ready, over a port it watches: when the popup closes,
+   * the port does too, and the audio host is closed again if nothing was played. Nothing to play,
+   * nothing asked.
+   */
+  function prewarm(): void {
+    const trackIds = warming ? likelyPlays() : []; // none before the first frame or once disposed
+    if (trackIds.length === 0) return;
+    try {
+      if (!warmPort) {
+        const opened = browser.runtime.connect({ name: PREWARM_PORT });
+        warmPort = opened;
+        opened.onDisconnect.addListener(() => {
+          if (warmPort === opened) warmPort = undefined;
+        });
+      }
+      warmPort.postMessage({ trackIds } satisfies PrewarmRequest);
+    } catch {
+      warmPort = undefined; // the worker is restarting: the next round connects again
+    }
+  }
+
+  /** Paints the stored state, follows the background's updates, and keeps a first play ready while the popup is open. */
   async function restore(): Promise<void> {
     paint(await playerStateItem.getValue());
     unwatch ??= playerStateItem.watch(paint);
+    if (warmTimer === undefined) {
+      // After the first frame: opening the audio host must not hold up the popup's paint.
+      afterNextPaint(() => {
+        if (warmTimer === undefined) return; // disposed meanwhile
+        warming = true;
+        prewarm();
+      });
+      warmTimer = setInterval(prewarm, PREWARM_INTERVAL_MS);
+    }
   }
+
+  // A home feed that arrives (a first-ever open has none cached) or changes its first rows is
+  // asked for at once, not at the next round.
+  watch(homeRows, (rows, before) => {
+    if (rows.join() !== before.join()) prewarm();
+  });
 
   function dispose(): void {
     unwatch?.();
     unwatch = undefined;
     port?.disconnect();
     port = undefined;
+    clearInterval(warmTimer);
+    warmTimer = undefined;
+    warming = false;
+    warmPort?.disconnect();
+    warmPort = undefined;
   }
 
   async function send<T extends PlayerCommand>(type: T, data: MessageRequest<T>): Promise<void> {
@@ -129,21 +202,38 @@ export const usePlayerViewStore = defineStore('player-view', () => {
       paint((await sendMessage(type, data)) as PlayerState);
     } catch (cause) {
       commandError.value = cause instanceof Error ? cause.message : String(cause);
+      // Undo what was shown ahead of the answer (`loading`): the stored state is what is true.
+      paint(await playerStateItem.getValue().catch(() => state.value));
     }
   }
 
+  /** Shows `loading` on `index` until the queue owner answers (or storage says) that it plays. */
+  function showLoading(at: number): void {
+    const { queue: tracks, index: now, positionSec } = state.value;
+    if (at >= 0 && tracks[at]) state.value = { ...state.value, status: 'loading', index: at, positionSec: at === now ? positionSec : 0 };
+  }
+
   /**
-   * "Next": the audio host is told first, directly, to start the track it has buffered if that
-   * is the one coming (it ignores anything else), which saves the hop through the service worker
-   * — and its wake-up when it was asleep. The queue owner then moves the queue on as usual; its
-   * own request to start that track finds it already playing.
+   * "Next": one command, `player/next`. The queue owner moves the queue on and has the audio
+   * host start the track (at once when it is the buffered next one); the popup shows it
+   * `loading` meanwhile, and `playing` from the answer.
    */
   function next(): Promise<void> {
-    const coming = state.value.queue[nextIndex(state.value, 'user')];
-    if (coming && (status.value === 'playing' || status.value === 'paused')) {
-      void sendMessage('offscreen/advance', { trackId: coming.id }).catch(() => {});
-    }
+    showLoading(nextIndex(state.value, 'user'));
     return send('player/next', {});
+  }
+
+  /** "Previous": the track before, or this one from the start (no new track then, so nothing to wait for). */
+  function previous(): Promise<void> {
+    const { index: at, restart } = previousIndex(state.value, elapsedSec.value);
+    if (!restart || (status.value !== 'playing' && status.value !== 'paused')) showLoading(at);
+    return send('player/previous', {});
+  }
+
+  /** "Play" (and a toggle that plays): the current track shows `loading` until it plays. */
+  function resuming<T extends 'player/play' | 'player/toggle'>(type: T): Promise<void> {
+    if (status.value !== 'playing' && status.value !== 'loading') showLoading(index.value);
+    return send(type, {});
   }
 
   /** Plays `tracks[index]`, queueing the rest. */
@@ -166,7 +256,11 @@ export const usePlayerViewStore = defineStore('player-view', () => {
       noticeBar.show(tracks.length === 1 ? `Added “${tracks[0]!.title}” to the queue.` : `Added ${tracks.length} tracks to the queue.`);
   }
 
-  const playAt = (at: number) => send('player/jump', { index: at });
+  /** Plays the queued track at `at`, shown `loading` until it plays. */
+  function playAt(at: number): Promise<void> {
+    showLoading(at);
+    return send('player/jump', { index: at });
+  }
   const removeFromQueue = (at: number) => send('player/remove', { index: at });
   const moveInQueue = (from: number, to: number) => send('player/move', { from, to });
   /** Where the upcoming list starts in the queue. */
@@ -197,11 +291,11 @@ export const usePlayerViewStore = defineStore('player-view', () => {
     playAt,
     /** Fire and forget: the URL lookup of a track about to be played (`player/warm`). */
     warm: (trackId: string) => void sendMessage('player/warm', { trackId }).catch(() => {}),
-    toggle: () => send('player/toggle', {}),
-    play: () => send('player/play', {}),
+    toggle: () => resuming('player/toggle'),
+    play: () => resuming('player/play'),
     pause: () => send('player/pause', {}),
     next,
-    previous: () => send('player/previous', {}),
+    previous,
     seek: (positionSec: number) => send('player/seek', { positionSec }),
     setVolume: (level: number) => send('player/volume', { volume: level }),
     setMuted: (value: boolean) => send('player/mute', { muted: value }),

@@ -6,10 +6,23 @@ import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import type { MediaStatus } from '../../extension/player/messages';
 import type { PlayerState } from '../../extension/player/player-state';
 import { launchWithExtension } from '../support/chromium';
-import { sharedDynamoDb } from '../support/shared-dynamodb';
+import { sharedDynamoDbUnderVitest, type SharedDynamoDb } from '../support/shared-dynamodb';
 
 /** More Chromium switches from CHROMIUM_EXTRA_ARGS (space-separated), e.g. to record a trace. */
 const extraArgs = () => process.env.CHROMIUM_EXTRA_ARGS?.split(' ').filter(Boolean) ?? [];
+
+export interface PlayerHarnessOptions {
+  /**
+   * A DynamoDB Local to use and the prefix of this stack's tables in it. By default the test
+   * run's shared one under Vitest; outside Vitest the stack starts (and stops) its own.
+   */
+  dynamodb?: Partial<SharedDynamoDb>;
+  /**
+   * Changes the built extension before Chromium loads it (e.g. adds a page a bench compares
+   * with); returns the folder to load, by default the build itself.
+   */
+  prepareExtension?: (built: string, dataDir: string) => Promise<string>;
+}
 
 /**
  * A local stack, the extension built against it and a Chromium profile with it loaded, plus
@@ -19,8 +32,12 @@ export class PlayerHarness {
   stack!: LocalStack;
   context!: BrowserContext;
   extensionId = '';
+  /** The unpacked extension Chromium loads. */
+  extensionDir = '';
   private dataDir = '';
   private probePage?: Page;
+
+  constructor(private options: PlayerHarnessOptions = {}) {}
 
   async start(): Promise<void> {
     this.dataDir = await mkdtemp(path.join(tmpdir(), 'alktunes-player-'));
@@ -28,14 +45,16 @@ export class PlayerHarness {
       dataDir: path.join(this.dataDir, 'stack'),
       ports: { auth: 0, api: 0, s3: 0, dynamodb: 0 },
       buildExtension: true,
-      ...sharedDynamoDb('player'),
+      ...(this.options.dynamodb ?? sharedDynamoDbUnderVitest('player')),
     });
+    const built = this.stack.extension.chrome!;
+    this.extensionDir = this.options.prepareExtension ? await this.options.prepareExtension(built, this.dataDir) : built;
     await this.launch();
   }
 
   /** Starts Chromium on the same profile (again, for the restart case). */
   async launch(): Promise<void> {
-    const browser = await launchWithExtension(path.join(this.dataDir, 'profile'), this.stack.extension.chrome!, extraArgs());
+    const browser = await launchWithExtension(path.join(this.dataDir, 'profile'), this.extensionDir, extraArgs());
     this.context = browser.context;
     this.extensionId = browser.extensionId;
     this.probePage = undefined;
@@ -95,14 +114,42 @@ export class PlayerHarness {
     return this.eval(`async () => (await chrome.storage.local.get('player')).player`);
   }
 
-  /** How many offscreen documents exist and what the playing `<audio>` says. */
-  offscreen(): Promise<{ documents: number; media?: MediaStatus }> {
+  /**
+   * How many offscreen documents exist, what the playing `<audio>` says, and every `<audio>` of
+   * the document (in document order): its URL, whether it is paused and its `readyState`.
+   */
+  offscreen(): Promise<{ documents: number; media?: MediaStatus; audio?: { src: string; paused: boolean; readyState: number }[] }> {
     return this.eval(`async () => {
       const contexts = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
       if (contexts.length === 0) return { documents: 0 };
       const reply = await chrome.runtime.sendMessage({ type: 'offscreen/status', data: {} });
-      return { documents: contexts.length, media: reply?.value };
+      const view = chrome.extension.getViews().find((v) => v.location.pathname === '/offscreen.html');
+      const audio = [...(view?.document.querySelectorAll('audio') ?? [])].map((el) => ({ src: el.src, paused: el.paused, readyState: el.readyState }));
+      return { documents: contexts.length, media: reply?.value, audio };
     }`);
+  }
+
+  /**
+   * What the audio host holds of each track, read without sending it a message: whether the
+   * track's stream URL is cached, and the `readyState` of the offscreen document's `<audio>`
+   * element loaded with it (-1 when none is; 4 = enough buffered to play through). An element
+   * matches by the cached URL, or by `audioPaths[id]`, the path of the track's audio object
+   * (the same under every presigned URL), so a URL since dropped from the cache still matches.
+   */
+  holds(trackIds: string[], audioPaths: Record<string, string> = {}): Promise<Record<string, { cached: boolean; readyState: number }>> {
+    return this.eval(
+      `async ([ids, paths]) => {
+        const { 'stream-urls': urls = {} } = await chrome.storage.session.get('stream-urls');
+        const offscreen = chrome.extension.getViews().find((view) => view.location.pathname === '/offscreen.html');
+        const elements = offscreen ? [...offscreen.document.querySelectorAll('audio')].filter((el) => el.src) : [];
+        return Object.fromEntries(ids.map((id) => {
+          const url = urls[id]?.url && new URL(urls[id].url).href;
+          const element = elements.find((el) => el.src === url || (paths[id] && new URL(el.src).pathname === paths[id]));
+          return [id, { cached: !!url, readyState: element ? element.readyState : -1 }];
+        }));
+      }`,
+      [trackIds, audioPaths],
+    );
   }
 
   /** Stops every service worker, as Chrome does after ~30 s idle. */

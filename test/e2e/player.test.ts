@@ -21,16 +21,74 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
     const mediaTime = async () => (await h.offscreen()).media?.currentTime ?? -1;
     const playingTrack = async () => (await h.offscreen()).media?.trackId;
 
+    const offscreenDocuments = async () => (await h.offscreen()).documents;
+    const cachedUrl = (id: string) =>
+      h.eval<boolean>(`async (id) => !!(await chrome.storage.session.get('stream-urls'))['stream-urls']?.[id]`, id);
+    /** The track's cached stream URL, as an element's `src` spells it. */
+    const urlOf = (id: string) =>
+      h.eval<string>(`async (id) => new URL((await chrome.storage.session.get('stream-urls'))['stream-urls'][id].url).href`, id);
+    /** For each track, whether an `<audio>` of the offscreen document holds it under its cached URL with data to play. */
+    const rowsBuffered = (ids: string[]) => async () => {
+      const audio = (await h.offscreen()).audio ?? [];
+      const urls = await Promise.all(ids.map((id) => urlOf(id).catch(() => '')));
+      return urls.map((url) => audio.some((element) => element.src === url && element.readyState >= 2));
+    };
+
+    it('gets the first play ready while the popup is open, and closes the document again when it closes unplayed', async () => {
+      await (await h.signIn()).close();
+      // As after a while away: Chrome closed the silent document and the stream URLs have expired.
+      await expect.poll(offscreenDocuments, poll).toBe(0);
+      await h.eval(`async () => chrome.storage.session.remove('stream-urls')`);
+
+      let popup = await h.openPopup();
+      const opened = Date.now();
+      const rows = popup.getByTestId('home-track');
+      const firstRows = [(await rows.nth(0).getAttribute('data-track-id'))!, (await rows.nth(1).getAttribute('data-track-id'))!];
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(await offscreenDocuments()).toBe(1);
+      expect(await Promise.all(firstRows.map(cachedUrl))).toEqual([true, true]);
+      await expect.poll(rowsBuffered(firstRows), poll).toEqual([true, true]);
+
+      // Chrome closes a document that made no sound for 30 s: with the popup still open, the
+      // queue owner opens it again at once and buffers the same rows.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, opened + 5_500 - Date.now())));
+      await h.eval(`async () => chrome.offscreen.closeDocument()`);
+      // Within 3 s, so not the popup's own next request (PREWARM_INTERVAL_MS, 20 s, after it opened).
+      await expect.poll(offscreenDocuments, { timeout: 3_000, interval: 100 }).toBe(1);
+      await expect.poll(rowsBuffered(firstRows), { timeout: 3_000, interval: 100 }).toEqual([true, true]);
+
+      await popup.close();
+      await expect.poll(offscreenDocuments, poll).toBe(0);
+
+      popup = await h.openPopup();
+      // Before the click, the offscreen document's elements hold the home rows under their URLs.
+      await expect.poll(rowsBuffered(firstRows), poll).toEqual([true, true]);
+      const before = (await h.offscreen()).audio!.map((audio) => audio.src);
+      await popup.getByTestId('home-track').nth(0).getByTestId('track-play').click();
+      await expect.poll(() => popup.getByTestId('player-toggle').getAttribute('data-state'), poll).toBe('playing');
+      const state = await h.state();
+      expect(state).toMatchObject({ status: 'playing', index: 0 });
+      expect(state.queue[0]!.id).toBe(firstRows[0]);
+      // The click started the element that had buffered the row (not a cold load into another
+      // one), and no element was given a new URL.
+      const after = (await h.offscreen()).audio!;
+      const played = after.findIndex((audio) => !audio.paused);
+      expect(played).toBeGreaterThanOrEqual(0);
+      expect(before[played]).toBe(await urlOf(firstRows[0]!));
+      expect(after.filter((audio, i) => audio.src && audio.src !== before[i])).toEqual([]);
+      await popup.close();
+    });
+
     it('starts from a popup click and keeps playing after the popup closes', async () => {
-      const popup = await h.signIn();
+      const popup = await h.openPopup();
       await popup.getByTestId('home-track').nth(0).getByTestId('track-play').click();
       const toggle = popup.getByTestId('player-toggle');
       await expect.poll(() => toggle.getAttribute('data-state'), poll).toBe('playing');
       queue = (await h.state()).queue;
       expect(queue.length).toBeGreaterThan(5);
 
-      // The popup's "next" reaches the audio host directly and the background too: the
-      // queue must move on by exactly one track, to the one that was preloaded.
+      // "Next" is one command to the queue owner, which has the audio host start the preloaded
+      // track: the queue moves on by exactly one, and the button never shows `playing` early.
       await expect
         .poll(
           async () =>
@@ -39,8 +97,23 @@ describe.runIf(requirement('Chromium', existsSync(chromiumPath) && chromiumPath,
         )
         .toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 500));
+      // Every message the popup sends from now on, and every state its play button shows.
+      await popup.evaluate(`(() => {
+        const seen = (window.seen = { sent: [], states: [] });
+        const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+        chrome.runtime.sendMessage = (...args) => (seen.sent.push(args[0]?.type), send(...args));
+        const toggle = document.querySelector('[data-testid=player-toggle]');
+        new MutationObserver(() => seen.states.push(toggle.getAttribute('data-state'))).observe(toggle, {
+          attributes: true,
+          attributeFilter: ['data-state'],
+        });
+      })()`);
       await popup.getByTestId('player-next').click();
       await expect.poll(playingTrack, poll).toBe(queue[1]!.id);
+      await expect.poll(() => toggle.getAttribute('data-state'), poll).toBe('playing');
+      const seen = (await popup.evaluate('window.seen')) as { sent: string[]; states: string[] };
+      expect(seen.sent).toEqual(['player/next']);
+      expect(seen.states).toEqual(['loading', 'playing']);
       await expect.poll(async () => (await h.state()).index, poll).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await h.state()).toMatchObject({ index: 1, status: 'playing' });

@@ -28,3 +28,12 @@ export function sharedDynamoDb(label: string): SharedDynamoDb {
     );
   return { dynamodbUrl, namePrefix: `${label}-${randomBytes(4).toString('hex')}` };
 }
+
+/**
+ * Where a helper used by both tests and benches gets its DynamoDB: under Vitest the run's shared
+ * DynamoDB Local (as `sharedDynamoDb`); outside it (a bench started with `tsx`) nothing, so the
+ * local stack starts a DynamoDB Local of its own and stops it with the stack.
+ */
+export function sharedDynamoDbUnderVitest(label: string): Partial<SharedDynamoDb> {
+  return process.env.VITEST ? sharedDynamoDb(label) : {};
+}

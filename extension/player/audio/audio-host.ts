@@ -1,6 +1,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { AudioOutput } from '@/player/audio-output';
 import {
+  AUDIO_HOST_PORT,
   onMessages,
   PROGRESS_PORT,
   sendMessage,
@@ -31,14 +32,12 @@ const PROGRESS_MS = 250;
  * the OS media controls (`media-session.ts`) and the live position for open popups.
  */
 export function startAudioHost({ report, control, document: doc = document }: AudioHostOptions): ReturnType<typeof createAudioEngine> {
+  // The page's own elements first, then new ones as the engine needs them (it reuses released ones).
   const existing = [...doc.querySelectorAll('audio')];
-  const elements = [0, 1].map((i) => existing[i] ?? doc.body.appendChild(doc.createElement('audio'))) as [
-    HTMLAudioElement,
-    HTMLAudioElement,
-  ];
+  const newElement = () => existing.shift() ?? doc.body.appendChild(doc.createElement('audio'));
   const session = 'mediaSession' in navigator ? connectMediaSession(navigator.mediaSession, control) : undefined;
 
-  const engine = createAudioEngine(elements, {
+  const engine = createAudioEngine(newElement, {
     onEvent(event) {
       session?.follow(event);
       report(event);
@@ -62,11 +61,15 @@ export function startOffscreenAudioHost(): void {
     report: (event) => tell('player/audio-event', event),
     control: (action) => tell('player/control', { action }),
   });
+  // Held for as long as this document lives: its closing tells the queue owner the document is gone.
+  browser.runtime.connect({ name: AUDIO_HOST_PORT });
 
   onMessages({
     'offscreen/load': (request) => engine.load(request),
     'offscreen/advance': ({ trackId }) => engine.advance(trackId),
     'offscreen/preload': ({ item }) => engine.preload(item),
+    'offscreen/buffer': ({ items }) => engine.buffer(items),
+    'offscreen/forget': () => engine.forget(),
     'offscreen/pause': () => engine.pause(),
     'offscreen/resume': () => engine.resume(),
     'offscreen/seek': ({ positionSec }) => engine.seek(positionSec),

@@ -6,6 +6,8 @@ const OFFSCREEN_PATH = '/offscreen.html';
 
 type OffscreenMessage =
   | 'offscreen/preload'
+  | 'offscreen/buffer'
+  | 'offscreen/forget'
   | 'offscreen/pause'
   | 'offscreen/resume'
   | 'offscreen/seek'
@@ -17,12 +19,26 @@ type OffscreenMessage =
  * Chrome's audio output: the single offscreen document. It is created on demand (Chrome
  * allows one, and closes an AUDIO_PLAYBACK document after 30 s of silence), so every command
  * other than `load` first checks whether it still exists and answers "nothing loaded" if not.
+ *
+ * Opening and closing the document take turns (`inTurn`), and a `load` waits for the turn in
+ * progress: a play that comes while the document is being closed opens it again afterwards
+ * instead of finding no one to play it, and a close that comes after a play has started asks
+ * `idle()` once more right before closing, so it never cuts off that play.
  */
 export function createOffscreenOutput(): AudioOutput {
-  let creating: Promise<void> | undefined;
+  /** The last open or close in line; the next one starts once it has settled. */
+  let turn: Promise<unknown> = Promise.resolve();
+  /** An open in line with no close after it, which a second caller can wait on instead of queueing its own. */
+  let opening: Promise<void> | undefined;
   /** Whether the document was there at the last check; a stale `true` costs one failed send. */
   let open = false;
   const documentUrl = browser.runtime.getURL(OFFSCREEN_PATH);
+
+  function inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const run = turn.then(step, step);
+    turn = run.catch(() => {});
+    return run;
+  }
 
   async function exists(): Promise<boolean> {
     const contexts = await browser.runtime.getContexts({
@@ -32,23 +48,30 @@ export function createOffscreenOutput(): AudioOutput {
     return contexts.length > 0;
   }
 
-  async function ensureDocument(): Promise<void> {
+  async function create(): Promise<void> {
     if (await exists()) {
       open = true;
       return;
     }
-    // Two plays in quick succession must not both try to create the document.
-    creating ??= browser.offscreen
-      .createDocument({
+    try {
+      await browser.offscreen.createDocument({
         url: OFFSCREEN_PATH,
         reasons: [browser.offscreen.Reason.AUDIO_PLAYBACK],
         justification: 'Plays the music you choose while the popup is closed.',
-      })
-      .finally(() => {
-        creating = undefined;
       });
-    await creating;
+    } catch (error) {
+      // Created meanwhile by someone else (a worker that was just replaced): there it is.
+      if (!/single offscreen document/i.test(error instanceof Error ? error.message : String(error)) || !(await exists())) throw error;
+    }
     open = true;
+  }
+
+  /** Opens the document unless it is open; two plays in quick succession share one attempt. */
+  function ensureDocument(): Promise<void> {
+    opening ??= inTurn(create).finally(() => {
+      opening = undefined;
+    });
+    return opening;
   }
 
   async function ifOpen<T extends OffscreenMessage>(type: T, data: MessageRequest<T>): Promise<MessageResponse<T>> {
@@ -58,6 +81,7 @@ export function createOffscreenOutput(): AudioOutput {
   return {
     prepare: ensureDocument,
     async load(request) {
+      await turn; // an open or close under way finishes first
       // Straight to the document when it was there a moment ago (prepare() runs just before):
       // checking again would cost a round trip on every track start.
       if (open) {
@@ -79,6 +103,16 @@ export function createOffscreenOutput(): AudioOutput {
         return null;
       }),
     preload: (item) => ifOpen('offscreen/preload', { item }),
+    buffer: (items) => ifOpen('offscreen/buffer', { items }),
+    forget: () => ifOpen('offscreen/forget', {}),
+    close(idle = () => true) {
+      opening = undefined; // an open after this close must not wait on one before it
+      return inTurn(async () => {
+        if (!idle() || !(await exists()) || !idle()) return;
+        open = false;
+        await browser.offscreen.closeDocument();
+      });
+    },
     pause: () => ifOpen('offscreen/pause', {}),
     resume: () => ifOpen('offscreen/resume', {}),
     seek: (positionSec) => ifOpen('offscreen/seek', { positionSec }),

@@ -3,17 +3,20 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeTracks } from '@@/test/extension/factories';
 import { ApiError } from '@/api/api-client';
 import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
-import { sendMessage, type LoadRequest, type MediaStatus } from '@/player/messages';
+import { AUDIO_HOST_PORT, PREWARM_PORT, sendMessage, type LoadRequest, type MediaStatus } from '@/player/messages';
 import { IDLE_PLAYER_STATE, playerStateItem } from '@/player/player-state';
 import { REPEAT_WINDOW_MS } from './media-keys';
 import type { ProbeResult } from './media-probe';
-import { createQueueOwner, serveQueueOwner } from './queue-owner';
+import { createQueueOwner, HOST_MIN_LIFE_MS, MAX_PREWARM_TRACKS, servePrewarm, serveQueueOwner } from './queue-owner';
 
 const playing = (over: Partial<MediaStatus> = {}): MediaStatus => ({ loaded: true, paused: false, currentTime: 0, duration: 30, ...over });
 const url = (id: string, n = 1) => `https://media.test/${id}?v=${n}`;
 
 function setup(probe: ProbeResult = 'reachable') {
   let media: MediaStatus = { ...NOTHING_LOADED };
+  const hooks = { beforeClose: async () => {} };
+  /** Each close that went through. */
+  const closed: true[] = [];
   let preloaded: string | undefined;
   const output = {
     load: vi.fn(async (request: LoadRequest) => (media = playing({ currentTime: request.startAt ?? 0, trackId: request.track?.id }))),
@@ -25,6 +28,14 @@ function setup(probe: ProbeResult = 'reachable') {
     setVolume: vi.fn<AudioOutput['setVolume']>(async () => media),
     stop: vi.fn(async () => (media = { ...NOTHING_LOADED })),
     status: vi.fn(async () => media),
+    prepare: vi.fn(async () => {}),
+    buffer: vi.fn<NonNullable<AudioOutput['buffer']>>(async () => media),
+    forget: vi.fn(async () => media),
+    /** Closes unless `idle()` says no when asked, like the offscreen output (after `beforeClose`, e.g. its existence check). */
+    close: vi.fn(async (idle?: () => boolean) => {
+      await hooks.beforeClose();
+      if (!idle || idle()) closed.push(true);
+    }),
   } satisfies AudioOutput;
   const fetched = new Map<string, number>();
   const streams = {
@@ -39,9 +50,11 @@ function setup(probe: ProbeResult = 'reachable') {
   const sleep = vi.fn(async (_ms: number) => {});
   const log = { error: () => {}, warn: () => {} };
   const clock = { now: 1_000 };
+  const refreshToken = vi.fn(async () => {});
   const owner = createQueueOwner({
     output,
     streams,
+    refreshToken,
     storage: playerStateItem,
     probe: probeMedia,
     sleep,
@@ -49,7 +62,7 @@ function setup(probe: ProbeResult = 'reachable') {
     log,
     random: () => 0.5,
   });
-  return { output, streams, probeMedia, sleep, owner, clock, setMedia: (m: MediaStatus) => (media = m) };
+  return { output, streams, probeMedia, sleep, refreshToken, owner, clock, hooks, closed, setMedia: (m: MediaStatus) => (media = m) };
 }
 
 describe('queue owner', () => {
@@ -65,6 +78,189 @@ describe('queue owner', () => {
     expect(state).toMatchObject({ status: 'idle', queue: [] });
     expect(output.load).not.toHaveBeenCalled();
     await expect(owner.warm('')).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  describe('prewarm (an open popup gets its first play ready)', () => {
+    it('opens the audio host, refreshes the token, then fetches the URLs and buffers them by track id', async () => {
+      const { owner, output, streams, refreshToken } = setup();
+      const [a, b] = makeTracks(2);
+      const order: string[] = [];
+      output.prepare.mockImplementationOnce(async () => void order.push('prepare'));
+      refreshToken.mockImplementationOnce(async () => void order.push('token'));
+      streams.get.mockImplementation(
+        async (id: string) => (order.push(`url ${id}`), { url: url(id), expiresAt: '', contentType: 'audio/wav' }),
+      );
+
+      expect(await owner.prewarm([a!.id, b!.id])).toMatchObject({ status: 'idle' });
+
+      // The document opens while the token and URLs are looked up; the URLs wait for the token.
+      expect(order.slice(0, 2).sort()).toEqual(['prepare', 'token']);
+      expect(order.slice(2)).toEqual([`url ${a!.id}`, `url ${b!.id}`]);
+      expect(output.buffer).toHaveBeenCalledWith([
+        { trackId: a!.id, url: url(a!.id) },
+        { trackId: b!.id, url: url(b!.id) },
+      ]);
+      expect(output.load).not.toHaveBeenCalled();
+    });
+
+    it('uses at most MAX_PREWARM_TRACKS distinct ids, and leaves out the track playing and a track it cannot look up', async () => {
+      const { owner, output, streams } = setup();
+      const tracks = makeTracks(6);
+      await owner.playTracks(tracks, 0);
+      streams.get.mockClear();
+      streams.get.mockImplementation(async (id: string) => {
+        if (id === tracks[2]!.id) throw new Error('gone');
+        return { url: url(id), expiresAt: '', contentType: 'audio/wav' };
+      });
+      const ids = [tracks[0]!.id, tracks[1]!.id, tracks[1]!.id, tracks[2]!.id, tracks[3]!.id, tracks[4]!.id];
+
+      await owner.prewarm(ids);
+
+      expect(MAX_PREWARM_TRACKS).toBe(3);
+      expect(streams.get.mock.calls.map(([id]) => id)).toEqual([tracks[1]!.id, tracks[2]!.id, tracks[3]!.id]);
+      expect(output.buffer).toHaveBeenLastCalledWith([
+        { trackId: tracks[1]!.id, url: url(tracks[1]!.id) },
+        { trackId: tracks[3]!.id, url: url(tracks[3]!.id) },
+      ]);
+    });
+
+    it('refuses a request that is not a list of track ids, and opens nothing for an empty one', async () => {
+      const { owner, output } = setup();
+      for (const bad of [undefined, 'abc', [''], [42], ['x'.repeat(201)]]) {
+        await expect(owner.prewarm(bad as string[])).rejects.toMatchObject({ code: 'invalid_input' });
+      }
+      await owner.prewarm([]);
+      expect(output.prepare).not.toHaveBeenCalled();
+      expect(output.buffer).not.toHaveBeenCalled();
+    });
+
+    it('closes the audio host when the popup closes with nothing loaded; while a track is loaded or playing it only forgets the likely plays', async () => {
+      const { owner, output, closed } = setup();
+      const tracks = makeTracks(2);
+      await owner.prewarm([tracks[0]!.id]);
+      await owner.release();
+      expect(closed).toHaveLength(1);
+      expect(output.forget).not.toHaveBeenCalled();
+
+      await owner.playTracks(tracks, 0);
+      await owner.release();
+      await owner.pause();
+      await owner.release();
+      expect(output.close).toHaveBeenCalledOnce();
+      expect(output.forget).toHaveBeenCalledTimes(2);
+    });
+
+    it('calls the close off at the last moment when a play or a new popup comes while the audio host is being closed', async () => {
+      const { owner, output, hooks, closed } = setup();
+      const tracks = makeTracks(2);
+      // A media key while the close checks that the document is there.
+      hooks.beforeClose = async () => void (await owner.playTracks(tracks, 0));
+      await owner.prewarm([tracks[1]!.id]);
+      await owner.release();
+      expect(output.close).toHaveBeenCalledOnce();
+      expect(closed).toEqual([]);
+      expect(await owner.state()).toMatchObject({ status: 'playing' });
+
+      // A popup that opens again meanwhile: its prewarm wins too.
+      await owner.stop();
+      hooks.beforeClose = async () => void (await owner.prewarm([tracks[1]!.id]));
+      await owner.release();
+      expect(output.close).toHaveBeenCalledTimes(2);
+      expect(closed).toEqual([]);
+    });
+
+    /** Ports as `runtime.onConnect` hands them to the background; `connect` opens one to its listeners. */
+    function fakePorts() {
+      type Listener = (...args: unknown[]) => void;
+      const connects: Listener[] = [];
+      vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation((l) => void connects.push(l as Listener));
+      vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation(() => connects.splice(0));
+      const connect = (name: string) => {
+        const on: Record<string, Listener[]> = { message: [], disconnect: [] };
+        const port = {
+          name,
+          onMessage: { addListener: (l: Listener) => on.message!.push(l) },
+          onDisconnect: { addListener: (l: Listener) => on.disconnect!.push(l) },
+          post: (m: unknown) => on.message!.forEach((l) => l(m)),
+          close: () => on.disconnect!.forEach((l) => l()),
+        };
+        connects.forEach((l) => l(port));
+        return port;
+      };
+      return { connects, connect };
+    }
+
+    it("follows the popups' ports: each request prewarms, and the last one to close releases", async () => {
+      const { owner, output } = setup();
+      const [track] = makeTracks(1);
+      const { connects, connect } = fakePorts();
+      const stop = servePrewarm(owner);
+      const [first, second] = [connect(PREWARM_PORT), connect(PREWARM_PORT), connect('player/progress')];
+
+      first.post({ trackIds: [track!.id] });
+      await vi.waitFor(() => expect(output.buffer).toHaveBeenCalledOnce());
+      first.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(output.close).not.toHaveBeenCalled();
+      second.close();
+      await vi.waitFor(() => expect(output.close).toHaveBeenCalledOnce());
+      stop();
+      expect(connects).toEqual([]);
+    });
+
+    it("opens the audio host again at once when Chrome closes it while a popup is open, with that popup's latest request", async () => {
+      const { owner, output } = setup();
+      const [a, b] = makeTracks(2);
+      const { connect } = fakePorts();
+      const clock = { now: 0 };
+      servePrewarm(owner, console, () => clock.now);
+      const popup = connect(PREWARM_PORT);
+      popup.post({ trackIds: [a!.id] });
+      popup.post({ trackIds: [b!.id] });
+      await vi.waitFor(() => expect(output.buffer).toHaveBeenCalledTimes(2));
+
+      const host = connect(AUDIO_HOST_PORT);
+      clock.now += 30_000; // no sound for 30 s
+      host.close();
+      await vi.waitFor(() => expect(output.buffer).toHaveBeenCalledTimes(3));
+      expect(output.buffer).toHaveBeenLastCalledWith([{ trackId: b!.id, url: url(b!.id) }]);
+      expect(output.prepare).toHaveBeenCalledTimes(3);
+
+      // A document that goes away at once (it crashed) is left to the popup's next request; and
+      // with no popup open, a closed document stays closed.
+      const crashed = connect(AUDIO_HOST_PORT);
+      clock.now += HOST_MIN_LIFE_MS - 1;
+      crashed.close();
+      popup.close();
+      const closed = connect(AUDIO_HOST_PORT);
+      clock.now += 60_000;
+      closed.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(output.prepare).toHaveBeenCalledTimes(3);
+    });
+
+    it("hands the stream URL's expiry to the audio host with every track it loads, preloads or buffers", async () => {
+      const { owner, output, streams } = setup();
+      const tracks = makeTracks(3);
+      const expiresAt = '2030-01-01T00:15:00.000Z';
+      streams.get.mockImplementation(async (id: string) => ({ url: url(id), expiresAt, contentType: 'audio/wav' }));
+
+      await owner.playTracks(tracks, 0);
+      await owner.prewarm([tracks[2]!.id]);
+
+      expect(output.load).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[0]!.id), expiresAt }));
+      await vi.waitFor(() => expect(output.preload).toHaveBeenCalledWith(expect.objectContaining({ url: url(tracks[1]!.id), expiresAt })));
+      expect(output.buffer).toHaveBeenCalledWith([{ trackId: tracks[2]!.id, url: url(tracks[2]!.id), expiresAt }]);
+    });
+
+    it("looks up the current track's URL ahead when the worker starts and nothing plays", async () => {
+      const tracks = makeTracks(2);
+      await playerStateItem.setValue({ ...IDLE_PLAYER_STATE, status: 'paused', queue: tracks, index: 1, positionSec: 30 });
+      const { owner, streams, output } = setup();
+      await owner.warmCurrent();
+      expect(streams.get).toHaveBeenCalledWith(tracks[1]!.id);
+      expect(output.prepare).not.toHaveBeenCalled();
+    });
   });
 
   it('plays the picked track, preloads the next and persists the state in storage.local', async () => {
@@ -196,6 +392,64 @@ describe('queue owner', () => {
     expect(state).toMatchObject({ status: 'playing', index: 0 });
     expect(probeMedia).toHaveBeenCalledWith(url(tracks[0]!.id, 2));
     expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[0]!.id, 2), startAt: 17 }));
+  });
+
+  it('reloads a track played again later when it fails early, though it failed and was reloaded before', async () => {
+    const { owner, output } = setup('reachable');
+    const tracks = makeTracks(3);
+    await owner.playTracks(tracks, 0);
+    await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 17, message: 'x' });
+    await owner.jump(1);
+    await owner.jump(0);
+
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 1, message: 'x' });
+
+    expect(state).toMatchObject({ status: 'playing', index: 0 });
+    expect(state.notice).toBeUndefined();
+    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[0]!.id, 3), startAt: 1 }));
+  });
+
+  it('reloads a track the audio host went on to by itself when it fails early, though it failed and was reloaded before', async () => {
+    const { owner, output } = setup('reachable');
+    const tracks = makeTracks(2);
+    await owner.playTracks(tracks, 0);
+    await owner.setRepeat('all');
+    await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 17, message: 'x' });
+    await owner.handleAudioEvent({ type: 'advanced', trackId: tracks[1]!.id });
+    await owner.handleAudioEvent({ type: 'advanced', trackId: tracks[0]!.id });
+
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 1, message: 'x' });
+
+    expect(state).toMatchObject({ status: 'playing', index: 0 });
+    expect(state.notice).toBeUndefined();
+    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ url: url(tracks[0]!.id, 3), startAt: 1 }));
+    await owner.flush(); // "repeat all" must not reach the next test's storage
+  });
+
+  it('skips a track that fails again just after it was reloaded, instead of reloading it forever', async () => {
+    const { owner, output } = setup('reachable');
+    const tracks = makeTracks(3);
+    await owner.playTracks(tracks, 0);
+
+    expect(await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 0.1, message: 'x' })).toMatchObject({
+      index: 0,
+    });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 0.2, message: 'x' });
+
+    expect(state).toMatchObject({ status: 'playing', index: 1, notice: { code: 'track_skipped' } });
+    expect(output.load.mock.calls.filter(([request]) => request.track?.id === tracks[0]!.id)).toHaveLength(2);
+  });
+
+  it('reloads again a track that failed long after its last reload', async () => {
+    const { owner, output } = setup('reachable');
+    const tracks = makeTracks(2);
+    await owner.playTracks(tracks, 0);
+
+    await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 17, message: 'x' });
+    const state = await owner.handleAudioEvent({ type: 'error', trackId: tracks[0]!.id, positionSec: 600, message: 'x' });
+
+    expect(state).toMatchObject({ status: 'playing', index: 0 });
+    expect(output.load).toHaveBeenLastCalledWith(expect.objectContaining({ startAt: 600 }));
   });
 
   it('skips a track that cannot be played, with a notice', async () => {

@@ -1,6 +1,15 @@
+import { browser, type Browser } from 'wxt/browser';
 import type { Track } from '@@/shared/api';
 import { NOTHING_LOADED } from '@/player/audio-output';
-import { onMessages, type AudioEvent, type ControlAction, type MediaStatus } from '@/player/messages';
+import {
+  AUDIO_HOST_PORT,
+  onMessages,
+  PREWARM_PORT,
+  type AudioEvent,
+  type ControlAction,
+  type MediaStatus,
+  type PrewarmRequest,
+} from '@/player/messages';
 import { currentTrack, type PlayerState, type RepeatMode } from '@/player/player-state';
 import {
   addTracks,
@@ -28,6 +37,9 @@ export interface QueueOwnerDeps extends TrackLoaderDeps {
 function queuePatch(q: QueueState): Partial<PlayerState> {
   return { queue: q.queue, index: q.index, shuffle: q.shuffle, repeat: q.repeat, unshuffled: q.unshuffled };
 }
+
+/** How many tracks one prewarm request may name: the current track and the first rows of an open popup. */
+export const MAX_PREWARM_TRACKS = 3;
 
 function invalid(message: string): Error {
   return Object.assign(new Error(message), { code: 'invalid_input' });
@@ -71,6 +83,11 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
     return next;
   };
   const hasMedia = () => s().status === 'playing' || s().status === 'paused';
+  const busy = () => s().status === 'playing' || s().status === 'loading';
+  /** The prewarm in progress, so closing the audio host waits until it cannot be reopened by it. */
+  let warming: Promise<unknown> = Promise.resolve();
+  /** Counts prewarm requests, so a release can tell that a popup asked again meanwhile. */
+  let prewarms = 0;
 
   async function pause(): Promise<PlayerState> {
     const { status, positionSec } = s();
@@ -120,6 +137,50 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
     warm: whenReady((trackId: string) => {
       if (typeof trackId !== 'string' || !trackId) throw invalid('trackId must be a track id');
       void deps.streams.get(trackId).catch(() => {}); // the play that follows retries and reports
+      return s();
+    }),
+    /**
+     * Gets the first play of an open popup ready (`PREWARM_PORT`): `trackIds` are what a click is
+     * likely to play, most likely first; at most `MAX_PREWARM_TRACKS` are used, and the track
+     * playing needs nothing. Opens the audio host, refreshes a token about to expire, fetches the
+     * stream URLs and buffers the tracks' first seconds. Resolves once all that is done.
+     */
+    prewarm: whenReady(async (trackIds: string[]) => {
+      if (!Array.isArray(trackIds) || !trackIds.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 200)) {
+        throw invalid('trackIds must be a list of track ids');
+      }
+      prewarms++;
+      const playingId = busy() ? currentTrack(s())?.id : undefined;
+      const ids = [...new Set(trackIds)].filter((id) => id !== playingId).slice(0, MAX_PREWARM_TRACKS);
+      // Nothing to play, nothing to open.
+      if (ids.length === 0) return s();
+      const done = loader.prewarm(ids);
+      warming = done.catch(() => {});
+      await done;
+      return s();
+    }),
+    /**
+     * The last open popup closed: the audio host is closed again unless it holds something (a
+     * playing or paused track), so nothing stays open for a click that did not come; if it stays
+     * open, it drops the likely plays it buffered. A play or a new popup's prewarm that comes
+     * meanwhile wins: the close is called off at the last moment (`idle`).
+     */
+    release: whenReady(async () => {
+      await warming;
+      const asked = prewarms;
+      const idle = () => !busy() && prewarms === asked;
+      const media = idle() ? await output.status().catch((): MediaStatus => ({ ...NOTHING_LOADED })) : undefined;
+      if (media && !media.loaded && output.close) await output.close(idle).catch(() => {});
+      else if (prewarms === asked) await output.forget?.().catch(() => {});
+      return s();
+    }),
+    /**
+     * Looks up the current track's stream URL ahead when nothing plays (the worker just started,
+     * e.g. with the browser), so a media key's play waits only for the audio host.
+     */
+    warmCurrent: whenReady(() => {
+      const track = currentTrack(s());
+      if (track && !busy()) void deps.streams.get(track.id).catch(() => {}); // the play that follows retries and reports
       return s();
     }),
     /** Plays the queued track at `index`. */
@@ -212,6 +273,7 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
           const expected = nextIndex(state, 'auto');
           const i = state.queue[expected]?.id === event.trackId ? expected : state.queue.findIndex((t) => t.id === event.trackId);
           if (i < 0) return state;
+          loader.advanced(event.trackId);
           return queueChanged({ index: i, status: 'playing', positionSec: 0, durationSec: (state.queue[i]!.durationMs ?? 0) / 1000 });
         }
         case 'error':
@@ -233,6 +295,45 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
 }
 
 export type QueueOwner = ReturnType<typeof createQueueOwner>;
+
+/** How long the audio host must have lived for its closing to be answered by opening it again (not a crash loop). */
+export const HOST_MIN_LIFE_MS = 5_000;
+
+/**
+ * Follows the popups' `PREWARM_PORT`s: each request gets the first play ready, and when the last
+ * open popup closes, the audio host is closed unless it holds something. Also follows the
+ * offscreen document's `AUDIO_HOST_PORT`: when Chrome closes the document (30 s without sound)
+ * while a popup is open, the latest request is made again at once, so a click there does not
+ * find it cold. Returns a function that stops following new ports.
+ */
+export function servePrewarm(owner: QueueOwner, log: Pick<Console, 'warn'> = console, now: () => number = Date.now): () => void {
+  let open = 0;
+  /** The latest request of an open popup. */
+  let latest: string[] | undefined;
+  const prewarm = (trackIds: string[]) => owner.prewarm(trackIds).catch((error: unknown) => log.warn('[player] prewarm failed', error));
+  const listener = (port: Browser.runtime.Port) => {
+    if (port.name === AUDIO_HOST_PORT) {
+      const since = now();
+      port.onDisconnect.addListener(() => {
+        if (open > 0 && latest && now() - since >= HOST_MIN_LIFE_MS) void prewarm(latest);
+      });
+      return;
+    }
+    if (port.name !== PREWARM_PORT) return;
+    open++;
+    port.onMessage.addListener((request: PrewarmRequest) => {
+      latest = request?.trackIds;
+      void prewarm(latest);
+    });
+    port.onDisconnect.addListener(() => {
+      if (--open > 0) return;
+      latest = undefined;
+      void owner.release();
+    });
+  };
+  browser.runtime.onConnect.addListener(listener);
+  return () => browser.runtime.onConnect.removeListener(listener);
+}
 
 /**
  * Answers the `player/*` messages: the popup's commands and the audio host's reports.

@@ -1,6 +1,6 @@
-import type { Track } from '@@/shared/api';
+import type { StreamUrl, Track } from '@@/shared/api';
 import type { AudioOutput } from '@/player/audio-output';
-import type { MediaItem, MediaStatus } from '@/player/messages';
+import type { BufferItem, LoadRequest, MediaItem, MediaStatus } from '@/player/messages';
 import { IDLE_PLAYER_STATE, type PlayerNotice, type PlayerState } from '@/player/player-state';
 import { nextIndex } from '@/player/queue';
 import { probeBackoffMs, probeMedia, type ProbeResult } from './media-probe';
@@ -14,7 +14,12 @@ export interface TrackLoaderDeps {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   log?: Pick<Console, 'error' | 'warn'>;
+  /** Refreshes the access token when it is about to expire, so a stream URL request is not refused first. */
+  refreshToken?: () => Promise<unknown>;
 }
+
+/** Seconds a track must have played since its last start for a new failure to count as its first. */
+const PLAYED_SEC = 5;
 
 /** Network retries before giving up and pausing (1 + 2 + 4 + 8 + 16 + 16 s ≈ 47 s). */
 const MAX_NETWORK_RETRIES = 6;
@@ -32,8 +37,26 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   /** Bumped by every play, skip and stop, so a slow superseded attempt cannot overwrite a newer one. */
   let generation = 0;
-  /** Failed loads per track id while the network was fine; reset once the track plays. */
+  /**
+   * Failed loads per track id while the network was fine. They start over whenever the track is
+   * played anew (`playAt`, or the audio host going on to it by itself) and when it fails well
+   * past its last start — but not when a reload merely started: see `startedAt`.
+   */
   const attempts = new Map<string, number>();
+  /**
+   * Where each track last started playing, in seconds. A failure well past that point means the
+   * track did play (a URL that expired mid-track), so its attempts start over; a failure right
+   * after a reload started does not reset them — an element can start and fail a moment later
+   * (Firefox without an audio output device, a file that breaks after its first frames), which
+   * would otherwise reload the track for ever.
+   */
+  const startedAt = new Map<string, number>();
+
+  /** `trackId` is played anew: a failure now gets a fresh URL and a reload before any skip. */
+  function playingAnew(trackId: string, at = 0): void {
+    attempts.delete(trackId);
+    startedAt.set(trackId, at);
+  }
   let skipsInARow = 0;
   /** The track the audio host holds buffered as "next", as far as this worker knows. */
   let preloaded: string | undefined;
@@ -41,15 +64,15 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
   const notice = (code: PlayerNotice['code'], message: string): PlayerNotice => ({ code, message, at: now() });
 
   function started(track: Track, media: MediaStatus): PlayerState {
-    attempts.delete(track.id);
+    startedAt.set(track.id, media.currentTime);
     skipsInARow = 0;
     const done = commit({ status: media.paused ? 'paused' : 'playing', durationSec: media.duration || store.get().durationSec });
     void preloadNext();
     return done;
   }
 
-  function loadRequest(track: Track, url: string, startAt: number) {
-    return { url, track: mediaTrack(track), startAt, volume: store.get().volume, muted: store.get().muted };
+  function loadRequest(track: Track, stream: StreamUrl, startAt: number): LoadRequest {
+    return { ...mediaItem(track, stream), startAt, volume: store.get().volume, muted: store.get().muted };
   }
 
   /** Plays `queue[index]` from `startAt`; failures go to `recover`. */
@@ -58,6 +81,7 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
     if (!track) return commit({ status: 'idle', positionSec: 0 });
     const mine = ++generation;
     const startAt = options.startAt ?? 0;
+    playingAnew(track.id, startAt);
     // The preloaded track starts before any bookkeeping: one message to the audio host, with
     // no storage write, URL lookup or document check ahead of it. `null` means it was not
     // preloaded after all (or the document is gone), and the ordinary path below takes over.
@@ -78,9 +102,9 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
       const advanced = await advancing;
       if (advanced) return mine === generation ? started(track, advanced) : store.get();
       // Opening the offscreen document and fetching the URL overlap.
-      const [{ url }] = await Promise.all([stream ?? streams.get(track.id), output.prepare?.()]);
+      const [found] = await Promise.all([stream ?? streams.get(track.id), output.prepare?.()]);
       if (mine !== generation) return store.get();
-      const media = await output.load(loadRequest(track, url, startAt));
+      const media = await output.load(loadRequest(track, found, startAt));
       return mine === generation ? started(track, media) : store.get();
     } catch (error) {
       if (mine !== generation) return store.get();
@@ -98,23 +122,24 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
     const track = store.get().queue[index];
     if (!track || mine !== generation) return store.get();
     commit({ status: 'loading', index, positionSec });
-    let url: string;
+    let stream: StreamUrl;
     try {
-      url = (await streams.get(track.id, { fresh: true })).url;
+      stream = await streams.get(track.id, { fresh: true });
     } catch (error) {
       if (mine !== generation) return store.get();
       if (statusOf(error) === 401) return stop(notice('signed_out', 'Your session has ended. Sign in to keep listening.'));
       if (statusOf(error) === 0) return retryLater(index, positionSec, mine, retry);
       return skip(index, mine);
     }
-    const health = await probe(url);
+    const health = await probe(stream.url);
     if (mine !== generation) return store.get();
     if (health === 'network') return retryLater(index, positionSec, mine, retry);
+    if (positionSec - (startedAt.get(track.id) ?? 0) >= PLAYED_SEC) attempts.delete(track.id);
     const attempt = (attempts.get(track.id) ?? 0) + 1;
     attempts.set(track.id, attempt);
     if (health === 'unavailable' || attempt > 1) return skip(index, mine);
     try {
-      const media = await output.load(loadRequest(track, url, positionSec));
+      const media = await output.load(loadRequest(track, stream, positionSec));
       return mine === generation ? started(track, media) : store.get();
     } catch (error) {
       log.warn('[player] reload failed', track.id, error);
@@ -158,14 +183,37 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
         await output.preload(null);
         return;
       }
-      const { url } = await streams.get(track.id);
+      const stream = await streams.get(track.id);
       if (nextTrack()?.id !== track.id) return; // the queue moved on meanwhile
       preloaded = undefined;
-      await output.preload({ url, track: mediaTrack(track) });
+      await output.preload(mediaItem(track, stream));
       if (nextTrack()?.id === track.id) preloaded = track.id;
     } catch (error) {
       log.warn('[player] could not preload', track?.id, error);
     }
+  }
+
+  /**
+   * Gets a first play of any of `trackIds` ready: the audio host opens while the access token is
+   * checked and the stream URLs are fetched (all at once), then the host buffers their first
+   * seconds. A track that cannot be looked up is left out; its play reports the failure.
+   */
+  async function prewarm(trackIds: string[]): Promise<void> {
+    const items = (async () => {
+      await deps.refreshToken?.().catch(() => {});
+      const found = await Promise.all(
+        trackIds.map((id) =>
+          streams.get(id).then(
+            ({ url, expiresAt }): BufferItem => ({ trackId: id, url, ...(expiresAt && { expiresAt }) }),
+            () => undefined,
+          ),
+        ),
+      );
+      return found.filter((item) => item !== undefined);
+    })();
+    await Promise.all([output.prepare?.(), items]);
+    const ready = await items;
+    if (ready.length && output.buffer) await output.buffer(ready);
   }
 
   /** Stops and unloads everything, e.g. on sign-out; the volume settings stay. */
@@ -180,22 +228,29 @@ export function createTrackLoader(deps: TrackLoaderDeps, store: PlayerStateStore
 
   return {
     playAt,
+    prewarm,
     recover: (index: number, positionSec: number) => recover(index, positionSec),
     preloadNext,
+    /** The audio host went on to `trackId` by itself (a track ended and the next one was buffered). */
+    advanced: (trackId: string) => playingAnew(trackId),
     stop,
     /** Invalidates any attempt in flight (a pause or seek won over it). */
     supersede: () => ++generation,
   };
 }
 
-/** What the audio host shows in the OS media controls. */
-function mediaTrack(track: Track): NonNullable<MediaItem['track']> {
+/** What the audio host needs of a track: where to stream it from until when, and what to show in the OS media controls. */
+function mediaItem(track: Track, { url, expiresAt }: StreamUrl): MediaItem {
   return {
-    id: track.id,
-    title: track.title,
-    artist: track.artist,
-    album: track.album,
-    ...(track.coverUrl && { coverUrl: track.coverUrl }),
+    url,
+    ...(expiresAt && { expiresAt }),
+    track: {
+      id: track.id,
+      title: track.title,
+      artist: track.artist,
+      album: track.album,
+      ...(track.coverUrl && { coverUrl: track.coverUrl }),
+    },
   };
 }
 
