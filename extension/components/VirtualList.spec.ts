@@ -1,5 +1,5 @@
 import { mount } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, type Component } from 'vue';
 import VirtualList from './VirtualList.vue';
 
@@ -27,6 +27,22 @@ describe('VirtualList', () => {
     expect(rows.length).toBeLessThan(40);
     expect(rows[0]!.attributes('aria-setsize')).toBe('10000');
     wrapper.unmount();
+  });
+
+  it('renders only the rows in view for the first frame, and the overscan once it is painted', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (run: FrameRequestCallback) => frames.push(run));
+    try {
+      const wrapper = mountList();
+      // No layout here: the viewport falls back to 400 px, i.e. 8 rows of 52 px.
+      expect(wrapper.findAll('[role="listitem"]')).toHaveLength(8);
+      frames.splice(0).forEach((run) => run(0));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(wrapper.findAll('[role="listitem"]')).toHaveLength(8 + 6 * 2);
+      wrapper.unmount();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('moves focus with the arrow keys and activates with Enter', async () => {

@@ -1,4 +1,5 @@
 import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { afterNextPaint } from '@/utils/popup-startup';
 
 /** What part of a fixed-row-height list to render. */
 export interface VirtualWindow {
@@ -42,9 +43,12 @@ export function useVirtualList(count: Ref<number>, rowHeight: number, fallbackVi
   const container = ref<HTMLElement | null>(null);
   const scrollTop = ref(0);
   const viewport = ref(fallbackViewport);
+  // The first frame has only the rows in view (each row is several components to set up before
+  // it); the overscan either side follows once that frame is on screen.
+  const overscan = ref(0);
   let observer: ResizeObserver | undefined;
 
-  const range = computed(() => virtualWindow(count.value, rowHeight, scrollTop.value, viewport.value));
+  const range = computed(() => virtualWindow(count.value, rowHeight, scrollTop.value, viewport.value, overscan.value));
 
   function onScroll(): void {
     scrollTop.value = container.value?.scrollTop ?? 0;
@@ -60,6 +64,7 @@ export function useVirtualList(count: Ref<number>, rowHeight: number, fallbackVi
   }
 
   onMounted(() => {
+    afterNextPaint(() => (overscan.value = 6));
     const el = container.value;
     if (!el) return;
     if (el.clientHeight > 0) viewport.value = el.clientHeight;

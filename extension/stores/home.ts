@@ -16,9 +16,13 @@ export const useHomeStore = defineStore('home', () => {
   /** Words for the last failed refresh; the view offers a retry. */
   const error = ref<string | null>(null);
 
-  /** Paints an already-read cached feed (the popup reads all its state at once on open). */
+  /**
+   * Paints an already-read cached feed (the popup reads all its state at once on open). It
+   * replaces the feed on screen unless that one is fresher: the popup paints its own snapshot
+   * first, then this copy from `storage.local`, which has the covers and wins.
+   */
   function hydrate(cached: Cached<HomeFeed> | null): void {
-    if (cached && !feed.value) {
+    if (cached && !(fetchedAt.value !== null && fetchedAt.value > cached.fetchedAt)) {
       feed.value = cached.value;
       fetchedAt.value = cached.fetchedAt;
     }

@@ -92,6 +92,19 @@ describe('session store', () => {
     await vi.waitFor(() => expect(session.signedIn).toBe(false));
   });
 
+  it('keeps a sign-out seen after the snapshot was painted over a read of storage made before it', async () => {
+    await writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 60_000 });
+    const read = readSession(); // the popup reads storage as it starts…
+    const stored = await read;
+    const session = useSessionStore();
+    session.hydrate({ user: stored!.user }); // …paints its snapshot meanwhile…
+    await fakeBrowser.storage.local.remove('session'); // …the listener is signed out elsewhere…
+    await vi.waitFor(() => expect(session.signedIn).toBe(false));
+
+    session.hydrate(stored); // …and only then does the popup apply what it read.
+    expect(session.signedIn).toBe(false);
+  });
+
   it('signs out locally even when the server cannot be reached', async () => {
     await writeSession({ ...makeSignedIn(), expiresAt: Date.now() + 60_000 });
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('offline')));

@@ -21,12 +21,20 @@ export const useSessionStore = defineStore('session', () => {
 
   const signedIn = computed(() => user.value !== null);
   let unwatch: (() => void) | undefined;
+  /** True once another context's sign-in or sign-out has reached this popup. */
+  let changeSeen = false;
 
-  /** Paints from an already-read stored session and follows sign-ins/outs made by other contexts. */
-  function hydrate(stored: StoredSession | null): void {
-    user.value = stored?.user ?? null;
+  /**
+   * Paints from an already-read stored session (or the popup's snapshot, which has the user but
+   * no tokens) and follows sign-ins/outs made by other contexts.
+   */
+  function hydrate(stored: Pick<StoredSession, 'user'> | null): void {
+    // Once a change has been seen, it is the newest word: a read that resolves after it (made
+    // before it, while the snapshot was on screen) must not bring back a signed-out listener.
+    if (!changeSeen) user.value = stored?.user ?? null;
     ready.value = true;
     unwatch ??= watchSession((session) => {
+      changeSeen = true;
       user.value = session?.user ?? null;
     });
   }

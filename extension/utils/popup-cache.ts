@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import type { HomeFeed, Playlist } from '@@/shared/api';
+import { clearSnapshot } from './popup-snapshot';
 
 /** A cached value and when it was fetched (epoch ms). */
 export interface Cached<T> {
@@ -31,7 +32,8 @@ export const playlistsCacheItem = storage.defineItem<Cached<CachedPlaylist[]> | 
 /** The tab and detail view open when the popup last closed. */
 export const viewCacheItem = storage.defineItem<ViewState | null>('local:popup.view', { fallback: null });
 
-/** Forgets everything the popup cached for the signed-out listener. */
+/** Forgets everything the popup cached for the signed-out listener, its snapshot included. */
 export async function clearPopupCache(): Promise<void> {
+  clearSnapshot();
   await Promise.all([homeCacheItem.removeValue(), playlistsCacheItem.removeValue(), viewCacheItem.removeValue()]);
 }
