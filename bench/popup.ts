@@ -1,19 +1,22 @@
 /**
- * Popup figures (not a test): time to first paint with cached state, median over several
- * opens in headless Chromium against the local stack, with a breakdown (performance marks
- * set by `entrypoints/popup/main.ts`, navigation timing, and a CDP trace of one more open),
- * and the gzipped JS popup.html loads before its first paint; and, for scale, the floor: the
- * first paint of a static one-line page added to a copy of the build.
+ * Popup figures (not a test): time until the popup's cached view is on screen, median over
+ * several opens in headless Chromium against the local stack, with a breakdown (performance
+ * marks set by `entrypoints/popup-shell.ts` and `entrypoints/popup/main.ts`, navigation timing,
+ * and a CDP trace of one more open), and the gzipped JS popup.html loads before its first paint;
+ * and, in the same run, the floor: the first paint of a static one-line page added to a copy of
+ * the build. The target is the ratio: content on screen ≤ 1.5 × the floor.
  * Run: npx tsx bench/popup.ts  (CHROMIUM_PATH overrides the Chromium binary; OPENS the count;
  * TRACE=0 skips the traced open, whose trace is written to the temporary directory)
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startLocalStack } from '../backend/local/stack';
+import type { Page } from 'playwright-core';
 import { launchWithExtension } from '../test/support/chromium';
 import { median } from '../test/support/statistics';
+import { copyBuildWithPages, oneLinePage } from './lib/extension-pages';
 import { emitFigures, figure, loadNote, saveResults } from './lib/report';
 
 const opens = Number(process.env.OPENS ?? 15);
@@ -42,18 +45,24 @@ async function popupJsGzip(dir: string): Promise<{ files: string[]; raw: number;
 interface Sample {
   responseEnd: number;
   domInteractive: number;
+  shell: number;
   script: number;
   state: number;
   mounted: number;
   painted: number;
   frame: number;
   fcp: number;
+  seen: number;
+  content: number;
 }
 interface Probe {
-  __rows?: { painted?: number; frame?: number };
+  __rows?: { painted?: number; frame?: number; seen?: number };
 }
 
-/** In the page before its scripts: marks the first home row's title for Element Timing. */
+/**
+ * In the page before its scripts: notes when the first home row's title enters the document
+ * and marks it for Element Timing.
+ */
 function watchRows(): void {
   const probe = ((window as unknown as Probe).__rows = {} as NonNullable<Probe['__rows']>);
   new PerformanceObserver((list) => {
@@ -65,9 +74,26 @@ function watchRows(): void {
     const title = document.querySelector('[data-testid="home-track"] .title');
     if (!title) return;
     observer.disconnect();
+    probe.seen = performance.now();
     title.setAttribute('elementtiming', 'home-row');
     requestAnimationFrame(() => (probe.frame = performance.now()));
   }).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * Waits until the rows' first paint is known. The shell (`entrypoints/popup-shell.ts`) puts them
+ * in the page before anything else is painted, so the first contentful paint is theirs; the app
+ * then replaces that markup, and Chromium drops the Element Timing entry of a title removed
+ * before the entry was reported. Without the shell, the rows come with the app's first render,
+ * and the title's Element Timing says when they were painted. (An inline arrow: the page's CSP
+ * forbids evaluating a string, and the bench's transpiler would wrap a named function.)
+ */
+function rowsPainted(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => {
+    const probe = (window as unknown as Probe).__rows!;
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+    return probe.seen !== undefined && (probe.painted !== undefined || (fcp !== undefined && fcp >= probe.seen));
+  });
 }
 
 /** In the page once the rows are painted (a string: the bench's transpiler would wrap named arrows). */
@@ -76,15 +102,19 @@ const readSample = `(() => {
   const marks = {};
   for (const m of performance.getEntriesByType('mark')) marks[m.name] ??= m.startTime;
   const probe = window.__rows;
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
   return {
     responseEnd: nav.responseEnd,
     domInteractive: nav.domInteractive,
+    shell: marks['popup:shell'] ?? NaN,
     script: marks['popup:script'] ?? NaN,
     state: marks['popup:state'] ?? NaN,
     mounted: marks['popup:mounted'] ?? NaN,
-    painted: probe.painted,
+    painted: probe.painted ?? NaN,
     frame: probe.frame ?? NaN,
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+    fcp,
+    seen: probe.seen,
+    content: fcp >= probe.seen ? fcp : probe.painted,
   };
 })()`;
 
@@ -100,7 +130,8 @@ interface TraceEvent {
 
 /**
  * One more open with a CDP trace: time on the popup renderer's main thread by kind, from its
- * first event to the first paint after the `popup:mounted` mark. Writes the trace for DevTools.
+ * first event to the first paint after the rows entered the page (the `popup:shell` mark, or
+ * `popup:mounted` without a shell). Writes the trace for DevTools.
  */
 async function traceOneOpen(url: string): Promise<{ file: string; totals: [string, number][] }> {
   const page = await context.newPage();
@@ -114,13 +145,13 @@ async function traceOneOpen(url: string): Promise<{ file: string; totals: [strin
     transferMode: 'ReportEvents',
   });
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as Probe).__rows?.painted !== undefined);
+  await rowsPainted(page);
   await page.waitForTimeout(100);
   await cdp.send('Tracing.end');
   await done;
   await page.close();
 
-  const mounted = events.find((e) => e.name === 'popup:mounted');
+  const mounted = events.find((e) => e.name === 'popup:shell') ?? events.find((e) => e.name === 'popup:mounted');
   const totals = new Map<string, number>();
   if (mounted) {
     const thread = events.find(
@@ -165,9 +196,7 @@ const stack = await startLocalStack({
 });
 // The build, plus one static page that is not part of the product: the floor, i.e. what this
 // Chromium takes to show one line of text from this extension, with no script and no styles.
-const extensionDir = path.join(dataDir, 'extension');
-await cp(stack.extension.chrome!, extensionDir, { recursive: true });
-await writeFile(path.join(extensionDir, 'floor.html'), '<!doctype html><meta charset="utf-8"><title>floor</title><p>Alktunes</p>');
+const extensionDir = await copyBuildWithPages(stack.extension.chrome!, path.join(dataDir, 'extension'), { 'floor.html': oneLinePage });
 const { context, popupUrl } = await launchWithExtension(path.join(dataDir, 'profile'), extensionDir);
 try {
   // Sign in once and let the feed and playlists land in the cache.
@@ -184,62 +213,71 @@ try {
   // figure is in ms from that navigation's start (performance.timeOrigin): creating the tab
   // and attaching the driver happen before it and are not counted; fetching the page,
   // compiling and running the script, reading storage, mounting and painting are.
+  // The popup and the floor take turns, so that both see the same load on the machine.
   const samples: Sample[] = [];
+  const floor: number[] = [];
   for (let i = 0; i < opens; i++) {
     const page = await context.newPage();
     await page.addInitScript(watchRows);
     await page.goto(popupUrl);
-    await page.waitForFunction(() => (window as unknown as Probe).__rows?.painted !== undefined);
+    await rowsPainted(page);
     await page.waitForTimeout(50);
     samples.push((await page.evaluate(readSample)) as Sample);
     await page.close();
-  }
 
-  const floor: number[] = [];
-  for (let i = 0; i < opens; i++) {
-    const page = await context.newPage();
-    await page.goto(popupUrl.replace('popup.html', 'floor.html'));
-    await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
-    floor.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]!.startTime));
-    await page.close();
+    const floorPage = await context.newPage();
+    await floorPage.goto(popupUrl.replace('popup.html', 'floor.html'));
+    await floorPage.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+    floor.push(await floorPage.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]!.startTime));
+    await floorPage.close();
   }
 
   const trace = process.env.TRACE === '0' ? undefined : await traceOneOpen(popupUrl);
 
   const js = await popupJsGzip(extensionDir);
   const col = (key: keyof Sample) => samples.map((s) => s[key]);
-  const line = (label: string, xs: number[], extra = '') =>
+  const line = (label: string, values: number[]) => {
+    const xs = values.filter(Number.isFinite);
+    if (!xs.length) return console.log(`${label.padEnd(44)}    n/a`);
     console.log(
-      `${label.padEnd(44)} ${median(xs).toFixed(1).padStart(6)} ms  (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})${extra}`,
+      `${label.padEnd(44)} ${median(xs).toFixed(1).padStart(6)} ms  (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`,
     );
+  };
+  const content = median(col('content'));
+  const floorMedian = median(floor);
+  const ratio = content / floorMedian;
   console.log(`popup opens measured: ${opens}; ${loadNote()} before, ${loadavg()[0]!.toFixed(2)} now`);
   console.log('definition: ms from navigation start of popup.html (performance.timeOrigin of a fresh tab navigated to it)');
-  console.log('  to the paint that first shows a cached home row (Element Timing renderTime of its title text).');
+  console.log('  to the first paint that shows the cached home rows: the first contentful paint when the rows were');
+  console.log("  already in the page (the shell's), else the Element Timing renderTime of the first row's title.");
   console.log('  Creating the tab and attaching the driver come before navigation start and are not included.');
   console.log('breakdown (medians of each step; cumulative from navigation start):');
   line('  popup.html response end', col('responseEnd'));
+  line('  shell painted into the page (popup:shell)', col('shell'));
   line('  HTML parsed (domInteractive)', col('domInteractive'));
-  line('  script fetched, compiled, evaluated', col('script'));
-  line('  cached state read from storage', col('state'));
-  line('  app mounted with it', col('mounted'));
-  line('  rows painted (Element Timing)', col('painted'));
-  line('  rows painted (next animation frame)', col('frame'));
+  line('  app script fetched, compiled, evaluated', col('script'));
+  line('  app mounted (popup:mounted)', col('mounted'));
+  line('  stored state read (popup:state)', col('state'));
+  line('  rows in the page', col('seen'));
+  line('  rows painted, Element Timing (app render)', col('painted'));
   line('first contentful paint', col('fcp'));
-  line('cached home rows painted', col('painted'), '  target < 100 ms');
+  line('popup content on screen', col('content'));
   line('floor: a static one-line page of the extension', floor);
+  console.log(`popup content on screen ÷ floor: ${ratio.toFixed(2)} ×  target ≤ 1.5 ×`);
   console.log(
-    `popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 80 KB`,
+    `popup JS (${js.files.length} files): ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzip  target < 60 KB`,
   );
   if (trace) {
     console.log(`CDP trace of one more open, popup renderer main thread up to the rows' paint (${trace.file}):`);
     for (const [name, ms] of trace.totals) console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(6)} ms`);
   }
-  await saveResults('popup-breakdown', { load: loadavg(), samples, trace: trace && Object.fromEntries(trace.totals) });
+  await saveResults('popup-breakdown', { load: loadavg(), samples, floor, trace: trace && Object.fromEntries(trace.totals) });
   await emitFigures('popup', [
     figure('popup first contentful paint', col('fcp'), 'ms'),
-    figure('popup first paint of cached home rows', col('painted'), 'ms', { op: '<', value: 100 }),
+    figure('popup content on screen (cached home rows)', col('content'), 'ms'),
     figure('floor: first paint of a static one-line extension page', floor, 'ms'),
-    figure(`popup JS size, gzip (${js.files.length} files)`, [js.gzip / 1024], 'KB', { op: '<', value: 80 }),
+    figure('popup content on screen ÷ floor (same run)', [ratio], '×', { op: '<=', value: 1.5 }),
+    figure(`popup JS size, gzip (${js.files.length} files)`, [js.gzip / 1024], 'KB', { op: '<', value: 60 }),
   ]);
 } finally {
   await context.close();

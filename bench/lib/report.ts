@@ -41,6 +41,25 @@ export function loadNote(): string {
   return `load average ${load.toFixed(1)}`;
 }
 
+/** True when the 1-minute load average exceeds the CPU count: other work was queuing for the cores, rerun. */
+export function noisyLoad(load = loadavg()[0]!, cores = cpus().length): boolean {
+  return load > cores;
+}
+
+/**
+ * What a product adds over its floor measured in the same runs: the median of the runs' own
+ * differences (product − floor, run by run), so a slow moment that hit both cancels out.
+ */
+export function addedOverFloor(product: readonly number[], floor: readonly number[]): number {
+  return median(pairedDifferences(product, floor));
+}
+
+/** product − floor, run by run (both measured in each run, in the same order). */
+export function pairedDifferences(product: readonly number[], floor: readonly number[]): number[] {
+  if (product.length !== floor.length) throw new Error(`need pairs: ${product.length} product runs, ${floor.length} floor runs`);
+  return product.map((value, i) => value - floor[i]!);
+}
+
 /** Saves a run's figures as `bench/results/<name>-<timestamp>.json` and returns the path. */
 export async function saveResults(name: string, data: unknown): Promise<string> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
