@@ -276,6 +276,23 @@ describe('queue owner', () => {
     expect(await fakeBrowser.storage.local.get('player')).toEqual({ player: state });
   });
 
+  it('never stores the new queue without "loading", so an open popup never shows it idle or paused before it plays', async () => {
+    const { owner } = setup();
+    await owner.playTracks(makeTracks(2), 0);
+    await owner.pause();
+    await owner.flush();
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+
+    await owner.playTracks(makeTracks(3), 2);
+    await owner.flush();
+
+    const stored = set.mock.calls.map(([items]) => (items as { player?: { status: string; index: number } }).player).filter(Boolean);
+    set.mockRestore();
+    const statuses = stored.map((state) => state!.status);
+    expect(new Set(statuses.slice(0, -1))).toEqual(new Set(['loading']));
+    expect(statuses.at(-1)).toBe('playing');
+  });
+
   it('pauses at the current position and resumes the loaded media', async () => {
     const { owner, output } = setup();
     await owner.playTracks(makeTracks(2), 0);

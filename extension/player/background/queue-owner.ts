@@ -130,7 +130,8 @@ export function createQueueOwner(deps: QueueOwnerDeps) {
         throw invalid('index is outside the track list');
       }
       const q = startQueue(tracks, index, s(), random);
-      commit(queuePatch(q));
+      // Stored as `loading` from the start: open popups never see the new queue idle or paused.
+      commit({ ...queuePatch(q), status: 'loading', positionSec: 0 });
       return loader.playAt(q.index);
     }),
     /** Looks up the stream URL of a track that is about to be played; changes nothing else. */
