@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config';
 
-const env = { PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', REVOCATIONS_TABLE: 'r', MEDIA_BUCKET: 'm' };
+const env = { PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', REVOCATIONS_TABLE: 'r', LISTENING_TABLE: 'l', MEDIA_BUCKET: 'm' };
 
 describe('loadApiConfig', () => {
   it('applies defaults', () => {
     expect(loadApiConfig(env)).toEqual({
       region: 'us-east-1',
-      tables: { playlists: 'p', tracks: 't', home: 'h', revocations: 'r' },
+      tables: { playlists: 'p', tracks: 't', home: 'h', revocations: 'r', listening: 'l' },
       mediaBucket: 'm',
       endpoints: { dynamodb: undefined, s3: undefined },
       streamUrlTtlSeconds: 900,

@@ -21,6 +21,7 @@ const envSchema = z.object({
   TRACKS_TABLE: nonEmpty('TRACKS_TABLE'),
   HOME_TABLE: nonEmpty('HOME_TABLE'),
   REVOCATIONS_TABLE: nonEmpty('REVOCATIONS_TABLE'),
+  LISTENING_TABLE: nonEmpty('LISTENING_TABLE'),
   MEDIA_BUCKET: nonEmpty('MEDIA_BUCKET'),
   /** Set by the local stack to point the SDK at DynamoDB Local. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
@@ -41,7 +42,7 @@ const envSchema = z.object({
 
 export interface ApiConfig {
   region: string;
-  tables: { playlists: string; tracks: string; home: string; revocations: string };
+  tables: { playlists: string; tracks: string; home: string; revocations: string; listening: string };
   mediaBucket: string;
   endpoints: { dynamodb?: string; s3?: string };
   streamUrlTtlSeconds: number;
@@ -70,7 +71,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   return {
     region: e.AWS_REGION,
-    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE, revocations: e.REVOCATIONS_TABLE },
+    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE, revocations: e.REVOCATIONS_TABLE, listening: e.LISTENING_TABLE },
     mediaBucket: e.MEDIA_BUCKET,
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,

@@ -14,7 +14,7 @@ describe('apiRoutes', () => {
 
   it('sends every route to a function that serves it', async () => {
     const functions = createApiFunctions(
-      loadApiConfig({ PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', REVOCATIONS_TABLE: 'r', MEDIA_BUCKET: 'm' }),
+      loadApiConfig({ PLAYLISTS_TABLE: 'p', TRACKS_TABLE: 't', HOME_TABLE: 'h', REVOCATIONS_TABLE: 'r', LISTENING_TABLE: 'l', MEDIA_BUCKET: 'm' }),
     );
     for (const route of apiRoutes) {
       // Without a user every served route answers 401 before touching AWS; an unserved one 404s.

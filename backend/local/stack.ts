@@ -133,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TRACKS_TABLE: names.tracks,
       HOME_TABLE: names.home,
       REVOCATIONS_TABLE: names.revocations,
+      LISTENING_TABLE: names.listening,
       ...(options.revocationCacheSeconds === undefined ? {} : { REVOCATION_CACHE_SECONDS: String(options.revocationCacheSeconds) }),
       MEDIA_BUCKET: bucket,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,

@@ -81,7 +81,7 @@ describe('HomeView', () => {
   });
 
   it('filters by section and says when the feed is empty', async () => {
-    const section = { title: 'Late night jazz', tracks: makeTracks(1) };
+    const section = { id: 'popular' as const, title: 'Late night jazz', tracks: makeTracks(1) };
     fakeApi({ 'GET /home': makeFeed(3, { sections: [section] }) });
     const wrapper = mountHome();
     await useHomeStore().refresh();

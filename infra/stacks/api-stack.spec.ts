@@ -60,6 +60,7 @@ describe('ApiStack', () => {
         TRACKS_TABLE: expect.anything(),
         HOME_TABLE: expect.anything(),
         REVOCATIONS_TABLE: expect.anything(),
+        LISTENING_TABLE: expect.anything(),
         MEDIA_BUCKET: expect.anything(),
         STREAM_URL_TTL_SECONDS: '900',
       });

@@ -51,7 +51,7 @@ interface FunctionSpec {
 const functions: Record<BackendFunction, FunctionSpec> = {
   playlists: {
     description: 'Playlists of the signed-in listener',
-    tables: { playlists: 'readWrite', tracks: 'read', home: 'none', revocations: 'lookup' },
+    tables: { playlists: 'readWrite', tracks: 'read', home: 'none', revocations: 'lookup', listening: 'none' },
     // Entries carry their tracks' presigned cover URLs.
     media: 'covers',
     // A handful of DynamoDB calls per request (a few ms each); a hung call should fail fast.
@@ -59,14 +59,14 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   },
   catalog: {
     description: 'Browse tracks, albums and artists; presigned stream URLs',
-    tables: { playlists: 'none', tracks: 'read', home: 'none', revocations: 'lookup' },
+    tables: { playlists: 'none', tracks: 'read', home: 'none', revocations: 'lookup', listening: 'none' },
     media: 'audioAndCovers',
     // An artist page is the longest: one query per album, in parallel.
     timeout: Duration.seconds(10),
   },
   home: {
     description: 'The shuffled home feed',
-    tables: { playlists: 'none', tracks: 'read', home: 'read', revocations: 'lookup' },
+    tables: { playlists: 'none', tracks: 'read', home: 'read', revocations: 'lookup', listening: 'none' },
     // The feed's tracks carry presigned cover URLs (streams come from the catalog function).
     media: 'covers',
     // One GetItem and one BatchGet of at most a few hundred tracks.
@@ -76,7 +76,7 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     description: 'Catalog search and type-ahead suggestions',
     // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no catalog reads.
     // Its only other grants are the search index's, added in `bindSearch`.
-    tables: { playlists: 'none', tracks: 'none', home: 'none', revocations: 'lookup' },
+    tables: { playlists: 'none', tracks: 'none', home: 'none', revocations: 'lookup', listening: 'none' },
     // Hits carry presigned cover URLs.
     media: 'covers',
     // Room for the embedded index (~140 MB of heap for 100,000 tracks, bench/search.ts) and the
@@ -93,7 +93,7 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   shuffle: {
     description: 'Publishes a new home feed every 3 hours, on deploy and after an import',
     // Read too: a new feed is built against the current one (GetItem), so it does not repeat it.
-    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none' },
+    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none', listening: 'none' },
     media: 'none',
     // Reads the whole catalog, 1,000 tracks per query (100 queries for 100,000 tracks), off the
     // request path: minutes leave room for a larger catalog and throttled reads.
@@ -103,7 +103,7 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     description: `Erases the data of deleted accounts every ${PURGE_PERIOD_MINUTES} minutes`,
     // Every per-user store of `userDataStores`, listed and deleted by key; the purge requests and
     // revocation records it clears. The media bucket holds nothing per user.
-    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purgeQueue' },
+    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purgeQueue', listening: 'none' },
     media: 'none',
     // One Query and a few batch deletes per playlist; shorter than the period, so runs never overlap.
     timeout: Duration.minutes(5),

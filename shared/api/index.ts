@@ -11,5 +11,6 @@ export * from './errors';
 export * from './home';
 export * from './idempotency';
 export * from './ids';
+export * from './listening';
 export * from './playlists';
 export * from './search';

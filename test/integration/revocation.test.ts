@@ -205,6 +205,7 @@ describe('deleting an account', () => {
       TRACKS_TABLE: fresh.stack.tables.tracks,
       HOME_TABLE: fresh.stack.tables.home,
       REVOCATIONS_TABLE: fresh.stack.tables.revocations,
+      LISTENING_TABLE: fresh.stack.tables.listening,
       MEDIA_BUCKET: fresh.stack.bucket,
     });
     const later = () => new Date(Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 120) * 1000);

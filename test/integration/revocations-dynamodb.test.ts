@@ -21,6 +21,7 @@ const names = {
   playlists: `${namePrefix}-playlists`,
   tracks: `${namePrefix}-tracks`,
   home: `${namePrefix}-home`,
+  listening: `${namePrefix}-listening`,
   revocations: `${namePrefix}-revocations`,
 };
 const LIFETIME = 900;

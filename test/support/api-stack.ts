@@ -24,6 +24,7 @@ export async function startApiStack() {
     TRACKS_TABLE: `${prefix}-tracks`,
     HOME_TABLE: `${prefix}-home`,
     REVOCATIONS_TABLE: `${prefix}-revocations`,
+    LISTENING_TABLE: `${prefix}-listening`,
     MEDIA_BUCKET: `${prefix}-media`,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,

@@ -23,9 +23,9 @@ export interface LocalIndexDefinition {
 
 export interface TableDefinition {
   /** Logical name, also the suffix of the physical table name. */
-  id: 'playlists' | 'tracks' | 'home' | 'revocations';
+  id: 'playlists' | 'tracks' | 'home' | 'revocations' | 'listening';
   /** Environment variable that carries the physical table name into the Lambdas (and the auth server). */
-  envVar: 'PLAYLISTS_TABLE' | 'TRACKS_TABLE' | 'HOME_TABLE' | 'REVOCATIONS_TABLE';
+  envVar: 'PLAYLISTS_TABLE' | 'TRACKS_TABLE' | 'HOME_TABLE' | 'REVOCATIONS_TABLE' | 'LISTENING_TABLE';
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
   globalIndexes: GlobalIndexDefinition[];
@@ -79,8 +79,9 @@ export const tracksTable: TableDefinition = {
 };
 
 /**
- * The shuffled home feed, published as one item (pk `feed`, sk `current`) so readers never
- * see half of one.
+ * The home feeds, each published as one item so readers never see half of one.
+ * - global feed: pk `feed`, sk `current` (what a listener with no feed of their own gets)
+ * - a listener's feed: pk `user#<sub>`, sk `feed` (built by the schedule from their plays and likes)
  */
 export const homeTable: TableDefinition = {
   id: 'home',
@@ -113,7 +114,30 @@ export const revocationsTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAt',
 };
 
-export const tables = [playlistsTable, tracksTable, homeTable, revocationsTable] as const;
+/**
+ * What each listener played and liked, and the counts the home feed's schedule builds from.
+ * - play:     pk `user#<sub>`, sk `play#<playId>`, `trackId`, `startedAt` (ISO), `msPlayed`,
+ *             `timeKey` = `play#<startedAt>#<playId>` (the client's id makes a resend a no-op)
+ * - like:     pk `user#<sub>`, sk `like#<trackId>`, `likedAt`, `timeKey` = `like#<likedAt>#<trackId>`
+ * - count:    pk `user#<sub>`, sk `count#<trackId>`, `plays` (this listener's plays of the track)
+ * - settings: pk `user#<sub>`, sk `settings`, `historyPaused`
+ * - changed:  pk `changed`, sk `user#<sub>`, `changedAt` (a listener whose feed is to be rebuilt:
+ *             set by a play or a like, deleted by the schedule once it rebuilt the feed from them)
+ * - day:      pk `day#<YYYY-MM-DD>`, sk `track#<trackId>`, `plays`, `expiresAt` (plays of all listeners
+ *             on that UTC day: "Popular this week"; expires after 9 days)
+ * LSI `byTime` reads one listener's plays (`begins_with(timeKey, 'play#')`) or likes newest first.
+ */
+export const listeningTable: TableDefinition = {
+  id: 'listening',
+  envVar: 'LISTENING_TABLE',
+  partitionKey: S('pk'),
+  sortKey: S('sk'),
+  globalIndexes: [],
+  localIndexes: [{ indexName: 'byTime', sortKey: S('timeKey') }],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+export const tables = [playlistsTable, tracksTable, homeTable, revocationsTable, listeningTable] as const;
 
 /** Physical name of a table in the local stack, e.g. `alktunes-playlists` (CloudFormation names the deployed ones). */
 export const tableName = (prefix: string, table: TableDefinition) => `${prefix}-${table.id}`;

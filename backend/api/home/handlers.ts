@@ -34,7 +34,7 @@ export function homeRoutes({ catalog, home, media, urlTtlSeconds }: HomeDeps): R
       return ok({
         generatedAt: feed.generatedAt,
         tracks: resolve(lead),
-        sections: feed.sections.map((s) => ({ title: s.title, tracks: resolve(s.trackIds) })),
+        sections: feed.sections.map((s) => ({ id: 'for-you' as const, title: s.title, tracks: resolve(s.trackIds) })),
       } satisfies HomeFeed);
     },
   };

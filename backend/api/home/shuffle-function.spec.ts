@@ -13,6 +13,7 @@ describe('the shuffle function', () => {
       TRACKS_TABLE: 't',
       HOME_TABLE: 'h',
       REVOCATIONS_TABLE: 'r',
+      LISTENING_TABLE: 'l',
       MEDIA_BUCKET: 'm',
       // Nothing listens there: every DynamoDB call fails to connect.
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${await freePort()}`,

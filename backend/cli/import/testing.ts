@@ -40,6 +40,7 @@ export async function startImportTarget(dir: string, shared?: SharedDynamoDbOpti
     tracks: target.tracksTable,
     home: homeTable,
     revocations: `${prefix}-revocations`,
+    listening: `${prefix}-listening`,
   });
   await ensureBucket(s3Client, target.bucket);
   return {
