@@ -32,6 +32,8 @@ export interface PlaysAccepted {
   recorded: number;
   /** Plays whose id was already stored (a resend): ignored. */
   known: number;
+  /** Plays of tracks the catalog does not hold (removed since they were heard): skipped. */
+  unknownTrackIds: string[];
   /** True when the listener paused their history: nothing was stored. */
   paused: boolean;
 }
