@@ -34,7 +34,7 @@ export interface CorsPolicy {
 
 /** The API's. */
 export const apiCors: CorsPolicy = {
-  allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   // Idempotency-Key: the extension names each create and add, so its retries are safe (API.md)…
   allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
   // …and reads whether an answer was replayed from an earlier request with that key.

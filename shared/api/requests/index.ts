@@ -6,5 +6,6 @@
 export * from './catalog';
 export * from './common';
 export * from './idempotency';
+export * from './listening';
 export * from './playlists';
 export * from './search';
