@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/random';
-import { avoidRepeatedHead, buildHomeFeed, fisherYates, FRESH_PICKS_TITLE } from './shuffle';
+import { avoidRepeatedHead, fisherYates, shuffledMix } from './shuffle';
 
 describe('fisherYates', () => {
   it('returns a permutation and leaves its input alone', () => {
@@ -60,26 +60,23 @@ describe('avoidRepeatedHead', () => {
   });
 });
 
-describe('buildHomeFeed', () => {
-  const catalog = Array.from({ length: 60 }, (_, i) => ({ id: `t${i}`, genre: ['Jazz', 'Rock', 'Folk'][i % 3] }));
+describe('shuffledMix', () => {
+  const catalog = Array.from({ length: 60 }, (_, i) => `t${i}`);
 
-  it('publishes a permutation of the catalog with fresh picks and genre rows', () => {
-    const feed = buildHomeFeed(catalog, { now: new Date('2025-01-01T00:00:00Z'), random: seededRandom(5) });
-    expect([...feed.trackIds].sort()).toEqual(catalog.map((t) => t.id).sort());
-    expect(feed.sections[0]).toEqual({ title: FRESH_PICKS_TITLE, trackIds: feed.trackIds.slice(0, 12) });
-    expect(feed.sections.slice(1).map((s) => s.title)).toEqual(['Folk', 'Jazz', 'Rock']);
-    expect(feed.generatedAt).toBe('2025-01-01T00:00:00.000Z');
+  it('is a permutation of the catalog', () => {
+    const mix = shuffledMix(catalog, { random: seededRandom(5) });
+    expect([...mix].sort()).toEqual([...catalog].sort());
+    expect(mix).not.toEqual(catalog);
   });
 
-  it('does not lead with the previous feed’s first tracks', () => {
-    const now = new Date();
-    const previous = buildHomeFeed(catalog, { now, random: seededRandom(1) });
-    const next = buildHomeFeed(catalog, { now, previous, random: seededRandom(1) });
-    const lead = new Set(previous.trackIds.slice(0, 12));
-    expect(next.trackIds.slice(0, 12).filter((id) => lead.has(id))).toEqual([]);
+  it('does not lead with the previous mix’s first tracks', () => {
+    const previous = shuffledMix(catalog, { random: seededRandom(1) });
+    const next = shuffledMix(catalog, { previousHead: previous.slice(0, 12), random: seededRandom(1) });
+    const lead = new Set(previous.slice(0, 12));
+    expect(next.slice(0, 12).filter((id) => lead.has(id))).toEqual([]);
   });
 
-  it('publishes an empty feed for an empty catalog', () => {
-    expect(buildHomeFeed([], { now: new Date() })).toMatchObject({ trackIds: [], sections: [] });
+  it('is empty for an empty catalog', () => {
+    expect(shuffledMix([])).toEqual([]);
   });
 });

@@ -65,13 +65,13 @@ function requestIdOf(event: unknown): string | undefined {
  * A Lambda handler whose log lines carry the invocation's context (Lambda request id, cold start)
  * and, for an API event, API Gateway's request id as `requestId`: the id in the access log.
  */
-export function withLogContext<E, R>(handler: (event: E) => Promise<R>): (event: E, context: Context) => Promise<R> {
+export function withLogContext<E, R>(handler: (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
   return async (event, context) => {
     logger.addContext(context);
     const requestId = requestIdOf(event);
     if (requestId) logger.appendKeys({ requestId });
     try {
-      return await handler(event);
+      return await handler(event, context);
     } finally {
       logger.resetKeys();
     }

@@ -1,48 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Track } from '../../backend/domain/catalog';
+import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
+import { DynamoCatalogRepository } from '../../backend/adapters/dynamodb/catalog-repository.dynamodb';
+import { DynamoHomeRepository } from '../../backend/adapters/dynamodb/home-repository.dynamodb';
+import { DynamoListeningActivity } from '../../backend/adapters/dynamodb/listening-activity.dynamodb';
+import { DynamoListeningRepository } from '../../backend/adapters/dynamodb/listening-repository.dynamodb';
+import { runHomeFeedJob, type HomeFeedJobDeps } from '../../backend/api/home/home-feed-job';
 import type { ScheduleEvent } from '../../backend/api/types';
+import { main as shuffleCommand } from '../../backend/cli/shuffle';
+import type { Track } from '../../backend/domain/catalog';
+import type { ChangedListener } from '../../backend/domain/home-feed-ports';
+import type { HomeFeed } from '../../shared/api';
 import { apiEvent, bodyOf } from '../support/api-events';
 import { makeTrack, startApiStack } from '../support/api-stack';
 
 type Stack = Awaited<ReturnType<typeof startApiStack>>;
-type Feed = { generatedAt: string | null; tracks: Track[]; sections: { title: string; tracks: Track[] }[] };
 let stack: Stack;
-const tracks = Array.from({ length: 40 }, (_, i) => makeTrack(200 + i));
+let plays: DynamoListeningRepository;
+let jobDeps: HomeFeedJobDeps;
+let doc: ReturnType<typeof createDynamoClients>['doc'];
+// Artist and genre follow n % 3 (makeTrack): 0 Jazz, 1 Rock, 2 Folk.
+const tracks = Array.from({ length: 60 }, (_, i) => makeTrack(201 + i));
+const ofGenre = (genre: string) => tracks.filter((t) => t.genre === genre);
 const scheduled = { 'detail-type': 'Scheduled Event', detail: {} } as ScheduleEvent;
-const getHome = async () => bodyOf<Feed>(await stack.functions.home(apiEvent('GET /home', { sub: 'listener' })));
+const getHome = async (sub = 'listener') => bodyOf<HomeFeed>(await stack.functions.home(apiEvent('GET /home', { sub })));
+const sectionIds = (feed: HomeFeed) => feed.sections.map((s) => s.id);
+const section = (feed: HomeFeed, id: string) => feed.sections.find((s) => s.id === id)?.tracks ?? [];
+const ids = (list: Track[]) => list.map((t) => t.id);
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+/** Plays as the listening API stores them: the play, the counts and the listener's `changed` mark. */
+async function play(userId: string, trackIds: string[], at = new Date()) {
+  const list = trackIds.map((trackId, i) => ({ id: randomUUID(), trackId, startedAt: minutesAgo(trackIds.length - i), msPlayed: 200_000 }));
+  await plays.recordPlays(userId, list, at);
+}
+
+const markers = async () => {
+  const found: ChangedListener[] = [];
+  for await (const page of new DynamoListeningActivity(doc, stack.config.tables.listening).changedListeners()) found.push(...page);
+  return found;
+};
 
 beforeAll(async () => {
   stack = await startApiStack();
+  ({ doc } = createDynamoClients({ region: stack.config.region, endpoint: stack.config.endpoints.dynamodb }));
+  plays = new DynamoListeningRepository(doc, stack.config.tables.listening);
+  jobDeps = {
+    catalog: new DynamoCatalogRepository(doc, stack.config.tables.tracks),
+    home: new DynamoHomeRepository(doc, stack.config.tables.home),
+    listening: new DynamoListeningActivity(doc, stack.config.tables.listening),
+    now: () => new Date(),
+  };
 });
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  doc?.destroy();
+  await stack?.stop();
+});
 
 describe('home feed', () => {
-  it('is empty, not missing, before the first shuffle', async () => {
+  it('is empty, not missing, before the first run', async () => {
     expect(await getHome()).toEqual({ generatedAt: null, tracks: [], sections: [] });
   });
 
-  it('publishes a permutation of the catalog with sections, and avoids repeating its lead', async () => {
-    for (const track of tracks) await stack.catalog.saveTrack(track);
+  it('gives a listener with no plays the global mix, the new tracks, and avoids repeating the mix’s lead', async () => {
+    await stack.catalog.saveTracks(tracks);
     const first = await stack.shuffle(scheduled);
-    expect(first.trackCount).toBe(40);
+    expect(first).toMatchObject({ trackCount: 60, listenersRebuilt: 0, listenersLeft: 0 });
 
     const feed = await getHome();
     expect(feed.generatedAt).toBe(first.generatedAt);
-    expect(feed.tracks.map((t) => t.id).sort()).toEqual(tracks.map((t) => t.id).sort());
-    expect(feed.sections[0]!.title).toBe('Fresh picks');
-    expect(feed.sections[0]!.tracks.map((t) => t.id)).toEqual(feed.tracks.slice(0, 12).map((t) => t.id));
-    expect(
-      feed.sections
-        .slice(1)
-        .map((s) => s.title)
-        .sort(),
-    ).toEqual(['Folk', 'Jazz', 'Rock']);
-    for (const section of feed.sections.slice(1)) expect(section.tracks.every((t) => t.genre === section.title)).toBe(true);
+    // Nobody played anything yet: no "Popular this week"; nothing of theirs either.
+    expect(sectionIds(feed)).toEqual(['for-you', 'new']);
+    expect(section(feed, 'for-you')).toHaveLength(30);
+    expect(new Set(ids(section(feed, 'for-you'))).size).toBe(30);
+    expect(feed.tracks).toEqual(section(feed, 'for-you'));
+    expect(section(feed, 'new')).toHaveLength(20);
 
     await stack.shuffle(scheduled);
-    const next = await getHome();
-    const previousLead = new Set(feed.tracks.slice(0, 12).map((t) => t.id));
-    expect(next.tracks.slice(0, 12).filter((t) => previousLead.has(t.id))).toEqual([]);
+    const lead = new Set(ids(feed.tracks.slice(0, 12)));
+    expect(ids((await getHome()).tracks.slice(0, 12)).filter((id) => lead.has(id))).toEqual([]);
+  });
+
+  it('shows a play in "Recently played" at once, before any run', async () => {
+    const [a, b] = ofGenre('Folk');
+    await play('quick', [a!.id, b!.id, a!.id]);
+    const feed = await getHome('quick');
+    expect(ids(section(feed, 'recently-played'))).toEqual([a!.id, b!.id]);
+    expect(sectionIds(feed)).toEqual(['for-you', 'recently-played', 'new']);
+  });
+
+  it('builds each listener’s own feed from their plays, and counts them in "Popular this week"', async () => {
+    const jazz = ofGenre('Jazz')
+      .slice(0, 3)
+      .map((t) => t.id);
+    const rock = ofGenre('Rock')
+      .slice(0, 2)
+      .map((t) => t.id);
+    await play('jazz-fan', [jazz[0]!, jazz[0]!, jazz[0]!, jazz[1]!, jazz[2]!]);
+    await play('rock-fan', [rock[0]!, rock[1]!, rock[1]!]);
+
+    const run = await stack.shuffle(scheduled);
+    expect(run).toMatchObject({ listenersRebuilt: 3, listenersLeft: 0, markersKept: 0, listenersFailed: 0 });
+    expect(await markers()).toEqual([]);
+
+    const jazzFeed = await getHome('jazz-fan');
+    const rockFeed = await getHome('rock-fan');
+    for (const feed of [jazzFeed, rockFeed]) {
+      expect(sectionIds(feed)).toEqual(['for-you', 'recently-played', 'most-played', 'new', 'popular']);
+      expect(feed.tracks).toEqual(feed.sections[0]!.tracks);
+    }
+    expect(ids(section(jazzFeed, 'most-played'))).toEqual([jazz[0], ...[jazz[1]!, jazz[2]!].sort()]);
+    expect(ids(section(rockFeed, 'most-played'))).toEqual([rock[1], rock[0]]);
+    expect(ids(section(jazzFeed, 'recently-played'))).toEqual([jazz[2], jazz[1], jazz[0]]);
+
+    // Every track of their artist and genre is in, bar what they heard within the day; the
+    // places left go to tracks they never played.
+    const forYou = (feed: HomeFeed) => ids(section(feed, 'for-you'));
+    const unheard = (genre: string, heard: string[]) => ids(ofGenre(genre)).filter((id) => !heard.includes(id));
+    expect(forYou(jazzFeed)).toHaveLength(30);
+    expect(forYou(jazzFeed)).toEqual(expect.arrayContaining(unheard('Jazz', jazz)));
+    expect(forYou(jazzFeed).filter((id) => jazz.includes(id))).toEqual([]);
+    expect(forYou(rockFeed)).toEqual(expect.arrayContaining(unheard('Rock', rock)));
+
+    // Popular across all listeners: the jazz fan's three plays of one track lead.
+    expect(ids(section(jazzFeed, 'popular'))[0]).toBe(jazz[0]);
+    expect(section(rockFeed, 'popular')).toEqual(section(jazzFeed, 'popular'));
+    // A listener who played nothing still gets the global mix.
+    expect(sectionIds(await getHome('newcomer'))).toEqual(['for-you', 'new', 'popular']);
+  });
+
+  it('recomputes only the listeners marked changed since the last run', async () => {
+    const before = await getHome('rock-fan');
+    const jazzBefore = (await getHome('jazz-fan')).generatedAt;
+    const quiet = await stack.shuffle(scheduled);
+    expect(quiet.listenersRebuilt).toBe(0);
+    expect((await getHome('jazz-fan')).generatedAt).toBe(jazzBefore);
+
+    await play('jazz-fan', [ofGenre('Jazz')[5]!.id]);
+    const next = await stack.shuffle(scheduled);
+    expect(next.listenersRebuilt).toBe(1);
+    expect((await getHome('jazz-fan')).generatedAt! > jazzBefore!).toBe(true);
+    expect((await getHome('rock-fan')).generatedAt).toBe(before.generatedAt);
+  });
+
+  it('keeps the mark of a listener who played again while their feed was rebuilt, and rebuilds them next run', async () => {
+    const extra = ofGenre('Rock')[7]!.id;
+    await play('busy', [ofGenre('Rock')[6]!.id]);
+    const listening = jobDeps.listening;
+    const run = await runHomeFeedJob({
+      ...jobDeps,
+      listening: {
+        ...listening,
+        changedListeners: () => listening.changedListeners(),
+        clearChanged: (l) => listening.clearChanged(l),
+        latestPlays: (u, n) => listening.latestPlays(u, n),
+        dayPlays: (d, n) => listening.dayPlays(d, n),
+        // A play lands between reading the listener and clearing their mark.
+        activity: async (userId, since) => {
+          const read = await listening.activity(userId, since);
+          await play(userId, [extra], new Date(Date.now() + 1000));
+          return read;
+        },
+      },
+    });
+    expect(run).toMatchObject({ listenersRebuilt: 1, markersKept: 1 });
+    expect((await markers()).map((m) => m.userId)).toEqual(['busy']);
+
+    const after = await stack.shuffle(scheduled);
+    expect(after).toMatchObject({ listenersRebuilt: 1, markersKept: 0 });
+    expect(ids(section(await getHome('busy'), 'most-played'))).toContain(extra);
+    expect(await markers()).toEqual([]);
+  });
+
+  it('leaves the listeners it has no time for marked, and says how many', async () => {
+    for (const user of ['late-1', 'late-2', 'late-3']) await play(user, [ofGenre('Folk')[3]!.id]);
+    const run = await runHomeFeedJob(jobDeps, { remainingMs: () => 10_000, reserveMs: 30_000 });
+    expect(run).toMatchObject({ listenersRebuilt: 0, listenersLeft: 3 });
+    expect((await markers()).map((m) => m.userId).sort()).toEqual(['late-1', 'late-2', 'late-3']);
+    expect(await stack.shuffle(scheduled)).toMatchObject({ listenersRebuilt: 3, listenersLeft: 0 });
+  });
+
+  it('gives a listener who cleared their history the global feed again', async () => {
+    await plays.clearHistory('rock-fan', new Date());
+    expect(await stack.shuffle(scheduled)).toMatchObject({ listenersReset: 1 });
+    const feed = await getHome('rock-fan');
+    expect(sectionIds(feed)).toEqual(['for-you', 'new', 'popular']);
+    expect(feed.tracks).toEqual((await getHome('newcomer')).tracks);
+  });
+
+  it('runs now from the command line against the local stack named by stack.json, and says what it did', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'alktunes-shuffle-cli-'));
+    try {
+      const { tables, region, endpoints } = stack.config;
+      await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ dynamodb: endpoints.dynamodb, region, tables }));
+      await play('from-cli', [ofGenre('Folk')[8]!.id]);
+      const lines: string[] = [];
+      expect(await shuffleCommand(['--data-dir', dataDir], {}, (line) => lines.push(line))).toBe(0);
+      expect(lines.at(-1)).toMatch(
+        /^global feed of 60 tracks published, 1 listeners rebuilt, 0 reset to the global feed, 0 left for the next run in \d+\.\d s$/,
+      );
+      expect(sectionIds(await getHome('from-cli'))).toContain('most-played');
+
+      expect(await shuffleCommand(['--data-dir', join(dataDir, 'missing')], {}, (line) => lines.push(line))).toBe(1);
+      expect(lines.at(-1)).toMatch(/the local stack is not running .* start it with npm start/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('needs a verified user', async () => {

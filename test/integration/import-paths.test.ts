@@ -131,7 +131,7 @@ describe('import: the command', () => {
     expect(first.stdout).toContain(`home feed: published with 1 tracks (home table ${target.homeTable})`);
     expect(first.code).toBe(0);
     const feed = await new DynamoHomeRepository(target.doc, target.homeTable).current();
-    expect(feed?.trackIds).toHaveLength(1);
+    expect(feed?.sections.find((s) => s.id === 'for-you')?.trackIds).toHaveLength(1);
     const again = await cli([root, '--data-dir', dataDir, '--no-progress', '--dry-run']);
     expect(again.stdout).toMatch(/would import: 0\n\s+unchanged: 1/);
   });

@@ -32,7 +32,7 @@ export async function batchGetAll(
   return pages.flat();
 }
 
-type WriteRequest = { DeleteRequest: { Key: Key } };
+type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Key } };
 
 /** BatchWriteItem deletes in chunks of 25, retrying unprocessed requests with backoff. */
 export const batchDeleteAll = (doc: DynamoDBDocumentClient, table: string, keys: readonly Key[]) =>
@@ -40,6 +40,14 @@ export const batchDeleteAll = (doc: DynamoDBDocumentClient, table: string, keys:
     doc,
     table,
     keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
+
+/** BatchWriteItem puts in chunks of 25, retrying unprocessed requests with backoff. */
+export const batchPutAll = (doc: DynamoDBDocumentClient, table: string, items: readonly Key[]) =>
+  batchWriteAll(
+    doc,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
   );
 
 async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {

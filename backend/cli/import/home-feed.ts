@@ -28,7 +28,7 @@ export function createHomeFeedStep(
   if ('shuffleFunction' in target) {
     return {
       description: `shuffle function ${target.shuffleFunction}`,
-      publish: () => invokeShuffle(target.shuffleFunction, local.region),
+      publish: async () => ({ trackCount: (await invokeShuffle(target.shuffleFunction, local.region)).trackCount }),
     };
   }
   const home = new DynamoHomeRepository(local.doc, target.homeTable);
@@ -38,12 +38,20 @@ export function createHomeFeedStep(
   };
 }
 
-async function invokeShuffle(functionName: string, region: string): Promise<{ trackCount: number }> {
+/** The deployed shuffle function's answer: the track count, and what else its run reports. */
+export type ShuffleAnswer = { trackCount: number } & Record<string, unknown>;
+
+/** Runs the deployed shuffle function once and returns its answer (`HomeFeedError` when it fails). */
+export async function invokeShuffle(
+  functionName: string,
+  region: string,
+  origin: { source: string; 'detail-type': string } = { source: 'alktunes.import', 'detail-type': 'Import finished' },
+): Promise<ShuffleAnswer> {
   const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
   const client = new LambdaClient({ region });
   try {
     // The shuffle reads no field of its event; this one says where the run came from in its logs.
-    const event = { source: 'alktunes.import', 'detail-type': 'Import finished', detail: {} };
+    const event = { ...origin, detail: {} };
     const out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(event) }));
     const payload = parsePayload(out.Payload);
     if (out.FunctionError) {
@@ -54,7 +62,7 @@ async function invokeShuffle(functionName: string, region: string): Promise<{ tr
     }
     const trackCount = (payload as { trackCount?: unknown } | undefined)?.trackCount;
     if (typeof trackCount !== 'number') throw new HomeFeedError(`the shuffle function ${functionName} answered without a track count`);
-    return { trackCount };
+    return payload as ShuffleAnswer;
   } finally {
     client.destroy();
   }
