@@ -21,6 +21,22 @@ export interface SearchQuery {
   limit: number;
   /** Hits to skip per group (from the opaque cursor). */
   offset: number;
+  /** Weekly plays that rank equal track hits, most played first; without them, the index's own `playCount`. */
+  plays?: TrackPlays;
+}
+
+/**
+ * How often each track was played in the last week, as the home feed's schedule last published
+ * it (`TrackPlaysSource`). A track it does not list counts as not played.
+ */
+export interface TrackPlays {
+  generatedAt: string;
+  byTrack: ReadonlyMap<string, number>;
+}
+
+/** Where the weekly plays are published; undefined until they first are. */
+export interface TrackPlaysSource {
+  current(): Promise<TrackPlays | undefined>;
 }
 
 /**

@@ -37,5 +37,23 @@ export type EntryPosition = 'start' | 'end' | { before: string };
 /** Most tracks one `POST /playlists/{id}/entries` adds. */
 export const MAX_ENTRIES_PER_ADD = 100;
 
+/** The files `GET /playlists/{id}/export?format=` writes. */
+export const PLAYLIST_FILE_FORMATS = ['m3u8', 'xspf'] as const;
+export type PlaylistFileFormat = (typeof PLAYLIST_FILE_FORMATS)[number];
+
+/** Largest playlist file `POST /playlists/import` reads, in bytes; a larger one is a 413. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+/** Most tracks one imported file may list; more is a 413. */
+export const MAX_IMPORT_TRACKS = 1000;
+
+/** `POST /playlists/import`: the new playlist, and which lines of the file found no track in the catalog. */
+export interface PlaylistImport {
+  playlist: Playlist;
+  /** Tracks added, in file order. */
+  matched: number;
+  /** Each line that matched nothing, as the file named it (`Artist - Title`, else its location). */
+  unmatched: string[];
+}
+
 /** The version of a new playlist; every metadata change adds one. */
 export const FIRST_VERSION = 1;

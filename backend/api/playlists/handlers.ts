@@ -3,6 +3,7 @@ import {
   addEntriesSchema,
   createPlaylistSchema,
   entryParamsSchema,
+  exportQuerySchema,
   moveEntrySchema,
   pageQuerySchema,
   playlistParamsSchema,
@@ -11,10 +12,12 @@ import {
 import type { TrackRecord } from '../../domain/catalog';
 import { requestFingerprint } from '../../domain/idempotency';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
-import type { Playlist, PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
+import type { PlaylistEntry, PlaylistRepository } from '../../domain/playlists';
 import { created, idempotencyKeyOf, jsonBody, noContent, ok, parse, pathParam, userIdOf, type RouteHandler } from '../http';
 import { keySigner, presentTrack } from '../presenters';
 import { playlistCommands, type KeyedRequest } from './commands';
+import { exportPlaylist } from './playlist-export';
+import { presentPlaylist } from './presenters';
 
 export interface PlaylistDeps {
   playlists: PlaylistRepository;
@@ -26,17 +29,6 @@ export interface PlaylistDeps {
 }
 
 type Event = Parameters<RouteHandler>[0];
-
-/** The stored playlist is the wire one; this picks its fields so nothing stored beside them leaks. */
-const presentPlaylist = (p: Playlist): wire.Playlist => ({
-  id: p.id,
-  name: p.name,
-  description: p.description,
-  entryCount: p.entryCount,
-  version: p.version,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-});
 
 /** Route handlers of the playlists function: authenticate → validate → command → present. */
 export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler> {
@@ -97,6 +89,13 @@ export function playlistRoutes(deps: PlaylistDeps): Record<string, RouteHandler>
       await commands.requirePlaylist(userId, id);
       const page = await playlists.listEntries(id, pageRequest);
       return ok({ items: await presentEntries(page.items), cursor: page.cursor } satisfies wire.Page<wire.PlaylistEntry>);
+    },
+
+    'GET /playlists/{id}/export': async (event) => {
+      const userId = userIdOf(event);
+      const id = playlistId(event);
+      const { format } = parse(exportQuerySchema, event.queryStringParameters ?? {});
+      return exportPlaylist(deps, await commands.requirePlaylist(userId, id), format);
     },
 
     'POST /playlists/{id}/entries': async (event) => {

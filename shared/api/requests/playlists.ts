@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { checkDisplayName } from '../display-name';
-import { FIRST_VERSION, MAX_ENTRIES_PER_ADD } from '../playlists';
+import { FIRST_VERSION, MAX_ENTRIES_PER_ADD, PLAYLIST_FILE_FORMATS } from '../playlists';
 import { idSchema } from './common';
 
 /** `{id}` of the playlist routes. */
@@ -56,6 +56,14 @@ export const moveEntrySchema = z.object({
   /** The entry to move in front of; null moves the entry to the end. */
   before: z.nullable(idSchema),
 });
+
+/** `GET /playlists/{id}/export`: which file to write. */
+export const exportQuerySchema = z.object({
+  format: z.enum(PLAYLIST_FILE_FORMATS, { error: `must be one of ${PLAYLIST_FILE_FORMATS.join(', ')}` }),
+});
+
+/** `POST /playlists/import`: the new playlist's name; without one, the file's own title names it. */
+export const importQuerySchema = z.object({ name: z.optional(name) });
 
 export type CreatePlaylistInput = z.output<typeof createPlaylistSchema>;
 export type UpdatePlaylistInput = z.output<typeof updatePlaylistSchema>;

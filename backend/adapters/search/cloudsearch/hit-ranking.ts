@@ -1,6 +1,6 @@
 import type { Hit } from '@aws-sdk/client-cloudsearch-domain';
 import type { Artist } from '../../../domain/catalog';
-import type { IndexedAlbum, IndexedTrack, SearchField } from '../../../domain/search';
+import type { IndexedAlbum, IndexedTrack, SearchField, TrackPlays } from '../../../domain/search';
 import {
   matchCandidate,
   nameFields,
@@ -51,7 +51,13 @@ function textsOf(kind: SearchKind, record: HitRecord): Partial<Record<TextField,
   return { artist: (record as Artist).name };
 }
 
-function candidateOf(field: SearchField, kind: SearchKind, record: HitRecord): Candidate {
+/** A track's weekly plays when published (0 when unlisted), else its indexed count; albums and artists rank without. */
+function popularityOf(kind: SearchKind, record: HitRecord, plays: TrackPlays | undefined): number {
+  if (kind !== 'track') return 0;
+  return plays ? (plays.byTrack.get(record.id) ?? 0) : ((record as IndexedTrack).playCount ?? 0);
+}
+
+function candidateOf(field: SearchField, kind: SearchKind, record: HitRecord, plays: TrackPlays | undefined): Candidate {
   const texts = textsOf(kind, record);
   const names = nameFields(field, kind);
   return {
@@ -61,7 +67,7 @@ function candidateOf(field: SearchField, kind: SearchKind, record: HitRecord): C
       weight,
     })),
     names: names.map((name) => searchTerms(texts[name] ?? '')),
-    popularity: kind === 'track' ? ((record as IndexedTrack).playCount ?? 0) : 0,
+    popularity: popularityOf(kind, record, plays),
     nameLength: (texts[names[0]!] ?? '').length,
   };
 }
@@ -72,12 +78,19 @@ function candidateOf(field: SearchField, kind: SearchKind, record: HitRecord): C
  * keep CloudSearch's order and stay when they match as many words. `end` is where the page
  * ends: fetch at least `end + 1` hits to know whether another page follows.
  */
-export function rankHits(terms: readonly QueryTerm[], field: SearchField, kind: SearchKind, window: HitWindow, end: number): RankedHits {
+export function rankHits(
+  terms: readonly QueryTerm[],
+  field: SearchField,
+  kind: SearchKind,
+  window: HitWindow,
+  end: number,
+  plays?: TrackPlays,
+): RankedHits {
   const records = window.hits.flatMap((hit) => {
     const record = recordOf<HitRecord>(hit.fields);
     return record ? [record] : [];
   });
-  const describe = (record: HitRecord) => candidateOf(field, kind, record);
+  const describe = (record: HitRecord) => candidateOf(field, kind, record, plays);
   const head = rankCandidates(terms, records.slice(0, RANK_WINDOW), describe);
   const coverage = head[0]?.match.coverage ?? 0;
   const tail = records.slice(RANK_WINDOW).flatMap((record) => {

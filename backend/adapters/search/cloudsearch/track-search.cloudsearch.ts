@@ -127,7 +127,7 @@ export class CloudSearchTrackSearch implements SearchIndexWriter {
       windows = await ask('and');
     }
     if (nothing(windows) && terms.length > 1) windows = await ask('or');
-    const shown = bestCoverageOnly(kinds.map((kind, i) => rankHits(terms, query.field, kind, windows[i]!, end)));
+    const shown = bestCoverageOnly(kinds.map((kind, i) => rankHits(terms, query.field, kind, windows[i]!, end, query.plays)));
     const page = <T extends HitRecord>(kind: SearchKind) =>
       (shown.find((p) => p.kind === kind)?.ranked ?? []).slice(query.offset, end).map((r) => r.item as T);
     const results: SearchHits = {

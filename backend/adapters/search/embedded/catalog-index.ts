@@ -83,7 +83,8 @@ export class CatalogIndex {
     const ranked: Partial<Record<SearchKind, RankedKind>> = {};
     for (const kind of kinds) {
       const fields = searchedFields(query.field, kind);
-      if (fields) ranked[kind] = index.rank({ kind, fields, names: nameFields(query.field, kind) }, terms, expansions, end + 1);
+      if (fields)
+        ranked[kind] = index.rank({ kind, fields, names: nameFields(query.field, kind) }, terms, expansions, end + 1, query.plays);
     }
     // Across kinds too, only the best-covered hits show: a kind matching fewer query words than another shows nothing.
     const coverage = Math.max(0, ...kinds.map((kind) => ranked[kind]?.coverage ?? 0));

@@ -7,6 +7,7 @@ import {
   type SearchKind,
   type TextField,
 } from '../../../domain/search-ranking';
+import type { TrackPlays } from '../../../domain/search';
 import { MAX_QUERY_TERMS } from '../../../domain/search-text';
 import type { CatalogTables } from './catalog-tables';
 import { MinHeap } from './min-heap';
@@ -96,6 +97,8 @@ export class TextIndex {
   private readonly textLength: Uint32Array;
   private readonly postings = new Map<string, Postings>();
   private readonly scratch = new Map<SearchKind, Scratch>();
+  /** Per published week of plays, the plays of each track row: one pass per publication, not a lookup per candidate. */
+  private readonly playsByRow = new WeakMap<TrackPlays, Float64Array>();
 
   constructor(private readonly tables: CatalogTables) {
     for (const kind of kinds) {
@@ -121,7 +124,8 @@ export class TextIndex {
    * order comes from buckets of (edits, tier), each heap-ordered only when reached: for a common
    * word most candidates sit in buckets never reached (one heap over all of them measured slower).
    */
-  rank(query: KindQuery, terms: readonly QueryTerm[], expansions: readonly TermExpansion[], want: number): RankedKind {
+  rank(query: KindQuery, terms: readonly QueryTerm[], expansions: readonly TermExpansion[], want: number, plays?: TrackPlays): RankedKind {
+    const popularityOf = this.popularityFor(query.kind, plays);
     const fields = (Object.entries(query.fields) as [TextField, number][]).map(([field, weight]) => ({
       weight,
       postings: this.postings.get(`${query.kind}.${field}`)!,
@@ -136,7 +140,7 @@ export class TextIndex {
     for (let i = 0; i < count; i++) {
       const row = rows[i]!;
       tier[i] = complete ? this.tierBound(names, row, expansions, edits[i] === 0) : 0;
-      popularity[i] = this.tables.popularity(query.kind, row);
+      popularity[i] = popularityOf(row);
       nameLength[i] = this.textLength[names[0]![row]!]!;
       bucketStart[edits[i]! * 3 + 2 - tier[i]! + 1]!++;
     }
@@ -170,7 +174,7 @@ export class TextIndex {
           nameLength: nameLength[i]!,
         };
         if (best.length >= want && compareMatches(best[want - 1]!, bound) <= 0) return { rows: best, total: count, coverage };
-        const ranked = { ...bound, match: matchCandidate(terms, this.candidate(query, bound.row), matcher)! };
+        const ranked = { ...bound, match: matchCandidate(terms, this.candidate(query, bound.row, popularityOf), matcher)! };
         // Binary search: deep pages (offsets up to 10,000) keep thousands of hits in order.
         let low = 0;
         let high = best.length;
@@ -186,13 +190,29 @@ export class TextIndex {
     return { rows: best, total: count, coverage };
   }
 
-  private candidate(query: KindQuery, row: number): Candidate {
+  /**
+   * How popular a row is: for tracks with published plays, its weekly plays (0 when unlisted);
+   * otherwise the index's own count.
+   */
+  private popularityFor(kind: SearchKind, plays: TrackPlays | undefined): (row: number) => number {
+    if (kind !== 'track' || !plays) return (row) => this.tables.popularity(kind, row);
+    let byRow = this.playsByRow.get(plays);
+    if (!byRow) {
+      byRow = new Float64Array(this.tables.documentCount('track'));
+      for (let row = 0; row < byRow.length; row++) byRow[row] = plays.byTrack.get(this.tables.id('track', row)) ?? 0;
+      this.playsByRow.set(plays, byRow);
+    }
+    const column = byRow;
+    return (row) => column[row]!;
+  }
+
+  private candidate(query: KindQuery, row: number, popularityOf: (row: number) => number): Candidate {
     const words = (field: TextField) => this.tables.wordsOf(this.tables.fieldTexts(query.kind, field)![row]!);
     return {
       id: this.tables.id(query.kind, row),
       fields: (Object.entries(query.fields) as [TextField, number][]).map(([field, weight]) => ({ words: words(field), weight })),
       names: query.names.map(words),
-      popularity: this.tables.popularity(query.kind, row),
+      popularity: popularityOf(row),
       nameLength: this.tables.text(this.tables.fieldTexts(query.kind, query.names[0]!)![row]!).length,
     };
   }
