@@ -71,7 +71,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   return {
     region: e.AWS_REGION,
-    tables: { playlists: e.PLAYLISTS_TABLE, tracks: e.TRACKS_TABLE, home: e.HOME_TABLE, revocations: e.REVOCATIONS_TABLE, listening: e.LISTENING_TABLE },
+    tables: {
+      playlists: e.PLAYLISTS_TABLE,
+      tracks: e.TRACKS_TABLE,
+      home: e.HOME_TABLE,
+      revocations: e.REVOCATIONS_TABLE,
+      listening: e.LISTENING_TABLE,
+    },
     mediaBucket: e.MEDIA_BUCKET,
     endpoints: { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB, s3: e.AWS_ENDPOINT_URL_S3 },
     streamUrlTtlSeconds: e.STREAM_URL_TTL_SECONDS,

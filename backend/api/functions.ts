@@ -3,6 +3,8 @@ import { createTrackSearch } from '../adapters/search/track-search';
 import { createCatalogFunction } from './catalog/function';
 import type { ApiConfig } from './config';
 import { createHomeFunction } from './home/function';
+import { createListeningFunction } from './listening/function';
+import { createPlaylistImportFunction } from './playlist-import/function';
 import { createPlaylistsFunction } from './playlists/function';
 import { createSearchFunction } from './search/function';
 import type { ApiHandler, FunctionName } from './types';
@@ -16,13 +18,14 @@ import type { ApiHandler, FunctionName } from './types';
  */
 export function createApiFunctions(config: ApiConfig, { signal }: { signal?: AbortSignal } = {}): Record<FunctionName, ApiHandler> {
   const s3 = createS3Client({ region: config.region, endpoint: config.endpoints.s3 });
+  // One index in memory for search and the playlist import, as one process runs both here.
+  const trackSearch = createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket, embedded: { signal } });
   return {
     playlists: createPlaylistsFunction(config),
     catalog: createCatalogFunction(config),
     home: createHomeFunction(config),
-    search: createSearchFunction(
-      config,
-      createTrackSearch(config.search, { region: config.region, s3, bucket: config.mediaBucket, embedded: { signal } }),
-    ),
+    listening: createListeningFunction(config),
+    playlistImport: createPlaylistImportFunction(config, trackSearch),
+    search: createSearchFunction(config, trackSearch),
   };
 }

@@ -9,7 +9,7 @@ export type ApiHandler = (event: ApiEvent) => Promise<ApiResult>;
 export type ScheduleEvent = EventBridgeEvent<'Scheduled Event', Record<string, never>>;
 
 /** The API Lambdas; each one serves the routes mapped to it in `routes.ts`. */
-export type FunctionName = 'playlists' | 'catalog' | 'home' | 'search';
+export type FunctionName = 'playlists' | 'playlistImport' | 'catalog' | 'home' | 'search' | 'listening';
 
 export interface ApiRoute {
   /** API Gateway route key, e.g. `GET /playlists/{id}`. */

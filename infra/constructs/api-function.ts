@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { repoRoot } from '../paths';
 import type { AppTable } from './app-table';
 import { ESM_REQUIRE_BANNER } from './esm-require-banner';
+import { POPULAR_PLAYS_PARTITION } from '../../backend/adapters/dynamodb/popular-plays.dynamodb';
 import { PURGE_QUEUE_PARTITIONS } from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
 
@@ -53,6 +54,8 @@ const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, TableGrant> = {
   // purge requests and the revoked users. Both actions always carry a leading key, so the
   // condition can't pass on a missing one (ForAllValues holds for a request without the key).
   purgeQueue: { actions: ['dynamodb:DeleteItem', 'dynamodb:Query'], indexes: false, leadingKeys: PURGE_QUEUE_PARTITIONS },
+  // One GetItem on the weekly plays the home schedule publishes; GetItem always carries its key.
+  popular: { actions: ['dynamodb:GetItem'], indexes: false, leadingKeys: [POPULAR_PLAYS_PARTITION] },
 };
 
 /** How every backend Lambda is bundled; `bench/cold-start.ts` builds its floor bundles the same way. */
@@ -89,7 +92,9 @@ export type TableAccess =
   /** Lists a partition and deletes what it finds, in batches: the account purge on the per-user stores. */
   | 'purge'
   /** Lists the purge requests and deletes finished ones with their revocations, one key at a time. */
-  | 'purgeQueue';
+  | 'purgeQueue'
+  /** Reads the weekly plays item of the home table (pk `popular`), nothing else of it: search ranking. */
+  | 'popular';
 /** Which media a function presigns GET URLs for: covers only, or audio and covers. */
 export type BucketAccess = 'none' | 'covers' | 'audioAndCovers';
 

@@ -5,7 +5,7 @@ import { SEARCH_INDEX_PREFIX } from '../../backend/adapters/search/embedded/snap
 import { nagFindings, synthApp } from '../testing/synth';
 
 type Statement = { Action: string | string[]; Resource: unknown };
-type Name = 'playlists' | 'catalog' | 'home' | 'search' | 'shuffle' | 'purge';
+type Name = 'playlists' | 'playlistImport' | 'catalog' | 'home' | 'search' | 'listening' | 'shuffle' | 'purge';
 
 describe('ApiStack', () => {
   let stacks: ReturnType<typeof synthApp>;
@@ -42,14 +42,18 @@ describe('ApiStack', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs24.x', Handler: 'index.handler' },
     });
-    expect(Object.keys(functions)).toHaveLength(6);
-    // Search: a cold index load (4.8 s at 100,000 tracks on a full core). Shuffle: the whole catalog.
+    expect(Object.keys(functions)).toHaveLength(8);
+    // Search: a cold index load (4.8 s at 100,000 tracks on a full core). Shuffle: the whole catalog,
+    // then the changed listeners until the time runs short.
     const expected: Record<Name, { MemorySize: number; Timeout: number }> = {
       playlists: { MemorySize: 512, Timeout: 10 },
       catalog: { MemorySize: 512, Timeout: 10 },
       home: { MemorySize: 512, Timeout: 10 },
       search: { MemorySize: 1536, Timeout: 30 },
-      shuffle: { MemorySize: 512, Timeout: 300 },
+      // The embedded index in memory too, and a cold load on its first import.
+      playlistImport: { MemorySize: 1536, Timeout: 30 },
+      listening: { MemorySize: 512, Timeout: 10 },
+      shuffle: { MemorySize: 1024, Timeout: 840 },
       purge: { MemorySize: 512, Timeout: 300 },
     };
     for (const [name, sizing] of Object.entries(expected) as [Name, (typeof expected)[Name]][]) {
@@ -70,7 +74,7 @@ describe('ApiStack', () => {
     // API Gateway stops waiting for an integration after 30 s: longer would only bill for nothing.
     const routed = new Set(apiRoutes.map((route) => route.function));
     for (const name of routed) expect(functions[logicalIdOf(name)]!.Properties.Timeout).toBeLessThanOrEqual(30);
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 9);
   });
 
   it.each(apiRoutes)('routes $routeKey to the $function function behind the JWT authorizer', (route) => {
@@ -173,7 +177,7 @@ describe('ApiStack', () => {
   const alarmTopic = () => ({ 'Fn::ImportValue': Match.stringLikeRegexp(`^alktunes-data:ExportsOutputRef.*AlarmsTopic`) });
 
   it('alarms on every function error, on throttling and on API 5xx, in alarm and back to OK', () => {
-    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle', 'purge'] as const) {
+    for (const name of ['playlists', 'playlistImport', 'catalog', 'home', 'search', 'listening', 'shuffle', 'purge'] as const) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -189,8 +193,8 @@ describe('ApiStack', () => {
     const throttles = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Metrics: Match.anyValue() } }));
     expect(throttles).toHaveLength(1);
     const metrics = throttles[0]!.Properties.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
-    expect(metrics.filter((m) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(6);
-    expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^throttles_\w+( \+ throttles_\w+){5}$/);
+    expect(metrics.filter((m) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(8);
+    expect(metrics.find((m) => m.Expression)?.Expression).toMatch(/^throttles_\w+( \+ throttles_\w+){7}$/);
 
     const [apiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -202,10 +206,10 @@ describe('ApiStack', () => {
       ]),
       AlarmActions: [alarmTopic()],
     });
-    // Six function errors, throttles, 5xx, the shuffle dead-letter queue, the purge schedule's
+    // Eight function errors, throttles, 5xx, the shuffle dead-letter queue, the purge schedule's
     // failed invocations; every one notifies the topic.
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(12);
     for (const alarm of alarms)
       expect(alarm.Properties).toMatchObject({ AlarmActions: [expect.anything()], OKActions: [expect.anything()] });
   });
@@ -237,27 +241,50 @@ describe('ApiStack', () => {
     expect(home.actionsOn('PlaylistsTable')).toEqual([]);
     expect(mediaResources(home)).toEqual(['covers/*']);
 
+    const listening = grantsOf('listening');
+    expect(listening.actionsOn('ListeningTable')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+    // History and likes are read newest first through the byTime index.
+    expect(listening.actionsOn('/index/byTime')).toContain('dynamodb:Query');
+    expect(listening.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    expect(listening.actionsOn('PlaylistsTable')).toEqual([]);
+    expect(listening.actionsOn('HomeTable')).toEqual([]);
+    expect(mediaResources(listening)).toEqual(['covers/*']);
+    expect(playlists.actionsOn('ListeningTable')).toEqual([]);
+    expect(catalog.actionsOn('ListeningTable')).toEqual([]);
+
     const shuffle = grantsOf('shuffle');
     // A new feed is built against the current one: it reads the home table before writing it.
     expect(shuffle.actionsOn('HomeTable')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
     expect(shuffle.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(shuffle.actionsOn('PlaylistsTable')).toEqual([]);
     expect(shuffle.actionsOn('media-bucket')).toEqual([]);
+    // Reads plays, likes and counts; deletes the `changed` markers of the listeners it rebuilt.
+    expect(shuffle.actionsOn('ListeningTable')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
+    // "Recently played" is read live; the home function writes nothing there.
+    expect(home.actionsOn('ListeningTable')).toEqual(expect.arrayContaining(['dynamodb:Query']));
+    expect(home.actionsOn('/index/byTime')).toContain('dynamodb:Query');
+    expect(home.actionsOn('ListeningTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
 
-    for (const name of ['playlists', 'catalog', 'home', 'search', 'shuffle', 'purge'] as const) {
+    for (const name of ['playlists', 'playlistImport', 'catalog', 'home', 'search', 'listening', 'shuffle', 'purge'] as const) {
       const actions = grantsOf(name).statements.flatMap((s) => [s.Action].flat());
       expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     }
   });
 
-  it('lets the embedded search function read only the index snapshots and covers, and write nothing', () => {
+  it('lets the embedded search function read only the index snapshots, covers and the weekly plays, and write nothing', () => {
     const search = grantsOf('search');
     const actions = new Set(search.statements.flatMap((s) => [s.Action].flat()));
-    expect([...actions].sort()).toEqual(['dynamodb:BatchGetItem', 's3:GetObject']);
+    expect([...actions].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 's3:GetObject']);
     expect(mediaResources(search).sort()).toEqual(['covers/*', `${SEARCH_INDEX_PREFIX}*`].sort());
     expect(search.actionsOn('PlaylistsTable')).toEqual([]);
     expect(search.actionsOn('TracksTable')).toEqual([]);
-    expect(search.actionsOn('HomeTable')).toEqual([]);
+    // Of the home table, the one item the schedule publishes the weekly plays in.
+    expect(search.statements.filter((s) => JSON.stringify(s.Resource).includes('HomeTable'))).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['popular'] } },
+      }),
+    ]);
     const fn = template.toJSON().Resources[logicalIdOf('search')];
     expect(fn.Properties.Environment.Variables).toMatchObject({ SEARCH_BACKEND: 'embedded' });
   });
@@ -272,6 +299,7 @@ describe('ApiStack', () => {
       'cloudsearch:search',
       'cloudsearch:suggest',
       'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
       's3:GetObject',
     ]);
     // DescribeDomains on the domain's ARN: its IAM resource type is the domain, not `*`.
@@ -291,10 +319,27 @@ describe('ApiStack', () => {
     expect(cloudTemplate.toJSON().Resources[fnId].Properties.Environment.Variables.CLOUDSEARCH_ENDPOINT).toBeUndefined();
     expect(cloud.api.dependencies).toContain(cloud.search);
     expect(nagFindings(cloud.api)).toEqual([]);
+
+    // The playlist import queries the same domain, and only searches it.
+    const importer = grantsOf('playlistImport', { stacks: cloud, template: cloudTemplate });
+    expect(importer.actionsOn(':domain/alktunes-search')).toEqual(['cloudsearch:DescribeDomains', 'cloudsearch:search']);
+    expect(importer.actionsOn('media-bucket')).toEqual([]);
+  });
+
+  it('lets the playlist import write playlists, read tracks and the index snapshots, and nothing else', () => {
+    const importer = grantsOf('playlistImport');
+    expect(importer.actionsOn('PlaylistsTable')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+    expect(importer.actionsOn('TracksTable')).toContain('dynamodb:BatchGetItem');
+    expect(importer.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    expect(importer.actionsOn('HomeTable')).toEqual([]);
+    expect(importer.actionsOn('ListeningTable')).toEqual([]);
+    // No covers to presign: the answer holds the playlist, not its tracks.
+    expect(mediaResources(importer)).toEqual([`${SEARCH_INDEX_PREFIX}*`]);
+    expect(importer.statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('cloudsearch:'))).toEqual([]);
   });
 
   it('lets every API function look up revocations by key, and nothing else on that table', () => {
-    for (const name of ['playlists', 'catalog', 'home', 'search'] as const) {
+    for (const name of ['playlists', 'playlistImport', 'catalog', 'home', 'search', 'listening'] as const) {
       expect(grantsOf(name).actionsOn('RevocationsTable'), name).toEqual(['dynamodb:BatchGetItem']);
     }
     expect(grantsOf('shuffle').actionsOn('RevocationsTable')).toEqual([]);
@@ -318,6 +363,9 @@ describe('ApiStack', () => {
     });
     const purge = grantsOf('purge');
     expect(purge.actionsOn('PlaylistsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    expect(purge.actionsOn('ListeningTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    // The listeners' own home feeds.
+    expect(purge.actionsOn('HomeTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
     // Single deletes and queries, only in the purge requests' and the revoked users' partitions:
     // no ended session can be deleted (its tokens accepted again) nor a purge request written.
     const onRevocations = purge.statements.filter((s) => JSON.stringify(s.Resource).includes('RevocationsTable'));
@@ -330,7 +378,6 @@ describe('ApiStack', () => {
     // Not the playlists' order index: the purge lists partitions by key.
     expect(purge.actionsOn('/index/')).toEqual([]);
     expect(purge.actionsOn('TracksTable')).toEqual([]);
-    expect(purge.actionsOn('HomeTable')).toEqual([]);
     expect(purge.actionsOn('media-bucket')).toEqual([]);
   });
 

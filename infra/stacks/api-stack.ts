@@ -65,18 +65,20 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     timeout: Duration.seconds(10),
   },
   home: {
-    description: 'The shuffled home feed',
-    tables: { playlists: 'none', tracks: 'read', home: 'read', revocations: 'lookup', listening: 'none' },
+    description: "The home feed: the listener's own sections, the global ones and their recent plays",
+    // Listening: the listener's latest plays, read live for "Recently played".
+    tables: { playlists: 'none', tracks: 'read', home: 'read', revocations: 'lookup', listening: 'read' },
     // The feed's tracks carry presigned cover URLs (streams come from the catalog function).
     media: 'covers',
-    // One GetItem and one BatchGet of at most a few hundred tracks.
+    // Two GetItems and a Query in parallel, then one BatchGet of at most ~130 tracks.
     timeout: Duration.seconds(10),
   },
   search: {
     description: 'Catalog search and type-ahead suggestions',
     // Hits carry their records (embedded snapshot or CloudSearch `doc` field): no catalog reads.
+    // Home: the weekly plays the schedule publishes (`popular` item only), which rank equal hits.
     // Its only other grants are the search index's, added in `bindSearch`.
-    tables: { playlists: 'none', tracks: 'none', home: 'none', revocations: 'lookup', listening: 'none' },
+    tables: { playlists: 'none', tracks: 'none', home: 'popular', revocations: 'lookup', listening: 'none' },
     // Hits carry presigned cover URLs.
     media: 'covers',
     // Room for the embedded index (~140 MB of heap for 100,000 tracks, bench/search.ts) and the
@@ -90,20 +92,50 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     // full core here, longer on the ~0.9 vCPU of 1536 MB. 30 s is all API Gateway waits anyway.
     timeout: Duration.seconds(30),
   },
-  shuffle: {
-    description: 'Publishes a new home feed every 3 hours, on deploy and after an import',
-    // Read too: a new feed is built against the current one (GetItem), so it does not repeat it.
-    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none', listening: 'none' },
+  listening: {
+    description: 'Plays, history, likes and settings of the signed-in listener',
+    tables: { playlists: 'none', tracks: 'read', home: 'none', revocations: 'lookup', listening: 'readWrite' },
+    // History and liked tracks carry presigned cover URLs.
+    media: 'covers',
+    // A batch of 50 plays is 50 small transactions, 8 at a time (tens of ms in all); a hung call should fail fast.
+    timeout: Duration.seconds(10),
+  },
+  playlistImport: {
+    description: 'Imports a playlist file, matching its lines through the search index',
+    // The new playlist and its entries (Idempotency-Key records included); the adds look up each
+    // track. Its search index grants are added in `bindSearch`.
+    tables: { playlists: 'readWrite', tracks: 'read', home: 'none', revocations: 'lookup', listening: 'none' },
+    // The answer holds the playlist, not its tracks: nothing to presign.
     media: 'none',
-    // Reads the whole catalog, 1,000 tracks per query (100 queries for 100,000 tracks), off the
-    // request path: minutes leave room for a larger catalog and throttled reads.
-    timeout: Duration.minutes(5),
+    // The embedded index in memory, as for search.
+    memorySize: 1536,
+    entry: (config) =>
+      config.searchBackend === 'cloudsearch'
+        ? 'backend/api/lambda/playlist-import-cloudsearch.ts'
+        : 'backend/api/lambda/playlist-import.ts',
+    // A cold index load as for search, then up to 1,000 searches and 10 adds.
+    timeout: Duration.seconds(30),
+  },
+  shuffle: {
+    description: 'Publishes the home feeds every 3 hours, on deploy and after an import',
+    // Home: read too, a new mix is built against the current one so it does not repeat its lead.
+    // Listening: reads plays, likes, counts and day counters, and deletes the `changed` markers
+    // it has rebuilt (no narrower level reads every partition and deletes in one).
+    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none', listening: 'readWrite' },
+    media: 'none',
+    // Building each listener's feed is CPU between DynamoDB calls (16 listeners at a time); 1,024 MB
+    // brings ~0.6 vCPU (bench/home-feed.ts measures a run).
+    memorySize: 1024,
+    // The whole catalog first (1,000 tracks per query), then the listeners marked changed until
+    // 30 s are left; the rest stay marked for the next run, 3 hours later. A minute below Lambda's
+    // 15: the deployment's trigger waits for the run from a provider function limited to 15.
+    timeout: Duration.minutes(14),
   },
   purge: {
     description: `Erases the data of deleted accounts every ${PURGE_PERIOD_MINUTES} minutes`,
     // Every per-user store of `userDataStores`, listed and deleted by key; the purge requests and
     // revocation records it clears. The media bucket holds nothing per user.
-    tables: { playlists: 'purge', tracks: 'none', home: 'none', revocations: 'purgeQueue', listening: 'none' },
+    tables: { playlists: 'purge', tracks: 'none', home: 'purge', revocations: 'purgeQueue', listening: 'purge' },
     media: 'none',
     // One Query and a few batch deletes per playlist; shorter than the period, so runs never overlap.
     timeout: Duration.minutes(5),
@@ -148,7 +180,8 @@ export class ApiStack extends Stack {
       return [name, fn] as const;
     });
     this.functions = Object.fromEntries(built) as Record<BackendFunction, ApiFunction>;
-    this.bindSearch(this.functions.search, mediaBucket, config, props.search);
+    this.bindSearch(this.functions.search, mediaBucket, config, props.search, ['cloudsearch:search', 'cloudsearch:suggest']);
+    this.bindSearch(this.functions.playlistImport, mediaBucket, config, props.search, ['cloudsearch:search']);
 
     this.api = new apigw.HttpApi(this, 'Api', {
       // Not unique by AWS's rules, but two deployments should not look alike in the console.
@@ -188,12 +221,18 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * The search function's backend and its least-privilege access: GetObject on the index
+   * A function's search backend and its least-privilege access: GetObject on the index
    * snapshots for the embedded index; or, on the one CloudSearch domain, DescribeDomains (the
    * function looks its endpoints up by the domain's name at start: they exist only once the
-   * domain is active, minutes after the deploy) and search/suggest.
+   * domain is active, minutes after the deploy) and the `queries` it makes (search, suggest).
    */
-  private bindSearch(search: ApiFunction, mediaBucket: s3.IBucket, config: InfraConfig, searchStack: SearchStack) {
+  private bindSearch(
+    search: ApiFunction,
+    mediaBucket: s3.IBucket,
+    config: InfraConfig,
+    searchStack: SearchStack,
+    queries: readonly ('cloudsearch:search' | 'cloudsearch:suggest')[],
+  ) {
     search.fn.addEnvironment('SEARCH_BACKEND', config.searchBackend);
     if (config.searchBackend === 'embedded') {
       search.readObjects(mediaBucket, [SEARCH_INDEX_PREFIX], 'Reads the search index snapshots');
@@ -205,7 +244,7 @@ export class ApiStack extends Stack {
     const domainArn = this.formatArn({ service: 'cloudsearch', resource: 'domain', resourceName: domain.domainName });
     iam.Grant.addToPrincipal({
       grantee: search.fn,
-      actions: ['cloudsearch:DescribeDomains', 'cloudsearch:search', 'cloudsearch:suggest'],
+      actions: ['cloudsearch:DescribeDomains', ...queries],
       resourceArns: [domainArn],
     });
   }

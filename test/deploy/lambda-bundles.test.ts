@@ -48,15 +48,18 @@ const s3 = ['@aws-sdk/client-s3', ...presigner];
  * Per function: its libraries, the folders of `backend/api` holding its routes (the shuffle has
  * none: it publishes the feed the home routes read; nor has the purge), the most its bundle may
  * weigh (about 15 % above today's; all five were 1.2 MB when each held everything) and its
- * timeout (search: a cold index load; shuffle: the whole catalog). Every API function reads the
+ * timeout (search: a cold index load; shuffle: the whole catalog and the changed listeners). Every API function reads the
  * revocations; search with DynamoDB's low-level client alone, without the document client.
  */
 const expected: Record<string, { libraries: string[]; routes: string[]; maxKb: number; timeout: number }> = {
   playlists: { libraries: [...dynamo, ...presigner], routes: ['playlists'], maxKb: 470, timeout: 10 },
   catalog: { libraries: [...dynamo, ...presigner], routes: ['catalog'], maxKb: 460, timeout: 10 },
   home: { libraries: [...dynamo, ...presigner], routes: ['home'], maxKb: 460, timeout: 10 },
+  listening: { libraries: [...dynamo, ...presigner], routes: ['listening'], maxKb: 470, timeout: 10 },
   search: { libraries: ['@aws-sdk/client-dynamodb', ...s3], routes: ['search'], maxKb: 620, timeout: 30 },
-  shuffle: { libraries: dynamo, routes: [], maxKb: 460, timeout: 300 },
+  // The embedded index from S3 (no presigner: it signs nothing) and the playlists' document client.
+  playlistImport: { libraries: [...dynamo, '@aws-sdk/client-s3'], routes: ['playlist-import'], maxKb: 790, timeout: 30 },
+  shuffle: { libraries: dynamo, routes: [], maxKb: 460, timeout: 840 },
   purge: { libraries: dynamo, routes: [], maxKb: 460, timeout: 300 },
 };
 /**
@@ -65,6 +68,8 @@ const expected: Record<string, { libraries: string[]; routes: string[]; maxKb: n
  * with S3's: it adds 184 KB here (~45 ms of CPU at a cold start) against 44 KB (~3 ms) beside S3.
  */
 const cloudsearchSearch = { libraries: ['@aws-sdk/client-dynamodb', ...cloudsearch, ...presigner], routes: ['search'], maxKb: 860 };
+/** The playlist import beside it: CloudSearch's clients in place of the embedded index and S3's. */
+const cloudsearchImport = { libraries: [...dynamo, ...cloudsearch], routes: ['playlist-import'], maxKb: 1030 };
 
 /** The modules a bundle was built from, as its source map lists them. */
 function bundleInputs(bundle: string): { sources: string[]; sourcesContent?: unknown[] } {
@@ -81,12 +86,12 @@ function watchedLibraries(bundle: string): string[] {
 
 /** The folders of `backend/api` whose route handlers a bundle holds. */
 function routeFolders(bundle: string): string[] {
-  const folders = bundleInputs(bundle).sources.map((source) => /backend\/api\/(\w+)\/handlers\.ts$/.exec(source)?.[1]);
+  const folders = bundleInputs(bundle).sources.map((source) => /backend\/api\/([\w-]+)\/handlers\.ts$/.exec(source)?.[1]);
   return [...new Set(folders.filter((folder) => folder !== undefined))];
 }
 
 describe('Lambda bundles', () => {
-  it('covers the six backend functions of the template', () => {
+  it('covers every backend function of the template', () => {
     expect(functions.map((fn) => fn.name).sort()).toEqual(Object.keys(expected).sort());
   });
 
@@ -125,16 +130,17 @@ describe('Lambda bundles', () => {
   describe('the search function deployed with searchBackend=cloudsearch', () => {
     let outdir: string;
     let bundle: string;
+    let importBundle: string;
     beforeAll(async () => {
       outdir = await mkdtemp(join(tmpdir(), 'alktunes-cdk-out-cloudsearch-'));
       // Only the API stack's assets are bundled: the other stacks' do not depend on the backend.
       synthesizeCloudAssembly(outdir, { searchBackend: 'cloudsearch', 'aws:cdk:bundling-stacks': ['alktunes-api'] });
       const cloudAssembly = new CloudAssemblyReader(outdir);
-      const search = deployedFunctions(cloudAssembly, new TemplateResolver({ stacks: cloudAssembly.stacks() })).find(
-        (fn) => fn.name === 'search',
-      );
+      const deployed = deployedFunctions(cloudAssembly, new TemplateResolver({ stacks: cloudAssembly.stacks() }));
+      const search = deployed.find((fn) => fn.name === 'search');
       expect(search?.environment.SEARCH_BACKEND).toBe('cloudsearch');
       bundle = bundleOf(search!);
+      importBundle = bundleOf(deployed.find((fn) => fn.name === 'playlistImport')!);
     }, 120_000);
     afterAll(() => rm(outdir, { recursive: true, force: true }));
 
@@ -145,6 +151,12 @@ describe('Lambda bundles', () => {
 
     it(`weighs at most ${cloudsearchSearch.maxKb} KB`, () => {
       expect(statSync(bundle).size / 1024).toBeLessThanOrEqual(cloudsearchSearch.maxKb);
+    });
+
+    it(`deploys the playlist import on CloudSearch too, without the embedded index or the S3 client, at most ${cloudsearchImport.maxKb} KB`, () => {
+      expect(watchedLibraries(importBundle)).toEqual([...cloudsearchImport.libraries].sort());
+      expect(routeFolders(importBundle)).toEqual(cloudsearchImport.routes);
+      expect(statSync(importBundle).size / 1024).toBeLessThanOrEqual(cloudsearchImport.maxKb);
     });
   });
 

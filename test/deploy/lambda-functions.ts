@@ -3,7 +3,7 @@ import { rehearsalAccount, type TemplateResolver } from './template-resolver';
 
 /** A Lambda as the API template deploys it, with its values resolved for the rehearsal account. */
 export interface DeployedFunction extends InvokedFunction {
-  /** `playlists`, `catalog`, … from the construct id in its logical id (`PlaylistsFunction1A2B3C4D`). */
+  /** `playlists`, `playlistImport`, … from the construct id in its logical id (`PlaylistsFunction1A2B3C4D`). */
   name: string;
   /** Folder of its bundled code asset. */
   taskRoot: string;
@@ -84,7 +84,7 @@ export function deployedFunction(
   const variables = ((p.Environment as { Variables?: Properties } | undefined)?.Variables ?? {}) as Properties;
   return {
     ...invoked,
-    name: /^([A-Za-z]+?)Function[0-9A-F]{8}$/.exec(invoked.logicalId)?.[1]?.toLowerCase() ?? invoked.logicalId,
+    name: camelCase(/^([A-Za-z]+?)Function[0-9A-F]{8}$/.exec(invoked.logicalId)?.[1] ?? invoked.logicalId),
     taskRoot: assembly.assetDir(template, invoked.logicalId),
     handler: String(p.Handler),
     runtime: String(p.Runtime),
@@ -93,6 +93,9 @@ export function deployedFunction(
     environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolver.string(stackName, value)])),
   };
 }
+
+/** `PlaylistImport` → `playlistImport`: the name the function has in the source (`FunctionName`). */
+const camelCase = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
 /**
  * The environment Lambda starts `fn`'s process with: the template's variables and those the

@@ -21,6 +21,7 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../../backend/auth/access-tokens';
 import { startLocalStack, type LocalStack } from '../../backend/local/stack';
 import { ApiClient, catalogTrackIds, expectStatus, signUp } from '../support/api-client';
 import { describeCatalogContract } from '../support/gateway-catalog-contract';
+import { describeListeningContract } from '../support/gateway-listening-contract';
 import { describePlaylistsContract } from '../support/gateway-playlists-contract';
 import { CloudAssemblyReader, type CfnTemplate } from './cloud-assembly';
 import { judgeCalls } from './iam-contract';
@@ -153,8 +154,8 @@ describe('Lambda bundles of the cloud assembly', () => {
     }));
     console.info('Lambda bundles, imported one at a time (init = import of the bundle, top-level code included):');
     console.table(rows);
-    // The four API functions, the shuffle and the account purge.
-    expect(running.size).toBe(6);
+    // Every API function of the route table, the shuffle and the account purge.
+    expect(running.size).toBe(new Set(apiRoutes.map((route) => route.function)).size + 2);
   });
 
   it('route exactly the API routes of the source route table', () => {
@@ -176,7 +177,7 @@ describe('Lambda bundles of the cloud assembly', () => {
     expect(home.body.generatedAt).toBe(result.generatedAt);
   });
 
-  it("erase deleted accounts' playlists when the schedule fires the purge, clearing the requests that have settled", async () => {
+  it("erase deleted accounts' playlists and listening when the schedule fires the purge, clearing the requests that have settled", async () => {
     const purge = scheduledFunction('purge');
     expect(purge.fn.schedules).toEqual(['rate(10 minutes)']);
     const trackIds = await catalogTrackIds(new ApiClient(stack.api, (await signUp(stack.auth, 'purge-catalog')).accessToken));
@@ -185,6 +186,10 @@ describe('Lambda bundles of the cloud assembly', () => {
       const listener = new ApiClient(stack.api, account.accessToken);
       const playlist = expectStatus(await listener.post<{ id: string }>('/playlists', { name: label }), 201, 'create playlist');
       expectStatus(await listener.post(`/playlists/${playlist.id}/entries`, { trackIds: trackIds.slice(0, 3) }), 201, 'add entries');
+      // A play (its item and its count), a like, and the mark they leave for the home feed.
+      const play = { id: crypto.randomUUID(), trackId: trackIds[0], startedAt: new Date().toISOString(), msPlayed: 1000 };
+      expectStatus(await listener.post('/me/plays', { plays: [play] }), 202, 'record a play');
+      expectStatus(await listener.request('PUT', `/me/likes/${trackIds[1]}`), 204, 'like a track');
       return { ...account, playlistId: playlist.id };
     };
     // Deleted just now, through the auth server: its tokens may live a while, so its request stays.
@@ -201,9 +206,11 @@ describe('Lambda bundles of the cloud assembly', () => {
     }).userRevoked(longAgo.userId, 'deleted');
 
     const summary = await purge.host.invoke<PurgeSummary>(scheduledEvent(purge.fn));
-    expect(summary).toEqual({ accounts: 2, completed: 1, erased: { playlists: 2 * (1 + 3) } });
-    const left = await client.send(new ScanCommand({ TableName: stack.tables.playlists }));
-    const leftText = JSON.stringify(left.Items);
+    expect(summary).toMatchObject({ accounts: 2, completed: 1, erased: { playlists: 2 * (1 + 3), listening: 2 * 4 } });
+    const left = await Promise.all(
+      [stack.tables.playlists, stack.tables.listening].map((table) => client.send(new ScanCommand({ TableName: table }))),
+    );
+    const leftText = JSON.stringify(left.map((scan) => scan.Items));
     for (const deleted of [justNow, longAgo]) {
       expect(leftText).not.toContain(deleted.userId);
       expect(leftText).not.toContain(deleted.playlistId);
@@ -216,6 +223,7 @@ describe('Lambda bundles of the cloud assembly', () => {
 
 describeCatalogContract(() => stack);
 describePlaylistsContract(() => stack);
+describeListeningContract(() => stack);
 
 describe('IAM contract: every AWS call a function made is allowed by its synthesized policy', () => {
   const policyOf = (logicalId: string) => functionPolicy(api, apiStackName, logicalId, resolver).statements;

@@ -49,7 +49,12 @@ let proxy: RecordingProxy;
 beforeAll(async () => {
   const { dynamodbUrl, namePrefix } = sharedDynamoDb('iam');
   const { client } = createDynamoClients({ region: rehearsalAccount.region, endpoint: dynamodbUrl });
-  const unused = { playlists: `${namePrefix}-playlists`, tracks: `${namePrefix}-tracks`, home: `${namePrefix}-home`, listening: `${namePrefix}-listening` };
+  const unused = {
+    playlists: `${namePrefix}-playlists`,
+    tracks: `${namePrefix}-tracks`,
+    home: `${namePrefix}-home`,
+    listening: `${namePrefix}-listening`,
+  };
   await ensureTables(client, { ...unused, revocations: envFileValue('REVOCATIONS_TABLE') });
   client.destroy();
   proxy = await startRecordingProxy({ dynamodb: dynamodbUrl, s3: dynamodbUrl });

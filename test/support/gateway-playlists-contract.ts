@@ -161,6 +161,31 @@ export function describePlaylistsContract(target: () => GatewayTarget) {
       expect((await allEntries(alice, id)).map((e) => e.id)).toEqual([entry!.id, other!.id]);
     });
 
+    it('exports a playlist as a file and imports it back, matching a hand-written line by name', async () => {
+      const source = await createPlaylist(alice, 'Exported');
+      const order = [trackIds[2]!, trackIds[0]!, trackIds[2]!];
+      await addEntries(alice, source.id, order);
+      const auth = { authorization: `Bearer ${aliceToken}` };
+      const exported = await fetch(`${target().api}/playlists/${source.id}/export?format=m3u8`, { headers: auth });
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-type')).toBe('audio/x-mpegurl; charset=utf-8');
+      expect(exported.headers.get('content-disposition')).toContain('filename="Exported.m3u8"');
+      // One more line as another player writes it: no id, the track named by artist and title.
+      const named = (await alice.get<{ artist: string; title: string }>(`/tracks/${trackIds[1]}`)).body;
+      const file = `${await exported.text()}#EXTINF:200,${named.artist} - ${named.title}\r\nsomewhere/else.mp3\r\n`;
+      // Sent as a file, not as text: the gateway hands the body over base64-encoded.
+      const imported = await fetch(`${target().api}/playlists/import?name=Imported`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'audio/x-mpegurl' },
+        body: file,
+      });
+      expect(imported.status).toBe(201);
+      const answer = (await imported.json()) as { playlist: PlaylistView; matched: number; unmatched: string[] };
+      expect(answer).toMatchObject({ matched: 4, unmatched: [], playlist: { name: 'Imported', entryCount: 4 } });
+      expect((await allEntries(alice, answer.playlist.id)).map((e) => e.trackId)).toEqual([...order, trackIds[1]]);
+      expect((await bob.request('GET', `/playlists/${source.id}/export?format=xspf`)).status).toBe(404);
+    });
+
     it('refuses requests without a token or with a bad one, before any handler runs', async () => {
       const { id } = await createPlaylist(alice, 'Guarded');
       // A real token with its signature altered must fail like no token at all.

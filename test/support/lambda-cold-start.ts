@@ -20,6 +20,9 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export const s3 = new S3Client({ region: process.env.AWS_REGION });
 export const sign = (Key) => getSignedUrl(s3, new GetObjectCommand({ Bucket: 'media', Key }));`;
+const s3Client = `
+import { S3Client } from '@aws-sdk/client-s3';
+export const s3 = new S3Client({ region: process.env.AWS_REGION });`;
 const urlPresigner = `
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { formatUrl } from '@aws-sdk/core/util';
@@ -49,9 +52,12 @@ export function sdkFloorSource(fn: Pick<DeployedFunction, 'name' | 'environment'
     case 'playlists':
     case 'catalog':
     case 'home':
+    case 'listening':
       return dynamoClients + urlPresigner;
     case 'search':
       return dynamoLowLevelClient + s3Presigner + (fn.environment.SEARCH_BACKEND === 'cloudsearch' ? cloudSearch : '');
+    case 'playlistImport':
+      return dynamoClients + (fn.environment.SEARCH_BACKEND === 'cloudsearch' ? cloudSearch : s3Client);
     default:
       throw new Error(`No SDK floor for the ${fn.name} function: add it to sdkFloorSource`);
   }

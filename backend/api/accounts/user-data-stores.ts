@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
+import { DynamoListeningRepository } from '../../adapters/dynamodb/listening-repository.dynamodb';
 import { DynamoPlaylistRepository } from '../../adapters/dynamodb/playlist-repository.dynamodb';
 import type { UserDataStore } from '../../domain/account-purge';
 import type { ApiConfig } from '../config';
@@ -8,9 +10,15 @@ import type { ApiConfig } from '../config';
  * account leaves nothing behind. A new per-user store registers here, and the purge function
  * gets its grants beside it (`purge` in infra/stacks/api-stack.ts).
  *
- * Only playlists (with their entries) are per user today. The media bucket holds none: audio,
- * covers and the search index belong to the shared catalog, and the API writes nothing to it.
+ * Per user today: playlists (with their entries), and what the listener played and liked (with
+ * their settings and the mark that asks the home feed's schedule to rebuild their feed), and the
+ * home feed the schedule built for them. The media bucket holds none: audio, covers and the
+ * search index belong to the shared catalog, and the API writes nothing to it.
  */
 export function userDataStores(config: ApiConfig, doc: DynamoDBDocumentClient): UserDataStore[] {
-  return [new DynamoPlaylistRepository(doc, config.tables.playlists)];
+  return [
+    new DynamoPlaylistRepository(doc, config.tables.playlists),
+    new DynamoListeningRepository(doc, config.tables.listening),
+    new DynamoHomeRepository(doc, config.tables.home),
+  ];
 }
