@@ -3,6 +3,9 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { apiClient } from '@/api/api-client';
 import { watchSession } from '@/api/session-storage';
 import { createStreamUrls } from '@/api/stream-urls';
+import { createPlayOutbox, keepSendingPlays } from '@/listening/play-outbox';
+import { createPlayRecorder } from '@/listening/play-recorder';
+import { createScrobbler } from '@/listening/scrobbler';
 import { startAudioHost } from '@/player/audio/audio-host';
 import type { AudioOutput } from '@/player/audio-output';
 import { commandAction } from '@/player/background/media-keys';
@@ -29,7 +32,11 @@ export default defineBackground({
       ? createOffscreenOutput()
       : startAudioHost({ report: (event) => void owner.handleAudioEvent(event), control: (action) => void owner.control(action) });
     const refreshToken = () => apiClient().refreshSoon(120_000);
-    const owner = createQueueOwner({ output, streams, storage: playerStateItem, refreshToken });
+    // Each play heard long enough goes to the API (through its outbox) and to ListenBrainz.
+    const outbox = createPlayOutbox();
+    const recorder = createPlayRecorder({ sinks: [outbox, createScrobbler()] });
+    keepSendingPlays(outbox);
+    const owner = createQueueOwner({ output, streams, storage: playerStateItem, refreshToken, onCommit: recorder.observe });
     serveQueueOwner(owner);
     servePrewarm(owner);
     // The worker just started (with the browser, or woken by an alarm or a key): with the current

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtension } from '../../wxt.build';
 import { chromiumAvailable, launchWithExtension, type ExtensionBrowser } from '../support/chromium';
 import { firefoxAvailable, launchFirefox, type FirefoxWithExtension } from '../support/firefox';
+import { startListenBrainzStub, type ListenBrainzStub } from '../support/listenbrainz-stub';
 
 /** The options page needs no servers: a build pointing nowhere in particular will do. */
 const backend = { authUrl: 'http://127.0.0.1:18710', apiUrl: 'http://127.0.0.1:18711', mediaUrl: 'http://127.0.0.1:18712' };
@@ -28,10 +29,19 @@ describe.runIf(chromiumAvailable())('the options page in Chromium', () => {
   let dir: string;
   let browser: ExtensionBrowser;
   let page: Page;
+  let listenBrainz: ListenBrainzStub;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'alktunes-options-'));
-    const extensionDir = await buildExtension({ ...backend, outDir: path.join(dir, 'build'), browser: 'chrome' });
+    listenBrainz = await startListenBrainzStub({ token: 'lb-token-1', user: 'ada' });
+    // The stub stands in for the media origin too, so the build already has access to it: Chromium
+    // answers the page's permission request without the prompt a headless browser cannot click.
+    const extensionDir = await buildExtension({
+      ...backend,
+      mediaUrl: listenBrainz.url,
+      outDir: path.join(dir, 'build'),
+      browser: 'chrome',
+    });
     browser = await launchWithExtension(path.join(dir, 'profile'), extensionDir);
     page = await browser.context.newPage();
     await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
@@ -39,13 +49,28 @@ describe.runIf(chromiumAvailable())('the options page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.context.close();
+    await listenBrainz?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('lists the three media-key commands with the keys Chromium assigned them', async () => {
     await expect.poll(() => page.evaluate(`(${readKeys})()`)).toEqual(DEFAULT_KEYS);
     expect(await page.getByTestId('media-keys-missing').count()).toBe(0);
-    expect(await page.locator('input[type="checkbox"]').count()).toBe(0);
+    expect(await page.locator('section[aria-labelledby="media-keys-title"] input[type="checkbox"]').count()).toBe(0);
+  });
+
+  it('checks a ListenBrainz token against the server and saves it, in this browser only', async () => {
+    await page.getByTestId('listenbrainz-token').fill('lb-token-1');
+    await page.getByTestId('listenbrainz-url').fill(listenBrainz.url);
+    await page.getByTestId('listenbrainz-check').click();
+    await expect.poll(() => page.getByTestId('listenbrainz-message').textContent()).toBe('This token belongs to ada.');
+    expect(listenBrainz.requests).toEqual([{ method: 'GET', path: '/1/validate-token', status: 200 }]);
+
+    await page.getByTestId('listenbrainz-enabled').check();
+    await page.getByTestId('listenbrainz-save').click();
+    await expect.poll(() => page.getByTestId('listenbrainz-message').textContent()).toMatch(/^Saved/);
+    const stored = await page.evaluate(`Promise.all([chrome.storage.local.get('listenbrainz:settings'), chrome.storage.sync.get(null)])`);
+    expect(stored).toEqual([{ 'listenbrainz:settings': { enabled: true, serverUrl: listenBrainz.url, token: 'lb-token-1' } }, {}]);
   });
 
   it("opens Chromium's shortcuts page, where Alktunes' commands can be made global", async () => {
@@ -77,7 +102,7 @@ describe.runIf(firefoxAvailable())('the options page in Firefox', () => {
     await expect.poll(() => tab.eval(readKeys)).toEqual(DEFAULT_KEYS);
     // Firefox 137 and later open their shortcut settings for an extension themselves.
     expect(await tab.eval(`() => document.querySelector('[data-testid="open-shortcuts"]')?.tagName`)).toBe('BUTTON');
-    expect(await tab.count('input[type="checkbox"]')).toBe(0);
+    expect(await tab.count('section[aria-labelledby="media-keys-title"] input[type="checkbox"]')).toBe(0);
     await tab.close();
   });
 });

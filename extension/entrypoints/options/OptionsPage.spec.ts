@@ -74,7 +74,7 @@ describe('the options page: media keys', () => {
     expect(wrapper.get('[data-testid="media-keys"]').element.tagName).toBe('UL');
     expect(wrapper.find('[data-testid="media-keys-missing"]').exists()).toBe(false);
     // The stored choice that nothing read is gone with its checkbox.
-    expect(wrapper.find('input[type="checkbox"]').exists()).toBe(false);
+    expect(wrapper.get('section[aria-labelledby="media-keys-title"]').find('input[type="checkbox"]').exists()).toBe(false);
   });
 
   it("names Firefox's media keys the way Chrome does", async () => {

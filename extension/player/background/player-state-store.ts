@@ -12,7 +12,11 @@ export interface PlayerStateStorage {
  * and the track loader both change it, only through `commit`, so popups (which watch storage)
  * see every change.
  */
-export function createPlayerStateStore(storage: PlayerStateStorage, log: Pick<Console, 'error'> = console) {
+export function createPlayerStateStore(
+  storage: PlayerStateStorage,
+  log: Pick<Console, 'error'> = console,
+  onCommit?: (patch: Partial<PlayerState>, state: PlayerState) => void,
+) {
   let state: PlayerState = { ...IDLE_PLAYER_STATE };
   let writing = Promise.resolve();
 
@@ -26,6 +30,7 @@ export function createPlayerStateStore(storage: PlayerStateStorage, log: Pick<Co
     state = { ...state, ...patch };
     for (const key of ['error', 'notice', 'unshuffled'] as const) if (state[key] === undefined) delete state[key];
     const snapshot = state;
+    onCommit?.(patch, snapshot);
     writing = writing.then(() => storage.setValue(snapshot)).catch((error: unknown) => log.error('[player] could not save state', error));
     return state;
   }

@@ -31,6 +31,8 @@ export interface QueueOwnerDeps extends TrackLoaderDeps {
   /** Where the state is kept between service-worker lifetimes and browser restarts. */
   storage: PlayerStateStorage;
   random?: Random;
+  /** Sees every state change as it is made, with the patch that made it (the play recorder follows playback here). */
+  onCommit?: (patch: Partial<PlayerState>, state: PlayerState) => void;
 }
 
 /** The queue fields of a state, with `unshuffled` spelled out so turning shuffle off removes it. */
@@ -56,7 +58,7 @@ function invalid(message: string): Error {
 export function createQueueOwner(deps: QueueOwnerDeps) {
   const { output, now = Date.now } = deps;
   const random = deps.random ?? Math.random;
-  const store = createPlayerStateStore(deps.storage, deps.log);
+  const store = createPlayerStateStore(deps.storage, deps.log, deps.onCommit);
   const loader = createTrackLoader(deps, store);
   const { commit } = store;
   const s = store.get;
