@@ -71,7 +71,7 @@ export function createApiClient(options: ApiClientOptions) {
   const doFetch = (input: string, init?: RequestInit) => (options.fetch ?? globalThis.fetch)(input, init);
   const withSessionLock = async <T>(run: () => Promise<T>): Promise<T> => navigator.locks.request(SESSION_LOCK, run);
 
-  async function request<T>(url: string, init: RequestInit): Promise<T> {
+  async function request<T>(url: string, init: RequestInit, read: (response: Response) => Promise<unknown> = (r) => r.json()): Promise<T> {
     let response: Response;
     try {
       response = await doFetch(url, init);
@@ -87,7 +87,7 @@ export function createApiClient(options: ApiClientOptions) {
     }
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return (await read(response)) as T;
   }
 
   /** GETs JSON from the auth server at `path`, without credentials. */
@@ -174,7 +174,13 @@ export function createApiClient(options: ApiClientOptions) {
    * refuses that. The call after a refresh carries the same headers (an `Idempotency-Key` included)
    * with only the token changed.
    */
-  async function authed<T>(method: string, pathAndQuery: string, body: unknown, { signal, idempotencyKey }: SendOptions = {}): Promise<T> {
+  async function authed<T>(
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    { signal, idempotencyKey }: SendOptions = {},
+    read?: (response: Response) => Promise<unknown>,
+  ): Promise<T> {
     let session = await readSession();
     if (!session) throw notSignedIn();
     if (session.expiresAt - EXPIRY_MARGIN_MS <= now()) session = await refresh(session);
@@ -183,12 +189,14 @@ export function createApiClient(options: ApiClientOptions) {
     const url = `${options.apiUrl}${pathAndQuery}`;
     const call = (token: string) => {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      // A Blob (a file the listener picked) goes as it is, typed as the Blob says; anything else as JSON.
+      if (body instanceof Blob) headers['content-type'] = body.type || 'application/octet-stream';
+      else if (body !== undefined) headers['content-type'] = 'application/json';
       if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
       const init: RequestInit = { headers, ...(signal && { signal }) };
       if (method !== 'GET') init.method = method;
-      if (body !== undefined) init.body = JSON.stringify(body);
-      return request<T>(url, init);
+      if (body !== undefined) init.body = body instanceof Blob ? body : JSON.stringify(body);
+      return request<T>(url, init, read);
     };
     try {
       return await call(session.accessToken);
@@ -258,11 +266,17 @@ export function createApiClient(options: ApiClientOptions) {
       return authed<T>('GET', `${path}${toSearch(query)}`, undefined, options);
     },
 
+    /** An authenticated `GET` of a file on the API (an export), as a Blob typed as the server sent it. */
+    download(path: string, query: Query = {}, options: { signal?: AbortSignal } = {}): Promise<Blob> {
+      return authed<Blob>('GET', `${path}${toSearch(query)}`, undefined, options, (response) => response.blob());
+    },
+
     /**
-     * An authenticated write on the API (`POST`, `PATCH`, `DELETE`) with an optional JSON body,
-     * sent once: whether and how a failed write is sent again is `withRetries`' business.
+     * An authenticated write on the API (`POST`, `PUT`, `PATCH`, `DELETE`) with an optional body
+     * (JSON, or a Blob sent as it is), sent once: whether and how a failed write is sent again is
+     * `withRetries`' business.
      */
-    send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
+    send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
       return authed<T>(method, path, body, options);
     },
   };

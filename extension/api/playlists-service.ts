@@ -1,4 +1,13 @@
-import { MAX_ENTRIES_PER_ADD, MAX_PAGE_SIZE, type AddedEntries, type Page, type Playlist, type PlaylistEntry } from '@@/shared/api';
+import {
+  MAX_ENTRIES_PER_ADD,
+  MAX_PAGE_SIZE,
+  type AddedEntries,
+  type Page,
+  type Playlist,
+  type PlaylistEntry,
+  type PlaylistFileFormat,
+  type PlaylistImport,
+} from '@@/shared/api';
 import { apiClient, ApiError, type ApiClient } from './api-client';
 import { withRetries, type RetryOptions } from './write-retry';
 
@@ -97,5 +106,15 @@ export function createPlaylistsService(api: ApiClient = apiClient()) {
 
     removeEntry: (id: string, entryId: string) =>
       withRetries((signal) => api.send<void>('DELETE', entryPath(id, entryId), undefined, { signal }), { goneMeansDone: true }),
+
+    /** The playlist as a file to save (`GET /playlists/{id}/export`), typed as the server sent it. */
+    exportFile: (id: string, format: PlaylistFileFormat) => api.download(`${path(id)}/export`, { format }),
+
+    /**
+     * Makes a playlist called `name` from an M3U/M3U8 or XSPF file (a Blob typed as its format).
+     * Sent once: without an `Idempotency-Key`, a try whose answer got lost and a second one could
+     * make two playlists, so the listener decides whether to try again.
+     */
+    importFile: (name: string, file: Blob) => api.send<PlaylistImport>('POST', `/playlists/import?name=${encodeURIComponent(name)}`, file),
   };
 }

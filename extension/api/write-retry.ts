@@ -18,6 +18,8 @@ import { ApiError } from './api-client';
  * - A move (`PATCH …/entries/{id}` to a fixed `before`) ends in the same order however often it
  *   lands. A rename carries its `version`: a repeat of one that landed gets a 409 and the
  *   playlists service renames the current version to the same name.
+ * - A like (`PUT /me/likes/{trackId}`) and an unlike (`DELETE /me/likes/{trackId}`) end in the
+ *   same state however often they land: the server answers a repeat of either with 204.
  * - A DELETE that landed answers a repeat with 404, which then means done (`goneMeansDone`): the
  *   listener wanted it gone, and it is.
  *
@@ -27,10 +29,11 @@ import { ApiError } from './api-client';
 export const MAX_ATTEMPTS = 4;
 const BASE_DELAY_MS = 500;
 /**
- * Beyond this a try counts as unanswered and is sent again. The playlists function is stopped after
- * 10 s (its timeout in infra/stacks/api-stack.ts), so by 15 s the unanswered try has ended on the
- * server, landed or not: it cannot land after the try that replaces it, or after the writes queued
- * behind that. This is what makes sending a timed-out move or rename again safe.
+ * Beyond this a try counts as unanswered and is sent again. The playlists and listening functions
+ * are stopped after 10 s (their timeouts in infra/stacks/api-stack.ts), so by 15 s the unanswered
+ * try has ended on the server, landed or not: it cannot land after the try that replaces it, or
+ * after the writes queued behind that. This is what makes sending a timed-out move, rename, like
+ * or unlike again safe.
  */
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 

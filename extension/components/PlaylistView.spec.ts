@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeTracks } from '@@/test/extension/factories';
 import { fakeApi, makeEntries, signedInEachTest } from '@@/test/extension/popup-fakes';
 import PlaylistView from './PlaylistView.vue';
@@ -47,5 +47,35 @@ describe('PlaylistView', () => {
     const wrapper = mount(PlaylistView, { props: { id: 'pl_2' }, global: { plugins: [pinia] } });
     await flushPromises();
     expect(wrapper.text()).toContain('This playlist is empty');
+  });
+
+  it('exports the playlist as the format picked, saved under its name', async () => {
+    const entries = makeEntries(makeTracks(1));
+    const file = '#EXTM3U\n#EXTINF:180,The Testers - Track\nhttps://example.test/t.mp3\n';
+    const seen = fakeApi({
+      'GET /playlists/pl_1/entries': { items: entries },
+      'GET /playlists/pl_1/export': () => new Response(file, { headers: { 'content-type': 'audio/x-mpegurl' } }),
+    });
+    const saved: { name: string; blob: Blob }[] = [];
+    const blobs = new Map<string, Blob>();
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.set(`blob:${blobs.size}`, blob as Blob);
+      return `blob:${blobs.size - 1}`;
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push({ name: this.download, blob: blobs.get(this.getAttribute('href')!)! });
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(PlaylistView, { props: { id: 'pl_1', title: 'Road trip: live/best' }, global: { plugins: [pinia] } });
+    await flushPromises();
+
+    await wrapper.get('[data-testid="playlist-export"]').trigger('click');
+    await wrapper.get('[data-testid="playlist-export-m3u8"]').trigger('click');
+    await flushPromises();
+    expect(seen.find((r) => r.path.includes('/export'))?.path).toBe('/playlists/pl_1/export?format=m3u8');
+    expect(saved.map((s) => s.name)).toEqual(['Road trip_ live_best.m3u8']);
+    expect(await saved[0]!.blob.text()).toBe(file);
+    vi.restoreAllMocks();
   });
 });

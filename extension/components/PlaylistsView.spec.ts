@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { DISPLAY_NAME_MAX_LENGTH } from '@@/shared/api';
 import { jsonResponse } from '@@/test/extension/factories';
 import { fakeApi, makePlaylist, signedInEachTest } from '@@/test/extension/popup-fakes';
+import { useLikesStore } from '@/stores/likes';
 import { usePlaylistsStore } from '@/stores/playlists';
 import { useViewStore } from '@/stores/view';
 import PlaylistsView from './PlaylistsView.vue';
+import PlaylistView from './PlaylistView.vue';
 
 describe('PlaylistsView', () => {
   signedInEachTest();
@@ -50,5 +52,62 @@ describe('PlaylistsView', () => {
     expect(wrapper.get('[data-testid="playlist-name"]').attributes('maxlength')).toBe(String(DISPLAY_NAME_MAX_LENGTH));
     await wrapper.get('[data-testid="playlist-rename"]').trigger('click');
     expect(wrapper.get('[data-testid="playlist-rename-input"]').attributes('maxlength')).toBe(String(DISPLAY_NAME_MAX_LENGTH));
+  });
+
+  it('opens Liked songs from the top of the list', async () => {
+    fakeApi({ 'GET /playlists': { items: [] } });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    useLikesStore().hydrate({ value: ['trk_1', 'trk_2'], fetchedAt: 1 });
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+    expect(wrapper.get('[data-testid="liked-songs"]').text()).toContain('2 tracks');
+    await wrapper.get('[data-testid="liked-songs"]').trigger('click');
+    expect(useViewStore().stack.at(-1)).toMatchObject({ kind: 'liked' });
+  });
+
+  it('imports a playlist file named after it, says how it went, lists what was not found, and opens it', async () => {
+    const made = makePlaylist({ name: 'Road trip', entryCount: 2 });
+    const seen = fakeApi({
+      'GET /playlists': { items: [] },
+      'POST /playlists/import': () => jsonResponse(201, { playlist: made, matched: 2, unmatched: ['Nobody - Missing.mp3'] }),
+      [`GET /playlists/${made.id}/entries`]: { items: [] },
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+    const text = '#EXTM3U\n#EXTINF:180,The Testers - Track 1\nTrack 1.mp3\n';
+
+    const picker = wrapper.get('[data-testid="playlist-import-file"]');
+    expect(picker.attributes('accept')).toBe('.m3u,.m3u8,.xspf');
+    Object.defineProperty(picker.element, 'files', { value: [new File([text], 'Road trip.m3u8')], configurable: true });
+    await picker.trigger('change');
+    await flushPromises();
+
+    const post = seen.find((r) => r.method === 'POST')!;
+    expect(post.path).toBe('/playlists/import?name=Road%20trip');
+    expect(post.headers['content-type']).toBe('audio/x-mpegurl');
+    expect(await (post.body as Blob).text()).toBe(text);
+    expect(useViewStore().stack.at(-1)).toMatchObject({ kind: 'playlist', id: made.id });
+    expect(usePlaylistsStore().items[0]?.id).toBe(made.id);
+
+    const detail = mount(PlaylistView, { props: { id: made.id }, global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(detail.get('[data-testid="import-result"]').text()).toContain('Imported 2 tracks; 1 not found.');
+    expect(detail.findAll('[data-testid="import-unmatched"] li').map((li) => li.text())).toEqual(['Nobody - Missing.mp3']);
+  });
+
+  it('refuses a file of another kind without sending it', async () => {
+    const seen = fakeApi({ 'GET /playlists': { items: [] } });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+    const picker = wrapper.get('[data-testid="playlist-import-file"]');
+    Object.defineProperty(picker.element, 'files', { value: [new File(['x'], 'notes.txt')], configurable: true });
+    await picker.trigger('change');
+    await flushPromises();
+    expect(seen.some((r) => r.method === 'POST')).toBe(false);
+    expect(wrapper.get('[role="alert"]').text()).toContain('Pick an M3U, M3U8 or XSPF playlist file.');
   });
 });

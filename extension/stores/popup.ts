@@ -5,6 +5,7 @@ import { normalizeState } from '@/player/player-state';
 import { afterNextPaint, readStartupState, type StartupState } from '@/utils/popup-startup';
 import { captureShell, clearSnapshot, writeShell, writeSnapshot, type PopupSnapshot } from '@/utils/popup-snapshot';
 import { useHomeStore } from './home';
+import { useLikesStore } from './likes';
 import { useNoticeStore } from './notice';
 import { usePlayerViewStore } from './player-view';
 import { usePlaylistDetailStore } from './playlist-detail';
@@ -25,23 +26,25 @@ export const usePopupStore = defineStore('popup', () => {
   /** The listener whose snapshot is on screen, until storage has been read. */
   let snapshotUser: string | null = null;
 
-  /** Fetches the feed and the playlists behind what is on screen. */
+  /** Fetches the feed, the playlists and the liked ids behind what is on screen. */
   function refreshAll(): void {
     void useHomeStore().refresh();
     void usePlaylistsStore().refresh();
+    void useLikesStore().load();
   }
 
   /** A sign-in made while the popup is open: whatever is cached, then the network. */
   async function signedInStart(): Promise<void> {
     const home = useHomeStore();
     const playlists = usePlaylistsStore();
-    await Promise.all([home.restoreCached(), playlists.restoreCached(), useViewStore().restore()]);
+    await Promise.all([home.restoreCached(), playlists.restoreCached(), useLikesStore().restoreCached(), useViewStore().restore()]);
     painted.value = true;
     refreshAll();
   }
 
   async function signedOut(): Promise<void> {
     useHomeStore().clear();
+    useLikesStore().clear();
     await usePlaylistsStore().clear();
     usePlaylistDetailStore().close();
     useSearchStore().clear();
@@ -56,6 +59,7 @@ export const usePopupStore = defineStore('popup', () => {
   function paintSnapshot(snapshot: PopupSnapshot): void {
     useSessionStore().hydrate(snapshot);
     useHomeStore().hydrate(snapshot.home);
+    useLikesStore().hydrate(snapshot.likedIds && { value: snapshot.likedIds, fetchedAt: 0 });
     useViewStore().hydrate(snapshot.view);
     if (snapshot.player) usePlayerViewStore().$patch((store) => void (store.state = normalizeState(snapshot.player)));
     snapshotUser = snapshot.user.id;
@@ -67,11 +71,15 @@ export const usePopupStore = defineStore('popup', () => {
     const session = useSessionStore();
     const sameListener = snapshotUser !== null && snapshotUser === state.session?.user.id;
     // Another listener's snapshot (or none): nothing on screen may outlive this read.
-    if (snapshotUser !== null && !sameListener) useHomeStore().clear();
+    if (snapshotUser !== null && !sameListener) {
+      useHomeStore().clear();
+      useLikesStore().clear();
+    }
     session.hydrate(state.session);
     if (session.signedIn) {
       useHomeStore().hydrate(state.home);
       usePlaylistsStore().hydrate(state.playlists);
+      useLikesStore().hydrate(state.likes);
       // The snapshot's view was saved together with this one; a tab picked since then stays.
       if (!sameListener) useViewStore().hydrate(state.view);
     }
@@ -86,6 +94,7 @@ export const usePopupStore = defineStore('popup', () => {
     const player = usePlayerViewStore();
     const playlists = usePlaylistsStore();
     const notice = useNoticeStore();
+    const likes = useLikesStore();
     let pending = false;
     const save = () => {
       pending = false;
@@ -95,6 +104,7 @@ export const usePopupStore = defineStore('popup', () => {
         home: home.feed && { value: home.feed, fetchedAt: home.fetchedAt ?? 0 },
         view: { tab: view.tab, detail: view.stack.at(-1) ?? null },
         player: player.state,
+        likedIds: [...likes.ids],
       });
       // The shell is the home view exactly as the app renders it from the snapshot: none of what
       // the next open would not show (help, a dialog, a passing notice, a refresh under way or
@@ -117,6 +127,7 @@ export const usePopupStore = defineStore('popup', () => {
         playlists.pendingTracks,
         notice.text,
         player.state,
+        likes.ids,
       ],
       () => {
         if (pending) return;

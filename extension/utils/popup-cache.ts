@@ -17,7 +17,7 @@ export type CachedPlaylist = Pick<Playlist, 'id' | 'name' | 'entryCount' | 'vers
 /** Where the popup was: the tab, and the detail view open over it. */
 export interface ViewState {
   tab: 'home' | 'search' | 'playlists' | 'queue';
-  detail: { kind: 'album' | 'artist' | 'playlist'; id: string; title?: string } | null;
+  detail: { kind: 'album' | 'artist' | 'playlist' | 'liked'; id: string; title?: string } | null;
 }
 
 /*
@@ -32,8 +32,16 @@ export const playlistsCacheItem = storage.defineItem<Cached<CachedPlaylist[]> | 
 /** The tab and detail view open when the popup last closed. */
 export const viewCacheItem = storage.defineItem<ViewState | null>('local:popup.view', { fallback: null });
 
+/** The ids of the tracks the listener likes, newest first, as last read or changed. */
+export const likedIdsCacheItem = storage.defineItem<Cached<string[]> | null>('local:popup.likes', { fallback: null });
+
 /** Forgets everything the popup cached for the signed-out listener, its snapshot included. */
 export async function clearPopupCache(): Promise<void> {
   clearSnapshot();
-  await Promise.all([homeCacheItem.removeValue(), playlistsCacheItem.removeValue(), viewCacheItem.removeValue()]);
+  await Promise.all([
+    homeCacheItem.removeValue(),
+    playlistsCacheItem.removeValue(),
+    viewCacheItem.removeValue(),
+    likedIdsCacheItem.removeValue(),
+  ]);
 }

@@ -6,6 +6,7 @@ import { makeFeed } from '@@/test/extension/popup-fakes';
 import { clearSession, writeSession } from '@/api/session-storage';
 import { IDLE_PLAYER_STATE, playerStateItem } from '@/player/player-state';
 import { useHomeStore } from '@/stores/home';
+import { useLikesStore } from '@/stores/likes';
 import { usePlayerViewStore } from '@/stores/player-view';
 import { usePopupStore } from '@/stores/popup';
 import { useSessionStore } from '@/stores/session';
@@ -76,6 +77,22 @@ describe('the popup snapshot', () => {
     expect(snapshot?.home?.value.tracks).toHaveLength(3);
     expect(snapshot?.player).toMatchObject({ status: 'paused', index: 0, queue: [{ id: queue[2]!.id }, { id: queue[3]!.id }] });
     expect(snapshot?.player?.unshuffled).toBeUndefined();
+  });
+
+  it('keeps the liked ids of the tracks it paints, so their hearts paint filled, and puts them in the likes store', () => {
+    const feed = makeFeed(0, { sections: [{ id: 'new', title: 'New in the library', tracks: makeTracks(2) }], tracks: makeTracks(2) });
+    const playing = makeTracks(1);
+    const painted = [feed.tracks[1]!.id, feed.sections[0]!.tracks[0]!.id, playing[0]!.id];
+    writeSnapshot({
+      ...snapshotOf({ home: { value: feed, fetchedAt: 5 } }),
+      player: { ...IDLE_PLAYER_STATE, status: 'paused', queue: playing, index: 0 },
+      likedIds: ['trk_elsewhere', ...painted],
+    });
+
+    const snapshot = readSnapshot()!;
+    expect(snapshot.likedIds).toEqual(painted);
+    usePopupStore().paintSnapshot(snapshot);
+    expect([...useLikesStore().ids]).toEqual(painted);
   });
 
   it('answers null when there is none, or it cannot be parsed', () => {

@@ -6,10 +6,10 @@ import type { Cached, ViewState } from './popup-cache';
  * What the popup last showed, kept in this extension's `localStorage` so that the next open can
  * paint it synchronously, before its script has waited on anything: `storage.local` answers
  * asynchronously (a round trip to the browser process), `localStorage` does not. It holds only
- * what is painted — the listener's name, the home feed, the view, the current track — never a
- * token, and no presigned URL (cover art arrives a moment later from `storage.local`, which
- * stays the source of truth and corrects whatever this copy got wrong). Cleared on sign-out
- * together with the rest of the popup's cache.
+ * what is painted — the listener's name, the home feed, the view, the current track, which of
+ * those tracks are liked — never a token, and no presigned URL (cover art arrives a moment later
+ * from `storage.local`, which stays the source of truth and corrects whatever this copy got
+ * wrong). Cleared on sign-out together with the rest of the popup's cache.
  */
 export interface PopupSnapshot {
   /** The signed-in listener, as the header shows them. */
@@ -18,6 +18,11 @@ export interface PopupSnapshot {
   view: ViewState | null;
   /** The player as the now-playing bar paints it: the current track and the one after it. */
   player: Partial<PlayerState> | null;
+  /**
+   * The liked ids among the tracks above, so their hearts paint filled (all of them would be a
+   * long list read on every open). Absent from snapshots written before hearts existed.
+   */
+  likedIds?: string[];
 }
 
 /** The `localStorage` key; its version changes whenever the shape above does. */
@@ -89,11 +94,17 @@ export function readSnapshot(): PopupSnapshot | null {
 
 /** Saves what a signed-in popup shows; everything not painted is left out (see `PopupSnapshot`). */
 export function writeSnapshot(state: PopupSnapshot): void {
+  const home = paintedFeed(state.home);
+  const player = paintedPlayer(state.player);
+  const shown = new Set(
+    [...(home?.value.tracks ?? []), ...(home?.value.sections.flatMap((s) => s.tracks) ?? []), ...(player?.queue ?? [])].map((t) => t.id),
+  );
   const snapshot: PopupSnapshot = {
     user: { id: state.user.id, email: state.user.email, name: state.user.name },
-    home: paintedFeed(state.home),
+    home,
     view: state.view,
-    player: paintedPlayer(state.player),
+    player,
+    likedIds: (state.likedIds ?? []).filter((id) => shown.has(id)),
   };
   try {
     localStorageOrNull()?.setItem(SNAPSHOT_KEY, JSON.stringify(snapshot));

@@ -4,13 +4,14 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { makeSignedIn } from '@@/test/extension/factories';
 import { makeFeed, makePlaylist } from '@@/test/extension/popup-fakes';
 import { useHomeStore } from '@/stores/home';
+import { useLikesStore } from '@/stores/likes';
 import { usePlayerViewStore } from '@/stores/player-view';
 import { usePlaylistsStore } from '@/stores/playlists';
 import { usePopupStore } from '@/stores/popup';
 import { useSessionStore } from '@/stores/session';
 import { useViewStore } from '@/stores/view';
 import { IDLE_PLAYER_STATE, playerStateItem } from '@/player/player-state';
-import { homeCacheItem, playlistsCacheItem, viewCacheItem } from './popup-cache';
+import { homeCacheItem, likedIdsCacheItem, playlistsCacheItem, viewCacheItem } from './popup-cache';
 import { readStartupState } from './popup-startup';
 import { writeSession } from '@/api/session-storage';
 
@@ -22,6 +23,7 @@ async function storeEverything() {
   await homeCacheItem.setValue({ value: feed, fetchedAt: 11 });
   await playlistsCacheItem.setValue({ value: playlists, fetchedAt: 12 });
   await viewCacheItem.setValue({ tab: 'playlists', detail: { kind: 'album', id: 'alb_1', title: 'Blue' } });
+  await likedIdsCacheItem.setValue({ value: [feed.tracks[2]!.id], fetchedAt: 13 });
   return { session, feed, playlists };
 }
 
@@ -47,6 +49,7 @@ describe('popup startup', () => {
       home: { value: stored.feed, fetchedAt: 11 },
       playlists: { value: stored.playlists, fetchedAt: 12 },
       view: { tab: 'playlists', detail: { kind: 'album', id: 'alb_1', title: 'Blue' } },
+      likes: { value: [stored.feed.tracks[2]!.id], fetchedAt: 13 },
       player: null,
     });
   });
@@ -59,7 +62,14 @@ describe('popup startup', () => {
   });
 
   it('answers nulls when nothing is stored', async () => {
-    await expect(readStartupState()).resolves.toEqual({ session: null, home: null, playlists: null, view: null, player: null });
+    await expect(readStartupState()).resolves.toEqual({
+      session: null,
+      home: null,
+      playlists: null,
+      view: null,
+      likes: null,
+      player: null,
+    });
   });
 
   it('puts the cached state in the stores before any request, then refreshes after the first paint', async () => {
@@ -79,11 +89,13 @@ describe('popup startup', () => {
     expect(useViewStore().tab).toBe('playlists');
     expect(useViewStore().stack).toEqual([{ kind: 'album', id: 'alb_1', title: 'Blue' }]);
     expect(usePlayerViewStore().track?.id).toBe(stored.feed.tracks[1]!.id);
+    expect([...useLikesStore().ids]).toEqual([stored.feed.tracks[2]!.id]);
     expect(fetch).not.toHaveBeenCalled();
 
-    // The frame is painted: only now do the feed and the playlists go to the network.
+    // The frame is painted: only now do the feed, the playlists and the liked ids go to the network.
     frames.splice(0).forEach((run) => run(0));
-    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(3));
+    expect(fetch.mock.calls.map(([url]) => new URL(String(url)).pathname).sort()).toEqual(['/home', '/me/likes/ids', '/playlists']);
     expect(useHomeStore().loading).toBe(true);
     expect(usePlaylistsStore().loading).toBe(true);
   });

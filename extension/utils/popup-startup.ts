@@ -14,6 +14,7 @@ const STARTUP_KEYS = {
   home: 'popup.home',
   playlists: 'popup.playlists',
   view: 'popup.view',
+  likes: 'popup.likes',
   player: 'player',
 } as const;
 
@@ -23,6 +24,8 @@ export interface StartupState {
   home: Cached<HomeFeed> | null;
   playlists: Cached<CachedPlaylist[]> | null;
   view: ViewState | null;
+  /** The liked track ids, for the hearts. */
+  likes: Cached<string[]> | null;
   /** The player state the background keeps (`player/player-state.ts`). */
   player: Partial<PlayerState> | null;
 }
@@ -36,6 +39,7 @@ export async function readStartupState(): Promise<StartupState> {
     home: pick<Cached<HomeFeed>>(STARTUP_KEYS.home),
     playlists: pick<Cached<CachedPlaylist[]>>(STARTUP_KEYS.playlists),
     view: pick<ViewState>(STARTUP_KEYS.view),
+    likes: pick<Cached<string[]>>(STARTUP_KEYS.likes),
     player: pick<Partial<PlayerState>>(STARTUP_KEYS.player),
   };
 }
