@@ -43,7 +43,7 @@ export function makeEntries(tracks: Track[]): PlaylistEntry[] {
   return tracks.map((track) => ({ id: `ent_${++sequence}`, trackId: track.id, addedAt: '2025-01-01T00:00:00.000Z', track }));
 }
 
-/** A request `fetch` saw: method, path (with query), headers (names in lower case) and JSON body. */
+/** A request `fetch` saw: method, path (with query), headers (names in lower case) and body (parsed JSON, or a Blob). */
 export interface SeenRequest {
   method: string;
   path: string;
@@ -65,7 +65,8 @@ export function fakeApi(routes: Record<string, Route | unknown>): SeenRequest[] 
       method: init?.method ?? 'GET',
       path: url.pathname + url.search,
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
-      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      // A Blob (an uploaded file) is kept as sent; anything else was JSON.
+      body: init?.body instanceof Blob ? init.body : init?.body ? JSON.parse(String(init.body)) : undefined,
     };
     seen.push(request);
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
