@@ -19,6 +19,15 @@ export interface Like {
   likedAt: string;
 }
 
+/** A listener's settings as stored: what they chose, and when they last cleared their history. */
+export interface StoredSettings extends ListeningSettings {
+  /**
+   * The last clear (UTC ISO). A play that started before it is not stored again: the outbox
+   * resends a play whose answer was lost, and that resend may come after the clear.
+   */
+  historyClearedAt?: string;
+}
+
 /** What a listener has not changed reads as this. */
 export const DEFAULT_SETTINGS: ListeningSettings = { historyPaused: false };
 
@@ -41,25 +50,27 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The plays of one `POST /me/plays`, checked against `now` and stored in UTC. A start more than
- * `MAX_FUTURE_SKEW_MS` ahead or more than `MAX_PLAY_AGE_MS` ago is a 400 naming the play's field
- * (`plays.3.startedAt`): nothing of the request is stored. A play whose id came earlier in the
- * same request is a repeat (a client that queued it twice) and is left out, counted in `repeats`.
+ * `MAX_FUTURE_SKEW_MS` ahead or more than `MAX_PLAY_AGE_MS` ago is refused by itself, its id in
+ * `refused`: one device clock gone wrong for one play must not keep a whole backlog from being
+ * stored. A play whose id came earlier in the same request is a repeat (a client that queued it
+ * twice) and is left out, counted in `repeats`. A start that is not a time is malformed input,
+ * refused by the request schema before this: it throws.
  */
-export function acceptPlays(input: readonly PlayInput[], now: Date): { plays: Play[]; repeats: number } {
+export function acceptPlays(input: readonly PlayInput[], now: Date): { plays: Play[]; refused: string[]; repeats: number } {
   const seen = new Set<string>();
   const plays: Play[] = [];
+  const refused: string[] = [];
   input.forEach((play, i) => {
     const startedAt = new Date(play.startedAt);
     const at = startedAt.getTime();
     const field = `plays.${i}.startedAt`;
     if (Number.isNaN(at)) throw invalidInput(`${field}: not a time`, field);
-    if (at > now.getTime() + MAX_FUTURE_SKEW_MS) throw invalidInput(`${field}: lies in the future; check the device's clock`, field);
-    if (at < now.getTime() - MAX_PLAY_AGE_MS) throw invalidInput(`${field}: is more than a year ago`, field);
     if (seen.has(play.id)) return;
     seen.add(play.id);
-    plays.push({ id: play.id, trackId: play.trackId, startedAt: startedAt.toISOString(), msPlayed: play.msPlayed });
+    if (at > now.getTime() + MAX_FUTURE_SKEW_MS || at < now.getTime() - MAX_PLAY_AGE_MS) refused.push(play.id);
+    else plays.push({ id: play.id, trackId: play.trackId, startedAt: startedAt.toISOString(), msPlayed: play.msPlayed });
   });
-  return { plays, repeats: input.length - plays.length };
+  return { plays, refused, repeats: input.length - plays.length - refused.length };
 }
 
 /** The UTC day a play counts toward, `YYYY-MM-DD`. */
@@ -78,17 +89,18 @@ export interface RecordedPlays {
 
 /**
  * Storage of what each listener played and liked. A play is stored once per id, with the
- * listener's count of the track and the day's count of it, in one atomic write; every change
- * marks the listener for the home feed's schedule, after the change is stored.
+ * listener's count of the track in one atomic write, then counted in the day's count of it;
+ * every change marks the listener for the home feed's schedule, after the change is stored.
  */
 export interface ListeningRepository {
-  settings(userId: string): Promise<ListeningSettings>;
+  settings(userId: string): Promise<StoredSettings>;
+  /** Stores what the listener chose; the time of their last clear stays. */
   saveSettings(userId: string, settings: ListeningSettings): Promise<void>;
   /** Stores each play not stored yet, with its counts; a failure stops nothing already written. */
   recordPlays(userId: string, plays: readonly Play[], now: Date): Promise<RecordedPlays>;
   /** The listener's plays, newest start first. */
   listPlays(userId: string, page: PageRequest): Promise<Page<Play>>;
-  /** Deletes every play and play count of the listener; returns how many items went. */
+  /** Deletes every play and play count of the listener and stores `now` as `historyClearedAt`; returns how many items went. */
   clearHistory(userId: string, now: Date): Promise<number>;
   /** Likes the track; false (and nothing written) when it was liked already, which keeps the first `likedAt`. */
   like(userId: string, trackId: string, now: Date): Promise<boolean>;
@@ -96,6 +108,6 @@ export interface ListeningRepository {
   unlike(userId: string, trackId: string, now: Date): Promise<boolean>;
   /** The listener's likes, newest first. */
   listLikes(userId: string, page: PageRequest): Promise<Page<Like>>;
-  /** Every liked track id, newest like first. */
-  likedTrackIds(userId: string): Promise<string[]>;
+  /** The ids of the `max` newest likes, newest first. */
+  likedTrackIds(userId: string, max: number): Promise<string[]>;
 }

@@ -23,6 +23,9 @@ export interface PlaysRequest {
 /** Most plays one `POST /me/plays` takes; an offline queue sends its backlog in batches of this size. */
 export const MAX_PLAYS_PER_REQUEST = 50;
 
+/** Most ids `GET /me/likes/ids` answers, newest like first; older likes are listed by `GET /me/likes`. */
+export const MAX_LIKED_TRACK_IDS = 10_000;
+
 /** A play counts once it was heard this long, or half the track if that is shorter. */
 export const PLAY_THRESHOLD_MS = 4 * 60 * 1000;
 
@@ -30,10 +33,16 @@ export const PLAY_THRESHOLD_MS = 4 * 60 * 1000;
 export interface PlaysAccepted {
   /** Plays stored by this request. */
   recorded: number;
-  /** Plays whose id was already stored (a resend): ignored. */
+  /** Plays whose id was already stored (a resend), or that started before the history was last cleared: ignored. */
   known: number;
   /** Plays of tracks the catalog does not hold (removed since they were heard): skipped. */
   unknownTrackIds: string[];
+  /**
+   * Ids of plays skipped for their `startedAt`: more than 5 minutes ahead of the server's clock or
+   * more than a year ago (a device clock gone wrong). Refused one by one, so the rest of a backlog
+   * is stored; sending them again is refused again.
+   */
+  refusedPlayIds: string[];
   /** True when the listener paused their history: nothing was stored. */
   paused: boolean;
 }

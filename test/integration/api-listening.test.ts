@@ -5,8 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryItem, LikedTrack, ListeningSettings, PlayInput, PlaysAccepted } from '../../shared/api';
+import {
+  MAX_LIKED_TRACK_IDS,
+  type HistoryItem,
+  type LikedTrack,
+  type ListeningSettings,
+  type PlayInput,
+  type PlaysAccepted,
+} from '../../shared/api';
 import { createDynamoClients, type DynamoClients } from '../../backend/adapters/dynamodb/client';
+import { DynamoListeningRepository } from '../../backend/adapters/dynamodb/listening-repository.dynamodb';
 import { userDataStores } from '../../backend/api/accounts/user-data-stores';
 import { apiEvent, bodyOf, type EventOptions } from '../support/api-events';
 import { makeTrack, startApiStack } from '../support/api-stack';
@@ -69,6 +77,11 @@ async function partition(pk: string) {
   return out.Items ?? [];
 }
 
+type Item = Record<string, unknown>;
+/** `pk/sk` of a key or item as the SDK sends it, marshalled (`{S: …}`) or not yet. */
+const keyOf = (item: Item | undefined) =>
+  ['pk', 'sk'].map((name) => (item?.[name] as { S?: string } | undefined)?.S ?? item?.[name]).join('/');
+
 const playsOf = async (sub: string, trackId: string) => Number((await item(`user#${sub}`, `count#${trackId}`))?.plays ?? 0);
 const dayPlays = async (startedAt: string, trackId: string) =>
   Number((await item(`day#${startedAt.slice(0, 10)}`, `track#${trackId}`))?.plays ?? 0);
@@ -79,7 +92,7 @@ describe('plays', () => {
     const batch = [play(a, startedAt), play(a, minutesAgo(25)), play(b, minutesAgo(20))];
     const before = { a: await dayPlays(startedAt, a), b: await dayPlays(startedAt, b) };
 
-    expect(await postPlays('ann', batch)).toEqual({ recorded: 3, known: 0, unknownTrackIds: [], paused: false });
+    expect(await postPlays('ann', batch)).toEqual({ recorded: 3, known: 0, unknownTrackIds: [], refusedPlayIds: [], paused: false });
     expect(await playsOf('ann', a)).toBe(2);
     expect(await playsOf('ann', b)).toBe(1);
     expect(await dayPlays(startedAt, a)).toBe(before.a + 2);
@@ -89,7 +102,7 @@ describe('plays', () => {
     expect(marked?.changedAt).toEqual(expect.any(String));
 
     // The same batch again (an answer lost on the way): nothing counted twice.
-    expect(await postPlays('ann', batch)).toEqual({ recorded: 0, known: 3, unknownTrackIds: [], paused: false });
+    expect(await postPlays('ann', batch)).toEqual({ recorded: 0, known: 3, unknownTrackIds: [], refusedPlayIds: [], paused: false });
     expect(await playsOf('ann', a)).toBe(2);
     expect(await playsOf('ann', b)).toBe(1);
     expect(await dayPlays(startedAt, a)).toBe(before.a + 2);
@@ -102,6 +115,7 @@ describe('plays', () => {
       recorded: 2,
       known: 2,
       unknownTrackIds: [],
+      refusedPlayIds: [],
       paused: false,
     });
     expect(await playsOf('ann', a)).toBe(3);
@@ -119,19 +133,66 @@ describe('plays', () => {
     expect(await playsOf('busy', a)).toBe(17);
   });
 
+  it('counts plays of one track by many listeners at once, in transactions that share no item', async () => {
+    // DynamoDB cancels a transaction that meets another on an item (TransactionConflict); DynamoDB
+    // Local queues them instead, so the items each transaction touches are what is checked here.
+    const recording = createDynamoClients({ region: stack.config.region, endpoint: stack.config.endpoints.dynamodb });
+    const touched: string[][] = [];
+    recording.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand') {
+          const { TransactItems = [] } = args.input as { TransactItems?: Record<string, { Key?: Item; Item?: Item }>[] };
+          touched.push(TransactItems.map((action) => Object.values(action).map((write) => keyOf(write.Key ?? write.Item))).flat());
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordTransactions' },
+    );
+    const repository = new DynamoListeningRepository(recording.doc, stack.config.tables.listening);
+    const startedAt = minutesAgo(15);
+    const before = await dayPlays(startedAt, e);
+    const listeners = Array.from({ length: 20 }, (_, i) => `crowd${i}`);
+    const plays = () => Array.from({ length: 3 }, () => play(e, startedAt));
+    const recorded = await Promise.all(listeners.map((sub) => repository.recordPlays(sub, plays(), new Date())));
+    recording.client.destroy();
+
+    expect(recorded.every((r) => r.recorded === 3)).toBe(true);
+    expect(touched).toHaveLength(60);
+    const shared = touched.flat().filter((key) => !key.startsWith('user#'));
+    expect(shared).toEqual([]);
+    expect(await dayPlays(startedAt, e)).toBe(before + 60);
+    expect(await playsOf('crowd0', e)).toBe(3);
+  });
+
   it('skips plays of tracks the catalog does not hold and names them', async () => {
     const answer = await postPlays('ben', [play('tr_unknown1', minutesAgo(9)), play(d, minutesAgo(8)), play('tr_unknown1', minutesAgo(7))]);
-    expect(answer).toEqual({ recorded: 1, known: 0, unknownTrackIds: ['tr_unknown1'], paused: false });
+    expect(answer).toEqual({ recorded: 1, known: 0, unknownTrackIds: ['tr_unknown1'], refusedPlayIds: [], paused: false });
     expect((await history('ben')).map((h) => h.trackId)).toEqual([d]);
     expect(await item('user#ben', 'count#tr_unknown1')).toBeUndefined();
   });
 
-  it('refuses a bad batch naming the field, storing nothing of it', async () => {
+  it('skips plays started too far ahead or too long ago, names them, and stores the rest', async () => {
+    const ahead = play(a, new Date(Date.now() + 10 * 60_000).toISOString());
+    const old = play(b, new Date(Date.now() - 400 * 24 * 3600_000).toISOString());
+    const fine = [play(a, minutesAgo(3)), play(c, minutesAgo(2))];
+    expect(await postPlays('abe', [fine[0]!, ahead, old, fine[1]!, ahead])).toEqual({
+      recorded: 2,
+      known: 1,
+      unknownTrackIds: [],
+      refusedPlayIds: [ahead.id, old.id],
+      paused: false,
+    });
+    expect((await history('abe')).map((h) => h.id)).toEqual([fine[1]!.id, fine[0]!.id]);
+    expect(await playsOf('abe', b)).toBe(0);
+    // Sent again (the outbox's retry), they are refused again; the stored ones are known.
+    expect(await postPlays('abe', [fine[0]!, ahead, old])).toMatchObject({ recorded: 0, known: 1, refusedPlayIds: [ahead.id, old.id] });
+  });
+
+  it('refuses a malformed batch naming the field, storing nothing of it', async () => {
     const cases: [unknown, string][] = [
       [{ plays: Array.from({ length: 51 }, () => play(a, minutesAgo(1))) }, 'plays'],
       [{ plays: [] }, 'plays'],
-      [{ plays: [play(a, minutesAgo(1)), play(a, new Date(Date.now() + 10 * 60_000).toISOString())] }, 'plays.1.startedAt'],
-      [{ plays: [play(a, new Date(Date.now() - 400 * 24 * 3600_000).toISOString())] }, 'plays.0.startedAt'],
+      [{ plays: [play(a, minutesAgo(1)), play(a, '2026-05-01T18:30:00')] }, 'plays.1.startedAt'],
       [{ plays: [play(a, minutesAgo(1), -5)] }, 'plays.0.msPlayed'],
       [{ plays: [play(a, minutesAgo(1), 24 * 3600_000 + 1)] }, 'plays.0.msPlayed'],
       [{ plays: [play('../x', minutesAgo(1))] }, 'plays.0.trackId'],
@@ -211,9 +272,27 @@ describe('history', () => {
 
     expect((await call('ivy', 'DELETE /me/history')).statusCode).toBe(204);
     expect(await history('ivy')).toEqual([]);
-    expect((await partition('user#ivy')).map((i) => i.sk)).toEqual([`like#${c}`]);
+    expect((await partition('user#ivy')).map((i) => i.sk)).toEqual([`like#${c}`, 'settings']);
     expect(((await item('changed', 'user#ivy'))?.changedAt as string) >= before).toBe(true);
     expect((await call('ivy', 'DELETE /me/history')).statusCode).toBe(204);
+  });
+
+  it('does not store again a play from before the clear that comes late (an outbox retry)', async () => {
+    const old = play(a, minutesAgo(4));
+    await postPlays('jo', [old]);
+    expect((await call('jo', 'DELETE /me/history')).statusCode).toBe(204);
+    // Changing the settings keeps the time of the clear.
+    await call('jo', 'PATCH /me/settings', { body: { historyPaused: false } });
+    expect(bodyOf(await call('jo', 'GET /me/settings'))).toEqual({ historyPaused: false });
+
+    const unsent = play(b, minutesAgo(3));
+    expect(await postPlays('jo', [old, unsent])).toEqual({ recorded: 0, known: 2, unknownTrackIds: [], refusedPlayIds: [], paused: false });
+    expect(await history('jo')).toEqual([]);
+    expect(await item('user#jo', `count#${a}`)).toBeUndefined();
+
+    const later = play(c, new Date(Date.now() + 1000).toISOString());
+    expect(await postPlays('jo', [later])).toMatchObject({ recorded: 1, known: 0 });
+    expect((await history('jo')).map((h) => h.id)).toEqual([later.id]);
   });
 });
 
@@ -229,6 +308,7 @@ describe('settings', () => {
       recorded: 0,
       known: 0,
       unknownTrackIds: [],
+      refusedPlayIds: [],
       paused: true,
     });
     expect(await history('jay')).toEqual([]);
@@ -272,6 +352,17 @@ describe('likes', () => {
     expect((await unlike('kim', b)).statusCode).toBe(204);
     expect(await ids('kim')).toEqual([c, a]);
     expect((await likes('kim')).items.map((l) => l.trackId)).toEqual([c, a]);
+  });
+
+  it('answers at most the newest liked ids the bound allows', async () => {
+    for (const trackId of [a, b, c, d]) {
+      await like('lou', trackId);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const repository = new DynamoListeningRepository(clients.doc, stack.config.tables.listening);
+    expect(await repository.likedTrackIds('lou', 3)).toEqual([d, c, b]);
+    expect(await repository.likedTrackIds('lou', MAX_LIKED_TRACK_IDS)).toEqual([d, c, b, a]);
+    expect(await ids('lou')).toEqual([d, c, b, a]);
   });
 
   it('answers 404 for a track the catalog does not hold, 400 for a malformed id', async () => {

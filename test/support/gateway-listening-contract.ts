@@ -26,10 +26,17 @@ export function describeListeningContract(target: () => GatewayTarget) {
     const play = (trackId: string, minutes: number) => ({ id: crypto.randomUUID(), trackId, startedAt: ago(minutes), msPlayed: 200_000 });
 
     it('records plays once, lists them newest first with their covers, and clears them', async () => {
-      const plays = [play(trackIds[0]!, 9), play(trackIds[1]!, 6), play('tr_left_the_catalog', 5), play(trackIds[2]!, 3)];
+      const clockGoneWrong = play(trackIds[3]!, 2 * 365 * 24 * 60);
+      const plays = [play(trackIds[0]!, 9), play(trackIds[1]!, 6), play('tr_left_the_catalog', 5), clockGoneWrong, play(trackIds[2]!, 3)];
       const first = await alice.post<PlaysAccepted>('/me/plays', { plays });
       expect(first.status).toBe(202);
-      expect(first.body).toEqual({ recorded: 3, known: 0, unknownTrackIds: ['tr_left_the_catalog'], paused: false });
+      expect(first.body).toEqual({
+        recorded: 3,
+        known: 0,
+        unknownTrackIds: ['tr_left_the_catalog'],
+        refusedPlayIds: [clockGoneWrong.id],
+        paused: false,
+      });
       const again = await alice.post<PlaysAccepted>('/me/plays', { plays });
       expect(again.body).toMatchObject({ recorded: 0, known: 3 });
 

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import '../../domain/zod-messages';
@@ -13,9 +13,11 @@ import {
   type ListeningSettings,
   type Play,
   type RecordedPlays,
+  type StoredSettings,
 } from '../../domain/listening';
 import { batchDeleteAll } from './batch';
 import { cursorOf, prefixedId, startKeyOf } from './cursor';
+import { changedKey, dayPk, userPk } from './listening-keys';
 import { TransactionConditionFailed, transactWrite, type TransactItem } from './transactions';
 
 /*
@@ -23,19 +25,17 @@ import { TransactionConditionFailed, transactWrite, type TransactItem } from './
  * - play:     pk `user#<sub>`, sk `play#<playId>`, trackId, startedAt, msPlayed, timeKey `play#<startedAt>#<playId>`
  * - like:     pk `user#<sub>`, sk `like#<trackId>`, likedAt, timeKey `like#<likedAt>#<trackId>`
  * - count:    pk `user#<sub>`, sk `count#<trackId>`, plays
- * - settings: pk `user#<sub>`, sk `settings`, historyPaused
+ * - settings: pk `user#<sub>`, sk `settings`, historyPaused, historyClearedAt
  * - changed:  pk `changed`, sk `user#<sub>`, changedAt
  * - day:      pk `day#<YYYY-MM-DD>`, sk `track#<trackId>`, plays, expiresAt
  */
 type Item = Record<string, unknown>;
-const userPk = (userId: string) => `user#${userId}`;
 const settingsKey = (userId: string) => ({ pk: userPk(userId), sk: 'settings' });
 const likeKey = (userId: string, trackId: string) => ({ pk: userPk(userId), sk: `like#${trackId}` });
-const changedKey = (userId: string) => ({ pk: 'changed', sk: userPk(userId) });
 
 /**
  * Plays written at once. Plays of one track go one after another: their transactions share the
- * listener's count and the day's count, and two at once would collide and back off.
+ * listener's count, and two at once would collide and back off.
  */
 const PARALLEL_TRACKS = 8;
 
@@ -70,19 +70,29 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
     private readonly table: string,
   ) {}
 
-  async settings(userId: string): Promise<ListeningSettings> {
-    // Strongly consistent: a play sent right after pausing must see the pause.
+  async settings(userId: string): Promise<StoredSettings> {
+    // Strongly consistent: a play sent right after pausing or clearing must see it.
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: settingsKey(userId), ConsistentRead: true }));
-    return out.Item ? { historyPaused: out.Item.historyPaused === true } : { ...DEFAULT_SETTINGS };
+    if (!out.Item) return { ...DEFAULT_SETTINGS };
+    const { historyPaused, historyClearedAt } = out.Item;
+    return { historyPaused: historyPaused === true, ...(typeof historyClearedAt === 'string' ? { historyClearedAt } : {}) };
   }
 
+  /** An update, not a put: the item also holds the time of the last clear. */
   async saveSettings(userId: string, settings: ListeningSettings): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...settingsKey(userId), historyPaused: settings.historyPaused } }));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: settingsKey(userId),
+        UpdateExpression: 'SET historyPaused = :paused',
+        ExpressionAttributeValues: { ':paused': settings.historyPaused },
+      }),
+    );
   }
 
   /**
-   * One transaction per play: the play (only if its id is new), the listener's count of the
-   * track, and the day's count. A play whose condition fails was stored before: it is `known` and
+   * One transaction per play: the play (only if its id is new) and the listener's count of the
+   * track; then the day's count. A play whose condition fails was stored before: it is `known` and
    * nothing of it is written again. Once the writes are done, whatever they did, the listener is
    * marked for the home feed, when anything of theirs was stored now or before (a resend may be
    * the retry of a request whose mark was lost). The mark is one put after the plays rather than
@@ -106,7 +116,13 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
     return result;
   }
 
-  /** Stores one play with its counts; false when its id was stored before. */
+  /**
+   * Stores one play with its counts; false when its id was stored before. The day's count is
+   * shared by every listener of the track that day: in the play's transaction it would make the
+   * transactions of listeners playing a popular track at once collide (TransactionConflict, backoff,
+   * then a 409). So it is added after the transaction, by itself; a failure or a crash between the
+   * two leaves the play stored and the day's count one short, which popularity can bear.
+   */
   private async recordPlay(userId: string, play: Play): Promise<boolean> {
     const pk = userPk(userId);
     const items: TransactItem[] = [
@@ -132,22 +148,22 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
           ExpressionAttributeValues: { ':one': 1 },
         },
       },
-      {
-        Update: {
-          TableName: this.table,
-          Key: { pk: `day#${dayOf(play.startedAt)}`, sk: `track#${play.trackId}` },
-          UpdateExpression: 'ADD plays :one SET expiresAt = :expiresAt',
-          ExpressionAttributeValues: { ':one': 1, ':expiresAt': dayCountExpiresAt(play.startedAt) },
-        },
-      },
     ];
     try {
       await transactWrite(this.doc, items);
-      return true;
     } catch (error) {
       if (error instanceof TransactionConditionFailed && error.failed[0]) return false;
       throw error;
     }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: dayPk(dayOf(play.startedAt)), sk: `track#${play.trackId}` },
+        UpdateExpression: 'ADD plays :one SET expiresAt = :expiresAt',
+        ExpressionAttributeValues: { ':one': 1, ':expiresAt': dayCountExpiresAt(play.startedAt) },
+      }),
+    );
+    return true;
   }
 
   async listPlays(userId: string, page: PageRequest): Promise<Page<Play>> {
@@ -156,10 +172,21 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
   }
 
   /**
-   * Deletes the listener's plays and counts, page by page, then marks them for the home feed.
-   * The days' counts stay: they hold no listener, and expire within `DAY_COUNT_DAYS`.
+   * Stores the time of the clear, deletes the listener's plays and counts, page by page, then
+   * marks them for the home feed. The time comes first: a resend of a play from before it is
+   * ignored from then on, so it cannot be stored again behind the deletion. (A request that read
+   * the settings just before may still store its plays: a window of one request.) The days'
+   * counts stay: they hold no listener, and expire within `DAY_COUNT_DAYS`.
    */
   async clearHistory(userId: string, now: Date): Promise<number> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: settingsKey(userId),
+        UpdateExpression: 'SET historyClearedAt = :now',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
     let removed = 0;
     for (const prefix of ['play#', 'count#']) {
       for await (const keys of this.keyPages(userPk(userId), prefix)) {
@@ -213,7 +240,7 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
     return { items: items.map(toLike), cursor };
   }
 
-  async likedTrackIds(userId: string): Promise<string[]> {
+  async likedTrackIds(userId: string, max: number): Promise<string[]> {
     const ids: string[] = [];
     let start: Item | undefined;
     do {
@@ -225,12 +252,13 @@ export class DynamoListeningRepository implements ListeningRepository, UserDataS
           ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': 'like#' },
           ProjectionExpression: 'sk',
           ScanIndexForward: false,
+          Limit: max - ids.length,
           ExclusiveStartKey: start,
         }),
       );
       ids.push(...(out.Items ?? []).map((item) => String(item.sk).slice('like#'.length)));
       start = out.LastEvaluatedKey;
-    } while (start);
+    } while (start && ids.length < max);
     return ids;
   }
 

@@ -120,7 +120,8 @@ export const revocationsTable: TableDefinition = {
  *             `timeKey` = `play#<startedAt>#<playId>` (the client's id makes a resend a no-op)
  * - like:     pk `user#<sub>`, sk `like#<trackId>`, `likedAt`, `timeKey` = `like#<likedAt>#<trackId>`
  * - count:    pk `user#<sub>`, sk `count#<trackId>`, `plays` (this listener's plays of the track)
- * - settings: pk `user#<sub>`, sk `settings`, `historyPaused`
+ * - settings: pk `user#<sub>`, sk `settings`, `historyPaused`, `historyClearedAt` (ISO; plays that
+ *             started before it are not stored again)
  * - changed:  pk `changed`, sk `user#<sub>`, `changedAt` (a listener whose feed is to be rebuilt:
  *             set by a play or a like, deleted by the schedule once it rebuilt the feed from them)
  * - day:      pk `day#<YYYY-MM-DD>`, sk `track#<trackId>`, `plays`, `expiresAt` (plays of all listeners

@@ -13,23 +13,28 @@ export interface ListeningCommandDeps {
 export function listeningCommands({ listening, catalog, now }: ListeningCommandDeps) {
   return {
     /**
-     * Records a batch of plays once each. Plays of tracks the catalog no longer holds are skipped
-     * and named, so a backlog with a removed track never blocks; while the history is paused
-     * nothing is stored.
+     * Records a batch of plays once each. Plays started too far ahead or too long ago are skipped
+     * and named, and so are plays of tracks the catalog no longer holds, so a backlog never blocks;
+     * plays started before the last clear of the history are resends of forgotten plays, ignored as
+     * known. While the history is paused nothing is stored.
      */
     async recordPlays(userId: string, input: readonly PlayInput[]): Promise<PlaysAccepted> {
       const at = now();
-      const { plays, repeats } = acceptPlays(input, at);
-      if ((await listening.settings(userId)).historyPaused) return { recorded: 0, known: 0, unknownTrackIds: [], paused: true };
-      const trackIds = [...new Set(plays.map((play) => play.trackId))];
+      const { plays, refused, repeats } = acceptPlays(input, at);
+      const { historyPaused, historyClearedAt } = await listening.settings(userId);
+      if (historyPaused) return { recorded: 0, known: 0, unknownTrackIds: [], refusedPlayIds: [], paused: true };
+      // Both UTC ISO: compared as text.
+      const current = historyClearedAt ? plays.filter((play) => play.startedAt >= historyClearedAt) : plays;
+      const trackIds = [...new Set(current.map((play) => play.trackId))];
       const found = new Set((await catalog.getTracks(trackIds)).map((track) => track.id));
       const unknownTrackIds = trackIds.filter((id) => !found.has(id));
       const { recorded, known } = await listening.recordPlays(
         userId,
-        plays.filter((play) => found.has(play.trackId)),
+        current.filter((play) => found.has(play.trackId)),
         at,
       );
-      return { recorded, known: known + repeats, unknownTrackIds, paused: false };
+      const forgotten = plays.length - current.length;
+      return { recorded, known: known + repeats + forgotten, unknownTrackIds, refusedPlayIds: refused, paused: false };
     },
 
     /** Likes a track of the catalog; liking it again keeps the first like. */

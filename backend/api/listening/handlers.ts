@@ -1,4 +1,5 @@
 import type * as wire from '../../../shared/api';
+import { MAX_LIKED_TRACK_IDS } from '../../../shared/api';
 import { likeParamsSchema, pageQuerySchema, playsRequestSchema, updateSettingsSchema } from '../../../shared/api/requests';
 import type { ListeningRepository } from '../../domain/listening';
 import type { CatalogRepository, MediaUrlSigner } from '../../domain/ports';
@@ -77,12 +78,13 @@ export function listeningRoutes(deps: ListeningDeps): Record<string, RouteHandle
 
     'GET /me/likes/ids': async (event) => {
       const userId = userIdOf(event);
-      return ok({ trackIds: await listening.likedTrackIds(userId) });
+      return ok({ trackIds: await listening.likedTrackIds(userId, MAX_LIKED_TRACK_IDS) });
     },
 
     'GET /me/settings': async (event) => {
       const userId = userIdOf(event);
-      return ok((await listening.settings(userId)) satisfies wire.ListeningSettings);
+      const { historyPaused } = await listening.settings(userId);
+      return ok({ historyPaused } satisfies wire.ListeningSettings);
     },
 
     'PATCH /me/settings': async (event) => {
