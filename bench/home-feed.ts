@@ -24,10 +24,9 @@ import { batchPutAll } from '../backend/adapters/dynamodb/batch';
 import { DynamoCatalogRepository } from '../backend/adapters/dynamodb/catalog-repository.dynamodb';
 import { createDynamoClients } from '../backend/adapters/dynamodb/client';
 import { ensureTables } from '../backend/adapters/dynamodb/create-tables';
-import { DynamoHomeRepository } from '../backend/adapters/dynamodb/home-repository.dynamodb';
-import { DynamoListeningActivity } from '../backend/adapters/dynamodb/listening-activity.dynamodb';
 import { tables, tableName } from '../backend/adapters/dynamodb/tables';
 import { runHomeFeedJob } from '../backend/api/home/home-feed-job';
+import { dynamoHomeFeedJobDeps } from '../backend/api/home/shuffle-function';
 import type { TrackRecord } from '../backend/domain/catalog';
 import { albumIdFor, artistIdFor, trackIdFor } from '../backend/domain/ids';
 import { dayCountExpiresAt, dayOf } from '../backend/domain/listening';
@@ -173,15 +172,9 @@ try {
   const used = meterCapacity(job.client);
   const deadline = Date.now() + TIMEOUT_MS;
   const cpuBefore = process.cpuUsage();
-  const run = await runHomeFeedJob(
-    {
-      catalog: new DynamoCatalogRepository(job.doc, names.tracks),
-      home: new DynamoHomeRepository(job.doc, names.home),
-      listening: new DynamoListeningActivity(job.doc, names.listening),
-      now: () => new Date(),
-    },
-    { remainingMs: () => deadline - Date.now() },
-  );
+  const run = await runHomeFeedJob(dynamoHomeFeedJobDeps(job.doc, names, new DynamoCatalogRepository(job.doc, names.tracks)), {
+    remainingMs: () => deadline - Date.now(),
+  });
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const seconds = run.durationMs / 1000;

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { dynamoDbAnswers } from '../adapters/dynamodb/answers';
 import { DynamoCatalogRepository } from '../adapters/dynamodb/catalog-repository.dynamodb';
 import { createDynamoClients } from '../adapters/dynamodb/client';
-import { DynamoHomeRepository } from '../adapters/dynamodb/home-repository.dynamodb';
-import { DynamoListeningActivity } from '../adapters/dynamodb/listening-activity.dynamodb';
 import { runHomeFeedJob } from '../api/home/home-feed-job';
+import { dynamoHomeFeedJobDeps } from '../api/home/shuffle-function';
 import { invokeShuffle } from './import/home-feed';
 import { readStackOutputs, stackOutput } from './stack-outputs';
 
@@ -48,7 +47,7 @@ function describeRun(run: Record<string, unknown>): string {
     `${n('listenersReset')} reset to the global feed`,
     `${n('listenersLeft')} left for the next run`,
   ];
-  if (n('markersKept')) parts.push(`${n('markersKept')} played again meanwhile (rebuilt next run)`);
+  if (n('listenersSuperseded')) parts.push(`${n('listenersSuperseded')} changed during their rebuild (left to a later run)`);
   if (n('listenersFailed')) parts.push(`${n('listenersFailed')} failed (kept for the next run; see the logs)`);
   return `${parts.join(', ')} in ${seconds(n('durationMs'))} s`;
 }
@@ -77,12 +76,7 @@ async function runLocally(dataDir: string, out: (line: string) => void): Promise
   const { doc } = createDynamoClients({ region: stack.region, endpoint: stack.dynamodb });
   try {
     out(`running the home feed's schedule on the local stack (DynamoDB ${stack.dynamodb})…`);
-    const run = await runHomeFeedJob({
-      catalog: new DynamoCatalogRepository(doc, stack.tables.tracks),
-      home: new DynamoHomeRepository(doc, stack.tables.home),
-      listening: new DynamoListeningActivity(doc, stack.tables.listening),
-      now: () => new Date(),
-    });
+    const run = await runHomeFeedJob(dynamoHomeFeedJobDeps(doc, stack.tables, new DynamoCatalogRepository(doc, stack.tables.tracks)));
     out(describeRun({ ...run }));
   } finally {
     doc.destroy();

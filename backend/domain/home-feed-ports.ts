@@ -16,9 +16,6 @@ export interface HomeRepository {
   /** Replaces the global feed in one write. */
   publish(feed: StoredFeed): Promise<void>;
   listenerFeed(userId: string): Promise<StoredFeed | undefined>;
-  publishListenerFeed(userId: string, feed: StoredFeed): Promise<void>;
-  /** The listener has nothing to build a feed from (history cleared): they get the global one again. */
-  removeListenerFeed(userId: string): Promise<void>;
   publishPopularity(popularity: WeeklyPopularity): Promise<void>;
   /** When each track was first seen in the catalog by the schedule (ISO), by track id. */
   arrivals(): Promise<Map<string, string>>;
@@ -33,15 +30,24 @@ export interface ChangedListener {
   changedAt: string;
 }
 
+/**
+ * Where the schedule writes a listener's rebuilt feed. Each write clears the listener's marker in
+ * the same step, and happens only while the marker still holds the time the run read: when it
+ * moved (a play or like since, so the listener stays marked) or is gone (a newer run got there
+ * first, or the account was erased), the run's view is out of date and nothing is written. So an
+ * older feed never lands over a newer one, and an erased account never gets a feed back.
+ */
+export interface ListenerFeedStore {
+  /** The listener's new feed; false when superseded (nothing written). */
+  publish(listener: ChangedListener, feed: StoredFeed): Promise<boolean>;
+  /** The listener has nothing to build a feed from (history cleared): they get the global one again. False when superseded. */
+  remove(listener: ChangedListener): Promise<boolean>;
+}
+
 /** What the schedule and `GET /home` read of the listening table (written by the listening API). */
 export interface ListeningActivityReader {
   /** The listeners marked changed, a page at a time. */
   changedListeners(pageSize?: number): AsyncIterable<ChangedListener[]>;
-  /**
-   * Clears the marker if it still holds `changedAt`; false when a play or like since moved it, so
-   * the listener stays marked for the next run.
-   */
-  clearChanged(listener: ChangedListener): Promise<boolean>;
   /** Counts, likes and the plays since `since`. */
   activity(userId: string, since: Date): Promise<ListenerActivity>;
   /** The listener's latest plays, newest first. */

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { repoRoot } from '../paths';
 import type { AppTable } from './app-table';
 import { ESM_REQUIRE_BANNER } from './esm-require-banner';
+import { LISTENER_PARTITIONS } from '../../backend/adapters/dynamodb/home-repository.dynamodb';
 import { POPULAR_PLAYS_PARTITION } from '../../backend/adapters/dynamodb/popular-plays.dynamodb';
 import { PURGE_QUEUE_PARTITIONS } from '../../backend/adapters/dynamodb/revocations.dynamodb';
 import { MEDIA_PREFIXES } from '../../backend/adapters/s3/media-keys';
@@ -49,6 +50,9 @@ const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, TableGrant> = {
   // purge write items in the tables it is given; deleting one key per DeleteItem would close
   // that at 25 times the requests for a large account.
   purge: { actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], indexes: false },
+  // The same on a table that keeps shared items beside the users' own: BatchWriteItem and Query
+  // always carry their leading keys, so the purge can't write anything outside `user#…`.
+  purgeUserPartitions: { actions: ['dynamodb:BatchWriteItem', 'dynamodb:Query'], indexes: false, leadingKeys: LISTENER_PARTITIONS },
   // Single deletes, which IAM checks against each key: with the LeadingKeys condition the purge
   // can neither delete an ended session (accepting its tokens again) nor touch anything but the
   // purge requests and the revoked users. Both actions always carry a leading key, so the
@@ -56,6 +60,8 @@ const TABLE_ACCESS: Record<Exclude<TableAccess, 'none'>, TableGrant> = {
   purgeQueue: { actions: ['dynamodb:DeleteItem', 'dynamodb:Query'], indexes: false, leadingKeys: PURGE_QUEUE_PARTITIONS },
   // One GetItem on the weekly plays the home schedule publishes; GetItem always carries its key.
   popular: { actions: ['dynamodb:GetItem'], indexes: false, leadingKeys: [POPULAR_PLAYS_PARTITION] },
+  // Queries (the byTime index too) and single deletes: no put, update or scan of the listeners' data.
+  feedRebuild: { actions: ['dynamodb:DeleteItem', 'dynamodb:Query'], indexes: true },
 };
 
 /** How every backend Lambda is bundled; `bench/cold-start.ts` builds its floor bundles the same way. */
@@ -91,10 +97,18 @@ export type TableAccess =
   | 'lookup'
   /** Lists a partition and deletes what it finds, in batches: the account purge on the per-user stores. */
   | 'purge'
+  /** As `purge`, in the `user#…` partitions only: the account purge on the home table, whose global feed and popularity it must not touch. */
+  | 'purgeUserPartitions'
   /** Lists the purge requests and deletes finished ones with their revocations, one key at a time. */
   | 'purgeQueue'
   /** Reads the weekly plays item of the home table (pk `popular`), nothing else of it: search ranking. */
-  | 'popular';
+  | 'popular'
+  /**
+   * Lists partitions, the indexes too, and deletes single items: the home schedule on the listening
+   * table, which reads plays, likes and counts and deletes the `changed` marker of each listener
+   * whose feed it writes.
+   */
+  | 'feedRebuild';
 /** Which media a function presigns GET URLs for: covers only, or audio and covers. */
 export type BucketAccess = 'none' | 'covers' | 'audioAndCovers';
 

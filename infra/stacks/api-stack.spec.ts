@@ -258,8 +258,13 @@ describe('ApiStack', () => {
     expect(shuffle.actionsOn('TracksTable').filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(shuffle.actionsOn('PlaylistsTable')).toEqual([]);
     expect(shuffle.actionsOn('media-bucket')).toEqual([]);
-    // Reads plays, likes and counts; deletes the `changed` markers of the listeners it rebuilt.
-    expect(shuffle.actionsOn('ListeningTable')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:DeleteItem']));
+    // Lists plays, likes, counts, day counters and markers (the byTime index for the recent
+    // plays); deletes the `changed` marker of each listener whose feed it writes, in one
+    // transaction with the feed. Nothing else: no puts, no scans.
+    const onListening = shuffle.statements.filter((s) => JSON.stringify(s.Resource).includes('ListeningTable'));
+    expect(onListening).toHaveLength(1);
+    expect(onListening[0]!.Action).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
+    expect(shuffle.actionsOn('/index/byTime')).toEqual(['dynamodb:DeleteItem', 'dynamodb:Query']);
     // "Recently played" is read live; the home function writes nothing there.
     expect(home.actionsOn('ListeningTable')).toEqual(expect.arrayContaining(['dynamodb:Query']));
     expect(home.actionsOn('/index/byTime')).toContain('dynamodb:Query');
@@ -364,8 +369,14 @@ describe('ApiStack', () => {
     const purge = grantsOf('purge');
     expect(purge.actionsOn('PlaylistsTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
     expect(purge.actionsOn('ListeningTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
-    // The listeners' own home feeds.
-    expect(purge.actionsOn('HomeTable').sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    // The listeners' own home feeds, and only those: not the global feed nor the popularity.
+    const onHome = purge.statements.filter((s) => JSON.stringify(s.Resource).includes('HomeTable'));
+    expect(onHome).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:BatchWriteItem', 'dynamodb:Query'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['user#*'] } },
+      }),
+    ]);
     // Single deletes and queries, only in the purge requests' and the revoked users' partitions:
     // no ended session can be deleted (its tokens accepted again) nor a purge request written.
     const onRevocations = purge.statements.filter((s) => JSON.stringify(s.Resource).includes('RevocationsTable'));

@@ -119,9 +119,9 @@ const functions: Record<BackendFunction, FunctionSpec> = {
   shuffle: {
     description: 'Publishes the home feeds every 3 hours, on deploy and after an import',
     // Home: read too, a new mix is built against the current one so it does not repeat its lead.
-    // Listening: reads plays, likes, counts and day counters, and deletes the `changed` markers
-    // it has rebuilt (no narrower level reads every partition and deletes in one).
-    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none', listening: 'readWrite' },
+    // Listening: queries plays, likes, counts, day counters and markers, and deletes the `changed`
+    // marker of each listener whose feed it writes (in one transaction with the feed).
+    tables: { playlists: 'none', tracks: 'read', home: 'readWrite', revocations: 'none', listening: 'feedRebuild' },
     media: 'none',
     // Building each listener's feed is CPU between DynamoDB calls (16 listeners at a time); 1,024 MB
     // brings ~0.6 vCPU (bench/home-feed.ts measures a run).
@@ -135,7 +135,8 @@ const functions: Record<BackendFunction, FunctionSpec> = {
     description: `Erases the data of deleted accounts every ${PURGE_PERIOD_MINUTES} minutes`,
     // Every per-user store of `userDataStores`, listed and deleted by key; the purge requests and
     // revocation records it clears. The media bucket holds nothing per user.
-    tables: { playlists: 'purge', tracks: 'none', home: 'purge', revocations: 'purgeQueue', listening: 'purge' },
+    // Home: only the users' partitions; the global feed and the popularity sit beside them.
+    tables: { playlists: 'purge', tracks: 'none', home: 'purgeUserPartitions', revocations: 'purgeQueue', listening: 'purge' },
     media: 'none',
     // One Query and a few batch deletes per playlist; shorter than the period, so runs never overlap.
     timeout: Duration.minutes(5),

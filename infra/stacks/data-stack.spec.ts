@@ -57,7 +57,7 @@ describe('DataStack', () => {
     });
   });
 
-  it('lets DynamoDB drop expired revocations and idempotency records itself, and expires nothing in the other tables', () => {
+  it('lets DynamoDB drop expired revocations, idempotency records and daily play counts itself, and expires nothing in the other tables', () => {
     const withTtl = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).filter(
       ([, table]) => table.Properties.TimeToLiveSpecification,
     );
@@ -66,6 +66,7 @@ describe('DataStack', () => {
     ).toEqual({
       PlaylistsTable: { AttributeName: 'expiresAt', Enabled: true },
       RevocationsTable: { AttributeName: 'expiresAt', Enabled: true },
+      ListeningTable: { AttributeName: 'expiresAt', Enabled: true },
     });
     template.hasOutput('RevocationsTable', { Value: Match.anyValue() });
   });

@@ -177,7 +177,7 @@ describe('Lambda bundles of the cloud assembly', () => {
     expect(home.body.generatedAt).toBe(result.generatedAt);
   });
 
-  it("erase deleted accounts' playlists and listening when the schedule fires the purge, clearing the requests that have settled", async () => {
+  it("erase deleted accounts' playlists, listening and home feeds when the schedule fires the purge, clearing the requests that have settled", async () => {
     const purge = scheduledFunction('purge');
     expect(purge.fn.schedules).toEqual(['rate(10 minutes)']);
     const trackIds = await catalogTrackIds(new ApiClient(stack.api, (await signUp(stack.auth, 'purge-catalog')).accessToken));
@@ -204,17 +204,28 @@ describe('Lambda bundles of the cloud assembly', () => {
       tokenLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS,
       now: () => Date.now() - 2 * ACCESS_TOKEN_TTL_SECONDS * 1000,
     }).userRevoked(longAgo.userId, 'deleted');
+    // Their plays and likes give each their own home feed.
+    const shuffle = scheduledFunction('shuffle');
+    await shuffle.host.invoke(scheduledEvent(shuffle.fn));
 
     const summary = await purge.host.invoke<PurgeSummary>(scheduledEvent(purge.fn));
-    expect(summary).toMatchObject({ accounts: 2, completed: 1, erased: { playlists: 2 * (1 + 3), listening: 2 * 4 } });
+    expect(summary).toMatchObject({
+      accounts: 2,
+      completed: 1,
+      erased: { playlists: 2 * (1 + 3), listening: 2 * 3, 'home feed': 2 },
+    });
     const left = await Promise.all(
-      [stack.tables.playlists, stack.tables.listening].map((table) => client.send(new ScanCommand({ TableName: table }))),
+      [stack.tables.playlists, stack.tables.listening, stack.tables.home].map((table) =>
+        client.send(new ScanCommand({ TableName: table })),
+      ),
     );
     const leftText = JSON.stringify(left.map((scan) => scan.Items));
     for (const deleted of [justNow, longAgo]) {
       expect(leftText).not.toContain(deleted.userId);
       expect(leftText).not.toContain(deleted.playlistId);
     }
+    // What every listener shares stays.
+    expect(left[2]!.Items?.map((item) => item.pk?.S)).toContain('feed');
     const requests = await new DynamoPurgeQueue(client, stack.tables.revocations).pending();
     expect(requests.map((request) => request.userId)).toEqual([justNow.userId]);
     client.destroy();

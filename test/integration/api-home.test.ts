@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../backend/adapters/dynamodb/client';
-import { DynamoCatalogRepository } from '../../backend/adapters/dynamodb/catalog-repository.dynamodb';
-import { DynamoHomeRepository } from '../../backend/adapters/dynamodb/home-repository.dynamodb';
-import { DynamoListeningActivity } from '../../backend/adapters/dynamodb/listening-activity.dynamodb';
 import { DynamoListeningRepository } from '../../backend/adapters/dynamodb/listening-repository.dynamodb';
-import { runHomeFeedJob, type HomeFeedJobDeps } from '../../backend/api/home/home-feed-job';
+import { userDataStores } from '../../backend/api/accounts/user-data-stores';
+import { runHomeFeedJob, type HomeFeedJobDeps, type HomeFeedRun } from '../../backend/api/home/home-feed-job';
+import { dynamoHomeFeedJobDeps } from '../../backend/api/home/shuffle-function';
 import type { ScheduleEvent } from '../../backend/api/types';
+import { createHomeFeedStep } from '../../backend/cli/import/home-feed';
+import { targetFromStackInfo } from '../../backend/cli/import/target';
 import { main as shuffleCommand } from '../../backend/cli/shuffle';
 import type { Track } from '../../backend/domain/catalog';
 import type { ChangedListener } from '../../backend/domain/home-feed-ports';
@@ -40,20 +41,35 @@ async function play(userId: string, trackIds: string[], at = new Date()) {
 
 const markers = async () => {
   const found: ChangedListener[] = [];
-  for await (const page of new DynamoListeningActivity(doc, stack.config.tables.listening).changedListeners()) found.push(...page);
+  for await (const page of jobDeps.listening.changedListeners()) found.push(...page);
   return found;
 };
+
+/** The job's reader of the listening table, running `afterRead` once it has read a listener and before it writes their feed. */
+function readingThen(afterRead: (userId: string) => Promise<void>): HomeFeedJobDeps['listening'] {
+  const listening = jobDeps.listening;
+  return {
+    changedListeners: () => listening.changedListeners(),
+    latestPlays: (u, n) => listening.latestPlays(u, n),
+    dayPlays: (d, n) => listening.dayPlays(d, n),
+    activity: async (userId, since) => {
+      const read = await listening.activity(userId, since);
+      await afterRead(userId);
+      return read;
+    },
+  };
+}
+
+/** What the account purge erases of one user, store by store as it does. */
+async function purgeUser(userId: string) {
+  for (const store of userDataStores(stack.config, doc)) await store.eraseUser(userId);
+}
 
 beforeAll(async () => {
   stack = await startApiStack();
   ({ doc } = createDynamoClients({ region: stack.config.region, endpoint: stack.config.endpoints.dynamodb }));
   plays = new DynamoListeningRepository(doc, stack.config.tables.listening);
-  jobDeps = {
-    catalog: new DynamoCatalogRepository(doc, stack.config.tables.tracks),
-    home: new DynamoHomeRepository(doc, stack.config.tables.home),
-    listening: new DynamoListeningActivity(doc, stack.config.tables.listening),
-    now: () => new Date(),
-  };
+  jobDeps = dynamoHomeFeedJobDeps(doc, stack.config.tables, stack.catalog);
 });
 afterAll(async () => {
   doc?.destroy();
@@ -103,7 +119,7 @@ describe('home feed', () => {
     await play('rock-fan', [rock[0]!, rock[1]!, rock[1]!]);
 
     const run = await stack.shuffle(scheduled);
-    expect(run).toMatchObject({ listenersRebuilt: 3, listenersLeft: 0, markersKept: 0, listenersFailed: 0 });
+    expect(run).toMatchObject({ listenersRebuilt: 3, listenersLeft: 0, listenersSuperseded: 0, listenersFailed: 0 });
     expect(await markers()).toEqual([]);
 
     const jazzFeed = await getHome('jazz-fan');
@@ -149,30 +165,60 @@ describe('home feed', () => {
   it('keeps the mark of a listener who played again while their feed was rebuilt, and rebuilds them next run', async () => {
     const extra = ofGenre('Rock')[7]!.id;
     await play('busy', [ofGenre('Rock')[6]!.id]);
-    const listening = jobDeps.listening;
+    // A play lands between reading the listener and writing their feed.
     const run = await runHomeFeedJob({
       ...jobDeps,
-      listening: {
-        ...listening,
-        changedListeners: () => listening.changedListeners(),
-        clearChanged: (l) => listening.clearChanged(l),
-        latestPlays: (u, n) => listening.latestPlays(u, n),
-        dayPlays: (d, n) => listening.dayPlays(d, n),
-        // A play lands between reading the listener and clearing their mark.
-        activity: async (userId, since) => {
-          const read = await listening.activity(userId, since);
-          await play(userId, [extra], new Date(Date.now() + 1000));
-          return read;
-        },
-      },
+      listening: readingThen((userId) => (userId === 'busy' ? play(userId, [extra], new Date(Date.now() + 1000)) : Promise.resolve())),
     });
-    expect(run).toMatchObject({ listenersRebuilt: 1, markersKept: 1 });
+    expect(run).toMatchObject({ listenersRebuilt: 0, listenersSuperseded: 1 });
     expect((await markers()).map((m) => m.userId)).toEqual(['busy']);
 
     const after = await stack.shuffle(scheduled);
-    expect(after).toMatchObject({ listenersRebuilt: 1, markersKept: 0 });
+    expect(after).toMatchObject({ listenersRebuilt: 1, listenersSuperseded: 0 });
     expect(ids(section(await getHome('busy'), 'most-played'))).toContain(extra);
     expect(await markers()).toEqual([]);
+  });
+
+  it('never writes an older feed over a newer one when two runs overlap', async () => {
+    const [first, second] = ofGenre('Jazz').slice(8, 10);
+    await play('overlap', [first!.id]);
+    let overtaking: HomeFeedRun | undefined;
+    // While the slow run holds its view of the listener, they play again and a whole run passes it.
+    const slow = await runHomeFeedJob({
+      ...jobDeps,
+      listening: readingThen(async (userId) => {
+        if (userId !== 'overlap' || overtaking) return;
+        await play(userId, [second!.id], new Date(Date.now() + 1000));
+        overtaking = await stack.shuffle(scheduled);
+      }),
+    });
+    expect(ids(section(await getHome('overlap'), 'most-played')).sort()).toEqual([first!.id, second!.id].sort());
+    expect(overtaking).toMatchObject({ listenersRebuilt: 1, listenersFailed: 0 });
+    expect(slow).toMatchObject({ listenersRebuilt: 0, listenersSuperseded: 1, listenersFailed: 0 });
+    expect(await markers()).toEqual([]);
+  });
+
+  it('leaves no feed behind for an account erased while its feed was being rebuilt', async () => {
+    await play('erased-mid-run', [ofGenre('Rock')[9]!.id]);
+    const run = await runHomeFeedJob({
+      ...jobDeps,
+      listening: readingThen((userId) => (userId === 'erased-mid-run' ? purgeUser(userId) : Promise.resolve())),
+    });
+    expect(await jobDeps.home.listenerFeed('erased-mid-run')).toBeUndefined();
+    expect(run).toMatchObject({ listenersRebuilt: 0, listenersSuperseded: 1, listenersFailed: 0 });
+    expect(await markers()).toEqual([]);
+  });
+
+  it('erases a deleted account’s own feed with its data: the global feed is all that is left', async () => {
+    await play('leaving', [ofGenre('Folk')[10]!.id, ofGenre('Folk')[11]!.id]);
+    expect(await stack.shuffle(scheduled)).toMatchObject({ listenersRebuilt: 1 });
+    expect(await jobDeps.home.listenerFeed('leaving')).toBeDefined();
+
+    await purgeUser('leaving');
+    expect(await jobDeps.home.listenerFeed('leaving')).toBeUndefined();
+    const feed = await getHome('leaving');
+    expect(sectionIds(feed)).toEqual(['for-you', 'new', 'popular']);
+    expect(feed.tracks).toEqual((await getHome('newcomer')).tracks);
   });
 
   it('leaves the listeners it has no time for marked, and says how many', async () => {
@@ -209,6 +255,16 @@ describe('home feed', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('rebuilds the marked listeners’ feeds after an import into the local stack, as a run of the schedule does', async () => {
+    await play('after-import', [ofGenre('Jazz')[12]!.id]);
+    const { tables, region, endpoints, mediaBucket } = stack.config;
+    const stackJson = { s3: endpoints.s3, dynamodb: endpoints.dynamodb, region, bucket: mediaBucket, tables };
+    const step = createHomeFeedStep(targetFromStackInfo(stackJson).homeFeed!, { region, doc, catalog: stack.catalog });
+    expect(await step.publish()).toMatchObject({ trackCount: 60, listenersRebuilt: 1 });
+    expect(sectionIds(await getHome('after-import'))).toContain('most-played');
+    expect(await markers()).toEqual([]);
   });
 
   it('needs a verified user', async () => {

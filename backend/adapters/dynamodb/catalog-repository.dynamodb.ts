@@ -18,6 +18,7 @@ import {
   type StoredAlbum,
 } from './catalog-items';
 import { cursorOf, prefixedId, sortKeyText, startKeyOf } from './cursor';
+import { queryAll } from './query-pages';
 
 type Item = Record<string, unknown>;
 type Kind = (typeof KIND_PARTITION)[keyof typeof KIND_PARTITION];
@@ -133,14 +134,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
     return { items: (out.Items ?? []).map(map), cursor: cursorOf(out.LastEvaluatedKey) };
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    return queryAll(this.doc, { ...input, TableName: this.table });
   }
 }

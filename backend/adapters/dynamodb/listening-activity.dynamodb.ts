@@ -1,18 +1,16 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ListenerActivity } from '../../domain/home-feed';
 import type { ChangedListener, ListeningActivityReader } from '../../domain/home-feed-ports';
+import { CHANGED_PK, dayPk, userPk } from './listening-keys';
+import { queryAll, queryPages } from './query-pages';
 
 type Item = Record<string, unknown>;
-
-const CHANGED = 'changed';
-const userPk = (userId: string) => `user#${userId}`;
-const changedKey = (userId: string) => ({ pk: CHANGED, sk: userPk(userId) });
 
 /**
  * What the home feed reads of the listening table (the item layout is in `tables.ts`; the
  * listening API writes it). Reads of one listener are strongly consistent: the schedule clears
- * a marker after reading, so it must not build from a copy that lacks the play that set it.
+ * a marker with the feed it built after reading, so it must not build from a copy that lacks
+ * the play that set it.
  */
 export class DynamoListeningActivity implements ListeningActivityReader {
   constructor(
@@ -21,41 +19,15 @@ export class DynamoListeningActivity implements ListeningActivityReader {
   ) {}
 
   async *changedListeners(pageSize = 500): AsyncIterable<ChangedListener[]> {
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': CHANGED },
-          ProjectionExpression: 'sk, changedAt',
-          Limit: pageSize,
-          ExclusiveStartKey: start,
-        }),
-      );
-      const page = (out.Items ?? []).map((item) => ({
-        userId: (item.sk as string).slice('user#'.length),
-        changedAt: item.changedAt as string,
-      }));
-      if (page.length) yield page;
-      start = out.LastEvaluatedKey;
-    } while (start);
-  }
-
-  async clearChanged({ userId, changedAt }: ChangedListener): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: changedKey(userId),
-          ConditionExpression: 'changedAt = :read',
-          ExpressionAttributeValues: { ':read': changedAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    const pages = queryPages(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CHANGED_PK },
+      ProjectionExpression: 'sk, changedAt',
+      Limit: pageSize,
+    });
+    for await (const items of pages) {
+      yield items.map((item) => ({ userId: (item.sk as string).slice('user#'.length), changedAt: item.changedAt as string }));
     }
   }
 
@@ -109,7 +81,7 @@ export class DynamoListeningActivity implements ListeningActivityReader {
   async dayPlays(day: string, now: Date): Promise<{ trackId: string; plays: number }[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `day#${day}` },
+      ExpressionAttributeValues: { ':pk': dayPk(day) },
       ProjectionExpression: 'sk, plays, expiresAt',
     });
     const nowSeconds = now.getTime() / 1000;
@@ -119,14 +91,7 @@ export class DynamoListeningActivity implements ListeningActivityReader {
       .map((item) => ({ trackId: (item.sk as string).slice('track#'.length), plays: Number(item.plays ?? 0) }));
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    return queryAll(this.doc, { ...input, TableName: this.table });
   }
 }

@@ -1,5 +1,6 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchDeleteAll } from './batch';
+import { queryPages } from './query-pages';
 import { sendUntilProcessed } from './retry';
 import { chunks } from './cursor';
 import { entriesPk, SWEEP_PK, tombstoneKey, userPk, type Item } from './playlist-items';
@@ -81,20 +82,12 @@ export class PlaylistEraser {
   }
 
   /** The keys of every item in a partition, a page at a time. */
-  private async *keyPages(pk: string): AsyncGenerator<Item[]> {
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      if (out.Items?.length) yield out.Items;
-      start = out.LastEvaluatedKey;
-    } while (start);
+  private keyPages(pk: string): AsyncGenerator<Item[]> {
+    return queryPages(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
   }
 }

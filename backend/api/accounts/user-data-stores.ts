@@ -14,6 +14,10 @@ import type { ApiConfig } from '../config';
  * their settings and the mark that asks the home feed's schedule to rebuild their feed), and the
  * home feed the schedule built for them. The media bucket holds none: audio, covers and the
  * search index belong to the shared catalog, and the API writes nothing to it.
+ *
+ * The listening data goes before the home feed: the schedule writes a listener's feed only
+ * while their `changed` mark is there, so once the mark is erased no run can write back a feed
+ * the home feed's erase would miss.
  */
 export function userDataStores(config: ApiConfig, doc: DynamoDBDocumentClient): UserDataStore[] {
   return [

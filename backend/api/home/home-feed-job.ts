@@ -1,11 +1,12 @@
 import pLimit from 'p-limit';
 import { buildListenerFeed, hasActivity, HEARD_RECENTLY_MS, type FeedCatalog } from '../../domain/home-feed';
-import type { ChangedListener, ListeningActivityReader } from '../../domain/home-feed-ports';
+import type { ChangedListener, ListenerFeedStore, ListeningActivityReader } from '../../domain/home-feed-ports';
 import { logger } from '../../lambda-runtime/logger';
 import { publishShuffledFeed, type ShuffleDeps } from './publish-feed';
 
 export interface HomeFeedJobDeps extends ShuffleDeps {
   listening: ListeningActivityReader;
+  listenerFeeds: ListenerFeedStore;
 }
 
 export interface HomeFeedJobOptions {
@@ -30,8 +31,12 @@ export interface HomeFeedRun {
   listenersLeft: number;
   /** Listeners whose rebuild failed; still marked for the next run. */
   listenersFailed: number;
-  /** Listeners who played or liked again during their rebuild: still marked for the next run. */
-  markersKept: number;
+  /**
+   * Listeners whose feed this run did not write: their marker moved during the rebuild (a play or
+   * like since: still marked for the next run) or went (a newer run wrote their feed, or the account
+   * was erased).
+   */
+  listenersSuperseded: number;
   durationMs: number;
 }
 
@@ -41,9 +46,11 @@ const DEFAULT_RESERVE_MS = 30_000;
 
 /**
  * The schedule's run: publishes the global feed and the week's popularity, then rebuilds the
- * feed of each listener marked changed (and only those), a bounded number at a time. A marker
- * is cleared only if it still holds the time read before the rebuild. When the time left runs
- * short, it stops starting listeners and leaves the rest marked.
+ * feed of each listener marked changed (and only those), a bounded number at a time. A feed is
+ * written, and its marker cleared with it, only while the marker still holds the time read
+ * before the rebuild (`ListenerFeedStore`): runs may overlap (the schedule, a deployment, an
+ * import) and the account purge may erase a listener meanwhile. When the time left runs short,
+ * it stops starting listeners and leaves the rest marked.
  */
 export async function runHomeFeedJob(deps: HomeFeedJobDeps, options: HomeFeedJobOptions = {}): Promise<HomeFeedRun> {
   const started = performance.now();
@@ -52,7 +59,7 @@ export async function runHomeFeedJob(deps: HomeFeedJobDeps, options: HomeFeedJob
   const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const { catalog, ...global } = await publishShuffledFeed(deps);
 
-  const counts = { listenersRebuilt: 0, listenersReset: 0, listenersLeft: 0, listenersFailed: 0, markersKept: 0 };
+  const counts = { listenersRebuilt: 0, listenersReset: 0, listenersLeft: 0, listenersFailed: 0, listenersSuperseded: 0 };
   let outOfTime = false;
   const rebuildOne = async (listener: ChangedListener) => {
     if (outOfTime || remainingMs() < reserveMs) {
@@ -61,9 +68,7 @@ export async function runHomeFeedJob(deps: HomeFeedJobDeps, options: HomeFeedJob
       return;
     }
     try {
-      const outcome = await rebuild(deps, catalog, listener);
-      counts[outcome === 'rebuilt' ? 'listenersRebuilt' : 'listenersReset']++;
-      if (!(await deps.listening.clearChanged(listener))) counts.markersKept++;
+      counts[await rebuild(deps, catalog, listener)]++;
     } catch (error) {
       counts.listenersFailed++;
       // The first few say why; a systematic failure would otherwise write thousands of lines.
@@ -85,13 +90,14 @@ export async function runHomeFeedJob(deps: HomeFeedJobDeps, options: HomeFeedJob
   return { ...global, ...counts, durationMs: Math.round(performance.now() - started) };
 }
 
-async function rebuild(deps: HomeFeedJobDeps, catalog: FeedCatalog, { userId }: ChangedListener): Promise<'rebuilt' | 'reset'> {
+async function rebuild(
+  deps: HomeFeedJobDeps,
+  catalog: FeedCatalog,
+  listener: ChangedListener,
+): Promise<'listenersRebuilt' | 'listenersReset' | 'listenersSuperseded'> {
   const now = deps.now();
-  const activity = await deps.listening.activity(userId, new Date(now.getTime() - HEARD_RECENTLY_MS));
-  if (!hasActivity(activity)) {
-    await deps.home.removeListenerFeed(userId);
-    return 'reset';
-  }
-  await deps.home.publishListenerFeed(userId, buildListenerFeed(activity, catalog, { now, random: deps.random }));
-  return 'rebuilt';
+  const activity = await deps.listening.activity(listener.userId, new Date(now.getTime() - HEARD_RECENTLY_MS));
+  if (!hasActivity(activity)) return (await deps.listenerFeeds.remove(listener)) ? 'listenersReset' : 'listenersSuperseded';
+  const feed = buildListenerFeed(activity, catalog, { now, random: deps.random });
+  return (await deps.listenerFeeds.publish(listener, feed)) ? 'listenersRebuilt' : 'listenersSuperseded';
 }

@@ -1,12 +1,32 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createDynamoClients } from '../../adapters/dynamodb/client';
 import { DynamoCatalogRepository } from '../../adapters/dynamodb/catalog-repository.dynamodb';
-import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
+import { DynamoHomeRepository, DynamoListenerFeeds } from '../../adapters/dynamodb/home-repository.dynamodb';
 import { DynamoListeningActivity } from '../../adapters/dynamodb/listening-activity.dynamodb';
+import type { CatalogRepository } from '../../domain/ports';
 import { logger } from '../../lambda-runtime/logger';
 import type { ApiConfig } from '../config';
 import type { ScheduleEvent } from '../types';
-import { runHomeFeedJob, type HomeFeedJobOptions, type HomeFeedRun } from './home-feed-job';
+import { runHomeFeedJob, type HomeFeedJobDeps, type HomeFeedJobOptions, type HomeFeedRun } from './home-feed-job';
+
+/**
+ * The schedule's run on DynamoDB, reading `catalog`: in the shuffle function, and run locally by
+ * `npm run shuffle` and after an import into the local stack.
+ */
+export function dynamoHomeFeedJobDeps(
+  doc: DynamoDBDocumentClient,
+  tables: Pick<ApiConfig['tables'], 'home' | 'listening'>,
+  catalog: CatalogRepository,
+): HomeFeedJobDeps {
+  return {
+    catalog,
+    home: new DynamoHomeRepository(doc, tables.home),
+    listening: new DynamoListeningActivity(doc, tables.listening),
+    listenerFeeds: new DynamoListenerFeeds(doc, { home: tables.home, listening: tables.listening }),
+    now: () => new Date(),
+  };
+}
 
 /** The part of a Lambda context the run reads: how long it may still take. */
 export type RunDeadline = Pick<Context, 'getRemainingTimeInMillis'>;
@@ -21,12 +41,7 @@ export function createShuffleFunction(
   options: Omit<HomeFeedJobOptions, 'remainingMs'> = {},
 ): (event: ScheduleEvent, context?: RunDeadline) => Promise<HomeFeedRun> {
   const { doc } = createDynamoClients({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const deps = {
-    catalog: new DynamoCatalogRepository(doc, config.tables.tracks),
-    home: new DynamoHomeRepository(doc, config.tables.home),
-    listening: new DynamoListeningActivity(doc, config.tables.listening),
-    now: () => new Date(),
-  };
+  const deps = dynamoHomeFeedJobDeps(doc, config.tables, new DynamoCatalogRepository(doc, config.tables.tracks));
   return async (_event, context) => {
     try {
       const remainingMs = context ? () => context.getRemainingTimeInMillis() : undefined;

@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHomeRepository } from '../../adapters/dynamodb/home-repository.dynamodb';
+import { runHomeFeedJob } from '../../api/home/home-feed-job';
 import { publishShuffledFeed } from '../../api/home/publish-feed';
+import { dynamoHomeFeedJobDeps } from '../../api/home/shuffle-function';
 import type { CatalogRepository } from '../../domain/ports';
 import type { HomeFeedTarget } from './target';
 
@@ -19,7 +21,8 @@ export class HomeFeedError extends Error {
 /**
  * In AWS the import invokes the deployed shuffle function (the admin needs only
  * `lambda:InvokeFunction` on it, and the feed is built by the deployed code); the local stack
- * has no IAM, so the same use case runs here against its home table.
+ * has no IAM, so the same run happens here against its tables: the global feed, then the feeds
+ * of the listeners marked changed.
  */
 export function createHomeFeedStep(
   target: HomeFeedTarget,
@@ -31,10 +34,13 @@ export function createHomeFeedStep(
       publish: async () => ({ trackCount: (await invokeShuffle(target.shuffleFunction, local.region)).trackCount }),
     };
   }
-  const home = new DynamoHomeRepository(local.doc, target.homeTable);
+  const { homeTable, listeningTable } = target;
   return {
-    description: `home table ${target.homeTable}`,
-    publish: () => publishShuffledFeed({ catalog: local.catalog, home, now: () => new Date() }),
+    description: `home table ${homeTable}`,
+    publish: () =>
+      listeningTable
+        ? runHomeFeedJob(dynamoHomeFeedJobDeps(local.doc, { home: homeTable, listening: listeningTable }, local.catalog))
+        : publishShuffledFeed({ catalog: local.catalog, home: new DynamoHomeRepository(local.doc, homeTable), now: () => new Date() }),
   };
 }
 

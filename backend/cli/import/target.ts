@@ -21,8 +21,12 @@ export interface ImportTarget {
   homeFeed?: HomeFeedTarget;
 }
 
-/** The deployed shuffle function (AWS), or the home table itself (the local stack, which has no IAM). */
-export type HomeFeedTarget = { shuffleFunction: string } | { homeTable: string };
+/**
+ * The deployed shuffle function (AWS), or the home table itself (the local stack, which has no
+ * IAM), with the listening table whose marked listeners the run rebuilds (a `stack.json` written
+ * before the listening table existed names none: then only the global feed is published).
+ */
+export type HomeFeedTarget = { shuffleFunction: string } | { homeTable: string; listeningTable?: string };
 
 /** The target could not be determined; the message says what to do. */
 export class TargetError extends Error {
@@ -46,7 +50,7 @@ const stackInfoSchema = z.object({
   dynamodb: z.url(),
   region: z.string().min(1),
   bucket: z.string().min(1),
-  tables: z.object({ tracks: z.string().min(1), home: z.string().min(1).optional() }),
+  tables: z.object({ tracks: z.string().min(1), home: z.string().min(1).optional(), listening: z.string().min(1).optional() }),
 });
 
 /** The local stack's `stack.json` (written by `npm start`); its search index is the embedded one. */
@@ -62,7 +66,9 @@ export function targetFromStackInfo(info: unknown): ImportTarget {
     tracksTable: stack.tables.tracks,
     endpoints: { s3: stack.s3, dynamodb: stack.dynamodb },
     search: { backend: 'embedded' },
-    ...(stack.tables.home ? { homeFeed: { homeTable: stack.tables.home } } : {}),
+    ...(stack.tables.home
+      ? { homeFeed: { homeTable: stack.tables.home, ...(stack.tables.listening ? { listeningTable: stack.tables.listening } : {}) } }
+      : {}),
   };
 }
 
