@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_QUERY_LENGTH } from '../../shared/api';
 import { bestHit, matchImportedItems, matchScore, MATCH_THRESHOLD } from './playlist-files-matching';
 import type { ImportedItem } from './playlist-files-model';
 import type { IndexedTrack, SearchQuery } from './search';
@@ -67,6 +68,14 @@ describe('matchImportedItems', () => {
     searched.length = 0;
     expect(await matchImportedItems(items, ports)).toEqual(['tr_yesterday', 'tr_hello', undefined, 'tr_yesterday', 'tr_hello', undefined]);
     expect(searched.sort()).toEqual(['helo adel', 'nothing nobody', 'yesterday beatles']);
+  });
+
+  it('searches at most what a search query may hold, in whole words', async () => {
+    const words = Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(59)}`);
+    searched.length = 0;
+    await matchImportedItems([{ text: 'long', artist: 'Band', title: words.join(' ') }], ports);
+    expect(searched).toEqual([words.slice(0, 3).join(' ')]);
+    expect(searched[0]!.length).toBeLessThanOrEqual(MAX_QUERY_LENGTH);
   });
 
   it('fails when the search fails, rather than importing a partial list', async () => {

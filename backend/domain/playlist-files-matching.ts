@@ -1,3 +1,4 @@
+import { MAX_QUERY_LENGTH } from '../../shared/api';
 import type { ImportedItem } from './playlist-files-model';
 import type { IndexedTrack, SearchHits, SearchQuery } from './search';
 import { foldName, MAX_QUERY_TERMS, queryTerms } from './search-text';
@@ -60,11 +61,19 @@ export function matchScore(item: Pick<ImportedItem, 'artist' | 'title'>, track: 
   return title >= MATCH_THRESHOLD && artist >= MATCH_THRESHOLD ? (title + artist) / 2 : 0;
 }
 
-/** The search text for a line: its title's words, then its artist's, as many as a query takes. */
-const queryFor = (item: ImportedItem) =>
-  queryTerms(`${item.title ?? ''} ${item.artist ?? ''}`)
-    .slice(0, MAX_QUERY_TERMS)
-    .join(' ');
+/**
+ * The search text for a line: its title's words, then its artist's, as many as a query takes
+ * (`MAX_QUERY_TERMS` words, `MAX_QUERY_LENGTH` characters: what the search is built for).
+ */
+function queryFor(item: ImportedItem): string {
+  let query = '';
+  for (const term of queryTerms(`${item.title ?? ''} ${item.artist ?? ''}`).slice(0, MAX_QUERY_TERMS)) {
+    const longer = query ? `${query} ${term}` : term;
+    if (longer.length > MAX_QUERY_LENGTH) break;
+    query = longer;
+  }
+  return query;
+}
 
 /** The best hit that answers the line well enough, the search's order breaking ties. */
 export function bestHit(item: ImportedItem, hits: readonly IndexedTrack[]): string | undefined {

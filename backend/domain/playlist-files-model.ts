@@ -1,3 +1,5 @@
+import { ID_PATTERN } from './ids';
+
 /** The playlist files the API writes (`GET /playlists/{id}/export?format=`). */
 export type PlaylistFormat = 'm3u8' | 'xspf';
 
@@ -48,8 +50,37 @@ export interface ImportedPlaylist {
  */
 export const TRACK_URI_PREFIX = 'alktunes:track:';
 
-/** Removes characters that would break a line or an XML text: control characters become spaces. */
-export const singleLine = (text: string) => text.replace(/\p{Cc}+/gu, ' ').trim();
+/** The track id in one of our track URIs; undefined for another URI, or one whose id could not be ours. */
+export function ourTrackId(uri: string): string | undefined {
+  const id = uri.startsWith(TRACK_URI_PREFIX) ? uri.slice(TRACK_URI_PREFIX.length) : undefined;
+  return id !== undefined && ID_PATTERN.test(id) ? id : undefined;
+}
+
+/**
+ * The longest name or line an import keeps (longer ones are cut, ending in `…`): no track is
+ * named that long, and matching a longer one would only cost time.
+ */
+export const MAX_IMPORTED_TEXT_LENGTH = 500;
+
+/**
+ * Removes characters that would break a line or an XML text: control characters and the Unicode
+ * line and paragraph separators (some players split lines at them) become spaces.
+ */
+export const singleLine = (text: string) => text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+
+/**
+ * One line with each run of white space or control characters as one space (`\s` takes in the
+ * line separators): what the readers' patterns expect, and what keeps them linear (`\s+-\s+`
+ * over a long run of spaces is not). One pass, as it may run over a whole 1 MB line.
+ */
+const oneSpaced = (text: string) => text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+
+/** `MAX_IMPORTED_TEXT_LENGTH` at most, cut by code points (no emoji split in half). */
+const capped = (text: string) =>
+  text.length <= MAX_IMPORTED_TEXT_LENGTH ? text : `${[...text.slice(0, MAX_IMPORTED_TEXT_LENGTH)].slice(0, -1).join('')}…`;
+
+/** A name or line of an imported file as the import keeps it: one-spaced, cut at `MAX_IMPORTED_TEXT_LENGTH`. */
+export const importedText = (text: string) => capped(oneSpaced(text));
 
 /**
  * Where other players look for the track: `Artist/Album/NN Title.ext` relative to the playlist
@@ -69,6 +100,15 @@ export const displayName = (artist: string | undefined, title: string | undefine
   artist && title ? `${artist} - ${title}` : (title ?? artist ?? '');
 
 /**
+ * `Artist - Title` (any dash, the title keeping further ones) into its parts; undefined when
+ * there is no dash. `text` is one-spaced (`importedText`).
+ */
+export function splitDisplayName(text: string): Pick<ImportedItem, 'artist' | 'title'> | undefined {
+  const [artist, ...rest] = text.split(/ [-–—] /);
+  return rest.length ? { artist: capped(artist!), title: capped(rest.join(' - ')) } : undefined;
+}
+
+/**
  * What a file location names: the file name without extension and leading track number as the
  * title, `Artist - Title` file names split, else artist and album from the folders above it
  * (`Music/Artist/Album/03 - Title.mp3`). Windows paths and `file://` URLs (percent-encoded) are
@@ -83,7 +123,7 @@ export function describeLocation(location: string): Pick<ImportedItem, 'artist' 
       // Not a URL after all: read it as a path.
     }
   }
-  const parts = path
+  const parts = oneSpaced(path)
     .replace(/\\/g, '/')
     .split('/')
     .filter((part) => part && part !== '.' && part !== '..' && !/^[a-z]:$/i.test(part));
@@ -91,10 +131,10 @@ export function describeLocation(location: string): Pick<ImportedItem, 'artist' 
   if (!file) return {};
   const stem = file
     .replace(/\.[a-z0-9]{1,5}$/i, '')
-    .replace(/^\s*\d{1,3}(?:\s*[-._)]\s*|\s+)/, '')
+    .replace(/^ ?\d{1,3}(?: ?[-._)] ?| )/, '')
     .trim();
-  const dash = stem.split(/\s+[-–—]\s+/);
-  if (dash.length >= 2) return { artist: dash[0]!.trim(), title: dash.slice(1).join(' - ').trim() };
-  if (parts.length >= 2) return { artist: parts.at(-2), album: parts.at(-1), title: stem };
-  return { title: stem };
+  const named = splitDisplayName(stem);
+  if (named) return named;
+  if (parts.length >= 2) return { artist: capped(parts.at(-2)!), album: capped(parts.at(-1)!), title: capped(stem) };
+  return { title: capped(stem) };
 }

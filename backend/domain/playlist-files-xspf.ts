@@ -3,6 +3,8 @@ import { invalidInput } from './errors';
 import {
   describeLocation,
   displayName,
+  importedText,
+  ourTrackId,
   relativeLocation,
   singleLine,
   TRACK_URI_PREFIX,
@@ -60,6 +62,8 @@ const parserOptions = {
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (name: string) => name === 'track' || name === 'location' || name === 'identifier',
+  // XSPF's own elements nest four deep; this leaves room for extensions and refuses the rest.
+  maxNestedTags: 100,
 };
 /** Made on the first import, so a bundle that only exports (the playlists function) leaves the parser out. */
 let parser: XMLParser | undefined;
@@ -77,12 +81,30 @@ function decodeXmlText(text: string): string {
   });
 }
 
-const textOf = (value: unknown): string | undefined => {
+/**
+ * CDATA sections as the escaped text they stand for, so that `decodeXmlText` gives back exactly
+ * what a section holds (its `&amp;` stays as written) and text around it keeps its place.
+ * Comments and processing instructions are matched too and left alone, so a `<![CDATA[` inside
+ * one is not taken for a section. Run on well-formed XML only: every construct found is closed.
+ */
+const XML_MARKUP = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>/g;
+const escapeCdata = (xml: string) =>
+  xml.replace(XML_MARKUP, (whole, cdata: string | undefined) =>
+    cdata === undefined ? whole : cdata.replace(/[&<>]/g, (c) => XML_ESCAPES[c]!),
+  );
+
+/** An element's text as written (locations and identifiers: `describeLocation` wants the whole path). */
+const rawTextOf = (value: unknown): string | undefined => {
   if (typeof value === 'string') return decodeXmlText(value).trim() || undefined;
-  if (value && typeof value === 'object' && '#text' in value) return textOf((value as XspfNode)['#text']);
+  if (value && typeof value === 'object' && '#text' in value) return rawTextOf((value as XspfNode)['#text']);
   return undefined;
 };
-const textsOf = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => textOf(v) ?? []) : []);
+const rawTextsOf = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => rawTextOf(v) ?? []) : []);
+/** A name: title, creator, album. */
+const textOf = (value: unknown): string | undefined => {
+  const text = rawTextOf(value);
+  return text === undefined ? undefined : importedText(text) || undefined;
+};
 
 const isUrl = (location: string) => /^[a-z][a-z0-9+.-]*:/i.test(location);
 /** A relative location is a URI reference: percent-encoded, unless a careless writer left it plain. */
@@ -94,31 +116,52 @@ function decodeUriPath(location: string): string {
   }
 }
 
-/** Reads XSPF (any namespace prefix); a file that is not well-formed XSPF is a 400. */
-export function parseXspf(text: string): ImportedPlaylist {
+/**
+ * Reads XSPF (any namespace prefix); a file that is not well-formed XSPF is a 400. Stops after
+ * `maxTracks + 1` tracks, as `parseM3u`.
+ */
+export function parseXspf(text: string, maxTracks = Infinity): ImportedPlaylist {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw invalidInput('XSPF files with a DTD or entity declarations are not accepted');
   if (XMLValidator.validate(text) !== true) throw invalidInput('The XSPF file is not well-formed XML');
   parser ??= new XMLParser(parserOptions);
-  const root = parser.parse(text) as XspfNode;
+  let root: XspfNode;
+  try {
+    root = parser.parse(escapeCdata(text)) as XspfNode;
+  } catch {
+    // Well-formed, but past what the parser takes: elements nested deeper than `maxNestedTags`.
+    throw invalidInput('The XSPF file nests its elements too deeply, or is otherwise unreadable');
+  }
   const playlist = root.playlist as XspfNode | undefined;
   if (!playlist || typeof playlist !== 'object') throw invalidInput('The XML file is not an XSPF playlist');
   const trackList = playlist.trackList as XspfNode | undefined;
   const tracks = (trackList && typeof trackList === 'object' ? (trackList.track as unknown[] | undefined) : undefined) ?? [];
-  const items = tracks.flatMap((node): ImportedItem[] => {
-    if (!node || typeof node !== 'object') return [];
-    const track = node as XspfNode;
-    const [location] = textsOf(track.location);
-    const ours = textsOf(track.identifier).find((id) => id.startsWith(TRACK_URI_PREFIX));
-    const named = { artist: textOf(track.creator), title: textOf(track.title), album: textOf(track.album) };
-    const fromPath = location ? describeLocation(isUrl(location) ? location : decodeUriPath(location)) : {};
-    const item = {
-      ...fromPath,
-      ...Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined)),
-    } as Pick<ImportedItem, 'artist' | 'title' | 'album'>;
-    const text = named.title ? displayName(named.artist, named.title) : (location ?? ours);
-    if (!text) return [];
-    return [{ text, ...(ours ? { trackId: ours.slice(TRACK_URI_PREFIX.length) } : {}), ...item }];
-  });
+  const items: ImportedItem[] = [];
+  for (const node of tracks) {
+    if (items.length > maxTracks) break;
+    const item = itemOf(node);
+    if (item) items.push(item);
+  }
   const title = textOf(playlist.title);
   return { ...(title ? { title } : {}), items };
+}
+
+/** The track a `<track>` names; undefined when it has nothing to go by. */
+function itemOf(node: unknown): ImportedItem | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const track = node as XspfNode;
+  const [location] = rawTextsOf(track.location);
+  const ours = rawTextsOf(track.identifier)
+    .map(ourTrackId)
+    .find((id) => id !== undefined);
+  const named = { artist: textOf(track.creator), title: textOf(track.title), album: textOf(track.album) };
+  const fromPath = location ? describeLocation(isUrl(location) ? location : decodeUriPath(location)) : {};
+  const item = {
+    ...fromPath,
+    ...Object.fromEntries(Object.entries(named).filter(([, value]) => value !== undefined)),
+  } as Pick<ImportedItem, 'artist' | 'title' | 'album'>;
+  const text = importedText(
+    named.title ? displayName(named.artist, named.title) : (location ?? (ours ? `${TRACK_URI_PREFIX}${ours}` : '')),
+  );
+  if (!text) return undefined;
+  return { text, ...(ours ? { trackId: ours } : {}), ...item };
 }

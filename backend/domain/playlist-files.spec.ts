@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_IMPORT_TRACKS } from '../../shared/api';
 import { AppError } from './errors';
 import { formatPlaylist, parsePlaylistFile, sniffPlaylistKind, type ExportedTrack } from './playlist-files';
+import { MAX_IMPORTED_TEXT_LENGTH } from './playlist-files-model';
 
 const tracks: ExportedTrack[] = [
   {
@@ -67,6 +69,36 @@ describe('playlist files: export then import', () => {
     expect(file).not.toMatch(/&(?!amp;|lt;|gt;|quot;|apos;)/);
   });
 
+  it.each(['m3u8', 'xspf'] as const)('%s keeps tracks whose names start with # or look like paths', (format) => {
+    const odd: ExportedTrack[] = [
+      { id: 'tr_h1', title: '#Hashtag', artist: '#1 Dads', album: '#Album', durationMs: 1000, extension: 'mp3' },
+      { id: 'tr_h2', title: '../../etc/passwd', artist: '..', album: '.', durationMs: 1000, trackNumber: 2, extension: 'mp3' },
+      { id: 'tr_h3', title: 'Side A/B', artist: 'AC/DC', album: 'Back\\In Black', durationMs: 1000, extension: 'mp3' },
+    ];
+    const parsed = parsePlaylistFile(formatPlaylist(format, { name: 'Odd', tracks: odd }));
+    expect(parsed.items.map((item) => item.trackId)).toEqual(['tr_h1', 'tr_h2', 'tr_h3']);
+    expect(parsed.items.map((item) => [item.artist, item.title])).toEqual(odd.map((t) => [t.artist, t.title]));
+  });
+
+  it('writes M3U8 locations that are never a comment and never leave their folders', () => {
+    const hostile = ['#1 Dads', '#', '..', '.', ' ../x', 'a/../b', 'a\\..', 'line\u2028break', 'nul\u0000bell\u0007', 'C:', '\u0085'];
+    const odd = hostile.flatMap((name, i): ExportedTrack[] => [
+      { id: `tr_a${i}`, title: name, artist: name, album: name, durationMs: 1, extension: 'mp3' },
+      { id: `tr_b${i}`, title: 'T', artist: 'Artist', album: name, durationMs: 1, trackNumber: 1, extension: 'mp3' },
+    ]);
+    const file = formatPlaylist('m3u8', { name: 'Hostile', tracks: odd });
+    const locations = file.split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(locations).toHaveLength(odd.length);
+    for (const location of locations) {
+      const parts = location.replace(/^\.\//, '').split('/');
+      expect(parts, location).toHaveLength(3);
+      for (const part of parts) {
+        expect(part, location).not.toMatch(/^\.|^$|[\\:\p{Cc}\p{Zl}\p{Zp}]/u);
+      }
+    }
+    expect(parsePlaylistFile(file).items.map((item) => item.trackId)).toEqual(odd.map((t) => t.id));
+  });
+
   it('keeps a name with line breaks on one line', () => {
     const file = formatPlaylist('m3u8', { name: 'Two\r\nlines', tracks: [{ ...tracks[0]!, title: 'A\nB' }] });
     expect(file).toContain('#PLAYLIST:Two lines');
@@ -123,9 +155,13 @@ describe('playlist files: reading M3U from other players', () => {
     ]);
   });
 
-  it('ignores an id comment that is not ours', () => {
-    const [item] = parsePlaylistFile('#ALKTUNES-TRACK:spotify:track:123\nA/B/C.mp3').items;
-    expect(item!.trackId).toBeUndefined();
+  it('ignores an id comment that is not ours, or not an id', () => {
+    for (const id of ['spotify:track:123', 'alktunes:track:a b', 'alktunes:track:../tr_1', `alktunes:track:${'x'.repeat(100_000)}`]) {
+      const [item] = parsePlaylistFile(`#ALKTUNES-TRACK:${id}\nA/B/C.mp3`).items;
+      expect(item!.trackId, id.slice(0, 30)).toBeUndefined();
+      const xspf = `<playlist><trackList><track><identifier>${id}</identifier><title>C</title></track></trackList></playlist>`;
+      expect(parsePlaylistFile(xspf).items[0]!.trackId, id.slice(0, 30)).toBeUndefined();
+    }
   });
 });
 
@@ -171,6 +207,17 @@ describe('playlist files: reading XSPF from other players', () => {
     expect(failure(() => parsePlaylistFile(external)).code).toBe('invalid_input');
   });
 
+  it('keeps CDATA text as written, next to decoded text, and ignores CDATA in comments', () => {
+    const file = `<playlist><trackList>
+      <track><title><![CDATA[A &amp; B]]></title><creator><![CDATA[<Tom> & "Jerry"]]></creator></track>
+      <track><title>Rock &amp; <![CDATA[<Roll> &#233;]]> &#233;</title><!-- <![CDATA[ --><album>x</album></track>
+    </trackList></playlist>`;
+    expect(parsePlaylistFile(file).items).toEqual([
+      { text: '<Tom> & "Jerry" - A &amp; B', artist: '<Tom> & "Jerry"', title: 'A &amp; B' },
+      { text: 'Rock & <Roll> &#233; é', title: 'Rock & <Roll> &#233; é', album: 'x' },
+    ]);
+  });
+
   it('leaves an unknown entity as written', () => {
     const file = '<playlist><trackList><track><title>Rock &nbsp; Roll</title></track></trackList></playlist>';
     expect(parsePlaylistFile(file).items[0]!.title).toBe('Rock &nbsp; Roll');
@@ -187,5 +234,81 @@ describe('playlist files: what is not a playlist', () => {
     ['a binary file', 'ID3\u0003\u0000\u0000\u0000'],
   ])('%s is a 400', (_, text) => {
     expect(failure(() => parsePlaylistFile(text)).code).toBe('invalid_input');
+  });
+});
+
+describe('playlist files: hostile input', () => {
+  /** The body limit of an import. */
+  const MB = 1024 * 1024;
+  const timed = <T>(run: () => T) => {
+    const started = performance.now();
+    const result = run();
+    return { result, ms: performance.now() - started };
+  };
+
+  it('reads 1 MB lines of white space in #EXTINF and in paths in linear time', () => {
+    const spaces = ' \t'.repeat(MB / 8);
+    const file = `#EXTINF:1${spaces}x\nfirst.mp3\n#EXTINF:1,A${spaces}-${spaces}B\nsecond.mp3\nC${spaces}-${spaces}D.mp3\n`;
+    const { result, ms } = timed(() => parsePlaylistFile(file));
+    expect(ms).toBeLessThan(1000);
+    expect(result.items.map((item) => [item.artist, item.title])).toEqual([
+      [undefined, 'first'],
+      ['A', 'B'],
+      ['C', 'D'],
+    ]);
+  });
+
+  it('keeps every name and listed line on one line and at most MAX_IMPORTED_TEXT_LENGTH long', () => {
+    const long = '🎵'.repeat(MB / 4);
+    const m3u = `#PLAYLIST:${long}\n#EXTINF:1,Bell\u0007Band - ${long}\na.mp3\nMusic/${long}/x\u0085y/${long}.mp3\n`;
+    const xspf = `<playlist><title>${long}</title><trackList><track><creator>A&#10;B</creator><title>${long}</title></track></trackList></playlist>`;
+    for (const file of [m3u, xspf]) {
+      const { title, items } = parsePlaylistFile(file);
+      for (const text of [title, ...items.flatMap((item) => [item.text, item.artist, item.title, item.album])].filter(
+        (t) => t !== undefined,
+      )) {
+        expect(text.length).toBeLessThanOrEqual(MAX_IMPORTED_TEXT_LENGTH);
+        expect(text).not.toMatch(/[\p{Cc}\p{Cs}]/u);
+      }
+      expect(items[0]!.title).toMatch(/^(?:🎵)+…$/u);
+    }
+    expect(parsePlaylistFile(m3u).items.map((item) => [item.artist, item.album])).toEqual([
+      ['Bell Band', undefined],
+      [expect.stringMatching(/^(?:🎵)+…$/u), 'x y'],
+    ]);
+    expect(parsePlaylistFile(xspf).items[0]!.artist).toBe('A B');
+  });
+
+  it('refuses a NUL anywhere, also when the content type named the format', () => {
+    expect(failure(() => parsePlaylistFile('a.mp3\nb\u0000.mp3', 'm3u')).code).toBe('invalid_input');
+    const xspf = '<playlist><trackList><track><title>a\u0000b</title></track></trackList></playlist>';
+    expect(failure(() => parsePlaylistFile(xspf)).code).toBe('invalid_input');
+    expect(failure(() => parsePlaylistFile(xspf, 'xspf')).code).toBe('invalid_input');
+  });
+
+  it('answers deeply nested XML with a 400, not a crash', () => {
+    const depth = MB / 8;
+    const file = `<playlist><trackList><track><title>${'<b>'.repeat(depth)}x${'</b>'.repeat(depth)}</title></track></trackList></playlist>`;
+    expect(failure(() => parsePlaylistFile(file))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('too deeply') });
+  });
+
+  it('refuses an M3U over MAX_IMPORT_TRACKS with a 413 without reading the rest', () => {
+    const { result, ms } = timed(() => failure(() => parsePlaylistFile('a\n'.repeat(MB / 2))));
+    expect(result).toMatchObject({ code: 'too_large', message: `A playlist file may list at most ${MAX_IMPORT_TRACKS} tracks` });
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('refuses an XSPF over MAX_IMPORT_TRACKS with a 413', () => {
+    const file = `<playlist><trackList>${'<track><title>a</title></track>'.repeat(MAX_IMPORT_TRACKS + 1)}</trackList></playlist>`;
+    expect(failure(() => parsePlaylistFile(file))).toMatchObject({ code: 'too_large' });
+  });
+
+  it('skips 10,000 empty lines', () => {
+    const empty = '\n'.repeat(10_000);
+    expect(parsePlaylistFile(`${empty}a.mp3\r\n${'\r\n \t'.repeat(10_000)}b.mp3${empty}`).items.map((item) => item.title)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(failure(() => parsePlaylistFile(`#EXTM3U${empty}`)).code).toBe('invalid_input');
   });
 });

@@ -1,6 +1,5 @@
 import { checkDisplayName } from '../../../shared/api/display-name';
-import { MAX_ENTRIES_PER_ADD, MAX_IMPORT_TRACKS } from '../../../shared/api';
-import { AppError } from '../../domain/errors';
+import { MAX_ENTRIES_PER_ADD } from '../../../shared/api';
 import { requestFingerprint } from '../../domain/idempotency';
 import { matchImportedItems } from '../../domain/playlist-files-matching';
 import type { ImportedPlaylist } from '../../domain/playlist-files';
@@ -38,9 +37,6 @@ export async function importPlaylist(
   file: ImportedPlaylist,
   input: { name?: string; request?: KeyedRequest },
 ): Promise<ImportOutcome> {
-  if (file.items.length > MAX_IMPORT_TRACKS) {
-    throw new AppError('too_large', `A playlist file may list at most ${MAX_IMPORT_TRACKS} tracks; this one lists ${file.items.length}`);
-  }
   const matches = await matchImportedItems(file.items, {
     existingIds: async (ids) => new Set((await catalog.getTracks(ids)).map((track) => track.id)),
     search: (query) => search.search(query),
