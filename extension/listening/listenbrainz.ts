@@ -26,6 +26,26 @@ export interface Listen {
   };
 }
 
+/** The earliest `listened_at` the API takes (its `LISTEN_MINIMUM_TS`, 2002-10-01): older is a clock gone wrong. */
+export const LISTEN_MINIMUM_TS = 1_033_430_400;
+/** How far ahead of the server's clock a `listened_at` may lie (its `API_LISTENED_AT_ALLOWED_SKEW`). */
+const LISTENED_AT_ALLOWED_SKEW_S = 60 * 60;
+/** Most bytes one listen may take (its `MAX_LISTEN_SIZE`). */
+const MAX_LISTEN_SIZE = 10_240;
+
+/**
+ * Why the API would refuse `listen`, or undefined when it would take it. The API refuses a whole
+ * submission for one bad listen, so the scrobbler leaves such a listen out rather than send it.
+ */
+export function listenProblem(listen: Listen, nowMs: number = Date.now()): string | undefined {
+  const { listened_at: at, track_metadata: track } = listen;
+  if (!Number.isInteger(at) || at < LISTEN_MINIMUM_TS) return 'it was heard before 2002-10-01 (a clock gone wrong)';
+  if (at > nowMs / 1000 + LISTENED_AT_ALLOWED_SKEW_S) return 'it was heard more than an hour from now (a clock gone wrong)';
+  if (!track.artist_name.trim() || !track.track_name.trim()) return 'it has no title or artist';
+  if (new TextEncoder().encode(JSON.stringify(listen)).length > MAX_LISTEN_SIZE) return `it is larger than ${MAX_LISTEN_SIZE} bytes`;
+  return undefined;
+}
+
 export type ListenType = 'single' | 'import';
 
 /** How one submission ended, after the client's own retries. */

@@ -47,7 +47,8 @@ describe('play outbox against the local stack', () => {
   });
 
   const service = () => createListeningService(createApiClient({ authUrl: fresh.stack.auth, apiUrl: proxy.url }));
-  let at = Date.parse('2026-02-01T08:00:00.000Z');
+  // A month ago: the server refuses plays more than a year old, so a fixed date would age out.
+  let at = Date.now() - 30 * 24 * 60 * 60_000;
   const play = (trackId: string): RecordedPlay => {
     at += 5 * 60_000;
     return {
@@ -55,6 +56,7 @@ describe('play outbox against the local stack', () => {
       trackId,
       startedAt: new Date(at).toISOString(),
       msPlayed: 200_000,
+      userId: account.userId,
       track: makeTrack({ id: trackId }),
     };
   };

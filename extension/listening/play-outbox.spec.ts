@@ -3,17 +3,18 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { MAX_PLAYS_PER_REQUEST, type PlayInput, type PlaysAccepted } from '@@/shared/api';
 import { makeTrack } from '@@/test/extension/factories';
 import { ApiError } from '@/api/api-client';
-import { clearSession, writeSession } from '@/api/session-storage';
-import { listeningSettingsItem } from './listening-settings';
-import { createPlayOutbox, keepSendingPlays, OUTBOX_ALARM, retryDelayMs, type PlayOutboxDeps } from './play-outbox';
+import { clearSession, readSession, writeSession } from '@/api/session-storage';
+import { PREWARM_PORT } from '@/player/messages';
+import { listeningSettingsItem, markHistoryCleared } from './listening-settings';
+import { createPlayOutbox, keepSendingPlays, MAX_PLAY_AGE_MS, OUTBOX_ALARM, retryDelayMs, type PlayOutboxDeps } from './play-outbox';
 import type { RecordedPlay } from './recorded-play';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 let n = 0;
 
-function recordedPlay(): RecordedPlay {
+function recordedPlay(userId = 'u1'): RecordedPlay {
   const track = makeTrack();
-  return { id: `play-${++n}`, trackId: track.id, startedAt: new Date(NOW - n * 1000).toISOString(), msPlayed: 90_000, track };
+  return { id: `play-${++n}`, trackId: track.id, startedAt: new Date(NOW - n * 1000).toISOString(), msPlayed: 90_000, userId, track };
 }
 
 const signIn = (id: string) =>
@@ -30,7 +31,7 @@ function fakeServer() {
     if (failure) throw failure;
     const fresh = plays.filter((play) => !stored.has(play.id));
     for (const play of fresh) stored.set(play.id, play);
-    return { recorded: fresh.length, known: plays.length - fresh.length, unknownTrackIds: [], paused: false };
+    return { recorded: fresh.length, known: plays.length - fresh.length, unknownTrackIds: [], refusedPlayIds: [], paused: false };
   });
   return { stored, requests, postPlays, fail: (...errors: unknown[]) => failures.push(...errors) };
 }
@@ -48,8 +49,8 @@ function setup(over: Partial<PlayOutboxDeps> = {}) {
     ...over,
   });
   /** Queues plays (each `add` starts a send) and waits for those sends to finish. */
-  const add = async (count: number) => {
-    const plays = Array.from({ length: count }, recordedPlay);
+  const add = async (count: number, userId = 'u1') => {
+    const plays = Array.from({ length: count }, () => recordedPlay(userId));
     for (const play of plays) await outbox.add(play);
     await outbox.settled();
     return plays;
@@ -102,7 +103,8 @@ describe('play outbox', () => {
 
     expect((await outbox.state()).plays.map((play) => play.id)).toEqual([plays[0]!.id]);
     expect(retries).toEqual([NOW + 30_000, NOW + 60_000, NOW + 120_000, NOW + 240_000]);
-    expect(retryDelayMs(20, () => 0)).toBe(30 * 60_000);
+    // Chrome's service worker never sees `online`: a wait stays short enough to notice the network is back.
+    expect(retryDelayMs(20, () => 0)).toBe(5 * 60_000);
 
     // The server stores the play but its answer never arrives: the resend is taken, not counted again.
     server.postPlays.mockImplementationOnce(async (batch) => {
@@ -159,7 +161,7 @@ describe('play outbox', () => {
     });
     const { outbox } = setup({ postPlays });
 
-    const adds = Array.from({ length: 5 }, recordedPlay).map((play) => outbox.add(play));
+    const adds = Array.from({ length: 5 }, () => recordedPlay()).map((play) => outbox.add(play));
     const sends = [outbox.send(), outbox.send(), outbox.send()];
     await Promise.all(adds);
     release();
@@ -176,19 +178,90 @@ describe('play outbox', () => {
     const { outbox, server, add } = setup();
     await outbox.send();
     await clearSession();
-    const alices = await add(2);
+    const alices = await add(2, 'alice');
 
     await signIn('alice');
     await outbox.send();
     expect(server.requests.flat()).toEqual(alices.map((play) => play.id));
 
     await clearSession();
-    await add(3);
+    await add(3, 'alice');
     await signIn('bob');
-    const bobs = await add(1);
+    const bobs = await add(1, 'bob');
 
     expect(server.requests.flat()).toEqual([...alices, ...bobs].map((play) => play.id));
-    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 3, lastUserId: 'bob' });
+    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 3 });
+  });
+
+  it("stops a send when another account signs in meanwhile: the first one's plays never go with the new token", async () => {
+    await signIn('alice');
+    const postedAs: string[] = [];
+    const server = fakeServer();
+    const { outbox, add } = setup({
+      postPlays: async (plays) => {
+        postedAs.push(`${(await readSession())!.user.id}:${plays.length}`); // the API client sends the current session's token
+        if (postedAs.length === 1) await signIn('bob'); // alice signs out and bob in, during the backlog's first request
+        return server.postPlays(plays);
+      },
+    });
+    await outbox.send();
+    await clearSession();
+    await add(MAX_PLAYS_PER_REQUEST + 10, 'alice');
+    await signIn('alice');
+    await outbox.send();
+
+    expect(postedAs).toEqual([`alice:${MAX_PLAYS_PER_REQUEST}`]);
+    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 10 });
+  });
+
+  it('drops only the play a 400 names and sends the rest, and leaves out plays the server would find too old', async () => {
+    await signIn('u1');
+    const { outbox, server, log, add } = setup();
+    await outbox.send();
+    await clearSession();
+    const tooOld = { ...recordedPlay(), startedAt: new Date(NOW - MAX_PLAY_AGE_MS - 60_000).toISOString() };
+    await outbox.add(tooOld);
+    const plays = await add(MAX_PLAYS_PER_REQUEST - 1);
+    await signIn('u1');
+    server.fail(new ApiError(400, 'invalid_input', 'plays.2.startedAt: lies in the future', 'plays.2.startedAt'));
+
+    await outbox.send();
+
+    expect(server.requests.map((ids) => ids.length)).toEqual([MAX_PLAYS_PER_REQUEST - 1, MAX_PLAYS_PER_REQUEST - 2]);
+    expect([...server.stored.keys()]).toEqual(plays.filter((_, i) => i !== 2).map((play) => play.id));
+    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 2 });
+    expect(log.warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts plays the server refused for their time as dropped', async () => {
+    await signIn('u1');
+    const { outbox, server, add } = setup();
+    server.postPlays.mockImplementationOnce(async (plays) => ({
+      recorded: plays.length - 1,
+      known: 0,
+      unknownTrackIds: [],
+      refusedPlayIds: [plays[0]!.id],
+      paused: false,
+    }));
+    await add(1);
+    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 1 });
+  });
+
+  it("drops the waiting plays its account heard before it cleared its history, and no one else's", async () => {
+    await signIn('u1');
+    const { outbox, server, add } = setup();
+    await outbox.send();
+    await clearSession();
+    await add(2, 'u1');
+    await add(1, 'u2');
+    await signIn('u1');
+    await markHistoryCleared(new Date(NOW));
+    const after = { ...recordedPlay('u1'), startedAt: new Date(NOW + 1000).toISOString() };
+    await outbox.add(after);
+    await outbox.settled();
+
+    expect(server.requests.flat()).toEqual([after.id]);
+    expect(await outbox.state()).toMatchObject({ plays: [], dropped: 3 });
   });
 
   it('keeps at most the newest plays it may hold, counting those dropped', async () => {
@@ -205,21 +278,26 @@ describe('play outbox', () => {
     await signIn('u1');
     const send = vi.fn(async () => {});
     const getSettings = vi.fn(async () => ({ historyPaused: true }));
+    const connects: ((port: { name: string }) => void)[] = [];
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation((l) => void connects.push(l as never));
     keepSendingPlays({ send }, getSettings, { warn: () => {} });
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
     await vi.waitFor(async () => expect(await listeningSettingsItem.getValue()).toEqual({ historyPaused: true }));
 
     await fakeBrowser.alarms.onAlarm.trigger({ name: 'something-else', scheduledTime: NOW, persistAcrossSessions: false });
     await fakeBrowser.alarms.onAlarm.trigger({ name: OUTBOX_ALARM, scheduledTime: NOW, persistAcrossSessions: false });
-    globalThis.dispatchEvent(new Event('online'));
+    globalThis.dispatchEvent(new Event('online')); // Firefox's background page; a Chrome service worker never gets it
     expect(send).toHaveBeenCalledTimes(3);
+    // A popup opening: the listener is at the browser, likely online.
+    for (const name of [PREWARM_PORT, 'player/other']) connects.forEach((listener) => listener({ name }));
+    expect(send).toHaveBeenCalledTimes(4);
 
     await signIn('u1'); // a token refresh: nothing new
     await clearSession();
     getSettings.mockResolvedValueOnce({ historyPaused: false });
     await signIn('u2');
     await vi.waitFor(async () => expect(await listeningSettingsItem.getValue()).toEqual({ historyPaused: false }));
-    expect(send).toHaveBeenCalledTimes(4);
+    expect(send).toHaveBeenCalledTimes(5);
     expect(getSettings).toHaveBeenCalledTimes(2);
   });
 });

@@ -2,11 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Track } from '@@/shared/api';
 import { makeTrack } from '@@/test/extension/factories';
+import { clearSession, writeSession } from '@/api/session-storage';
 import { NOTHING_LOADED, type AudioOutput } from '@/player/audio-output';
 import { createQueueOwner } from '@/player/background/queue-owner';
 import type { LoadRequest, MediaStatus } from '@/player/messages';
 import { playerStateItem } from '@/player/player-state';
-import { listeningSettingsItem } from './listening-settings';
+import { listeningSettingsItem, markHistoryCleared } from './listening-settings';
 import { createPlayRecorder, MAX_UNREPORTED_MS, playThresholdMs } from './play-recorder';
 import type { RecordedPlay } from './recorded-play';
 
@@ -97,8 +98,14 @@ const track = (durationMs: number): Track => {
   return made;
 };
 
+const signIn = (id: string) =>
+  writeSession({ accessToken: 'a', refreshToken: 'r', expiresAt: START + 600_000, user: { id, email: `${id}@example.test`, name: id } });
+
 describe('play recorder', () => {
-  beforeEach(() => fakeBrowser.reset());
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await signIn('listener');
+  });
 
   it('counts half of a short track', async () => {
     const p = setup();
@@ -112,7 +119,14 @@ describe('play recorder', () => {
     await p.listen(31 * SEC);
     await p.owner.next();
     expect(await p.recorded()).toEqual([
-      { id: expect.any(String), trackId: b.id, startedAt: new Date(START + 29 * SEC).toISOString(), msPlayed: 31 * SEC, track: b },
+      {
+        id: expect.any(String),
+        trackId: b.id,
+        startedAt: new Date(START + 29 * SEC).toISOString(),
+        msPlayed: 31 * SEC,
+        userId: 'listener',
+        track: b,
+      },
     ]);
   });
 
@@ -200,17 +214,60 @@ describe('play recorder', () => {
     expect(await p.recorded()).toMatchObject([{ trackId: a.id, msPlayed: 40 * SEC, startedAt: new Date(START).toISOString() }]);
   });
 
-  it('does not count a long stretch the audio host said nothing about', async () => {
+  it('counts only the time the audio advanced: a machine asleep with the track "playing" adds nothing', async () => {
     const p = setup();
-    const long = track(20 * 60 * SEC);
+    const long = track(6 * 60 * SEC);
+    await p.owner.playTracks([long, track(60 * SEC)], 0);
+    await p.listen(3 * 60 * SEC);
+
+    p.clock.now += 60 * 60 * SEC; // asleep: the audio stood still at 3:00
+    await p.owner.pause();
+    await p.owner.play();
+    await p.listen(20 * SEC);
+    p.clock.now += 60 * 60 * SEC; // asleep again; the first report after waking is 10 s on
+    await p.listen(10 * SEC);
+    await p.owner.next();
+
+    expect(await p.recorded()).toMatchObject([{ msPlayed: 3 * 60 * SEC + 30 * SEC }]);
+  });
+
+  it('counts at most a few seconds past the last report when nothing says how far the audio got', async () => {
+    const p = setup();
+    const long = track(6 * 60 * SEC);
     await p.owner.playTracks([long], 0);
     await p.listen(3 * 60 * SEC);
 
-    p.clock.now += 60 * 60 * SEC; // the machine slept with the track "playing"
-    await p.owner.pause();
+    p.clock.now += 60 * 60 * SEC;
     await p.owner.stop();
 
     expect(await p.recorded()).toMatchObject([{ msPlayed: 3 * 60 * SEC + MAX_UNREPORTED_MS }]);
+    expect(MAX_UNREPORTED_MS).toBeLessThanOrEqual(15 * SEC);
+  });
+
+  it('keeps a play with the account it began on, though a sign-out ends it', async () => {
+    const p = setup();
+    await p.owner.playTracks([track(60 * SEC)], 0);
+    await p.listen(40 * SEC);
+    expect(await p.recorded()).toEqual([]);
+    await clearSession();
+    await p.owner.stop();
+
+    expect(await p.recorded()).toMatchObject([{ userId: 'listener', msPlayed: 40 * SEC }]);
+  });
+
+  it('drops the play being heard when its account clears its history, and records those begun after', async () => {
+    const p = setup();
+    const [a, b] = [track(60 * SEC), track(60 * SEC)];
+    await p.owner.playTracks([a, b], 0);
+    await p.listen(20 * SEC);
+    await markHistoryCleared(new Date(p.clock.now));
+    await p.listen(40 * SEC);
+    await p.ended();
+    p.clock.now += SEC;
+    await p.listen(40 * SEC);
+    await p.ended();
+
+    expect(await p.recorded()).toMatchObject([{ trackId: b.id }]);
   });
 
   it('records nothing while the history is paused', async () => {

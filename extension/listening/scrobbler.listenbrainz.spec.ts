@@ -27,7 +27,7 @@ describe('scrobbling to a ListenBrainz server', () => {
     stub.received.length = 0;
     stub.requests.length = 0;
     log.warn.mockClear();
-    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'token-1' });
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'token-1', userId: 'listener' });
   });
 
   const start = (): Scrobbler =>
@@ -36,7 +36,7 @@ describe('scrobbling to a ListenBrainz server', () => {
   /** Plays queued in an earlier session (offline, or the browser closed before they went out). */
   async function backlog(count: number) {
     const plays = makePlays(count);
-    await scrobbleQueueItem.setValue(plays.map((play) => ({ id: play.id, listen: toListen(play, '1.2.3')! })));
+    await scrobbleQueueItem.setValue(plays.map((play) => ({ id: play.id, userId: play.userId, listen: toListen(play, '1.2.3')! })));
     return plays;
   }
 
@@ -137,7 +137,7 @@ describe('scrobbling to a ListenBrainz server', () => {
   });
 
   it('stops at a refused token, keeps the listens, and reports it for the options page', async () => {
-    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'revoked' });
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'revoked', userId: 'listener' });
     const scrobbler = start();
     const play = makePlay();
     await scrobbler.add(play);
@@ -154,10 +154,23 @@ describe('scrobbling to a ListenBrainz server', () => {
     expect(stub.requests).toHaveLength(1);
 
     // A new token (the options page clears the problem when it saves one) sends the backlog.
-    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'token-1' });
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: stub.url, token: 'token-1', userId: 'listener' });
     await scrobbleProblemItem.setValue(null);
     await scrobbler.flush();
     expect(stub.listens).toHaveLength(2);
+  });
+
+  it('never sends a listen the server would refuse for its time, so the rest of its batch goes', async () => {
+    const plays = await backlog(5);
+    const queue = await scrobbleQueueItem.getValue();
+    queue[1]!.listen.listened_at = 1_000_000_000; // a clock that had lost its battery: 2001
+    queue[3]!.listen.listened_at = Math.floor(Date.now() / 1000) + 2 * 3600;
+    await scrobbleQueueItem.setValue(queue);
+    await start().flush();
+
+    expect(stub.requests.map((r) => r.status)).toEqual([200]);
+    expect(stub.listens.map((l) => l.listened_at)).toEqual([0, 2, 4].map((i) => Math.floor(Date.parse(plays[i]!.startedAt) / 1000)));
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
   });
 
   it('sends nothing while listening history is paused', async () => {

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { jsonResponse } from '@@/test/extension/factories';
 import { makePlay, makePlays } from '@@/test/extension/plays';
-import { listeningSettingsItem } from './listening-settings';
+import { writeSession } from '@/api/session-storage';
+import { listeningSettingsItem, markHistoryCleared } from './listening-settings';
 import type { Listen } from './listenbrainz';
 import { scrobbleProblemItem, scrobbleSettingsItem } from './scrobble-settings';
 import {
@@ -42,15 +43,15 @@ describe('the scrobbler queue', () => {
     fakeBrowser.reset();
     log.info.mockClear();
     log.warn.mockClear();
-    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: 'https://lb.example', token: 'secret-token' });
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: 'https://lb.example', token: 'secret-token', userId: 'listener' });
   });
 
   it('takes no play while scrobbling is off or history is paused', async () => {
     const server = fakeServer();
-    await scrobbleSettingsItem.setValue({ enabled: false, serverUrl: 'https://lb.example', token: 'secret-token' });
+    await scrobbleSettingsItem.setValue({ enabled: false, serverUrl: 'https://lb.example', token: 'secret-token', userId: 'listener' });
     const scrobbler = start(server.fetch as never);
     await scrobbler.add(makePlay());
-    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: 'https://lb.example', token: 'secret-token' });
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: 'https://lb.example', token: 'secret-token', userId: 'listener' });
     await listeningSettingsItem.setValue({ historyPaused: true });
     await scrobbler.add(makePlay());
     await scrobbler.flush();
@@ -89,7 +90,9 @@ describe('the scrobbler queue', () => {
 
   it('sends one listen as `single` and more as `import` batches of at most 100', async () => {
     const server = fakeServer();
-    await scrobbleQueueItem.setValue(makePlays(201).map((play) => ({ id: play.id, listen: toListen(play, '1.0.0')! })));
+    await scrobbleQueueItem.setValue(
+      makePlays(201).map((play) => ({ id: play.id, userId: play.userId, listen: toListen(play, '1.0.0')! })),
+    );
     // Sent when the background starts, with no new play.
     const scrobbler = start(server.fetch as never);
     await scrobbler.flush();
@@ -110,11 +113,100 @@ describe('the scrobbler queue', () => {
     for (const play of plays) await scrobbler.add(play);
     await scrobbler.flush();
     expect(await scrobbleQueueItem.getValue()).toEqual([]);
-    expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/refused 1 listen.*400: failed with 400/));
+    expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/refused a listen.*400: failed with 400/));
     // Neither is queued again.
     for (const play of plays) await scrobbler.add(play);
     await scrobbler.flush();
     expect(server.submissions).toHaveLength(2);
+  });
+
+  it('finds the one listen a 400 is about by halving the batch, and sends the others', async () => {
+    const plays = makePlays(100);
+    const bad = plays[37]!;
+    const badAt = Math.floor(Date.parse(bad.startedAt) / 1000);
+    const accepted: Listen[] = [];
+    const fetch = vi.fn(async (_url: string, init?: RequestInit) => {
+      const { payload } = JSON.parse(String(init?.body)) as Submission;
+      // A rule of the server's that the client cannot know.
+      if (payload.some((listen) => listen.listened_at === badAt)) return jsonResponse(400, { code: 400, error: 'no' });
+      accepted.push(...payload);
+      return jsonResponse(200, { status: 'ok' });
+    });
+    await scrobbleQueueItem.setValue(plays.map((play) => ({ id: play.id, userId: play.userId, listen: toListen(play, '1.0.0')! })));
+    await start(fetch as never).flush();
+
+    expect(accepted.map((listen) => listen.listened_at).sort()).toEqual(
+      plays.filter((play) => play !== bad).map((play) => Math.floor(Date.parse(play.startedAt) / 1000)),
+    );
+    // 100 → 50 → 25 → 13 → 7 → 4 → 2 → 1 refused, their first halves taken on the way, then the rest.
+    expect(fetch.mock.calls.length).toBeLessThanOrEqual(16);
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+    expect(await scrobbledIdsItem.getValue()).toHaveLength(100);
+    expect(log.warn).toHaveBeenCalledOnce();
+  });
+
+  it('leaves out listens ListenBrainz would refuse for their time, and never sends them', async () => {
+    const server = fakeServer();
+    const scrobbler = start(server.fetch as never);
+    await scrobbler.add({ ...makePlay(), startedAt: '1999-12-31T23:00:00.000Z' });
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+
+    const good = makePlay();
+    const ahead = makePlay({ minutesAgo: -120 }); // queued while the clock ran two hours fast
+    await scrobbleQueueItem.setValue([ahead, good].map((play) => ({ id: play.id, userId: play.userId, listen: toListen(play, '1.0.0')! })));
+    await scrobbler.flush();
+    expect(server.submissions.map((s) => s.payload.map((listen) => listen.listened_at))).toEqual([
+      [Math.floor(Date.parse(good.startedAt) / 1000)],
+    ]);
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+  });
+
+  it('scrobbles only the plays of the Alktunes account that saved the settings', async () => {
+    const server = fakeServer();
+    const scrobbler = start(server.fetch as never);
+    const others = makePlay({ userId: 'someone-else' });
+    await scrobbler.add(others);
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+
+    // Queued while that account's settings were saved; another account saved its own since.
+    await scrobbleQueueItem.setValue([{ id: others.id, userId: others.userId, listen: toListen(others, '1.0.0')! }]);
+    const mine = makePlay();
+    await scrobbler.add(mine);
+    await scrobbler.flush();
+    expect(server.submissions.flatMap((s) => s.payload)).toEqual([toListen(mine, '1.0.0')]);
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+  });
+
+  it('drops the listens its account heard before it cleared its history', async () => {
+    await writeSession({
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: Date.now() + 600_000,
+      user: { id: 'listener', email: 'l@x.test', name: 'l' },
+    });
+    const server = fakeServer(503, 503);
+    const scrobbler = start(server.fetch as never);
+    const before = makePlay({ minutesAgo: 10 });
+    await scrobbler.add(before);
+    await scrobbler.flush();
+    await markHistoryCleared();
+    const after = makePlay({ minutesAgo: -0.1 });
+    await scrobbler.add(after);
+    await scrobbler.add(makePlay({ minutesAgo: 5 }));
+    await scrobbler.flush();
+    expect(server.submissions.at(-1)!.payload).toEqual([toListen(after, '1.0.0')]);
+    expect(await scrobbleQueueItem.getValue()).toEqual([]);
+  });
+
+  it('stops at a stored token no request can carry, saying so, instead of waiting for a server it never reaches', async () => {
+    const server = fakeServer();
+    await scrobbleSettingsItem.setValue({ enabled: true, serverUrl: 'https://lb.example', token: 'abc\ndef', userId: 'listener' });
+    const scrobbler = start(server.fetch as never);
+    await scrobbler.add(makePlay());
+    await scrobbler.flush();
+    expect(server.fetch).not.toHaveBeenCalled();
+    expect(await scrobbleProblemItem.getValue()).toMatchObject({ code: 'token_rejected', message: expect.stringMatching(/token/) });
+    expect(await scrobbleQueueItem.getValue()).toHaveLength(1);
   });
 
   it('remembers a bounded number of sent ids, forgetting the oldest', async () => {
@@ -128,7 +220,7 @@ describe('the scrobbler queue', () => {
   });
 
   it('stops growing at its cap, dropping the oldest listens', async () => {
-    const queued = makePlays(MAX_QUEUED_LISTENS).map((play) => ({ id: play.id, listen: toListen(play, '1.0.0')! }));
+    const queued = makePlays(MAX_QUEUED_LISTENS).map((play) => ({ id: play.id, userId: play.userId, listen: toListen(play, '1.0.0')! }));
     await scrobbleQueueItem.setValue(queued);
     await scrobbleProblemItem.setValue({ code: 'token_rejected', message: 'refused', at: new Date().toISOString() });
     const scrobbler = start(fakeServer().fetch as never);
@@ -208,7 +300,7 @@ describe('the scrobbler queue', () => {
 
   it('sends nothing while history is paused and what waited once it is resumed', async () => {
     const server = fakeServer();
-    await scrobbleQueueItem.setValue([{ id: 'p1', listen: toListen(makePlay(), '1.0.0')! }]);
+    await scrobbleQueueItem.setValue([{ id: 'p1', userId: 'listener', listen: toListen(makePlay(), '1.0.0')! }]);
     await listeningSettingsItem.setValue({ historyPaused: true });
     const scrobbler = start(server.fetch as never);
     await scrobbler.flush();

@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { errorBody, jsonResponse } from '@@/test/extension/factories';
 import { fakeApi, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { clearSession } from '@/api/session-storage';
-import { listeningSettingsItem } from '@/listening/listening-settings';
+import { historyClearedItem, listeningSettingsItem } from '@/listening/listening-settings';
 import { scrobbleProblemItem, scrobbleSettingsItem } from '@/listening/scrobble-settings';
 import ListeningSettings from './ListeningSettings.vue';
 
@@ -83,6 +83,8 @@ describe('the options page: listening history', () => {
     await wrapper.get('[data-testid="history-clear-yes"]').trigger('click');
     await flushPromises();
     expect(seen.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/me/history']);
+    // Plays still waiting in this browser (outbox, scrobble queue, the one being heard) go too.
+    expect(Object.keys(await historyClearedItem.getValue())).toEqual(['usr_1']);
     expect(wrapper.get('[data-testid="history-message"]').text()).toMatch(/cleared/);
     expect(wrapper.find('[data-testid="history-clear-confirm"]').exists()).toBe(false);
   });
@@ -171,7 +173,12 @@ describe('the options page: scrobbling to ListenBrainz', () => {
     await wrapper.get('form').trigger('submit');
     expect(request).toHaveBeenCalledWith({ origins: ['http://127.0.0.1:5000/*'] });
     await flushPromises();
-    expect(await scrobbleSettingsItem.getValue()).toEqual({ enabled: true, serverUrl: 'http://127.0.0.1:5000', token: 'tok-new' });
+    expect(await scrobbleSettingsItem.getValue()).toEqual({
+      enabled: true,
+      serverUrl: 'http://127.0.0.1:5000',
+      token: 'tok-new',
+      userId: 'usr_1',
+    });
     expect(await scrobbleProblemItem.getValue()).toBeNull();
     expect(wrapper.find('[data-testid="listenbrainz-problem"]').exists()).toBe(false);
   });
