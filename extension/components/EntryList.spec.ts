@@ -46,7 +46,7 @@ describe('EntryList', () => {
     const heart = (i: number) => rows()[i]!.get('[data-testid="track-like"]');
     expect(rows()).toHaveLength(3);
     expect(heart(0).attributes()).toMatchObject({ 'aria-pressed': 'false', 'aria-label': `Like ${tracks[0]!.title}`, title: 'Like' });
-    expect(heart(1).attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Unlike ${tracks[1]!.title}`, title: 'Unlike' });
+    expect(heart(1).attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Like ${tracks[1]!.title}`, title: 'Like' });
     // An entry whose track left the catalog has nothing to like; its other controls stay.
     expect(rows()[2]!.find('[data-testid="track-like"]').exists()).toBe(false);
     expect(rows().map((r) => r.find('[data-testid="entry-remove"]').exists())).toEqual([true, true, true]);
@@ -103,7 +103,8 @@ describe('EntryList', () => {
     const wrapper = mount(QueueView, { global: { plugins: [pinia] }, attachTo: document.body });
 
     const hearts = () => wrapper.findAll('[data-testid="queue-entry"] [data-testid="track-like"]');
-    expect(hearts().map((h) => h.attributes('aria-label'))).toEqual([`Unlike ${queue[1]!.title}`, `Like ${queue[2]!.title}`]);
+    expect(hearts().map((h) => h.attributes('aria-pressed'))).toEqual(['true', 'false']);
+    expect(hearts().map((h) => h.attributes('aria-label'))).toEqual([`Like ${queue[1]!.title}`, `Like ${queue[2]!.title}`]);
     await hearts()[1]!.trigger('click');
     await flushPromises();
     expect(hearts().map((h) => h.attributes('aria-pressed'))).toEqual(['true', 'true']);

@@ -115,6 +115,7 @@ describe('HomeView', () => {
     ]);
     // Recently played is a strip of covers, not rows; the other sections' tracks are rows.
     expect(wrapper.findAll('[data-testid="home-recent"]').map((c) => c.attributes('data-track-id'))).toEqual(recent.map((t) => t.id));
+    expect(wrapper.get('[role="group"][aria-label="Recently played"]').findAll('[data-testid="home-recent"]')).toHaveLength(recent.length);
     expect(wrapper.findAll('[data-testid="home-track"]').map((r) => r.attributes('data-track-id'))).toEqual(
       [...forYou, ...most, ...fresh, ...popular].map((t) => t.id),
     );
@@ -162,7 +163,7 @@ describe('HomeView', () => {
     expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'false', 'aria-label': `Like ${feed.tracks[0]!.title}` });
 
     await heart().trigger('click');
-    expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Unlike ${feed.tracks[0]!.title}` });
+    expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Like ${feed.tracks[0]!.title}` });
     await flushPromises();
     expect(seen.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([`/me/likes/${feed.tracks[0]!.id}`]);
     expect((await likedIdsCacheItem.getValue())?.value).toEqual([feed.tracks[0]!.id]);

@@ -50,7 +50,7 @@ describe('NowPlaying', () => {
     const wrapper = mount(NowPlaying, { global: { plugins: [pinia] } });
 
     const heart = () => wrapper.get('[data-testid="track-like"]');
-    expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Unlike ${queue[0]!.title}` });
+    expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'true', 'aria-label': `Like ${queue[0]!.title}` });
     await heart().trigger('click');
     await flushPromises();
     expect(heart().attributes()).toMatchObject({ 'aria-pressed': 'false', 'aria-label': `Like ${queue[0]!.title}` });

@@ -1,8 +1,9 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { browser } from 'wxt/browser';
 import { DISPLAY_NAME_MAX_LENGTH } from '@@/shared/api';
-import { jsonResponse } from '@@/test/extension/factories';
+import { errorBody, jsonResponse } from '@@/test/extension/factories';
 import { fakeApi, makePlaylist, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { useLikesStore } from '@/stores/likes';
 import { usePlaylistsStore } from '@/stores/playlists';
@@ -109,5 +110,48 @@ describe('PlaylistsView', () => {
     await flushPromises();
     expect(seen.some((r) => r.method === 'POST')).toBe(false);
     expect(wrapper.get('[role="alert"]').text()).toContain('Pick an M3U, M3U8 or XSPF playlist file.');
+  });
+
+  it('says a failed import in its own words: the list’s Try again reloads the list and sends no file', async () => {
+    let listing = () => jsonResponse(404, errorBody('not_found', 'Not here yet'));
+    const seen = fakeApi({
+      'GET /playlists': () => listing(),
+      'POST /playlists/import': () => jsonResponse(422, errorBody('invalid_input', 'That file lists no tracks.')),
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+    expect(wrapper.get('[data-testid="load-error"]').text()).toContain('Not here yet');
+
+    const picker = wrapper.get('[data-testid="playlist-import-file"]');
+    Object.defineProperty(picker.element, 'files', { value: [new File(['#EXTM3U\n'], 'Empty.m3u8')], configurable: true });
+    await picker.trigger('change');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="file-error"]').text()).toBe('That file lists no tracks.');
+    expect(wrapper.get('[data-testid="load-error"]').text()).toContain('Not here yet');
+
+    listing = () => jsonResponse(200, { items: [] });
+    await wrapper.get('[data-testid="retry"]').trigger('click');
+    await flushPromises();
+    expect(seen.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+    expect(wrapper.find('[data-testid="load-error"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="file-error"]').text()).toBe('That file lists no tracks.');
+  });
+
+  it('in Firefox, imports from a page in a tab: a file picker would close the popup', async () => {
+    vi.stubEnv('BROWSER', 'firefox');
+    fakeApi({ 'GET /playlists': { items: [] } });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    await usePlaylistsStore().refresh();
+    const wrapper = mount(PlaylistsView, { global: { plugins: [pinia] } });
+    const picked = vi.spyOn(HTMLInputElement.prototype, 'click');
+
+    await wrapper.get('[data-testid="playlist-import"]').trigger('click');
+    await flushPromises();
+    expect(picked).not.toHaveBeenCalled();
+    expect((await browser.tabs.query({})).flatMap((tab) => tab.url ?? [])).toEqual([browser.runtime.getURL('/playlist-files.html')]);
+    vi.unstubAllEnvs();
   });
 });

@@ -11,8 +11,9 @@ export function heartButton(title: string, liked: boolean) {
     class: liked ? 'icon like liked' : 'icon like',
     'data-testid': 'track-like',
     'aria-pressed': liked ? 'true' : 'false',
-    'aria-label': `${liked ? 'Unlike' : 'Like'} ${title}`,
-    title: liked ? 'Unlike' : 'Like',
+    // One name in both states: `aria-pressed` says whether it is liked ("Like X, pressed").
+    'aria-label': `Like ${title}`,
+    title: 'Like',
   } as const;
 }
 

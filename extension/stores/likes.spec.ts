@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LikedTrack, Track } from '@@/shared/api';
-import { makeTracks } from '@@/test/extension/factories';
+import { jsonResponse, makeTracks } from '@@/test/extension/factories';
 import { fakeApi, signedInEachTest } from '@@/test/extension/popup-fakes';
 import { clearPopupCache, likedIdsCacheItem } from '@/utils/popup-cache';
 import { useLikesStore } from './likes';
+import { useNoticeStore } from './notice';
 
 const liked = (track: Track | null, trackId = track!.id): LikedTrack => ({ trackId, track, likedAt: '2025-01-01T00:00:00.000Z' });
 const noContent = () => new Response(null, { status: 204 });
@@ -85,5 +86,29 @@ describe('likes store', () => {
     await clearPopupCache();
     expect(likes.ids.size).toBe(0);
     expect(await likedIdsCacheItem.getValue()).toBeNull();
+  });
+
+  it('drops answers for the signed-out listener: no hearts, no cached copy for the next one', async () => {
+    const [a, b] = makeTracks(2);
+    const answers: Array<(response: Response) => void> = [];
+    const later = () => new Promise<Response>((resolve) => answers.push(resolve));
+    fakeApi({ 'GET /me/likes/ids': later, [`PUT /me/likes/${a!.id}`]: later, [`PUT /me/likes/${b!.id}`]: later });
+    const likes = useLikesStore();
+    const loading = likes.load();
+    const liking = likes.toggle(a!);
+    const refused = likes.toggle(b!);
+    await vi.waitFor(() => expect(answers).toHaveLength(3));
+
+    likes.clear();
+    await clearPopupCache();
+    answers[0]!(jsonResponse(200, { trackIds: [a!.id, b!.id] }));
+    answers[1]!(noContent());
+    answers[2]!(jsonResponse(500, { error: { code: 'internal', message: 'Down' } }));
+    await Promise.all([loading, liking, refused]);
+
+    expect([...likes.ids]).toEqual([]);
+    expect(likes.loaded).toBe(false);
+    expect(await likedIdsCacheItem.getValue()).toBeNull();
+    expect(useNoticeStore().text).toBe('');
   });
 });

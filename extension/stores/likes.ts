@@ -35,7 +35,10 @@ export const useLikesStore = defineStore('likes', () => {
   const latest = new Map<string, number>();
   const writes = new Map<string, Promise<unknown>>();
   let changes = 0;
+  /** Bumped by each list and by sign-out: a page for an older one is dropped. */
   let generation = 0;
+  /** Bumped by sign-out: an answer for the previous listener is dropped, never shown nor cached. */
+  let listener = 0;
 
   const isLiked = (trackId: string) => ids.value.has(trackId);
 
@@ -64,8 +67,10 @@ export const useLikesStore = defineStore('likes', () => {
 
   /** Reads every liked id from the server (best effort: the cached ones stay on failure). */
   async function load(): Promise<void> {
+    const mine = listener;
     try {
       const fresh = new Set(await service().ids());
+      if (mine !== listener) return;
       // A change still on its way is not in the answer yet: it stays as the listener made it.
       for (const id of latest.keys()) {
         if (ids.value.has(id)) fresh.add(id);
@@ -84,6 +89,7 @@ export const useLikesStore = defineStore('likes', () => {
     const liking = !isLiked(track.id);
     const at = tracks.value.findIndex((t) => t.id === track.id);
     const mine = ++changes;
+    const owner = listener;
     if (!confirmed.has(track.id)) confirmed.set(track.id, !liking);
     latest.set(track.id, mine);
     show(track, liking);
@@ -93,6 +99,7 @@ export const useLikesStore = defineStore('likes', () => {
     writes.set(track.id, write);
     try {
       await write;
+      if (owner !== listener) return;
       confirmed.set(track.id, liking);
       persist();
     } catch (cause) {
@@ -141,6 +148,7 @@ export const useLikesStore = defineStore('likes', () => {
   /** Forgets the signed-out listener's likes (the cached copy goes with the popup's cache). */
   function clear(): void {
     generation++;
+    listener++;
     ids.value = new Set();
     loaded.value = false;
     tracks.value = [];

@@ -3,9 +3,8 @@ import { computed, ref, shallowRef } from 'vue';
 import type { Track } from '@@/shared/api';
 import { describeError } from '@/utils/describe-error';
 import { beforeIdAfterMove, moveItem } from '@/utils/list-order';
-import type { PlaylistEntry, PlaylistFileFormat } from '@@/shared/api';
+import type { PlaylistEntry } from '@@/shared/api';
 import { createPlaylistsService } from '@/api/playlists-service';
-import { playlistFileName, saveFile } from '@/utils/playlist-file';
 import { releasePlaylistKeys } from '@/api/unfinished-actions';
 import { usePlaylistsStore } from './playlists';
 
@@ -89,20 +88,6 @@ export const usePlaylistDetailStore = defineStore('playlist-detail', () => {
     await releasePlaylistKeys(playlistId);
   }
 
-  /** Saves the open playlist as a file (`name` names it); false when the server could not give it. */
-  async function exportAs(format: PlaylistFileFormat, name: string): Promise<boolean> {
-    const playlistId = id.value;
-    if (!playlistId) return false;
-    error.value = null;
-    try {
-      saveFile(await service().exportFile(playlistId, format), playlistFileName(name, format));
-      return true;
-    } catch (cause) {
-      error.value = describeError(cause, "Couldn't export the playlist.");
-      return false;
-    }
-  }
-
   function close(): void {
     generation++;
     id.value = null;
@@ -111,5 +96,5 @@ export const usePlaylistDetailStore = defineStore('playlist-detail', () => {
     error.value = null;
   }
 
-  return { id, entries, loading, error, announcement, tracks, open, move, removeAt, exportAs, close };
+  return { id, entries, loading, error, announcement, tracks, open, move, removeAt, close };
 });

@@ -4,13 +4,12 @@ import type { Track } from '@@/shared/api';
 import { ApiError } from '@/api/api-client';
 import { describeError } from '@/utils/describe-error';
 import { playlistsCacheItem, type Cached, type CachedPlaylist } from '@/utils/popup-cache';
-import { MAX_IMPORT_BYTES, type Playlist, type PlaylistImport } from '@@/shared/api';
+import type { Playlist, PlaylistImport } from '@@/shared/api';
 import { createPlaylistsService, type WriteAction } from '@/api/playlists-service';
-import { playlistUpload } from '@/utils/playlist-file';
 import { holdKey, releaseAllKeys, releaseKey, releasePlaylistKeys, type KeyedAction } from '@/api/unfinished-actions';
 import { mayHaveLanded } from '@/api/write-retry';
 
-/** The listener's playlists: listed, created, renamed, deleted, and added to. */
+/** The listener's playlists: listed, created, renamed, deleted, added to, and the last one imported. */
 export const usePlaylistsStore = defineStore('playlists', () => {
   /** Playlists, newest change first as the API lists them; painted from the cache first (so typed as it holds them). */
   const items = shallowRef<CachedPlaylist[]>([]);
@@ -22,7 +21,7 @@ export const usePlaylistsStore = defineStore('playlists', () => {
   const error = ref<string | null>(null);
   /** Tracks waiting for the listener to pick a playlist ("add to playlist" dialog). */
   const pendingTracks = shallowRef<Track[] | null>(null);
-  /** Words while a create, add or import is on its way; they change when a try failed and it is sent again. */
+  /** Words while a create or an add is on its way; they change when a try failed and it is sent again. */
   const sending = ref<string | null>(null);
   /** The last import's outcome, shown over the playlist it made until dismissed. */
   const lastImport = shallowRef<PlaylistImport | null>(null);
@@ -188,32 +187,11 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     return added?.length ?? 0;
   }
 
-  /**
-   * Makes a playlist from an M3U/M3U8 or XSPF file, named after the file, and lists it first;
-   * `lastImport` then says how many lines found a track. Resolves to the playlist, or undefined
-   * when it failed (then `error` says why).
-   */
-  async function importFile(file: File): Promise<Playlist | undefined> {
-    const upload = playlistUpload(file);
-    if (!upload) {
-      error.value = 'Pick an M3U, M3U8 or XSPF playlist file.';
-      return undefined;
-    }
-    if (file.size > MAX_IMPORT_BYTES) {
-      error.value = `That file is too large to import (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB).`;
-      return undefined;
-    }
-    sending.value = 'Importing…';
-    try {
-      const imported = await attempt(() => service().importFile(upload.name, upload.body), "Couldn't import the playlist.");
-      if (!imported) return undefined;
-      lastImport.value = imported;
-      items.value = [imported.playlist, ...items.value.filter((p) => p.id !== imported.playlist.id)];
-      await persist();
-      return imported.playlist;
-    } finally {
-      sending.value = null;
-    }
+  /** Lists the playlist an import made first, and keeps the import's outcome to show over it. */
+  async function showImported(imported: PlaylistImport): Promise<void> {
+    lastImport.value = imported;
+    items.value = [imported.playlist, ...items.value.filter((p) => p.id !== imported.playlist.id)];
+    await persist();
   }
 
   /** Reads one playlist again (best effort: the list keeps what it had when that fails). */
@@ -266,7 +244,7 @@ export const usePlaylistsStore = defineStore('playlists', () => {
     rename,
     remove,
     addTracks,
-    importFile,
+    showImported,
     setEntryCount,
     pick,
     clear,

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +22,10 @@ interface Sound {
 /**
  * The Firefox build (MV2: the persistent background page is the audio host) in headless Firefox
  * ESR against a local stack: sign in, play, close and reopen the popup, "next", a failed media
- * element recovered with one fresh stream URL, and a track that fails every time it starts skipped.
- * Each test starts its own playback from the popup; only the sign-in carries over.
+ * element recovered with one fresh stream URL, a track that fails every time it starts skipped,
+ * and playlist files imported and exported from a page of their own (a file picker or a save
+ * dialog closes Firefox's popup). Each test starts its own playback from the popup; only the
+ * sign-in carries over.
  */
 describe.runIf(firefoxAvailable())('the player in Firefox against the local stack', () => {
   let dataDir = '';
@@ -203,6 +205,55 @@ describe.runIf(firefoxAvailable())('the player in Firefox against the local stac
     } finally {
       await firefox.background(`(bg) => bg.document.removeEventListener('playing', bg.failEveryStartOf, true)`);
     }
+  });
+
+  it('imports and exports playlist files on a page in a tab, where the file picker and the download stay', async () => {
+    const popup = await openPopup();
+    // Two tracks of the home list, named as an M3U file names them.
+    const lines = await popup.eval<string[]>(`() =>
+      [...document.querySelectorAll('[data-testid="home-track"]')].slice(0, 2).map((row) => {
+        const artist = row.querySelector('.meta').textContent.split(' · ')[0].trim();
+        return artist + ' - ' + row.querySelector('.title').textContent.trim();
+      })`);
+    await popup.click(testId('nav-playlists'));
+    await expect.poll(() => popup.count(testId('playlist-import')), poll).toBe(1);
+    await popup.click(testId('playlist-import'));
+    const tabs = () => firefox.background<string[]>(`async (bg) => (await bg.browser.tabs.query({})).map((tab) => tab.url)`);
+    await expect.poll(tabs, poll).toContain(`${firefox.extensionOrigin}/playlist-files.html`);
+    await popup.close();
+
+    const importing = await firefox.openTab('playlist-files.html');
+    await expect.poll(() => importing.count(testId('playlist-import-file')), poll).toBe(1);
+    const file = ['#EXTM3U', ...lines.flatMap((line) => [`#EXTINF:180,${line}`, `${line}.mp3`]), ''].join('\n');
+    await importing.eval(
+      `(file) => {
+        const input = document.querySelector('[data-testid="playlist-import-file"]');
+        const picked = new DataTransfer();
+        picked.items.add(new File([file], 'Firefox mix.m3u8'));
+        input.files = picked.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      }`,
+      file,
+    );
+    await expect
+      .poll(() => importing.text(testId('import-result')), { ...poll, timeout: 30_000 })
+      .toContain('Imported 2 tracks; 0 not found.');
+    // The popup's next open lists it first, from the list the page cached.
+    const listed = await firefox.background<{ id: string; name: string }[]>(
+      `async (bg) => (await bg.browser.storage.local.get('popup.playlists'))['popup.playlists'].value`,
+    );
+    expect(listed[0]).toMatchObject({ name: 'Firefox mix' });
+    await importing.close();
+
+    const exporting = await firefox.openTab(`playlist-files.html?playlist=${listed[0]!.id}&name=Firefox%20mix`);
+    await expect.poll(() => exporting.count(testId('playlist-export-m3u8')), poll).toBe(1);
+    await exporting.click(testId('playlist-export-m3u8'));
+    const saved = path.join(firefox.downloadDir, 'Firefox mix.m3u8');
+    const savedText = () => readFile(saved, 'utf8').catch(() => '');
+    await expect.poll(savedText, poll).toMatch(/^#EXTM3U/);
+    for (const line of lines) expect(await savedText()).toContain(line);
+    expect(await exporting.text(testId('export-saved'))).toBe('Sent Firefox mix.m3u8 to your downloads.');
+    await exporting.close();
   });
 });
 

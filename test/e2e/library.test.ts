@@ -58,7 +58,7 @@ describe.runIf(chromiumAvailable())('the listener’s library in the popup (Chro
     await expect.poll(() => page.getByTestId('player-title').textContent(), { timeout: 30_000 }).toBe(title);
     const playingHeart = page.locator('.now-playing [data-testid="track-like"]');
     expect(await playingHeart.getAttribute('aria-pressed')).toBe('true');
-    expect(await playingHeart.getAttribute('aria-label')).toBe(`Unlike ${title}`);
+    expect(await playingHeart.getAttribute('aria-label')).toBe(`Like ${title}`);
     await page.getByTestId('player-toggle').click();
 
     // A reopened popup paints the heart as it was left.

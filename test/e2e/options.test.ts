@@ -59,7 +59,19 @@ describe.runIf(chromiumAvailable())('the options page in Chromium', () => {
     expect(await page.locator('section[aria-labelledby="media-keys-title"] input[type="checkbox"]').count()).toBe(0);
   });
 
-  it('checks a ListenBrainz token against the server and saves it, in this browser only', async () => {
+  /** Signs `id` in, as the popup leaves a session in storage (no server is asked: the page only reads whose it is). */
+  const signInAs = (id: string) => {
+    const session = {
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: Date.now() + 3_600_000,
+      user: { id, email: `${id}@example.com`, name: id },
+    };
+    return page.evaluate(`chrome.storage.local.set(${JSON.stringify({ session })})`);
+  };
+
+  it('checks a ListenBrainz token against the server and saves it, in this browser only, for the account signed in', async () => {
+    await signInAs('usr_ada');
     await page.getByTestId('listenbrainz-token').fill('lb-token-1');
     await page.getByTestId('listenbrainz-url').fill(listenBrainz.url);
     await page.getByTestId('listenbrainz-check').click();
@@ -70,7 +82,17 @@ describe.runIf(chromiumAvailable())('the options page in Chromium', () => {
     await page.getByTestId('listenbrainz-save').click();
     await expect.poll(() => page.getByTestId('listenbrainz-message').textContent()).toMatch(/^Saved/);
     const stored = await page.evaluate(`Promise.all([chrome.storage.local.get('listenbrainz:settings'), chrome.storage.sync.get(null)])`);
-    expect(stored).toEqual([{ 'listenbrainz:settings': { enabled: true, serverUrl: listenBrainz.url, token: 'lb-token-1' } }, {}]);
+    expect(stored).toEqual([
+      { 'listenbrainz:settings': { enabled: true, serverUrl: listenBrainz.url, token: 'lb-token-1', userId: 'usr_ada' } },
+      {},
+    ]);
+
+    // Another account signed in to this browser sees none of it.
+    await signInAs('usr_bob');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('listenbrainz-url').inputValue()).toBe('https://api.listenbrainz.org');
+    expect(await page.getByTestId('listenbrainz-token').inputValue()).toBe('');
+    expect(await page.getByTestId('listenbrainz-enabled').isChecked()).toBe(false);
   });
 
   it("opens Chromium's shortcuts page, where Alktunes' commands can be made global", async () => {

@@ -30,11 +30,16 @@ export const firefoxAvailable = () =>
 const EXTENSION_UUID = '6d1c5c1e-3a4f-4bd2-9a51-0c7e1f0a7e55';
 
 /**
- * Preferences of the test profile: the extension's fixed origin, and no network traffic of
- * Firefox's own (updates, telemetry, remote settings, first-run pages) to slow a run down.
+ * Preferences of the test profile: the extension's fixed origin, downloads saved to
+ * `downloadDir` without a dialog, and no network traffic of Firefox's own (updates, telemetry,
+ * remote settings, first-run pages) to slow a run down.
  */
-const userPrefs = (geckoId: string): Record<string, string | number | boolean> => ({
+const userPrefs = (geckoId: string, downloadDir: string): Record<string, string | number | boolean> => ({
   'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: EXTENSION_UUID }),
+  'browser.download.folderList': 2,
+  'browser.download.dir': downloadDir,
+  'browser.download.useDownloadDir': true,
+  'browser.download.always_ask_before_handling_new_types': false,
   // Without a sound device Firefox fails every media element a moment after it starts (`error`,
   // MEDIA_ERR_DECODE); it plays into the test's PulseAudio instead.
   'media.cubeb.backend': 'pulse',
@@ -78,6 +83,8 @@ export interface FirefoxTab {
 export interface FirefoxWithExtension {
   /** `moz-extension://<uuid>`, the origin of the extension's pages. */
   readonly extensionOrigin: string;
+  /** The folder the browser saves downloads to. */
+  readonly downloadDir: string;
   /** Opens one of the extension's pages (`popup.html`) in a new tab. */
   openTab(page: string): Promise<FirefoxTab>;
   /**
@@ -99,7 +106,11 @@ export const testId = (...ids: string[]) => ids.map((id) => `[data-testid="${id}
  */
 export async function launchFirefox({ extensionDir, geckoId }: { extensionDir: string; geckoId: string }): Promise<FirefoxWithExtension> {
   const profile = await mkdtemp(path.join(tmpdir(), 'alktunes-firefox-'));
-  const prefs = Object.entries(userPrefs(geckoId)).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`);
+  const downloadDir = path.join(profile, 'downloads');
+  await mkdir(downloadDir);
+  const prefs = Object.entries(userPrefs(geckoId, downloadDir)).map(
+    ([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
+  );
   await writeFile(path.join(profile, 'user.js'), `${prefs.join('\n')}\n`);
   const pulse = await startPulseAudio(path.join(profile, 'pulse')).catch(async (error: unknown) => {
     await rm(profile, { recursive: true, force: true });
@@ -134,6 +145,7 @@ export async function launchFirefox({ extensionDir, geckoId }: { extensionDir: s
     let probe: Promise<FirefoxTab> | undefined;
     const browser: FirefoxWithExtension = {
       extensionOrigin,
+      downloadDir,
       openTab: (page) => openTab(connection, chrome, `${extensionOrigin}/${page}`),
       background: async (fn, arg) =>
         (await (probe ??= openTab(connection, chrome, `${extensionOrigin}/options.html`))).eval(
