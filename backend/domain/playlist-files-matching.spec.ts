@@ -15,6 +15,9 @@ describe('matchScore: artist and title must both be alike enough', () => {
     ['a leading "The"', { artist: 'Beatles', title: 'Yesterday' }, track('t', 'The Beatles', 'Yesterday')],
     ['a featured guest', { artist: 'Daft Punk feat. Pharrell Williams', title: 'Get Lucky' }, track('t', 'Daft Punk', 'Get Lucky')],
     ['a version in brackets', { artist: 'Queen', title: 'Bohemian Rhapsody (Remastered 2011)' }, track('t', 'Queen', 'Bohemian Rhapsody')],
+    ['"and" for "&"', { artist: 'Kito and Mara', title: 'Small Hours' }, track('t', 'Kito & Mara', 'Small Hours')],
+    ['"&" for "and"', { artist: 'Simon & Garfunkel', title: 'The Boxer' }, track('t', 'Simon and Garfunkel', 'The Boxer')],
+    ['"+" for "&"', { artist: 'Kito + Mara', title: 'Small Hours' }, track('t', 'Kito & Mara', 'Small Hours')],
   ])('near miss: %s matches', (_, item, candidate) => {
     expect(matchScore(item, candidate)).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
   });

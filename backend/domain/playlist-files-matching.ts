@@ -31,11 +31,14 @@ function similarity(a: string, b: string): number {
   return 1 - typoDistance(a, b, longest) / longest;
 }
 
-/** "The Beatles" and "Beatles" are one band; "Artist feat. Guest" is the artist's track. */
+/**
+ * "The Beatles" and "Beatles" are one band, as are "Kito & Mara", "Kito + Mara" and "Kito and Mara";
+ * "Artist feat. Guest" is the artist's track.
+ */
 const artistForms = (name: string): string[] => {
-  const folded = foldName(name);
-  const main = folded.split(/\s(?:feat|ft|featuring|with|x|and)\s/)[0]!;
-  return [...new Set([folded, main].flatMap((form) => [form, form.replace(/^the\s/, '')]))];
+  const folded = [foldName(name), foldName(name.replace(/\s*[&+]\s*/g, ' and '))];
+  const main = folded.map((form) => form.split(/\s(?:feat|ft|featuring|with|x|and)\s/)[0]!);
+  return [...new Set([...folded, ...main].flatMap((form) => [form, form.replace(/^the\s/, '')]))];
 };
 
 /** "Title (Remastered 2009)", "Title [Live]" and "Title - Radio Edit" are the title too. */
